@@ -1,0 +1,47 @@
+// Bundles the extension, the CLI and the corpus-parse worker.
+//   node esbuild.config.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  metafile: true,
+  legalComments: 'none',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const targets = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { worker: 'src/worker.ts' }, outdir: 'dist' },
+];
+
+function report(result) {
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.map')) continue;
+    console.log(`  ${file.padEnd(24)} ${(out.bytes / 1024).toFixed(0).padStart(6)} KiB`);
+  }
+}
+
+if (watch) {
+  for (const t of targets) {
+    const ctx = await esbuild.context({ ...t, plugins: [{ name: 'log', setup(b) { b.onEnd(r => { if (!r.errors.length) console.log(`[watch] built ${Object.keys(t.entryPoints)[0]}`); }); } }] });
+    await ctx.watch();
+  }
+  console.log('[watch] watching src/ for changes');
+} else {
+  const t0 = Date.now();
+  const results = await Promise.all(targets.filter(t => fs.existsSync(Object.values(t.entryPoints)[0])).map(t => esbuild.build(t)));
+  results.forEach(report);
+  if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+  console.log(`esbuild: ${production ? 'production' : 'development'} build in ${Date.now() - t0} ms`);
+}
