@@ -40,8 +40,11 @@ if (watch) {
   console.log('[watch] watching src/ for changes');
 } else {
   const t0 = Date.now();
-  const results = await Promise.all(targets.filter(t => fs.existsSync(Object.values(t.entryPoints)[0])).map(t => esbuild.build(t)));
-  results.forEach(report);
+  // Each bundle on its own: a broken one fails the build but does not hide the others' errors.
+  const settled = await Promise.allSettled(targets.filter(t => fs.existsSync(Object.values(t.entryPoints)[0])).map(t => esbuild.build(t)));
+  for (const s of settled) if (s.status === 'fulfilled') report(s.value);
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
-  console.log(`esbuild: ${production ? 'production' : 'development'} build in ${Date.now() - t0} ms`);
+  const failed = settled.filter(s => s.status === 'rejected').length;
+  console.log(`esbuild: ${production ? 'production' : 'development'} build in ${Date.now() - t0} ms${failed ? `, ${failed} bundle(s) failed` : ''}`);
+  if (failed) process.exitCode = 1;
 }

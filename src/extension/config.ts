@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { SECTION } from './ids';
+
+export type GroupBy = 'author' | 'owner' | 'year' | 'category';
+export type ReferenceStyle = 'apa' | 'vancouver' | 'harvard1';
+
+/** A typed snapshot of the `papercite.*` settings. */
+export interface Config {
+  citeCommand: string;
+  bibFile: string;
+  libraries: string[];
+  includeBundledCorpus: boolean;
+  customCiteCommands: string[];
+  diagnosticsEnabled: boolean;
+  referenceStyle: ReferenceStyle;
+  groupBy: GroupBy;
+  panelReuse: boolean;
+}
+
+export function readConfig(scope?: vscode.ConfigurationScope): Config {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  return {
+    citeCommand: c.get<string>('citeCommand', 'cite').replace(/^\\/, '') || 'cite',
+    bibFile: c.get<string>('bibFile', ''),
+    libraries: c.get<string[]>('libraries', []),
+    includeBundledCorpus: c.get<boolean>('includeBundledCorpus', true),
+    customCiteCommands: c.get<string[]>('customCiteCommands', []),
+    diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
+    referenceStyle: c.get<ReferenceStyle>('referenceStyle', 'apa'),
+    groupBy: c.get<GroupBy>('tree.groupBy', 'author'),
+    panelReuse: c.get<boolean>('panel.reuse', true),
+  };
+}
+
+/** Fires when a `papercite.*` setting changes; `current` is re-read only then. */
+export class ConfigService implements vscode.Disposable {
+  private snapshot = readConfig();
+  private readonly emitter = new vscode.EventEmitter<Config>();
+  readonly onDidChange = this.emitter.event;
+  private readonly sub = vscode.workspace.onDidChangeConfiguration(e => {
+    if (!e.affectsConfiguration(SECTION)) return;
+    this.snapshot = readConfig();
+    this.emitter.fire(this.snapshot);
+  });
+  get current(): Config { return this.snapshot; }
+  /** Settings of a resource scope (e.g. the document's folder). */
+  for(scope: vscode.ConfigurationScope): Config { return readConfig(scope); }
+  dispose(): void { this.sub.dispose(); this.emitter.dispose(); }
+}

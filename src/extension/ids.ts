@@ -1,0 +1,36 @@
+// Every command, view, setting and context key id in one place (they must match package.json).
+export const Commands = {
+  insertCitation: 'papercite.insertCitation',
+  searchPapers: 'papercite.searchPapers',
+  openPaper: 'papercite.openPaper',
+  insertPaper: 'papercite.insertPaper',
+  copyKey: 'papercite.copyKey',
+  copyBibtex: 'papercite.copyBibtex',
+  copyReference: 'papercite.copyReference',
+  revealInTree: 'papercite.revealInTree',
+  filterTree: 'papercite.filterTree',
+  clearTreeFilter: 'papercite.clearTreeFilter',
+  groupByAuthor: 'papercite.groupByAuthor',
+  groupByOwner: 'papercite.groupByOwner',
+  groupByYear: 'papercite.groupByYear',
+  groupByCategory: 'papercite.groupByCategory',
+  reloadLibrary: 'papercite.reloadLibrary',
+  addLibrary: 'papercite.addLibrary',
+  showLog: 'papercite.showLog',
+  addBibEntry: 'papercite.addBibEntry',
+  openSourceProblem: 'papercite.openSourceProblem',
+} as const;
+
+export const Views = {
+  container: 'papercite',
+  papers: 'papercite.papers',
+  sources: 'papercite.sources',
+  panel: 'papercite.paperPanel',
+} as const;
+
+export const ContextKeys = {
+  libraryState: 'papercite.libraryState',
+  treeFiltered: 'papercite.treeFiltered',
+} as const;
+
+export const SECTION = 'papercite';

@@ -1,0 +1,41 @@
+import type * as vscode from 'vscode';
+import type { Paper, SourceProblem } from '../core/model';
+import type { SearchHit } from '../core/search';
+import type { ConfigService } from './config';
+
+export type LibraryState = 'loading' | 'ready' | 'empty' | 'failed';
+
+/** One library source as the Sources view shows it. */
+export interface SourceStatus {
+  /** Absolute path, or `bundled:corpus` for the bundled corpus. */
+  id: string;
+  label: string;
+  kind: 'corpus' | 'bibtex' | 'csl-json' | 'page';
+  entries: number;
+  parseMs: number;
+  problems: SourceProblem[];
+  /** Set when the whole source could not be read. */
+  error?: string;
+}
+
+/** The papers PaperCite knows: the bundled corpus plus the user's libraries. Views only read it. */
+export interface LibraryService extends vscode.Disposable {
+  readonly state: LibraryState;
+  /** Settles once the first load finished (successfully or not). */
+  readonly ready: Promise<void>;
+  /** Fires after any source was (re)loaded. */
+  readonly onDidChange: vscode.Event<void>;
+  readonly papers: readonly Paper[];
+  readonly sources: readonly SourceStatus[];
+  byKey(key: string): Paper | undefined;
+  search(query: string, limit?: number): SearchHit[];
+  /** Re-reads every source. */
+  reload(): Promise<void>;
+}
+
+/** What features get at registration. */
+export interface Services {
+  context: vscode.ExtensionContext;
+  config: ConfigService;
+  library: LibraryService;
+}
