@@ -25,6 +25,18 @@ const targets = [
   { ...common, entryPoints: { worker: 'src/worker.ts' }, outdir: 'dist' },
 ];
 
+// Webview assets from npm packages, copied next to the bundle so a packaged .vsix (which ships
+// no node_modules) has them: KaTeX (math in abstracts) and the codicon font.
+function copyWebviewAssets() {
+  const out = 'dist/webview';
+  fs.mkdirSync(out, { recursive: true });
+  fs.cpSync('node_modules/katex/dist/katex.min.js', `${out}/katex.min.js`);
+  fs.cpSync('node_modules/katex/dist/katex.min.css', `${out}/katex.min.css`);
+  fs.cpSync('node_modules/katex/dist/fonts', `${out}/fonts`, { recursive: true });
+  fs.cpSync('node_modules/@vscode/codicons/dist/codicon.css', `${out}/codicon.css`);
+  fs.cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', `${out}/codicon.ttf`);
+}
+
 function report(result) {
   for (const [file, out] of Object.entries(result.metafile.outputs)) {
     if (file.endsWith('.map')) continue;
@@ -32,6 +44,7 @@ function report(result) {
   }
 }
 
+copyWebviewAssets();
 if (watch) {
   for (const t of targets) {
     const ctx = await esbuild.context({ ...t, plugins: [{ name: 'log', setup(b) { b.onEnd(r => { if (!r.errors.length) console.log(`[watch] built ${Object.keys(t.entryPoints)[0]}`); }); } }] });

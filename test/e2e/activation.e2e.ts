@@ -1,0 +1,52 @@
+// PaperCite starts in a real VS Code on the example paper: its commands, its view container and its
+// log are there, and a first search answers.
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { requireHost, ROOT, VsCodeHost } from './harness';
+
+describe('PaperCite in VS Code: activation', function () {
+  let vs: VsCodeHost;
+
+  before(async function () {
+    requireHost();
+    vs = await VsCodeHost.start({ name: 'activation', workspace: path.join(ROOT, 'examples/paper') });
+  });
+  after(async function () {
+    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
+    await vs?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  it('activates on a LaTeX file and shows its view container in the activity bar', async () => {
+    await vs.openFile('main.tex');
+    await vs.page.locator('.statusbar-item', { hasText: 'LaTeX' }).first().waitFor({ timeout: 30_000 });
+    const container = vs.page.locator('.activitybar .action-item .action-label[aria-label^="PaperCite"]');
+    await container.waitFor({ timeout: 30_000 });
+    await vs.openPaperCiteView();
+    await vs.treeRow(/.+/).first().waitFor({ timeout: 30_000 });
+    await vs.shot('view-container');
+  });
+
+  it('lists its commands under the PaperCite category in the command palette', async () => {
+    const entries = await vs.paletteEntries('PaperCite:');
+    await vs.shot('command-palette');
+    await vs.page.keyboard.press('Escape');
+    for (const title of ['PaperCite: Insert Citation', 'PaperCite: Search Papers', 'PaperCite: Reload Library', 'PaperCite: Show Log']) {
+      assert.ok(entries.some(e => e.startsWith(title)), `palette lacks "${title}"; it shows:\n${entries.join('\n')}`);
+    }
+    // Internal commands stay out of the palette.
+    assert.ok(!entries.some(e => e.startsWith('PaperCite: Open Problem Location')), 'internal command is visible');
+  });
+
+  it('logs its activation in the PaperCite output channel', async () => {
+    await vs.runCommand('PaperCite: Show Log');
+    const output = vs.page.locator('.part.panel .monaco-editor .view-lines');
+    await output.filter({ hasText: 'library ready' }).first().waitFor({ timeout: 30_000 });
+    const text = await output.first().innerText();
+    assert.match(text, /\[activate\] PaperCite \d+\.\d+\.\d+ registered in \d+ ms/);
+    assert.match(text, /library ready: \d+ papers/);
+    await vs.shot('log');
+  });
+});
