@@ -44,7 +44,7 @@ describe('PaperCite in VS Code: activation', function () {
     await vs.runCommand('PaperCite: Show Log');
     const output = vs.page.locator('.part.panel .monaco-editor .view-lines');
     await output.filter({ hasText: 'library ready' }).first().waitFor({ timeout: 30_000 });
-    const text = await output.first().innerText();
+    const text = (await output.first().innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /\[activate\] PaperCite \d+\.\d+\.\d+ registered in \d+ ms/);
     assert.match(text, /library ready: \d+ papers/);
     await vs.shot('log');

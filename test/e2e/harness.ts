@@ -62,6 +62,7 @@ export class VsCodeHost {
 
   static async start(opts: HostOptions): Promise<VsCodeHost> {
     if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js missing: run `npm run build` first');
+    fs.rmSync(path.join(RESULTS, opts.name), { recursive: true, force: true });
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `papercite-e2e-${opts.name}-`));
     const ws = path.join(tmp, 'workspace');
     copyDir(opts.workspace, ws);
