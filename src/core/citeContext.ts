@@ -1,0 +1,499 @@
+// Is the cursor inside a citation (LaTeX `\cite…{…}` or pandoc `[@…]` / `@key`)? Which key prefix is
+// under it, and which keys does the citation already hold? Pure and fast: it runs on every keystroke,
+// so it only looks at a bounded window around the cursor.
+
+export type CiteKind = 'latex' | 'pandoc';
+
+/** Which citation syntaxes to recognise: LaTeX files → latex, Markdown → both (R Markdown mixes them). */
+export type CiteSyntax = 'latex' | 'pandoc' | 'both';
+
+export interface CiteContext {
+  kind: CiteKind;
+  /** LaTeX command name without backslash or star (`citep`); undefined for pandoc. */
+  command?: string;
+  /** The text of the key under the cursor up to the cursor: `text.slice(start, end)`. */
+  prefix: string;
+  /** Offsets of the prefix; `end` is the cursor. */
+  start: number;
+  end: number;
+  /** End of the whole key token under the cursor (≥ end), for replacing a key rather than inserting. */
+  keyEnd: number;
+  /** Keys already in the citation, the one under the cursor excluded, in order. */
+  keys: string[];
+  /** The key list holding the cursor: LaTeX the inside of `{…}`, pandoc the inside of `[…]` (absent for `@key` in text). */
+  group?: { start: number; end: number; closed: boolean };
+}
+
+export interface CiteOptions {
+  syntax?: CiteSyntax;
+  /** Extra LaTeX command names (`mycite`) or regular expressions (`/^my.*cite$/`). */
+  customCommands?: readonly string[];
+  /** How far to look back from the cursor (chars). */
+  window?: number;
+}
+
+/** One cited key found by `findCitations`. */
+export interface CitedKey {
+  key: string;
+  start: number;
+  end: number;
+  kind: CiteKind;
+  command?: string;
+}
+
+const DEFAULT_WINDOW = 2000;
+
+// --- command names -----------------------------------------------------------------------------
+
+// Commands whose name contains "cite" but whose arguments are not keys.
+const NOT_KEYS = /^(?:Declare|Execute|Save|Restore|new|renew|provide|blx|abx)|^[Cc]ite(?:style|text|setup|reset|tracker|counter|delim|punct|index|name|field|list|range|alias|sort|color|form)|^(?:no)?citetracker|^bibcite$/;
+const CITE_NAME = /^[a-zA-Z]*[Cc]ite[a-zA-Z]*$/;
+
+export interface CommandMatcher {
+  (name: string): boolean;
+}
+
+const matcherCache = new Map<string, { match: CommandMatcher; problems: string[] }>();
+
+/** Compiles `papercite.customCiteCommands` (names or `/regex/flags`) with the built-in families. */
+export function citeCommandMatcher(custom: readonly string[] = []): { match: CommandMatcher; problems: string[] } {
+  const cacheKey = custom.join('\u0000');
+  const cached = matcherCache.get(cacheKey);
+  if (cached) return cached;
+  const names = new Set<string>();
+  const regexes: RegExp[] = [];
+  const problems: string[] = [];
+  for (const raw of custom) {
+    const s = raw.trim().replace(/^\\/, '');
+    if (!s) continue;
+    const m = /^\/(.*)\/([a-z]*)$/.exec(s);
+    if (m) {
+      try {
+        regexes.push(new RegExp(m[1]!, m[2]!.replace(/[gy]/g, '')));
+      } catch (err) {
+        problems.push(`papercite.customCiteCommands: "${raw}" is not a valid regular expression (${(err as Error).message})`);
+      }
+    } else if (/^[a-zA-Z@]+$/.test(s)) {
+      names.add(s);
+    } else {
+      problems.push(`papercite.customCiteCommands: "${raw}" is neither a command name nor a /regular expression/`);
+    }
+  }
+  const match: CommandMatcher = name =>
+    names.has(name) || regexes.some(r => r.test(name)) || (CITE_NAME.test(name) && !NOT_KEYS.test(name));
+  const result = { match, problems };
+  if (matcherCache.size > 50) matcherCache.clear();
+  matcherCache.set(cacheKey, result);
+  return result;
+}
+
+/** `\cites`, `\parencites`, `\footcitetexts`…: several `[pre][post]{keys}` groups. */
+function isMultiCite(name: string): boolean {
+  return /cites$|citetexts$/.test(name);
+}
+
+/** `\volcite[pre]{volume}[pages]{key}`: the first brace group is a volume, not a key. */
+function isVolCite(name: string): boolean {
+  return /volcites?$/i.test(name);
+}
+
+// --- character classes --------------------------------------------------------------------------
+
+/** BibTeX keys: anything but whitespace and the characters LaTeX or BibTeX treat specially. */
+function isLatexKeyChar(c: number): boolean {
+  // whitespace , { } \ % # ~ " ' ( ) =
+  if (c <= 32) return false;
+  return !(c === 44 || c === 123 || c === 125 || c === 92 || c === 37 || c === 35 || c === 126 || c === 34 || c === 39 || c === 40 || c === 41 || c === 61);
+}
+
+function isWordChar(ch: string | undefined): boolean {
+  return ch !== undefined && /[\p{L}\p{N}_]/u.test(ch);
+}
+
+/** Pandoc keys: alphanumerics and `_`, with internal punctuation `:.#$%&-+?<>~/`. */
+const PANDOC_CHAR = /[\p{L}\p{N}_:.#$%&\-+?<>~/]/u;
+function isPandocKeyChar(ch: string | undefined): boolean {
+  return ch !== undefined && PANDOC_CHAR.test(ch);
+}
+const PANDOC_KEY = /^[\p{L}\p{N}_]+(?:[:.#$%&\-+?<>~/]+[\p{L}\p{N}_]+)*/u;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+/** Number of backslashes directly before `i`. */
+function backslashesBefore(text: string, i: number): number {
+  let n = 0;
+  while (i - 1 - n >= 0 && text.charCodeAt(i - 1 - n) === 92) n++;
+  return n;
+}
+
+/** Is offset `i` in a LaTeX comment (an unescaped `%` earlier on its line)? */
+function inLatexComment(text: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0) {
+    const c = text.charCodeAt(j);
+    if (c === 10 || c === 13) return false;
+    if (c === 37 && backslashesBefore(text, j) % 2 === 0) return true;
+    j--;
+  }
+  return false;
+}
+
+// --- LaTeX ---------------------------------------------------------------------------------------
+
+interface KeyToken { key: string; start: number; end: number }
+interface KeyGroup { open: number; close: number; closed: boolean; tokens: KeyToken[]; comments: [number, number][] }
+interface LatexCite { command: string; start: number; end: number; groups: KeyGroup[] }
+
+/** Skips spaces, newlines and `%` comments; returns the next offset (≤ limit). */
+function skipSpace(text: string, i: number, limit: number, comments?: [number, number][]): number {
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) { i++; continue; }
+    if (c === 37) { // % comment to end of line
+      const s = i;
+      while (i < limit && text.charCodeAt(i) !== 10) i++;
+      comments?.push([s, i]);
+      continue;
+    }
+    break;
+  }
+  return i;
+}
+
+/** Skips a balanced `open … close` argument (braces inside are balanced); -1 if unterminated. */
+function skipBracketed(text: string, i: number, limit: number, open: number, close: number): number {
+  let depth = 0;
+  let braces = 0;
+  for (let j = i; j < limit; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 92) { j++; continue; } // escaped char
+    if (open === 123) { // a brace group
+      if (c === 123) depth++;
+      else if (c === 125 && --depth === 0) return j + 1;
+      continue;
+    }
+    if (c === 123) braces++;
+    else if (c === 125) { if (braces > 0) braces--; }
+    else if (braces === 0 && c === open) depth++;
+    else if (braces === 0 && c === close) {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return -1;
+}
+
+/** Reads a `{key, key}` list at `text[i] === '{'`. An unclosed list ends after its last key. */
+function readKeyGroup(text: string, i: number, limit: number): KeyGroup {
+  const group: KeyGroup = { open: i, close: limit, closed: false, tokens: [], comments: [] };
+  let j = i + 1;
+  for (;;) {
+    j = skipSpace(text, j, limit, group.comments);
+    if (j >= limit) { group.close = j; return group; }
+    const c = text.charCodeAt(j);
+    if (c === 125) { group.close = j; group.closed = true; return group; }
+    if (c === 44) { j++; continue; }
+    if (!isLatexKeyChar(c)) { group.close = j; return group; }
+    const s = j;
+    while (j < limit && isLatexKeyChar(text.charCodeAt(j))) j++;
+    group.tokens.push({ key: text.slice(s, j), start: s, end: j });
+    const k = skipSpace(text, j, limit, group.comments);
+    if (k >= limit) { group.close = k; return group; }
+    const d = text.charCodeAt(k);
+    if (d === 44 || d === 125) { j = k; continue; }
+    // Something else follows a key: the list was never closed (the user is still typing it).
+    group.close = j;
+    return group;
+  }
+}
+
+/** Parses the arguments of citation command `name` whose name ends at `i`. */
+function parseLatexArgs(text: string, start: number, name: string, i: number, limit: number): LatexCite | undefined {
+  if (text.charCodeAt(i) === 42) i++; // starred
+  const cite: LatexCite = { command: name, start, end: i, groups: [] };
+  const multi = isMultiCite(name);
+  const vol = isVolCite(name);
+  if (multi) {
+    for (let n = 0; n < 2; n++) {
+      const j = skipSpace(text, i, limit);
+      if (text.charCodeAt(j) !== 40) break;
+      const k = skipBracketed(text, j, limit, 40, 41);
+      if (k < 0) return cite.groups.length ? cite : undefined;
+      i = k;
+    }
+  }
+  for (let round = 0; round < 64; round++) {
+    let opts = 0;
+    for (;;) {
+      const j = skipSpace(text, i, limit);
+      if (text.charCodeAt(j) !== 91 || opts >= 2) break;
+      const k = skipBracketed(text, j, limit, 91, 93);
+      if (k < 0) return cite.groups.length ? cite : undefined;
+      i = k; opts++;
+    }
+    let j = skipSpace(text, i, limit);
+    if (text.charCodeAt(j) !== 123) break;
+    if (vol) { // volume, then optional pages, then the key
+      const k = skipBracketed(text, j, limit, 123, 125);
+      if (k < 0) break;
+      i = k;
+      j = skipSpace(text, i, limit);
+      if (text.charCodeAt(j) === 91) {
+        const m = skipBracketed(text, j, limit, 91, 93);
+        if (m < 0) break;
+        j = skipSpace(text, m, limit);
+      }
+      if (text.charCodeAt(j) !== 123) break;
+    }
+    const g = readKeyGroup(text, j, limit);
+    cite.groups.push(g);
+    i = g.closed ? g.close + 1 : g.close;
+    cite.end = i;
+    if (!multi || !g.closed) break;
+  }
+  return cite.groups.length ? cite : undefined;
+}
+
+const COMMAND = /\\([a-zA-Z@]+)/g;
+
+/** LaTeX citation commands starting in [from, to), last first is not guaranteed: in text order. */
+function latexCommandsIn(text: string, from: number, to: number, match: CommandMatcher): { start: number; name: string; nameEnd: number }[] {
+  const out: { start: number; name: string; nameEnd: number }[] = [];
+  COMMAND.lastIndex = from;
+  let m: RegExpExecArray | null;
+  while ((m = COMMAND.exec(text)) && m.index < to) {
+    const name = m[1]!;
+    if (!match(name)) continue;
+    if (backslashesBefore(text, m.index) % 2 === 1) continue; // `\\cite` is a line break, then text
+    if (inLatexComment(text, m.index)) continue;
+    out.push({ start: m.index, name, nameEnd: m.index + m[0].length });
+  }
+  return out;
+}
+
+function latexContextAt(text: string, offset: number, match: CommandMatcher, window: number): CiteContext | undefined {
+  if (inLatexComment(text, offset)) return undefined;
+  const from = Math.max(0, offset - window);
+  const limit = Math.min(text.length, offset + window);
+  const commands = latexCommandsIn(text, from, offset, match);
+  // Citations do not nest; the cursor can only be in one of the last few commands.
+  for (let n = commands.length - 1; n >= 0 && n >= commands.length - 3; n--) {
+    const c = commands[n]!;
+    const cite = parseLatexArgs(text, c.start, c.name, c.nameEnd, limit);
+    if (!cite) continue;
+    for (const g of cite.groups) {
+      if (!(offset > g.open && offset <= g.close)) continue;
+      if (g.comments.some(([s, e]) => offset > s && offset <= e)) return undefined;
+      let s = offset;
+      while (s > g.open + 1 && isLatexKeyChar(text.charCodeAt(s - 1))) s--;
+      let e = offset;
+      while (e < g.close && isLatexKeyChar(text.charCodeAt(e))) e++;
+      const keys: string[] = [];
+      for (const gg of cite.groups) for (const t of gg.tokens) if (!(t.start === s && t.end === e) && !keys.includes(t.key)) keys.push(t.key);
+      return {
+        kind: 'latex', command: c.name, prefix: text.slice(s, offset), start: s, end: offset, keyEnd: e, keys,
+        group: { start: g.open + 1, end: g.close, closed: g.closed },
+      };
+    }
+    if (cite.end < offset) break;
+  }
+  return undefined;
+}
+
+// --- pandoc --------------------------------------------------------------------------------------
+
+/** Inside a fenced code block (``` or ~~~) or an inline code span, as far as the text before tells. */
+function inMarkdownCode(text: string, offset: number): boolean {
+  const before = text.slice(Math.max(0, offset - 200_000), offset);
+  const fences = before.match(/^[ ]{0,3}(?:```|~~~)/gm);
+  if (fences && fences.length % 2 === 1) return true;
+  const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
+  const line = before.slice(lineStart);
+  // Code spans: a run of n backticks opens, the next run of n closes.
+  let open = 0;
+  for (const m of line.matchAll(/`+/g)) {
+    if (open === 0) open = m[0].length;
+    else if (m[0].length === open) open = 0;
+  }
+  return open !== 0;
+}
+
+/** Is the `@` at `at` a pandoc citation (not an e-mail address or `\@`)? */
+function isCiteAt(text: string, at: number): boolean {
+  if (text[at] !== '@') return false;
+  const prev = text[at - 1];
+  if (prev === undefined) return true;
+  if (isWordChar(prev) || prev === '\\' || prev === '@' || prev === '`') return false;
+  return true;
+}
+
+/** `@key` or `@{key}` at `at`: the key's range. */
+function pandocKeyAt(text: string, at: number, limit: number): KeyToken | undefined {
+  if (text[at + 1] === '{') {
+    const close = text.indexOf('}', at + 2);
+    if (close < 0 || close > limit) return undefined;
+    const key = text.slice(at + 2, close);
+    if (!key || /[\s{]/.test(key)) return undefined;
+    return { key, start: at + 2, end: close };
+  }
+  const m = PANDOC_KEY.exec(text.slice(at + 1, Math.min(limit, at + 1 + 300)));
+  if (!m) return undefined;
+  return { key: m[0], start: at + 1, end: at + 1 + m[0].length };
+}
+
+function pandocContextAt(text: string, offset: number, window: number): CiteContext | undefined {
+  const from = Math.max(0, offset - window);
+  let s = offset;
+  let braced = false;
+  while (s > from && isPandocKeyChar(text[s - 1])) s--;
+  let at = s - 1;
+  if (text[at] !== '@') {
+    // `@{key with odd chars}`
+    let b = offset;
+    while (b > from && text[b - 1] !== '{' && text[b - 1] !== '}' && !/\s/.test(text[b - 1]!)) b--;
+    if (text[b - 1] === '{' && text[b - 2] === '@') { braced = true; s = b; at = b - 2; } else return undefined;
+  }
+  if (at < 0 || !isCiteAt(text, at)) return undefined;
+  if (inMarkdownCode(text, at)) return undefined;
+  const limit = Math.min(text.length, offset + window);
+  let e = offset;
+  if (braced) { while (e < limit && text[e] !== '}' && text[e] !== '{' && !/\s/.test(text[e]!)) e++; } else {
+    while (e < limit && isPandocKeyChar(text[e])) e++;
+    // Trailing punctuation is not part of a pandoc key (`@doe99.` cites doe99).
+    const full = PANDOC_KEY.exec(text.slice(s, e));
+    e = Math.max(offset, s + (full ? full[0].length : 0));
+  }
+  const ctx: CiteContext = { kind: 'pandoc', prefix: text.slice(s, offset), start: s, end: offset, keyEnd: e, keys: [] };
+  // Bracketed citation: an unmatched `[` before, a `]` after, no blank line in between.
+  let open = -1;
+  for (let j = at - 1; j >= Math.max(from, at - 1000); j--) {
+    const ch = text[j];
+    if (ch === ']') break;
+    if (ch === '[') { open = j; break; }
+    if (ch === '\n' && blankLineAround(text, j)) break;
+  }
+  if (open >= 0) {
+    let close = -1;
+    for (let j = e; j < Math.min(limit, e + 1000); j++) {
+      const ch = text[j];
+      if (ch === '[') break;
+      if (ch === ']') { close = j; break; }
+      if (ch === '\n' && blankLineAround(text, j)) break;
+    }
+    if (close >= 0) {
+      ctx.group = { start: open + 1, end: close, closed: true };
+      for (const t of pandocKeysIn(text, open + 1, close)) {
+        if (t.start === s) continue;
+        if (!ctx.keys.includes(t.key)) ctx.keys.push(t.key);
+      }
+    }
+  }
+  return ctx;
+}
+
+/** Does the newline at `j` start or end a blank line (a paragraph break)? */
+function blankLineAround(text: string, j: number): boolean {
+  let k = j - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k--;
+  if (k < 0 || text[k] === '\n') return true;
+  k = j + 1;
+  while (k < text.length && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k++;
+  return k >= text.length || text[k] === '\n';
+}
+
+function pandocKeysIn(text: string, from: number, to: number): KeyToken[] {
+  const out: KeyToken[] = [];
+  let i = text.indexOf('@', from);
+  while (i >= 0 && i < to) {
+    if (isCiteAt(text, i)) {
+      const t = pandocKeyAt(text, i, to);
+      if (t) { out.push(t); i = t.end; }
+    }
+    i = text.indexOf('@', i + 1);
+  }
+  return out;
+}
+
+// --- API -----------------------------------------------------------------------------------------
+
+/**
+ * The citation under the cursor, or undefined. `text` is the document (or any slice holding the
+ * cursor, with `offset` relative to it). Never throws.
+ */
+export function citeContextAt(text: string, offset: number, opts: CiteOptions = {}): CiteContext | undefined {
+  if (!(offset >= 0 && offset <= text.length)) return undefined;
+  const syntax = opts.syntax ?? 'both';
+  const window = Math.max(16, opts.window ?? DEFAULT_WINDOW);
+  try {
+    if (syntax !== 'pandoc') {
+      const ctx = latexContextAt(text, offset, citeCommandMatcher(opts.customCommands).match, window);
+      if (ctx) return ctx;
+    }
+    if (syntax !== 'latex') return pandocContextAt(text, offset, window);
+  } catch {
+    // A parser bug must never break typing.
+  }
+  return undefined;
+}
+
+/** Every cited key of a document, in order (for diagnostics). Skips comments and code. */
+export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] {
+  const syntax = opts.syntax ?? 'both';
+  const out: CitedKey[] = [];
+  if (syntax !== 'pandoc') {
+    const { match } = citeCommandMatcher(opts.customCommands);
+    for (const c of latexCommandsIn(text, 0, text.length, match)) {
+      const cite = parseLatexArgs(text, c.start, c.name, c.nameEnd, Math.min(text.length, c.nameEnd + 5000));
+      if (!cite) continue;
+      for (const g of cite.groups) {
+        // An unclosed list is still being typed: its keys are not claims yet.
+        if (!g.closed) continue;
+        for (const t of g.tokens) out.push({ ...t, kind: 'latex', command: c.name });
+      }
+    }
+  }
+  if (syntax !== 'latex') {
+    const code = markdownCodeRanges(text);
+    const frontMatter = /^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
+    const skipTo = frontMatter ? frontMatter[0].length : 0;
+    for (const t of pandocKeysIn(text, skipTo, text.length)) {
+      if (code.some(([s, e]) => t.start >= s && t.start < e)) continue;
+      out.push({ ...t, kind: 'pandoc' });
+    }
+  }
+  out.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** Fenced blocks and inline code spans of a Markdown text. */
+function markdownCodeRanges(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const fence = /^[ ]{0,3}(```|~~~)[^\n]*$/gm;
+  let m: RegExpExecArray | null;
+  let openAt = -1;
+  let marker = '';
+  while ((m = fence.exec(text))) {
+    if (openAt < 0) { openAt = m.index; marker = m[1]!; } else if (m[1] === marker) { out.push([openAt, m.index + m[0].length]); openAt = -1; }
+  }
+  if (openAt >= 0) out.push([openAt, text.length]);
+  const span = /(`+)[^`]*?\1(?!`)/g;
+  while ((m = span.exec(text))) out.push([m.index, m.index + m[0].length]);
+  return out;
+}
+
+/** The cited key at `offset` (cursor anywhere on it), for hover and go-to-definition. */
+export function citedKeyAt(text: string, offset: number, opts: CiteOptions = {}): CitedKey | undefined {
+  const ctx = citeContextAt(text, offset, opts);
+  if (!ctx || ctx.keyEnd <= ctx.start) return undefined;
+  const key = text.slice(ctx.start, ctx.keyEnd);
+  return { key, start: ctx.start, end: ctx.keyEnd, kind: ctx.kind, ...(ctx.command ? { command: ctx.command } : {}) };
+}
+
+/** Which syntaxes a document speaks, from its language id and file name. */
+export function citeSyntaxFor(languageId: string, fileName = ''): CiteSyntax {
+  if (languageId === 'latex' || languageId === 'tex' || languageId === 'bibtex' || /\.(?:tex|ltx|sty|cls|dtx)$/i.test(fileName)) return 'latex';
+  if (languageId === 'markdown' || languageId === 'rmd' || languageId === 'quarto' || /\.(?:md|markdown|rmd|qmd)$/i.test(fileName)) return 'both';
+  return 'both';
+}

@@ -1,0 +1,193 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { citeContextAt, citedKeyAt, citeCommandMatcher, findCitations, CiteOptions } from '../../src/core/citeContext';
+
+/** `|` marks the cursor. */
+function at(marked: string, opts?: CiteOptions) {
+  const offset = marked.indexOf('|');
+  assert.ok(offset >= 0, 'test text needs a | cursor');
+  const text = marked.slice(0, offset) + marked.slice(offset + 1);
+  return { text, offset, ctx: citeContextAt(text, offset, opts) };
+}
+const latex: CiteOptions = { syntax: 'latex' };
+const md: CiteOptions = { syntax: 'both' };
+
+describe('citeContext: LaTeX', () => {
+  it('finds the prefix in a plain \\cite', () => {
+    const { ctx } = at('as shown by \\cite{abs|}', latex);
+    assert.equal(ctx?.kind, 'latex');
+    assert.equal(ctx?.command, 'cite');
+    assert.equal(ctx?.prefix, 'abs');
+    assert.deepEqual(ctx?.keys, []);
+  });
+  it('handles two optional arguments, one of them empty', () => {
+    const { text, ctx } = at('\\citep[see][]{abs|', latex);
+    assert.equal(ctx?.prefix, 'abs');
+    assert.equal(text.slice(ctx!.start, ctx!.end), 'abs');
+    assert.equal(ctx?.group?.closed, false);
+  });
+  it('handles optional arguments holding braces and tildes', () => {
+    assert.equal(at('\\citep[see {[}1{]}][p.~3]{zhao|}', latex).ctx?.prefix, 'zhao');
+    assert.equal(at('\\citep[{e.g.,}][chap.~2]{|}', latex).ctx?.prefix, '');
+  });
+  it('recognises natbib and biblatex families, capitalised and starred', () => {
+    for (const cmd of ['cite', 'citet', 'citep', 'citealt', 'citealp', 'citeauthor', 'citeyear', 'citetitle', 'nocite',
+      'parencite', 'textcite', 'autocite', 'footcite', 'fullcite', 'smartcite', 'supercite', 'Citet', 'Citep', 'Parencite',
+      'Textcite', 'Autocite', 'citep*', 'citet*', 'Citeauthor*', 'citeyearpar', 'citenum', 'footfullcite', 'citeA', 'citeNP']) {
+      const { ctx } = at(`Text \\${cmd}{a|}`, latex);
+      assert.equal(ctx?.prefix, 'a', cmd);
+      assert.equal(ctx?.command, cmd.replace('*', ''), cmd);
+    }
+  });
+  it('ignores commands whose arguments are not keys', () => {
+    for (const cmd of ['citestyle', 'citetext', 'section', 'ref', 'label', 'DeclareCiteCommand', 'input', 'url']) {
+      assert.equal(at(`\\${cmd}{a|}`, latex).ctx, undefined, cmd);
+    }
+  });
+  it('reports the keys already in the list and excludes the one under the cursor', () => {
+    const { ctx } = at('\\citep{zhao2025absolute, wei2022chain,|}', latex);
+    assert.equal(ctx?.prefix, '');
+    assert.deepEqual(ctx?.keys, ['zhao2025absolute', 'wei2022chain']);
+    const mid = at('\\cite{a,b|c,d}', latex).ctx;
+    assert.equal(mid?.prefix, 'b');
+    assert.equal(mid?.keyEnd, mid!.end + 1);
+    assert.deepEqual(mid?.keys, ['a', 'd']);
+  });
+  it('spans line breaks and comments inside the key list', () => {
+    const { ctx } = at('\\citep{\n  zhao2025absolute, % the AZR paper\n  wei2022chain,\n  ya|\n}', latex);
+    assert.equal(ctx?.prefix, 'ya');
+    assert.deepEqual(ctx?.keys, ['zhao2025absolute', 'wei2022chain']);
+    assert.equal(at('\\citep[see][p.~3]\n  {ke|}', latex).ctx?.prefix, 'ke');
+  });
+  it('is silent in a comment, in an optional argument, and after the list closed', () => {
+    assert.equal(at('% \\cite{ab|}', latex).ctx, undefined);
+    assert.equal(at('\\cite{a,% co|mment\n b}', latex).ctx, undefined);
+    assert.equal(at('\\citep[se|e]{a}', latex).ctx, undefined);
+    assert.equal(at('\\cite{a} and |', latex).ctx, undefined);
+    assert.equal(at('\\cite{a}|', latex).ctx, undefined);
+    assert.equal(at('\\cite|{a}', latex).ctx, undefined);
+  });
+  it('treats an escaped percent as text and \\\\cite as a line break followed by text', () => {
+    assert.equal(at('50\\% of \\cite{ab|}', latex).ctx?.prefix, 'ab');
+    assert.equal(at('line\\\\cite{ab|}', latex).ctx, undefined);
+  });
+  it('handles multi-cite commands with pre/post notes per key', () => {
+    const { ctx } = at('\\parencites(see)(and others)[p.~3][]{zhao2025absolute}[chap.~2]{wei|}', latex);
+    assert.equal(ctx?.command, 'parencites');
+    assert.equal(ctx?.prefix, 'wei');
+    assert.deepEqual(ctx?.keys, ['zhao2025absolute']);
+    assert.equal(at('\\textcites{a}{b}{c|}', latex).ctx?.prefix, 'c');
+    assert.deepEqual(at('\\cites{a}{|}{b}', latex).ctx?.keys, ['a', 'b']);
+  });
+  it('skips the volume argument of \\volcite', () => {
+    assert.equal(at('\\volcite{3|}{key}', latex).ctx, undefined);
+    assert.equal(at('\\volcite[see]{3}[45]{ke|}', latex).ctx?.prefix, 'ke');
+  });
+  it('stops an unclosed list at the first non-key text so later prose is not a key', () => {
+    const { ctx } = at('\\cite{ab|\nand then some prose.', latex);
+    assert.equal(ctx?.prefix, 'ab');
+    assert.equal(ctx?.group?.closed, false);
+    assert.deepEqual(ctx?.keys, []);
+  });
+  it('accepts custom commands by name and by regular expression, and reports bad patterns', () => {
+    assert.equal(at('\\mybib{a|}', latex).ctx, undefined);
+    assert.equal(at('\\mybib{a|}', { ...latex, customCommands: ['mybib'] }).ctx?.prefix, 'a');
+    assert.equal(at('\\refsee{a|}', { ...latex, customCommands: ['/^ref(see|also)$/'] }).ctx?.prefix, 'a');
+    assert.equal(citeCommandMatcher(['/([/']).problems.length, 1);
+    assert.equal(citeCommandMatcher(['not a name']).problems.length, 1);
+  });
+  it('looks back only a bounded window', () => {
+    const long = '\\cite{' + 'a,'.repeat(5000) + 'b|}';
+    assert.equal(at(long, { ...latex, window: 2000 }).ctx, undefined);
+    assert.equal(at(long, { ...latex, window: 20000 }).ctx?.prefix, 'b');
+  });
+  it('keeps keys with colons, dashes, dots and slashes', () => {
+    assert.equal(at('\\cite{arXiv:2505.03335|}', latex).ctx?.prefix, 'arXiv:2505.03335');
+    assert.equal(at('\\cite{doi/10.1-x_y|}', latex).ctx?.prefix, 'doi/10.1-x_y');
+  });
+});
+
+describe('citeContext: pandoc', () => {
+  it('completes after [@', () => {
+    const { ctx } = at('As shown [@|', md);
+    assert.equal(ctx?.kind, 'pandoc');
+    assert.equal(ctx?.prefix, '');
+    assert.equal(at('As shown [@abs|]', md).ctx?.prefix, 'abs');
+  });
+  it('reads keys of a bracketed list with locators and prefixes', () => {
+    const { ctx } = at('[see @doe99, pp. 33-35; also @smith04, chap. 1; @wei|]', md);
+    assert.equal(ctx?.prefix, 'wei');
+    assert.deepEqual(ctx?.keys, ['doe99', 'smith04']);
+    assert.deepEqual(ctx?.group && { closed: ctx.group.closed }, { closed: true });
+  });
+  it('handles suppressed authors and in-text citations', () => {
+    assert.equal(at('Smith says blah [-@smi|]', md).ctx?.prefix, 'smi');
+    const inText = at('@smith04| says blah.', md).ctx;
+    assert.equal(inText?.prefix, 'smith04');
+    assert.equal(inText?.group, undefined);
+  });
+  it('drops trailing punctuation from the whole key but keeps internal punctuation', () => {
+    const { text, offset } = at('as @do|e99. Then', md);
+    assert.deepEqual(citedKeyAt(text, offset, md), { key: 'doe99', start: 4, end: 9, kind: 'pandoc' });
+    assert.equal(at('@Foo_bar.baz:2|', md).ctx?.prefix, 'Foo_bar.baz:2');
+  });
+  it('does not take e-mail addresses or code for citations', () => {
+    assert.equal(at('mail jane@exam|ple.org', md).ctx, undefined);
+    assert.equal(at('use `[@ke|y]` literally', md).ctx, undefined);
+    assert.equal(at('```\n[@ke|y]\n```', md).ctx, undefined);
+    assert.equal(at('```\ncode\n```\n[@ke|y]', md).ctx?.prefix, 'ke');
+  });
+  it('reads braced keys', () => {
+    assert.equal(at('[@{https://x.org/a|}]', md).ctx?.prefix, 'https://x.org/a');
+  });
+  it('sees LaTeX citations in Markdown too, but not pandoc in LaTeX', () => {
+    assert.equal(at('R Markdown \\citep{ab|}', md).ctx?.kind, 'latex');
+    assert.equal(at('[@ab|]', latex).ctx, undefined);
+  });
+});
+
+describe('citeContext: findCitations', () => {
+  it('lists every cited key of a LaTeX document with its range, skipping comments', () => {
+    const text = '\\citep[see][]{zhao2025absolute,\n wei2022chain}\n% \\cite{commented}\n\\parencites{a}[p.~2]{b}\n\\cite{unfinished';
+    const found = findCitations(text, latex);
+    assert.deepEqual(found.map(f => f.key), ['zhao2025absolute', 'wei2022chain', 'a', 'b']);
+    for (const f of found) assert.equal(text.slice(f.start, f.end), f.key);
+  });
+  it('lists pandoc keys outside code and front matter', () => {
+    const text = '---\ntitle: x\nauthor: a@b.c @notakey\n---\nText [@a; @b] and `@c` and @d.\n```\n@e\n```\n';
+    assert.deepEqual(findCitations(text, md).map(f => f.key), ['a', 'b', 'd']);
+  });
+});
+
+describe('citeContext: properties', () => {
+  const pieces = fc.constantFrom('\\cite', '\\citep', '\\parencites', '[', ']', '{', '}', '(', ')', '@', ',', ';', ' ', '\n', '%', '\\', '`', '```\n', 'ab', 'key:1', '-', '*', 'é', '\r\n');
+  const doc = fc.array(fc.oneof(pieces, fc.string({ maxLength: 4 })), { maxLength: 60 }).map(a => a.join(''));
+  it('never throws, keeps ranges inside the document, and the prefix is the text of its range', () => {
+    fc.assert(fc.property(doc, fc.nat(), fc.constantFrom<CiteOptions>(latex, md, { syntax: 'pandoc' }), (text, n, opts) => {
+      const offset = n % (text.length + 1);
+      const ctx = citeContextAt(text, offset, opts);
+      if (!ctx) return;
+      assert.ok(ctx.start >= 0 && ctx.start <= ctx.end && ctx.end === offset && ctx.keyEnd >= ctx.end && ctx.keyEnd <= text.length);
+      assert.equal(text.slice(ctx.start, ctx.end), ctx.prefix);
+      assert.ok(!ctx.keys.some(k => k === '' ));
+      if (ctx.group) assert.ok(ctx.group.start <= ctx.start && ctx.keyEnd <= ctx.group.end + 1);
+    }), { numRuns: 3000 });
+  });
+  it('finds every key it writes: a generated \\citep with random keys', () => {
+    const key = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9:_.-]{0,12}$/);
+    fc.assert(fc.property(fc.array(key, { minLength: 1, maxLength: 5 }), fc.nat(), (keys, n) => {
+      const text = `See \\citep[see][p.~3]{${keys.join(', ')}} for more.`;
+      const found = findCitations(text, latex).map(f => f.key);
+      assert.deepEqual(found, keys);
+      const i = n % keys.length;
+      const pos = text.indexOf('{' + keys.join(', ')) + 1 + keys.slice(0, i).reduce((s, k) => s + k.length + 2, 0) + keys[i]!.length;
+      const ctx = citeContextAt(text, pos, latex);
+      assert.equal(ctx?.prefix, keys[i]);
+    }), { numRuns: 500 });
+  });
+  it('findCitations never throws and its ranges hold the keys', () => {
+    fc.assert(fc.property(doc, text => {
+      for (const f of findCitations(text, md)) assert.equal(text.slice(f.start, f.end), f.key);
+    }), { numRuns: 2000 });
+  });
+});
