@@ -1,0 +1,200 @@
+// The Papers tree (view `papercite.papers`): papers grouped by author, page owner, year or category.
+// Nodes come from core `PaperTree`; this layer only makes TreeItems and decides what to refresh.
+import * as vscode from 'vscode';
+import { formatName, paperYear, type Paper } from '../../core/model';
+import { diffTrees, makeFilter, PaperTree, type GroupNode, type TreeGroupBy, type TreeNode } from '../../core/tree';
+import { renderAbstract, richToPlain } from '../../core/render';
+import type { GroupBy } from '../config';
+import { Commands, ContextKeys, SECTION, Views } from '../ids';
+import { log } from '../log';
+import type { Services } from '../services';
+import { escapeMarkdown, untrustedMarkdown } from './markdown';
+
+const GROUP_ICONS: Record<TreeGroupBy, string> = { author: 'person', owner: 'account', year: 'calendar', category: 'tag' };
+const GROUP_WORDS: Record<TreeGroupBy, string> = { author: 'author', owner: 'page owner', year: 'year', category: 'category' };
+
+export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  readonly view: vscode.TreeView<TreeNode>;
+  private tree: PaperTree;
+  private sigs: Map<string, string> | undefined;
+  private groupBy: TreeGroupBy;
+  private filterText = '';
+  /** Group objects handed to VS Code, by id: it refreshes and reveals elements by identity. */
+  private readonly canon = new Map<string, GroupNode>();
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services) {
+    this.groupBy = services.config.current.groupBy;
+    this.tree = this.build();
+    this.view = vscode.window.createTreeView(Views.papers, { treeDataProvider: this, showCollapseAll: true });
+    this.updateDescription();
+    this.subs.push(
+      this.view,
+      services.library.onDidChange(() => this.libraryChanged()),
+      services.config.onDidChange(c => { if (c.groupBy !== this.groupBy) this.setGroupBy(c.groupBy, false); }),
+    );
+    void vscode.commands.executeCommand('setContext', ContextKeys.treeFiltered, false);
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.emitter.dispose();
+  }
+
+  get current(): PaperTree { return this.tree; }
+  get grouping(): TreeGroupBy { return this.groupBy; }
+
+  private build(): PaperTree {
+    const t0 = performance.now();
+    const filter = makeFilter(this.filterText);
+    const tree = PaperTree.build(this.services.library.papers, this.groupBy, filter ? { filter } : {});
+    log.debug(`[browse] tree by ${this.groupBy}: ${tree.roots().length} groups, ${tree.paperCount} papers in ${(performance.now() - t0).toFixed(0)} ms`);
+    return tree;
+  }
+
+  /** After a reload: redraw only the groups whose rows changed when the group list itself is unchanged. */
+  private libraryChanged(): void {
+    const before = this.tree, beforeSigs = this.sigs ?? before.signatures();
+    this.tree = this.build();
+    this.sigs = this.tree.signatures();
+    const d = diffTrees(before, beforeSigs, this.tree, this.sigs);
+    this.updateDescription();
+    if (d.roots) { this.canon.clear(); this.emitter.fire(undefined); return; }
+    const changed = d.groups.map(id => this.canon.get(id)).filter((g): g is GroupNode => !!g);
+    log.debug(`[browse] library changed: refreshing ${changed.length} of ${this.tree.roots().length} groups`);
+    if (changed.length) this.emitter.fire(changed);
+  }
+
+  private rebuildAll(): void {
+    this.tree = this.build();
+    this.sigs = undefined;
+    this.canon.clear();
+    this.updateDescription();
+    this.emitter.fire(undefined);
+  }
+
+  async setGroupBy(g: GroupBy, persist = true): Promise<void> {
+    if (g !== this.groupBy) {
+      this.groupBy = g;
+      this.rebuildAll();
+    }
+    if (persist && this.services.config.current.groupBy !== g) {
+      await vscode.workspace.getConfiguration(SECTION).update('tree.groupBy', g, vscode.ConfigurationTarget.Global);
+    }
+  }
+
+  async setFilter(text: string): Promise<void> {
+    this.filterText = text.trim();
+    await vscode.commands.executeCommand('setContext', ContextKeys.treeFiltered, this.filterText !== '');
+    this.rebuildAll();
+  }
+
+  get filter(): string { return this.filterText; }
+
+  private updateDescription(): void {
+    const by = `by ${GROUP_WORDS[this.groupBy]}`;
+    this.view.description = this.filterText ? `${by} · “${this.filterText}” (${this.tree.paperCount})` : by;
+    this.view.message = this.filterText && this.tree.paperCount === 0 ? `No paper matches “${this.filterText}”.` : undefined;
+  }
+
+  private canonical(g: GroupNode): GroupNode {
+    const known = this.canon.get(g.id);
+    if (known) return known;
+    this.canon.set(g.id, g);
+    return g;
+  }
+
+  // ---------------------------------------------------------------- TreeDataProvider
+  getChildren(el?: TreeNode): TreeNode[] {
+    if (!el) return this.tree.roots().map(g => this.canonical(g));
+    if (el.kind === 'paper') return [];
+    const g = this.tree.group(el.id);
+    return g ? [...this.tree.children(g)] : [];
+  }
+
+  getParent(el: TreeNode): TreeNode | undefined {
+    return el.kind === 'paper' ? this.canonical(this.tree.group(el.parent.id) ?? el.parent) : undefined;
+  }
+
+  getTreeItem(el: TreeNode): vscode.TreeItem {
+    if (el.kind === 'group') return this.groupItem(this.tree.group(el.id) ?? el);
+    const p = this.tree.paper(el);
+    const item = new vscode.TreeItem(p ? plainTitle(p) : el.key, vscode.TreeItemCollapsibleState.None);
+    item.id = el.id;
+    if (!p) return item;
+    const year = paperYear(p);
+    item.description = year === undefined ? '' : String(year);
+    item.iconPath = new vscode.ThemeIcon(p.custom?.hasCode ? 'file-code' : 'book');
+    item.contextValue = p.custom?.hasCode ? 'paper.code' : 'paper';
+    item.command = { command: Commands.openPaper, title: 'Open Paper', arguments: [p.id] };
+    item.accessibilityInformation = { label: `${plainTitle(p)}${year ? `, ${year}` : ''}${p.custom?.hasCode ? ', has code' : ''}`, role: 'treeitem' };
+    return item;
+  }
+
+  /** Tooltips only when hovered: building them for every row of a large group is wasted work. */
+  resolveTreeItem(item: vscode.TreeItem, el: TreeNode): vscode.TreeItem {
+    if (el.kind === 'paper') {
+      const p = this.tree.paper(el);
+      if (p) item.tooltip = paperTooltip(p);
+    }
+    return item;
+  }
+
+  private groupItem(g: GroupNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = g.id;
+    item.description = String(g.count);
+    item.iconPath = new vscode.ThemeIcon(g.missing ? 'question' : GROUP_ICONS[g.groupBy]);
+    item.contextValue = g.missing ? 'group.missing' : g.groupBy;
+    const papers = `${g.count} paper${g.count === 1 ? '' : 's'}`;
+    item.tooltip = g.missing ? `${g.label}: ${papers}`
+      : g.groupBy === 'author' ? `${g.label}: ${papers} listing an author written exactly this way (one name can belong to several people)`
+      : g.groupBy === 'owner' ? `${g.label}: ${papers} listed on the publication page of “${g.label}” (a page may mix several people of that name)`
+      : `${g.label}: ${papers}`;
+    item.accessibilityInformation = { label: `${g.label}, ${papers}`, role: 'treeitem' };
+    return item;
+  }
+
+  // ---------------------------------------------------------------- reveal
+  /** Reveals a paper (under its first group), clearing a filter that hides it. */
+  async revealPaper(key: string): Promise<boolean> {
+    if (!this.services.library.byKey(key)) return false;
+    if (!this.tree.has(key) && this.filterText) await this.setFilter('');
+    const node = this.tree.nodeFor(key);
+    if (!node) return false;
+    await this.view.reveal(node, { select: true, focus: true, expand: true });
+    return true;
+  }
+
+  /** Reveals and expands an author's node, switching the tree to group by author if needed. */
+  async revealAuthor(name: string): Promise<boolean> {
+    if (this.groupBy !== 'author') await this.setGroupBy('author');
+    let g = this.tree.groupByName(name);
+    if (!g && this.filterText) { await this.setFilter(''); g = this.tree.groupByName(name); }
+    if (!g) return false;
+    await this.view.reveal(this.canonical(g), { select: true, focus: true, expand: true });
+    return true;
+  }
+}
+
+/** Title as shown in the tree: LaTeX markup of the title reduced to text. */
+function plainTitle(p: Paper): string {
+  const t = typeof p.title === 'string' && p.title.trim() ? p.title : p.id;
+  return richToPlain(renderAbstract(t)).replace(/\s+/g, ' ').trim() || p.id;
+}
+
+export function paperTooltip(p: Paper): vscode.MarkdownString {
+  const md = untrustedMarkdown();
+  md.appendMarkdown(`**${escapeMarkdown(plainTitle(p))}**`);
+  const names = (p.author ?? []).map(formatName).filter(Boolean);
+  const shown = names.slice(0, 8).join(', ') + (names.length > 8 || p.custom?.authorsTruncated ? ' et al.' : '');
+  const year = paperYear(p);
+  const meta = [shown || 'Unknown authors', year === undefined ? '' : String(year), typeof p.custom?.venue === 'string' ? p.custom.venue : ''].filter(Boolean).join(' · ');
+  md.appendMarkdown(`\n\n${escapeMarkdown(meta)}`);
+  const abs = typeof p.abstract === 'string' ? p.abstract.replace(/\s+/g, ' ').trim() : '';
+  if (abs) md.appendMarkdown(`\n\n${escapeMarkdown(abs.length > 400 ? `${abs.slice(0, 400).replace(/\s+\S*$/, '')}…` : abs)}`);
+  md.appendMarkdown(`\n\n\`${p.id.replace(/`/g, "'")}\``);
+  return md;
+}
