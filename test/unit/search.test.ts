@@ -1,0 +1,225 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Paper } from '../../src/core/model';
+import { SearchIndex } from '../../src/core/search';
+import { fold, tokens } from '../../src/core/search/text';
+import { boundedOsa } from '../../src/core/search/typo';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The bundled corpus when it is built; before that, papers made from the curated metadata records
+ * (titles, full author lists, years) with abstracts taken from the raw pages.
+ */
+function loadPapers(): { papers: Paper[]; from: string } {
+  const built = path.join(ROOT, 'corpus/papers.json');
+  if (fs.existsSync(built)) {
+    const papers = JSON.parse(fs.readFileSync(built, 'utf8')) as Paper[];
+    if (Array.isArray(papers) && papers.length > 0) return { papers, from: 'corpus/papers.json' };
+  }
+  return { papers: fixtureFromRecords(), from: 'corpus/metadata/records.json + corpus/raw' };
+}
+
+interface MetadataRecordLike {
+  identify: { title?: string; abstractBegins?: string };
+  title: string;
+  authors: string[];
+  year: number;
+  arxiv?: string | null;
+}
+
+function fixtureFromRecords(): Paper[] {
+  const records = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'corpus/metadata/records.json'), 'utf8'),
+  ) as MetadataRecordLike[];
+  const rawDir = path.join(ROOT, 'corpus/raw');
+  const lines = fs.readdirSync(rawDir).sort()
+    .flatMap(f => fs.readFileSync(path.join(rawDir, f), 'utf8').split('\n'))
+    .map(l => l.replace(/^Abstract:\s*/, '').trim());
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const taken = new Set<string>();
+  return records.map(r => {
+    let abstract: string | undefined;
+    if (r.identify.abstractBegins) {
+      const begins = squash(r.identify.abstractBegins);
+      abstract = lines.find(l => squash(l).startsWith(begins));
+    } else if (r.identify.title) {
+      const t = squash(r.identify.title);
+      const at = lines.findIndex(l => squash(l).includes(t));
+      if (at >= 0) abstract = lines.slice(at + 1).find(l => l.length > 200);
+    }
+    const author = r.authors.map(n => {
+      const parts = n.trim().split(/\s+/);
+      return { family: parts.pop()!, given: parts.join(' ') };
+    });
+    const word = r.title.toLowerCase().split(/[^a-z0-9]+/).find(w => w.length > 3) ?? 'paper';
+    let id = fold(author[0]?.family ?? 'anon').replace(/[^a-z]/g, '') + r.year + word;
+    while (taken.has(id)) id += 'a';
+    taken.add(id);
+    return {
+      id, type: 'article', title: r.title, author, issued: { 'date-parts': [[r.year]] },
+      ...(abstract ? { abstract } : {}), custom: r.arxiv ? { arxiv: r.arxiv } : {},
+    } satisfies Paper;
+  });
+}
+
+describe('search', () => {
+  const { papers, from } = loadPapers();
+  const index = SearchIndex.build(papers);
+  const titles = (q: string, limit = 5) => index.search(q, { limit }).map(h => h.paper.title ?? '');
+  const rankOf = (q: string, title: RegExp) => titles(q, 50).findIndex(t => title.test(t));
+
+  before(() => console.log(`      (${papers.length} papers from ${from})`));
+
+  it('indexes every paper', () => {
+    assert.equal(index.size, papers.length);
+    assert.ok(papers.length >= 50, `only ${papers.length} papers`);
+  });
+
+  const topThree: [string, RegExp][] = [
+    ['absolute zero', /^Absolute Zero/],
+    ['flowrl', /^FlowRL/],
+    ['grokking critical data', /Critical Data Size.*Grokking/],
+    ['zhao reasoner', /^Absolute Zero/],
+    ['medial dialog', /^MedDialog/],
+    ['Xuekai Zhu grokking', /Critical Data Size.*Grokking/],
+    ['zhao absolute', /^Absolute Zero/],
+    ['absolute zero 2025', /^Absolute Zero/],
+    ['absolut zreo', /^Absolute Zero/],
+    ['reinforcment learning easy hard', /^Curriculum Reinforcement Learning/],
+    ['grokkng', /Grokking Perspective/],
+    ['flexibilty trap diffusion', /^The Flexibility Trap/],
+    ['med dialog', /^MedDialog/],
+    ['self play reasoning zero data', /^Absolute Zero/],
+    ['ultramedical biomedicine', /^UltraMedical/],
+    ['entropy minority tokens', /^Beyond the 80\/20 Rule/],
+  ];
+  for (const [q, title] of topThree) {
+    it(`finds ${title.source} in the top 3 for "${q}"`, () => {
+      const r = rankOf(q, title);
+      assert.ok(r >= 0 && r < 3, `rank ${r} for "${q}": ${JSON.stringify(titles(q))}`);
+    });
+  }
+
+  it('puts the exact title first', () => {
+    assert.match(titles('absolute zero')[0], /^Absolute Zero/);
+    assert.match(titles('FlowRL: Matching Reward Distributions for LLM Reasoning')[0], /^FlowRL/);
+  });
+
+  it('finds a paper while its title is typed letter by letter', () => {
+    const target = 'Absolute Zero';
+    const query = 'absolute zero';
+    for (let i = 6; i <= query.length; i++) {
+      const q = query.slice(0, i);
+      const r = rankOf(q, /^Absolute Zero/);
+      assert.ok(r >= 0 && r < 5, `"${q}": ${target} at ${r}: ${JSON.stringify(titles(q))}`);
+    }
+  });
+
+  it('narrows as the user types on, with the same results as a fresh index', () => {
+    const fresh = SearchIndex.build(papers);
+    const query = 'reinforcement learning llm';
+    for (let i = 1; i <= query.length; i++) {
+      const q = query.slice(0, i);
+      const typed = index.search(q, { limit: 20 }).map(h => `${h.paper.id}:${h.score}`);
+      const once = SearchIndex.build(papers).search(q, { limit: 20 }).map(h => `${h.paper.id}:${h.score}`);
+      assert.deepEqual(typed, once, `after typing "${q}"`);
+    }
+    assert.ok(fresh.search(query).length > 0);
+  });
+
+  it('finds a paper by its citation key, whole or typed so far', () => {
+    const p = papers.find(x => /^Absolute Zero/.test(x.title ?? ''))!;
+    assert.equal(index.search(p.id, { limit: 3 })[0].paper.id, p.id);
+    const m = /^[a-z]+\d{4}/.exec(p.id);
+    assert.ok(m, `key ${p.id} is not author+year+word`);
+    const hits = index.search(m[0], { limit: 10 }).map(h => h.paper.id);
+    assert.ok(hits.includes(p.id), `"${m[0]}" -> ${hits.join(', ')}`);
+    for (const h of index.search(m[0], { limit: 10 })) {
+      assert.ok(
+        fold(h.paper.id).startsWith(m[0]) || h.score < index.search(m[0], { limit: 1 })[0].score,
+        `${h.paper.id} outranks the keys starting with ${m[0]}`,
+      );
+    }
+  });
+
+  it('ranks title and author matches above abstract-only matches', () => {
+    // "grokking" is in one title; other abstracts may mention it, but that title comes first.
+    assert.match(titles('grokking')[0], /Grokking/);
+    const zhu = index.search('zhu', { limit: 10 });
+    assert.ok(zhu.length > 0);
+    assert.ok(zhu[0].paper.author?.some(a => fold(a.family ?? '') === 'zhu'), 'an author named Zhu first');
+  });
+
+  it('matches the year', () => {
+    const hits = index.search('absolute zero 2025', { limit: 10 });
+    assert.match(hits[0].paper.title ?? '', /^Absolute Zero/);
+    assert.ok(hits[0].score > index.search('absolute zero 2017', { limit: 1 })[0].score);
+  });
+
+  it('honours the limit', () => {
+    assert.equal(index.search('language', { limit: 3 }).length, 3);
+    assert.equal(index.search('language', { limit: 0 }).length, 0);
+    assert.ok(index.search('language', { limit: 1_000_000 }).length <= papers.length);
+    assert.ok(index.search('language').length <= 50);
+    const all = index.search('language', { limit: 1000 });
+    for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].score >= all[i].score, 'best first');
+  });
+
+  it('returns nothing for empty, blank and punctuation-only queries, and never throws', () => {
+    for (const q of ['', '   ', '\t\n', '...', '{}[]()', '—', '%%', '\\cite{', '@']) {
+      assert.deepEqual(index.search(q), [], JSON.stringify(q));
+    }
+    const odd = [
+      'a'.repeat(100_000), 'zhao '.repeat(5000), '.*+?^${}()|[]\\', '(?<x>a)\\1', '[a-', 'é', 'ß',
+      '\u0000\uffff\ud800', '😀 grokking', 'the of and', 'x', '0', '2025', 'NaN', '__proto__',
+      'constructor', 'hasOwnProperty', 'zhao2025absolute'.repeat(50), 'Ångström µ', '中文 检索',
+    ];
+    for (const q of odd) {
+      const hits = index.search(q, { limit: 10 });
+      assert.ok(Array.isArray(hits) && hits.length <= 10, JSON.stringify(q).slice(0, 40));
+    }
+    assert.deepEqual(index.search(undefined as unknown as string), []);
+    assert.match(titles('😀 grokking')[0] ?? '', /Grokking/);
+  });
+
+  it('handles an empty library and papers with missing fields', () => {
+    assert.deepEqual(SearchIndex.build([]).search('zero'), []);
+    const sparse: Paper[] = [
+      { id: 'x', type: 'article', custom: {} },
+      { id: 'y', type: 'article', title: '', author: [{ literal: 'OpenAI' }], custom: {} },
+      { id: 'Müller2020Über', type: 'book', title: 'Über Sørensen', author: [{ family: 'Müller' }], custom: {} },
+    ];
+    const ix = SearchIndex.build(sparse);
+    assert.equal(ix.search('openai')[0].paper.id, 'y');
+    assert.equal(ix.search('muller uber')[0].paper.id, 'Müller2020Über');
+    assert.equal(ix.search('sorensen')[0].paper.id, 'Müller2020Über');
+    assert.equal(ix.search('Müller')[0].paper.id, 'Müller2020Über');
+  });
+
+  it('does not confuse years or numbers through typo tolerance', () => {
+    const hits = index.search('2017', { limit: 50 });
+    assert.ok(hits.length > 0);
+    for (const h of hits) {
+      const years = [h.paper.issued, h.paper['original-date']].map(d => d?.['date-parts']?.[0]?.[0]);
+      const text = `${h.paper.id} ${h.paper.title} ${h.paper.abstract ?? ''}`;
+      assert.ok(years.includes(2017) || text.includes('2017'), `${h.paper.id} for 2017`);
+    }
+  });
+});
+
+describe('search text', () => {
+  it('folds accents and case', () => {
+    assert.equal(fold('Sørensen Müller ŁÓDŹ Straße'), 'sorensen muller lodz strasse');
+    assert.deepEqual(tokens(fold('Beyond the 80/20 Rule: High-Entropy')), ['beyond', 'the', '80', '20', 'rule', 'high', 'entropy']);
+  });
+  it('counts transpositions, missing and doubled letters as one edit', () => {
+    assert.equal(boundedOsa('zreo', 'zero', 2), 1);
+    assert.equal(boundedOsa('grokkng', 'grokking', 2), 1);
+    assert.equal(boundedOsa('reinforcment', 'reinforcement', 2), 1);
+    assert.equal(boundedOsa('dialoog', 'dialog', 2), 1);
+    assert.equal(boundedOsa('abc', 'xyz', 1), 2);
+    assert.equal(boundedOsa('kitten', 'sitting', 3), 3);
+  });
+});
