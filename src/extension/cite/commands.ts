@@ -1,0 +1,72 @@
+// Commands on one paper, shared with the Papers tree: copy key / BibTeX / reference, insert the
+// citation, add the BibTeX entry to the project's .bib.
+import * as vscode from 'vscode';
+import { paperToBibtex } from '../../core/bibtex/export';
+import { formatReference } from '../../core/csl';
+import type { Paper } from '../../core/model';
+import { Commands } from '../ids';
+import { reportError } from '../log';
+import type { Services } from '../services';
+import type { ProjectBib } from './projectBib';
+import { insertKeys } from './quickPick';
+
+/** What tree items and links pass: a key, `{key}`, or `{paper: {id}}`. */
+export type PaperArg = string | { key: string } | { paper: { id: string } };
+
+export function keyOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object') {
+    const o = arg as { key?: unknown; paper?: { id?: unknown }; id?: unknown };
+    if (typeof o.key === 'string') return o.key;
+    if (o.paper && typeof o.paper.id === 'string') return o.paper.id;
+    if (typeof o.id === 'string') return o.id;
+  }
+  return undefined;
+}
+
+export function registerPaperCommands(services: Services, bib: ProjectBib): vscode.Disposable {
+  const paperOf = (arg: unknown): Paper | undefined => {
+    const key = keyOf(arg);
+    const p = key === undefined ? undefined : services.library.byKey(key);
+    if (!p) void vscode.window.showWarningMessage(key ? `PaperCite: no paper with the key ${key} in the library.` : 'PaperCite: no paper given.');
+    return p;
+  };
+  const copy = async (text: string, what: string) => {
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`$(check) PaperCite: copied ${what}`, 3000);
+  };
+  const guard = (name: string, fn: (...args: unknown[]) => unknown) => async (...args: unknown[]) => {
+    try { return await fn(...args); } catch (err) { reportError(`${name} failed`, err); return undefined; }
+  };
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(Commands.copyKey, guard('Copy Citation Key', async arg => {
+      const p = paperOf(arg);
+      if (p) await copy(p.id, p.id);
+    })),
+    vscode.commands.registerCommand(Commands.copyBibtex, guard('Copy BibTeX', async arg => {
+      const p = paperOf(arg);
+      if (p) await copy(paperToBibtex(p), `BibTeX of ${p.id}`);
+    })),
+    vscode.commands.registerCommand(Commands.copyReference, guard('Copy Formatted Reference', async arg => {
+      const p = paperOf(arg);
+      if (p) await copy(formatReference(p, services.config.current.referenceStyle, 'text').trim(), `the reference of ${p.id}`);
+    })),
+    vscode.commands.registerCommand(Commands.insertPaper, guard('Insert Citation', async arg => {
+      const p = paperOf(arg);
+      if (!p) return;
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      if (!editor) {
+        void vscode.window.showInformationMessage('PaperCite: open a LaTeX or Markdown file to insert the citation.');
+        return;
+      }
+      await insertKeys(services, editor, [p.id]);
+    })),
+    vscode.commands.registerCommand(Commands.addBibEntry, guard('Add BibTeX Entry', async (arg: unknown, docUri: unknown) => {
+      const keys = (Array.isArray(arg) ? arg.map(keyOf) : [keyOf(arg)]).filter((k): k is string => !!k);
+      const uri = docUri instanceof vscode.Uri ? docUri : typeof docUri === 'string' ? vscode.Uri.parse(docUri)
+        : vscode.window.activeTextEditor?.document.uri;
+      if (!keys.length || !uri) return undefined;
+      return bib.addEntries(keys, uri);
+    })),
+  );
+}

@@ -1,0 +1,64 @@
+// Completion of citation keys inside \cite…{…} and [@…]. The search index ranks (title words,
+// authors, year, typos), so the list is marked incomplete and every item's filterText is the typed
+// prefix: the editor keeps every hit and asks again on the next keystroke.
+import * as vscode from 'vscode';
+import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
+import { Commands } from '../ids';
+import type { Services } from '../services';
+import { paperDetail, paperMarkdown } from './format';
+import { rankPapers } from './rank';
+
+export const CITE_SELECTOR: vscode.DocumentSelector = [
+  { language: 'latex' }, { language: 'tex' }, { language: 'markdown' }, { language: 'plaintext' },
+];
+
+/** Look-back and look-ahead around the cursor: citations are short; documents can be long. */
+const WINDOW = 3000;
+
+/** The citation under `position`, reading only a window of the document. */
+export function contextAt(doc: vscode.TextDocument, position: vscode.Position, custom: readonly string[]): { ctx: CiteContext; base: number } | undefined {
+  const offset = doc.offsetAt(position);
+  const base = Math.max(0, offset - WINDOW);
+  const text = doc.getText(new vscode.Range(doc.positionAt(base), doc.positionAt(offset + WINDOW)));
+  const ctx = citeContextAt(text, offset - base, { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: custom, window: 2000 });
+  return ctx ? { ctx, base } : undefined;
+}
+
+export class CiteCompletionProvider implements vscode.CompletionItemProvider {
+  /** Per-keystroke timings (ms) of the last calls, for the log and the benchmark. */
+  readonly timings: number[] = [];
+
+  constructor(private readonly services: Services) {}
+
+  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
+    const t0 = performance.now();
+    const cfg = this.services.config.current;
+    const found = contextAt(doc, position, cfg.customCiteCommands);
+    if (!found) return undefined;
+    const { ctx, base } = found;
+    const papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
+    const range = {
+      inserting: new vscode.Range(doc.positionAt(base + ctx.start), position),
+      replacing: new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd)),
+    };
+    const items = papers.map((p, i) => {
+      const item = new vscode.CompletionItem({ label: p.id, description: p.title ?? '' }, vscode.CompletionItemKind.Reference);
+      item.detail = paperDetail(p);
+      const md = new vscode.MarkdownString(paperMarkdown(p));
+      md.isTrusted = false;
+      md.supportHtml = false;
+      md.supportThemeIcons = false;
+      item.documentation = md;
+      item.insertText = p.id;
+      item.filterText = ctx.prefix;
+      item.sortText = String(i).padStart(4, '0');
+      item.range = range;
+      item.preselect = i === 0;
+      item.command = { title: 'Add BibTeX entry', command: Commands.addBibEntry, arguments: [p.id, doc.uri] };
+      return item;
+    });
+    this.timings.push(performance.now() - t0);
+    if (this.timings.length > 500) this.timings.splice(0, this.timings.length - 500);
+    return new vscode.CompletionList(items, true);
+  }
+}

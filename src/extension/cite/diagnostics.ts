@@ -1,0 +1,149 @@
+// Problems for cited keys: unknown to both the library and the project's .bib (warning, with the
+// closest keys as fixes), or known to the library but missing from the .bib (fix: add the entry).
+import * as vscode from 'vscode';
+import { citeSyntaxFor, findCitations } from '../../core/citeContext';
+import { Commands } from '../ids';
+import { log } from '../log';
+import type { Services } from '../services';
+import { editDistance, keyToQuery } from './format';
+import type { ProjectBib } from './projectBib';
+
+export const UNKNOWN_KEY = 'unknown-key';
+export const MISSING_FROM_BIB = 'missing-from-bib';
+const SOURCE = 'PaperCite';
+const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext']);
+
+function applies(doc: vscode.TextDocument): boolean {
+  if (!LANGS.has(doc.languageId)) return false;
+  return doc.languageId !== 'plaintext' || /\.(?:tex|ltx)$/i.test(doc.fileName);
+}
+
+export class CiteDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('papercite');
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services, private readonly bib: ProjectBib) {
+    this.subs.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument(d => this.schedule(d, 50)),
+      vscode.workspace.onDidChangeTextDocument(e => this.schedule(e.document, 400)),
+      vscode.workspace.onDidCloseTextDocument(d => { this.collection.delete(d.uri); this.cancel(d); }),
+      bib.onDidChange(() => this.scheduleAll(300)),
+      services.library.onDidChange(() => this.scheduleAll(100)),
+      services.config.onDidChange(() => this.scheduleAll(0)),
+    );
+    this.scheduleAll(0);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.subs) s.dispose();
+  }
+
+  private cancel(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  scheduleAll(delay: number): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, delay);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!applies(doc)) return;
+    this.cancel(doc);
+    const key = doc.uri.toString();
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.update(doc).catch(err => log.error(`[cite] diagnostics for ${doc.uri.path} failed`, err));
+    }, delay));
+  }
+
+  async update(doc: vscode.TextDocument): Promise<void> {
+    const cfg = this.services.config.for(doc.uri);
+    if (!cfg.diagnosticsEnabled || doc.isClosed) { this.collection.delete(doc.uri); return; }
+    // Before the library is loaded every key would look unknown.
+    if (this.services.library.state === 'loading') return;
+    const version = doc.version;
+    const cited = findCitations(doc.getText(), { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: cfg.customCiteCommands });
+    if (!cited.length) { this.collection.set(doc.uri, []); return; }
+    const index = await this.bib.index(doc);
+    if (doc.version !== version || doc.isClosed) return; // a newer run follows
+    const bibName = vscode.workspace.asRelativePath(index.target.uri, false);
+    const out: vscode.Diagnostic[] = [];
+    for (const c of cited) {
+      if (index.entries.has(c.key)) continue;
+      const range = new vscode.Range(doc.positionAt(c.start), doc.positionAt(c.end));
+      if (this.services.library.byKey(c.key)) {
+        const d = new vscode.Diagnostic(range, `${c.key} is in the PaperCite library but not in ${bibName}`, vscode.DiagnosticSeverity.Information);
+        d.code = MISSING_FROM_BIB;
+        d.source = SOURCE;
+        out.push(d);
+      } else {
+        const d = new vscode.Diagnostic(range, `Unknown citation key ${c.key}: neither the PaperCite library nor ${bibName} has it`, vscode.DiagnosticSeverity.Warning);
+        d.code = UNKNOWN_KEY;
+        d.source = SOURCE;
+        out.push(d);
+      }
+    }
+    this.collection.set(doc.uri, out);
+  }
+}
+
+export class CiteCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly services: Services, private readonly bib: ProjectBib) {}
+
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      if (d.source !== SOURCE) continue;
+      const key = doc.getText(d.range);
+      if (d.code === MISSING_FROM_BIB) {
+        const a = new vscode.CodeAction(`Add BibTeX entry for ${key} to the project's .bib`, vscode.CodeActionKind.QuickFix);
+        a.command = { title: 'Add BibTeX entry', command: Commands.addBibEntry, arguments: [key, doc.uri] };
+        a.diagnostics = [d];
+        a.isPreferred = true;
+        actions.push(a);
+      } else if (d.code === UNKNOWN_KEY) {
+        for (const s of await this.closest(doc, key)) {
+          const a = new vscode.CodeAction(`Change to ${s.key}${s.title ? ` (${s.title.length > 60 ? s.title.slice(0, 57) + '…' : s.title})` : ''}`, vscode.CodeActionKind.QuickFix);
+          a.edit = new vscode.WorkspaceEdit();
+          a.edit.replace(doc.uri, d.range, s.key);
+          if (s.fromLibrary) a.command = { title: 'Add BibTeX entry', command: Commands.addBibEntry, arguments: [s.key, doc.uri] };
+          a.diagnostics = [d];
+          actions.push(a);
+        }
+      }
+    }
+    if (actions[0] && actions[0].title.startsWith('Change to')) actions[0].isPreferred = true;
+    return actions;
+  }
+
+  /** Closest keys: by spelling of the key (library and .bib), then by title/author words. */
+  private async closest(doc: vscode.TextDocument, key: string): Promise<{ key: string; title?: string; fromLibrary: boolean }[]> {
+    const lk = key.toLowerCase();
+    const index = await this.bib.index(doc);
+    const scored: { key: string; title?: string; d: number; fromLibrary: boolean }[] = [];
+    const cap = Math.max(2, Math.min(6, Math.floor(key.length / 3)));
+    for (const p of this.services.library.papers) {
+      const d = editDistance(lk, p.id.toLowerCase(), cap);
+      if (d <= cap) scored.push({ key: p.id, ...(p.title ? { title: p.title } : {}), d, fromLibrary: true });
+    }
+    for (const [k, e] of index.entries) {
+      const d = editDistance(lk, k.toLowerCase(), cap);
+      if (d <= cap && !scored.some(s => s.key === k)) scored.push({ key: k, ...(e.entry.fields.title ? { title: e.entry.fields.title } : {}), d, fromLibrary: false });
+    }
+    scored.sort((a, b) => a.d - b.d || a.key.localeCompare(b.key));
+    const out: { key: string; title?: string; fromLibrary: boolean }[] = scored.slice(0, 3).map(({ key: k, title, fromLibrary }) => ({ key: k, ...(title ? { title } : {}), fromLibrary }));
+    for (const h of this.services.library.search(keyToQuery(key), 5)) {
+      if (out.length >= 5) break;
+      if (!out.some(o => o.key === h.paper.id)) out.push({ key: h.paper.id, ...(h.paper.title ? { title: h.paper.title } : {}), fromLibrary: true });
+    }
+    return out;
+  }
+}

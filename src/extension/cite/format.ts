@@ -1,0 +1,95 @@
+// Text shown for a paper in completion, quick pick and hover. Pure (no `vscode`), so the escaping
+// of untrusted corpus text is unit-tested.
+import { formatName, paperYear, shortAuthors, type Paper } from '../../core/model';
+
+/**
+ * Escapes text for a Markdown string: every ASCII punctuation character gets a backslash (CommonMark
+ * allows it for all of them), so no link, HTML tag, entity, autolink, emphasis or command link can
+ * form; line breaks become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** A label for quick pick rows: `$(…)` would render as an icon, so it is broken up. */
+export function escapeIcons(text: string): string {
+  return text.replace(/\$\(/g, '$\u200b(').replace(/\s+/g, ' ').trim();
+}
+
+/** "Zhao et al." from the first author's family name. */
+export function firstAuthor(p: Paper): string {
+  const a = p.author?.[0];
+  if (!a) return '';
+  const name = a.family ?? formatName(a);
+  const more = (p.author?.length ?? 0) > 1 || p.custom.authorsTruncated;
+  return more ? `${name} et al.` : name;
+}
+
+/** "First Author et al. · year · category" (parts that are missing are left out). */
+export function paperDetail(p: Paper): string {
+  const year = paperYear(p);
+  return [firstAuthor(p), year === undefined ? '' : String(year), p.custom.category ?? p.custom.venue ?? '']
+    .filter(Boolean).join(' · ');
+}
+
+/** "Zhao, Wu, Yue et al. · 2025 · cs.LG" for quick pick rows. */
+export function paperDescription(p: Paper): string {
+  const year = paperYear(p);
+  return [shortAuthors(p, 3), year === undefined ? '' : String(year), p.custom.category ?? ''].filter(Boolean).join(' · ');
+}
+
+/** First `max` characters of an abstract, cut at a word. */
+export function excerpt(text: string | undefined, max = 400): string {
+  const t = (text ?? '').replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max);
+  const sp = cut.lastIndexOf(' ');
+  return (sp > max * 0.6 ? cut.slice(0, sp) : cut) + '…';
+}
+
+/** The Markdown body describing a paper: every corpus string escaped. */
+export function paperMarkdown(p: Paper, opts: { abstractChars?: number } = {}): string {
+  const lines: string[] = [];
+  lines.push(`**${escapeMarkdown(p.title ?? p.id)}**`);
+  const authors = shortAuthors(p, 8);
+  const year = paperYear(p);
+  const meta = [authors, year === undefined ? '' : String(year), p.custom.venue ?? p['container-title'] ?? '', p.custom.category ?? '']
+    .filter(Boolean).map(s => escapeMarkdown(String(s)));
+  if (meta.length) lines.push(meta.join(' · '));
+  const abs = excerpt(p.abstract, opts.abstractChars ?? 400);
+  if (abs) lines.push(escapeMarkdown(abs));
+  lines.push('`' + p.id.replace(/`/g, "'") + '`');
+  return lines.join('\n\n');
+}
+
+/** A `command:` link whose arguments are safely encoded (parentheses too, which end a link). */
+export function commandLink(label: string, command: string, args: unknown[]): string {
+  const q = encodeURIComponent(JSON.stringify(args)).replace(/[()']/g, c => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return `[${escapeMarkdown(label)}](command:${command}?${q})`;
+}
+
+/** Edit distance (for "did you mean" on unknown keys), capped to stay cheap. */
+export function editDistance(a: string, b: string, cap = 8): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > cap) return cap + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Words of a key for a title search: `zhao2025absolute` → `zhao 2025 absolute`. */
+export function keyToQuery(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/(\d+)/g, ' $1 ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}

@@ -1,0 +1,51 @@
+// Citing while writing: completion, quick pick, hover, definition, diagnostics, and the commands
+// that keep the project's .bib in step.
+import * as vscode from 'vscode';
+import { citeCommandMatcher } from '../../core/citeContext';
+import { Commands } from '../ids';
+import { log, reportError } from '../log';
+import type { Services } from '../services';
+import { registerPaperCommands } from './commands';
+import { CITE_SELECTOR, CiteCompletionProvider } from './completion';
+import { CiteCodeActions, CiteDiagnostics } from './diagnostics';
+import { CiteDefinitionProvider, CiteHoverProvider, PaperBibContent, PAPER_SCHEME } from './navigation';
+import { ProjectBib } from './projectBib';
+import { insertCitationCommand, searchPapersCommand } from './quickPick';
+
+export { ProjectBib } from './projectBib';
+export { CiteCompletionProvider } from './completion';
+
+export function registerCite(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+  const bib = new ProjectBib(services);
+  const completion = new CiteCompletionProvider(services);
+  const checkCustom = () => {
+    for (const p of citeCommandMatcher(services.config.current.customCiteCommands).problems) log.warn(`[cite] ${p}`);
+  };
+  checkCustom();
+  const guard = (name: string, fn: () => Promise<void>) => async () => {
+    try { await fn(); } catch (err) { reportError(`${name} failed`, err); }
+  };
+  const disposable = vscode.Disposable.from(
+    bib,
+    vscode.languages.registerCompletionItemProvider(CITE_SELECTOR, completion, '{', ',', '@'),
+    vscode.languages.registerHoverProvider(CITE_SELECTOR, new CiteHoverProvider(services, bib)),
+    vscode.languages.registerDefinitionProvider(CITE_SELECTOR, new CiteDefinitionProvider(services, bib)),
+    vscode.languages.registerCodeActionsProvider(CITE_SELECTOR, new CiteCodeActions(services, bib), { providedCodeActionKinds: CiteCodeActions.kinds }),
+    vscode.workspace.registerTextDocumentContentProvider(PAPER_SCHEME, new PaperBibContent(services)),
+    // Going to the definition of a corpus-only key shows its BibTeX and opens its panel.
+    vscode.window.onDidChangeActiveTextEditor(e => {
+      if (e?.document.uri.scheme !== PAPER_SCHEME) return;
+      const key = decodeURIComponent(e.document.uri.path.replace(/^\//, '').replace(/\.bib$/, ''));
+      if (services.library.byKey(key)) void vscode.commands.executeCommand(Commands.openPaper, key).then(undefined, err => log.warn(`[cite] openPaper ${key}: ${String(err)}`));
+    }),
+    new CiteDiagnostics(services, bib),
+    services.config.onDidChange(checkCustom),
+    vscode.commands.registerCommand(Commands.insertCitation, guard('Insert Citation', () => insertCitationCommand(services))),
+    vscode.commands.registerCommand(Commands.searchPapers, guard('Search Papers', () => searchPapersCommand(services))),
+    registerPaperCommands(services, bib),
+    // For the benchmark and e2e tests: completion timings of this session.
+    vscode.commands.registerCommand('papercite.cite.completionTimings', () => [...completion.timings]),
+  );
+  context.subscriptions.push(disposable);
+  return disposable;
+}

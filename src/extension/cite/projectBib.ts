@@ -1,0 +1,205 @@
+// The project's .bib: which file a document cites from, which keys it holds (unsaved edits
+// included), and adding entries to it through WorkspaceEdit, one insertion at a time.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { locateBib, texRootOf, type BibSource } from '../../core/bibLocate';
+import { planBibInsert, type NewEntry } from '../../core/bibWrite';
+import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
+import { paperToBibtex } from '../../core/bibtex/export';
+import type { Services } from '../services';
+import { log } from '../log';
+
+export interface BibTarget {
+  /** Where new entries go. */
+  uri: vscode.Uri;
+  /** Every bibliography the document names. */
+  all: vscode.Uri[];
+  from: BibSource;
+}
+
+export interface BibIndex {
+  target: BibTarget;
+  /** Key → where it is defined (first file that has it). */
+  entries: Map<string, { uri: vscode.Uri; entry: BibEntry }>;
+}
+
+export interface AddResult {
+  added: string[];
+  present: string[];
+  bib?: vscode.Uri;
+  /** Set when nothing could be written; already shown to the user. */
+  refused?: string;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function openDoc(uri: vscode.Uri): vscode.TextDocument | undefined {
+  const s = uri.toString();
+  return vscode.workspace.textDocuments.find(d => d.uri.toString() === s);
+}
+
+async function exists(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {
+  try { return await vscode.workspace.fs.stat(uri); } catch { return undefined; }
+}
+
+export class ProjectBib implements vscode.Disposable {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly cache = new Map<string, { stamp: string; entries: BibEntry[] }>();
+  private readonly announcedCreated = new Set<string>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Fires when a .bib changed (edited, saved, or changed on disk). */
+  readonly onDidChange = this.emitter.event;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services) {
+    const isBib = (u: vscode.Uri) => /\.bib$/i.test(u.path);
+    this.subs.push(
+      vscode.workspace.onDidChangeTextDocument(e => { if (isBib(e.document.uri) && e.contentChanges.length) this.emitter.fire(); }),
+      vscode.workspace.onDidCloseTextDocument(d => { if (isBib(d.uri)) this.emitter.fire(); }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.bib');
+    this.subs.push(watcher, watcher.onDidChange(() => this.emitter.fire()), watcher.onDidCreate(() => this.emitter.fire()), watcher.onDidDelete(() => this.emitter.fire()), this.emitter);
+  }
+
+  dispose(): void { for (const s of this.subs) s.dispose(); }
+
+  /** Text of a document, open or not; undefined if it cannot be read. */
+  private async readText(uri: vscode.Uri): Promise<string | undefined> {
+    const doc = openDoc(uri);
+    if (doc) return doc.getText();
+    try {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      return new TextDecoder('utf-8').decode(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Which .bib `doc` cites from. */
+  async locate(doc: { uri: vscode.Uri; getText(): string }): Promise<BibTarget> {
+    const text = doc.getText();
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    const cfg = this.services.config.for(doc.uri);
+    let root: { path: string; text: string } | undefined;
+    const rootPath = texRootOf(doc.uri.path, text);
+    if (rootPath) {
+      const rootUri = doc.uri.with({ path: rootPath });
+      const rootText = await this.readText(rootUri);
+      if (rootText !== undefined) root = { path: rootPath, text: rootText };
+    }
+    let setting = cfg.bibFile;
+    // A Windows absolute path in the setting.
+    if (setting && /^[a-zA-Z]:[\\/]/.test(setting)) setting = vscode.Uri.file(setting).path;
+    const t = locateBib({ docPath: doc.uri.path, docText: text, ...(root ? { root } : {}), ...(setting ? { setting } : {}), ...(folder ? { workspaceFolder: folder.uri.path } : {}) });
+    const all = t.all.map(p => doc.uri.with({ path: p }));
+    // Prefer the first named bibliography that exists.
+    let uri = doc.uri.with({ path: t.path });
+    for (const u of all) if (openDoc(u) || (await exists(u))) { uri = u; break; }
+    return { uri, all, from: t.from };
+  }
+
+  private async entriesOf(uri: vscode.Uri): Promise<BibEntry[]> {
+    const doc = openDoc(uri);
+    let stamp: string;
+    if (doc) stamp = `doc:${doc.version}`;
+    else {
+      const st = await exists(uri);
+      if (!st || st.type & vscode.FileType.Directory) return [];
+      stamp = `disk:${st.mtime}:${st.size}`;
+    }
+    const key = uri.toString();
+    const hit = this.cache.get(key);
+    if (hit && hit.stamp === stamp) return hit.entries;
+    const text = await this.readText(uri);
+    const entries = text === undefined ? [] : parseBibtex(text, uri.path).entries;
+    this.cache.set(key, { stamp, entries });
+    return entries;
+  }
+
+  /** The keys of every bibliography the document names. */
+  async index(doc: { uri: vscode.Uri; getText(): string }): Promise<BibIndex> {
+    const target = await this.locate(doc);
+    const entries = new Map<string, { uri: vscode.Uri; entry: BibEntry }>();
+    const files = target.all.some(u => u.toString() === target.uri.toString()) ? target.all : [target.uri, ...target.all];
+    for (const uri of files) for (const entry of await this.entriesOf(uri)) if (!entries.has(entry.key)) entries.set(entry.key, { uri, entry });
+    return { target, entries };
+  }
+
+  /** Adds the library's BibTeX for `keys` to the document's .bib. Serialised: one write at a time. */
+  addEntries(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
+    const run = this.queue.then(() => this.addNow(keys, docUri));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async addNow(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
+    const doc = openDoc(docUri) ?? await vscode.workspace.openTextDocument(docUri);
+    const { target, entries: known } = await this.index(doc);
+    const bibName = vscode.workspace.asRelativePath(target.uri, false);
+    const present = keys.filter(k => known.has(k));
+    const wanted: NewEntry[] = [];
+    for (const key of keys) {
+      if (known.has(key)) continue;
+      const paper = this.services.library.byKey(key);
+      if (!paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
+      wanted.push({ key, bibtex: paperToBibtex(paper) });
+    }
+    if (!wanted.length) return { added: [], present, bib: target.uri };
+
+    const refuse = (why: string): AddResult => {
+      log.warn(`[cite] not writing ${bibName}: ${why}`);
+      void vscode.window.showWarningMessage(`PaperCite did not change ${bibName}: ${why}`, 'Open Log').then(c => { if (c) log.show(true); });
+      return { added: [], present, bib: target.uri, refused: why };
+    };
+
+    // Refuse what cannot be written safely: read-only, not UTF-8, a directory.
+    let created = false;
+    const stat = await exists(target.uri);
+    if (stat) {
+      if (stat.type & vscode.FileType.Directory) return refuse(`${bibName} is a directory`);
+      if (vscode.workspace.fs.isWritableFileSystem(target.uri.scheme) === false || (stat.permissions ?? 0) & vscode.FilePermission.Readonly) return refuse(`${bibName} is read-only`);
+      if (target.uri.scheme === 'file') {
+        try { fs.accessSync(target.uri.fsPath, fs.constants.W_OK); } catch { return refuse(`${bibName} is read-only`); }
+      }
+      try {
+        decoder.decode(await vscode.workspace.fs.readFile(target.uri));
+      } catch {
+        return refuse(`${bibName} is not UTF-8 text; convert it to UTF-8 (or add the entries by hand) so PaperCite cannot garble it`);
+      }
+    } else if (!openDoc(target.uri)) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.createFile(target.uri, { ignoreIfExists: true });
+      if (!(await vscode.workspace.applyEdit(edit))) return refuse(`could not create ${bibName}`);
+      created = true;
+    }
+
+    const bib = openDoc(target.uri) ?? await vscode.workspace.openTextDocument(target.uri);
+    const enc = (bib as { encoding?: string }).encoding;
+    if (enc && !/^utf-?8(bom)?$/i.test(enc)) return refuse(`${bibName} is open with the ${enc} encoding; PaperCite writes UTF-8 only`);
+    const wasDirty = bib.isDirty && !created;
+    const plan = planBibInsert(bib.getText(), wanted, bibName);
+    if (!plan.ok) return refuse(plan.reason);
+    for (const c of plan.caseConflicts) log.warn(`[cite] ${bibName} has ${c.existing}, which BibTeX takes for ${c.key}; not adding ${c.key}`);
+    for (const r of plan.rejected) log.error(`[cite] BibTeX for ${r.key} was not valid, not added: ${r.reason}`);
+    if (plan.edits.length) {
+      const edit = new vscode.WorkspaceEdit();
+      for (const e of plan.edits) edit.insert(bib.uri, bib.positionAt(e.offset), e.text);
+      if (!(await vscode.workspace.applyEdit(edit))) return refuse('the editor rejected the edit');
+      if (!wasDirty) {
+        // Keep the file on disk right; a .bib with the user's unsaved edits is left for them to save.
+        if (!(await bib.save())) log.warn(`[cite] could not save ${bibName}`);
+      }
+    }
+    log.info(`[cite] ${bibName}: added ${plan.added.join(', ') || 'nothing'}${plan.present.length ? `; already there: ${plan.present.join(', ')}` : ''}${wasDirty ? ' (left unsaved: it had unsaved changes)' : ''}`);
+    if (created && !this.announcedCreated.has(target.uri.toString())) {
+      this.announcedCreated.add(target.uri.toString());
+      const hint = /\.(?:md|markdown|rmd|qmd)$/i.test(docUri.path) ? 'add `bibliography: references.bib` to the front matter' : 'add \\bibliography{references} or \\addbibresource{references.bib} to the document';
+      void vscode.window.showInformationMessage(`PaperCite created ${bibName} for your citations; ${hint} so LaTeX/pandoc finds it.`);
+    }
+    if (plan.caseConflicts.length) {
+      void vscode.window.showWarningMessage(`PaperCite: ${bibName} has ${plan.caseConflicts.map(c => `${c.existing} (for ${c.key})`).join(', ')}; BibTeX treats keys differing only in case as one, so nothing was added for them.`);
+    }
+    this.emitter.fire();
+    return { added: plan.added, present: [...present, ...plan.present], bib: target.uri };
+  }
+}
