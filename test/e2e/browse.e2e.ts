@@ -1,0 +1,185 @@
+// Browse in a real VS Code: the Papers tree and the abstract panel, driven as a user would, on a
+// fixture library of real entries from the bundled pages (abstracts with LaTeX math and \href).
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+
+const GEO = 'Geometry Informed Tokenization of Molecules for Language Model Generation';
+const GEO_KEY = 'li2024geometry';
+
+async function panelTitle(web: FrameLocator, text: string): Promise<void> {
+  await web.locator('h1#title', { hasText: text }).waitFor({ timeout: 30_000 });
+}
+
+async function selectedRow(vs: VsCodeHost, text: string | RegExp): Promise<void> {
+  await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-selected="true"]', { hasText: text }).first().waitFor({ timeout: 20_000 });
+}
+
+async function setTheme(vs: VsCodeHost, theme: string): Promise<void> {
+  await vs.runCommand('Preferences: Color Theme');
+  const q = vs.quickInput;
+  await q.input.waitFor({ state: 'visible' });
+  await q.input.fill(theme);
+  await q.row(theme).waitFor({ timeout: 20_000 });
+  await vs.page.keyboard.press('Enter');
+  await q.waitClosed();
+  await sleep(800);
+}
+
+describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
+  let vs: VsCodeHost;
+  const dialogs: string[] = [];
+
+  before(async function () {
+    requireHost();
+    vs = await VsCodeHost.start({
+      name: 'browse',
+      workspace: path.join(ROOT, 'test/fixtures/ws-browse'),
+      settings: { 'papercite.includeBundledCorpus': false, 'papercite.libraries': ['library.json'], 'papercite.bibFile': 'references.bib' },
+    });
+    vs.page.on('dialog', d => { dialogs.push(d.message()); void d.dismiss(); });
+    await vs.openFile('main.tex');
+  });
+  after(async function () {
+    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
+    await vs?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  it('lists authors by number of papers, with the count, and expands one to its papers', async () => {
+    await vs.openPaperCiteView();
+    const xiner = vs.treeRow(/^Xiner Li/).first();
+    await xiner.waitFor({ timeout: 60_000 });
+    assert.match((await xiner.innerText()).replace(/\s+/g, ' '), /Xiner Li 4/);
+    // Most papers first: Xiner Li (4) is the first row.
+    const first = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"]').first().innerText();
+    assert.match(first, /Xiner Li/);
+    // Two different people named "Yang Yue" on Absolute Zero: one node, the paper listed once.
+    await xiner.click();
+    await vs.treeRow(GEO).first().waitFor({ timeout: 20_000 });
+    const rows = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-level="2"]').allInnerTexts();
+    assert.equal(rows.length, 4, rows.join('\n'));
+    assert.ok(rows.some(r => r.includes(GEO) && r.includes('2024')), rows.join('\n'));
+    await vs.shot('tree-expanded-light');
+  });
+
+  it('shows a paper tooltip with authors and an abstract excerpt', async () => {
+    await vs.treeRow(GEO).first().hover();
+    const hover = vs.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Limei Wang' }).first();
+    await hover.waitFor({ timeout: 20_000 });
+    const text = await hover.innerText();
+    assert.match(text, /Xiner Li, Limei Wang/);
+    assert.match(text, /We consider molecule generation in 3D space/);
+    await vs.page.mouse.move(700, 500);
+  });
+
+  it('opens the abstract panel with title, authors and rendered math', async () => {
+    await vs.treeRow(GEO).first().click();
+    const web = vs.webview();
+    await panelTitle(web, GEO);
+    const authors = await web.locator('ul.authors button.author').allInnerTexts();
+    assert.deepEqual(authors.slice(0, 3), ['Xiner Li', 'Limei Wang', 'Youzhi Luo']);
+    // $SE(3)$-invariant: KaTeX output, not the raw dollars.
+    await web.locator('.abstract .katex').first().waitFor({ timeout: 20_000 });
+    const abstract = await web.locator('.abstract').innerText();
+    assert.ok(!abstract.includes('$SE(3)$'), 'math left as source');
+    assert.equal(await web.locator('.abstract .katex-error').count(), 0);
+    assert.match(await web.locator('pre').innerText(), /@\w+\{li2024geometry,/);
+    assert.match(await web.locator('.related').innerText(), /Related papers/);
+    await vs.shot('panel-light');
+  });
+
+  it('copies the BibTeX entry to the clipboard from the panel', async () => {
+    const web = vs.webview();
+    await vs.page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
+    await web.getByRole('button', { name: 'Copy BibTeX' }).click();
+    let clip = '';
+    for (let i = 0; i < 40 && !clip.includes(GEO_KEY); i++) { await sleep(250); clip = await vs.clipboard(); }
+    assert.match(clip, new RegExp(`@\\w+\\{${GEO_KEY},`));
+    assert.match(clip, /Geometry Informed Tokenization/);
+  });
+
+  it('inserts a citation into the editor at its cursor from the panel', async () => {
+    // Put the cursor in main.tex (left group), then press the panel's button.
+    await vs.page.locator('.tab', { hasText: 'main.tex' }).first().click();
+    await vs.editor.gotoLineEnd(3);
+    const web = vs.webview();
+    await web.getByRole('button', { name: 'Insert citation' }).click();
+    await vs.editor.waitForText(GEO_KEY);
+    const text = await vs.editor.text();
+    assert.match(text.split('\n')[2]!, new RegExp(`Molecules as tokens\\..*${GEO_KEY}`));
+  });
+
+  it('reveals an author from the panel in the tree', async () => {
+    const web = vs.webview();
+    await web.getByRole('button', { name: 'Shurui Gui' }).first().click();
+    await selectedRow(vs, /^Shurui Gui/);
+  });
+
+  it('opens a related paper in the same panel', async () => {
+    const web = vs.webview();
+    const first = web.locator('.related button.linklike').first();
+    const title = await first.innerText();
+    await first.click();
+    await panelTitle(web, title);
+    assert.equal(await vs.page.locator('.tab', { hasText: title.slice(0, 20) }).count() <= 1, true);
+  });
+
+  it('reveals the shown paper in the tree', async () => {
+    const web = vs.webview();
+    const title = (await web.locator('h1#title').innerText()).trim();
+    await web.getByRole('button', { name: 'Reveal in tree' }).click();
+    await selectedRow(vs, title.slice(0, 30));
+  });
+
+  it('switches grouping from commands and keeps it in the settings', async () => {
+    await vs.runCommand('PaperCite: Group by Year');
+    await vs.treeRow(/^2025/).first().waitFor({ timeout: 20_000 });
+    const roots = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-level="1"]').allInnerTexts();
+    assert.deepEqual(roots.map(r => r.split(/\s+/)[0]), ['2026', '2025', '2024']);
+    await vs.page.locator('.pane-header', { hasText: 'by year' }).first().waitFor();
+    await vs.shot('tree-by-year');
+    await vs.runCommand('PaperCite: Group by Page Owner');
+    await vs.treeRow('Not from a publication page').first().waitFor({ timeout: 20_000 });
+    await vs.runCommand('PaperCite: Group by Author');
+    await vs.treeRow(/^Xiner Li/).first().waitFor({ timeout: 20_000 });
+  });
+
+  it('filters the tree and clears the filter', async () => {
+    await vs.runCommand('PaperCite: Filter Papers');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('flowrl');
+    await vs.page.keyboard.press('Enter');
+    await vs.page.locator('.pane-header', { hasText: '“flowrl” (1)' }).first().waitFor({ timeout: 20_000 });
+    const roots = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-level="1"]').allInnerTexts();
+    assert.ok(roots.length > 0 && roots.every(r => / 1$/.test(r.replace(/\s+/g, ' ').trim())), roots.join('\n'));
+    assert.ok(!roots.some(r => r.includes('Xiner Li')));
+    await vs.runCommand('PaperCite: Clear Filter');
+    await vs.treeRow(/^Xiner Li/).first().waitFor({ timeout: 20_000 });
+  });
+
+  it('looks native in a dark theme', async () => {
+    await vs.treeRow(/^Xiner Li/).first().click();
+    await vs.treeRow(GEO).first().click();
+    await panelTitle(vs.webview(), GEO);
+    await setTheme(vs, 'Dark Modern');
+    await vs.shot('panel-and-tree-dark');
+    const bg = await vs.webview().locator('body').evaluate(b => getComputedStyle(b).backgroundColor);
+    const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+    assert.ok(r! + g! + b! < 150, `dark background expected, got ${bg}`);
+    await setTheme(vs, 'Light High Contrast');
+    await vs.shot('panel-and-tree-high-contrast-light');
+    await setTheme(vs, 'Light Modern');
+  });
+
+  it('restores the panel after a window reload', async () => {
+    await vs.runCommand('Developer: Reload Window');
+    await vs.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await panelTitle(vs.webview(), GEO);
+    assert.deepEqual(dialogs, []);
+  });
+});
