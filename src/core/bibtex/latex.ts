@@ -1,0 +1,394 @@
+// LaTeX ⇄ Unicode for BibTeX values. `latexToUnicode` is for display (accents, symbols, case braces
+// removed); `unicodeToLatex` is for export: pure ASCII with LaTeX commands, so the .bib compiles with
+// pdflatex+bibtex (whose 8-bit name handling can cut a UTF-8 character in half) and with biber.
+
+/** Combining marks for the accent commands. */
+const ACCENTS: Record<string, string> = {
+  "'": '\u0301', '`': '\u0300', '^': '\u0302', '"': '\u0308', '~': '\u0303', '=': '\u0304',
+  '.': '\u0307', u: '\u0306', v: '\u030c', H: '\u030b', c: '\u0327', k: '\u0328', r: '\u030a',
+  d: '\u0323', b: '\u0331', t: '\u0361', G: '\u030f', U: '\u030e',
+};
+
+/** Commands that stand for one character (text mode, and the common math ones). */
+const SYMBOLS: Record<string, string> = {
+  ss: 'ß', SS: 'SS', o: 'ø', O: 'Ø', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', aa: 'å', AA: 'Å', l: 'ł', L: 'Ł',
+  i: 'ı', j: 'ȷ', dh: 'ð', DH: 'Ð', th: 'þ', TH: 'Þ', ng: 'ŋ', NG: 'Ŋ', dj: 'đ', DJ: 'Đ',
+  '&': '&', '%': '%', $: '$', '#': '#', _: '_', '{': '{', '}': '}', ' ': ' ', ',': ' ', ';': ' ', ':': ' ',
+  '!': '', '-': '', '/': '', '@': '', '\\': ' ', quad: ' ', qquad: ' ', space: ' ', enspace: ' ', thinspace: ' ',
+  textbackslash: '\\', textasciitilde: '~', textasciicircum: '^', textunderscore: '_', textbar: '|',
+  textless: '<', textgreater: '>', textbraceleft: '{', textbraceright: '}', textdollar: '$',
+  ldots: '…', dots: '…', textellipsis: '…', textendash: '–', textemdash: '—', textquoteleft: '‘',
+  textquoteright: '’', textquotedblleft: '“', textquotedblright: '”', quotedblbase: '„', quotesinglbase: '‚',
+  guillemotleft: '«', guillemotright: '»', guillemetleft: '«', guillemetright: '»', flqq: '«', frqq: '»',
+  textquotedbl: '"', textquotesingle: "'", textexclamdown: '¡', textquestiondown: '¿',
+  copyright: '©', textcopyright: '©', textregistered: '®', texttrademark: '™', S: '§', P: '¶',
+  textsection: '§', textparagraph: '¶', pounds: '£', textsterling: '£', euro: '€', texteuro: '€',
+  textyen: '¥', textcent: '¢', textdegree: '°', textmu: 'µ', textperthousand: '‰', textbullet: '•',
+  textdagger: '†', textdaggerdbl: '‡', dag: '†', ddag: '‡', textperiodcentered: '·', textonehalf: '½',
+  textonequarter: '¼', textthreequarters: '¾', texttimes: '×', textdiv: '÷', textpm: '±', textminus: '−',
+  textordfeminine: 'ª', textordmasculine: 'º', textsuperscript: '', LaTeX: 'LaTeX', TeX: 'TeX', LaTeXe: 'LaTeX2ε',
+  BibTeX: 'BibTeX', XeTeX: 'XeTeX', today: '', relax: '', noindent: '', par: ' ', newline: ' ', linebreak: ' ',
+  // math (also accepted outside $…$, as bib files often do)
+  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ϵ', varepsilon: 'ε', zeta: 'ζ', eta: 'η',
+  theta: 'θ', vartheta: 'ϑ', iota: 'ι', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π',
+  varpi: 'ϖ', rho: 'ρ', varrho: 'ϱ', sigma: 'σ', varsigma: 'ς', tau: 'τ', upsilon: 'υ', phi: 'ϕ',
+  varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ',
+  Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Upsilon: 'Υ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω',
+  times: '×', cdot: '·', cdots: '⋯', pm: '±', mp: '∓', leq: '≤', le: '≤', geq: '≥', ge: '≥', neq: '≠',
+  ne: '≠', approx: '≈', sim: '∼', simeq: '≃', equiv: '≡', propto: '∝', infty: '∞', partial: '∂',
+  nabla: '∇', sum: '∑', prod: '∏', int: '∫', sqrt: '√', in: '∈', notin: '∉', subset: '⊂', subseteq: '⊆',
+  supset: '⊃', cup: '∪', cap: '∩', emptyset: '∅', forall: '∀', exists: '∃', neg: '¬', land: '∧',
+  lor: '∨', to: '→', rightarrow: '→', leftarrow: '←', leftrightarrow: '↔', Rightarrow: '⇒',
+  Leftarrow: '⇐', Leftrightarrow: '⇔', mapsto: '↦', uparrow: '↑', downarrow: '↓', ell: 'ℓ',
+  langle: '⟨', rangle: '⟩', lbrace: '{', rbrace: '}', vert: '|', mid: '|', circ: '∘', star: '⋆',
+  ast: '∗', prime: '′', degree: '°', hbar: 'ℏ', top: '⊤', bot: '⊥', vdash: '⊢', models: '⊨',
+  cdotp: '·', colon: ':', ldotp: '.', lfloor: '⌊', rfloor: '⌋', lceil: '⌈', rceil: '⌉',
+};
+
+/** Commands whose (first) braced argument is their text: formatting, which display drops. */
+const WRAPPERS = new Set([
+  'emph', 'textit', 'textbf', 'textsc', 'texttt', 'textrm', 'textsf', 'textsl', 'textup', 'textmd',
+  'textnormal', 'mbox', 'hbox', 'text', 'textsubscript', 'textsuperscript', 'uppercase', 'lowercase',
+  'MakeUppercase', 'MakeLowercase', 'mathrm', 'mathit', 'mathbf', 'mathsf', 'mathtt', 'mathcal',
+  'mathbb', 'mathfrak', 'mathscr', 'mathnormal', 'boldsymbol', 'bm', 'operatorname', 'underline',
+  'ensuremath', 'NoCaseChange', 'nocase', 'enquote', 'foreignlanguage', 'hyphenation', 'url', 'path',
+  'detokenize', 'protect', 'textcolor', 'acronym', 'acs', 'ac', 'acl', 'acf',
+]);
+/** Commands that take two arguments and show the second (`\href{url}{text}`, `\textcolor{red}{x}`). */
+const SECOND_ARG = new Set(['href', 'textcolor', 'foreignlanguage']);
+/** Font switches (`{\em x}`, `{\bf x}`): dropped. */
+const SWITCHES = new Set([
+  'em', 'it', 'bf', 'sc', 'tt', 'rm', 'sf', 'sl', 'up', 'md', 'itshape', 'bfseries', 'scshape',
+  'ttfamily', 'rmfamily', 'sffamily', 'upshape', 'slshape', 'mdseries', 'normalfont', 'small',
+  'footnotesize', 'scriptsize', 'tiny', 'large', 'Large', 'LARGE', 'huge', 'Huge', 'normalsize',
+  'displaystyle', 'textstyle', 'scriptstyle', 'boldmath', 'unboldmath', 'selectlanguage', 'left', 'right',
+  'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr', 'noopsort', 'sortnoop',
+]);
+
+const NEEDS_DECODE = /[\\{}~$\n\r\t\u0000-\u0008\u000b\u000c\u000e-\u001f]|--|``|''| {2}/;
+
+export interface DecodeOptions {
+  /** Keep `$…$` math verbatim (abstracts, which the panel renders with KaTeX); default: to Unicode. */
+  keepMath?: boolean;
+}
+
+/**
+ * LaTeX (as found in BibTeX values) to plain Unicode text for display: accents composed (`{\'e}`,
+ * `\'{e}`, `\c{s}`, `{\v Z}`, `{\'\i}` → é é ş Ž í), symbol commands replaced (`\ss`, `\&`), `--`/`---`
+ * to dashes, `~` to a space, case-protecting braces and formatting commands removed, whitespace
+ * collapsed. Never throws; unknown commands keep their argument or vanish.
+ */
+export function latexToUnicode(s: string, opts: DecodeOptions = {}): string {
+  if (!NEEDS_DECODE.test(s)) return s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) ? s.trim() : s;
+  const d = new Decoder(s, opts.keepMath === true);
+  const out = d.run();
+  return d.combining ? out.normalize('NFC') : out;
+}
+
+class Decoder {
+  i = 0;
+  combining = false;
+  constructor(private readonly s: string, private readonly keepMath: boolean) {}
+
+  run(): string {
+    return collapse(this.seq(-1, false));
+  }
+
+  /**
+   * Decode until the closing brace of the current group (`depth >= 0`) or the end. `math`: inside
+   * `$…$`, where `^`/`_` scripts lose their markup.
+   */
+  private seq(depth: number, math: boolean): string {
+    const s = this.s, n = s.length;
+    let out = '';
+    let run = this.i; // start of a run of plain characters
+    while (this.i < n) {
+      const c = s.charCodeAt(this.i);
+      if (c > 126 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32) { this.i++; continue; }
+      switch (c) {
+        case 92: { // backslash
+          out += s.slice(run, this.i);
+          out += this.command(math);
+          run = this.i;
+          continue;
+        }
+        case 123: { // {
+          out += s.slice(run, this.i);
+          this.i++;
+          out += this.seq(depth + 1, math);
+          run = this.i;
+          continue;
+        }
+        case 125: { // }
+          out += s.slice(run, this.i);
+          this.i++;
+          if (depth >= 0) return out;
+          run = this.i; // a stray closer: dropped
+          continue;
+        }
+        case 126: // ~
+          out += s.slice(run, this.i) + (math ? '' : ' ');
+          this.i++; run = this.i;
+          continue;
+        case 36: { // $
+          if (math) { out += s.slice(run, this.i); return out; }
+          out += s.slice(run, this.i);
+          out += this.math();
+          run = this.i;
+          continue;
+        }
+        case 45: // -
+          if (!math && s.charCodeAt(this.i + 1) === 45) {
+            out += s.slice(run, this.i);
+            if (s.charCodeAt(this.i + 2) === 45) { out += '—'; this.i += 3; } else { out += '–'; this.i += 2; }
+            run = this.i;
+            continue;
+          }
+          this.i++;
+          continue;
+        case 96: // `
+          out += s.slice(run, this.i);
+          if (s.charCodeAt(this.i + 1) === 96) { out += '“'; this.i += 2; } else { out += '‘'; this.i++; }
+          run = this.i;
+          continue;
+        case 39: // '
+          if (s.charCodeAt(this.i + 1) === 39) { out += s.slice(run, this.i) + '”'; this.i += 2; run = this.i; continue; }
+          this.i++;
+          continue;
+        case 94: case 95: // ^ _ (scripts: keep the text, drop the markup)
+          if (math) { out += s.slice(run, this.i); this.i++; run = this.i; continue; }
+          this.i++;
+          continue;
+        default:
+          if (c < 32) { // newlines and tabs become spaces; other control characters go
+            out += s.slice(run, this.i) + (c === 9 || c === 10 || c === 13 ? ' ' : '');
+            this.i++; run = this.i;
+            continue;
+          }
+          this.i++;
+      }
+    }
+    return out + s.slice(run, this.i);
+  }
+
+  /** `$…$` (or `$$…$$`): verbatim when keeping math, else its symbols in Unicode. */
+  private math(): string {
+    const s = this.s;
+    const start = this.i;
+    const dbl = s.charCodeAt(start + 1) === 36;
+    this.i += dbl ? 2 : 1;
+    if (this.keepMath) {
+      const end = s.indexOf(dbl ? '$$' : '$', this.i);
+      if (end < 0) { this.i = s.length; return s.slice(start); }
+      this.i = end + (dbl ? 2 : 1);
+      return s.slice(start, this.i);
+    }
+    const inner = this.seq(0, true);
+    if (s.charCodeAt(this.i) === 36) this.i += dbl && s.charCodeAt(this.i + 1) === 36 ? 2 : 1;
+    return inner;
+  }
+
+  /** At a backslash: a command and its argument, decoded. */
+  private command(math: boolean): string {
+    const s = this.s, n = s.length;
+    const start = ++this.i; // after the backslash
+    if (start >= n) return '';
+    const c = s.charCodeAt(start);
+    const isLetter = (x: number) => (x >= 65 && x <= 90) || (x >= 97 && x <= 122);
+    let name: string;
+    if (isLetter(c)) {
+      let e = start + 1;
+      while (e < n && isLetter(s.charCodeAt(e))) e++;
+      name = s.slice(start, e);
+      this.i = e;
+    } else {
+      name = s[start]!;
+      this.i = start + 1;
+    }
+    const accent = ACCENTS[name];
+    if (accent !== undefined && (name.length === 1)) {
+      // `\'e`, `\'{e}`, `\v Z`, `\c{s}`, `\'\i`; letter accents need a space or brace after them.
+      if (isLetter(c)) this.skipSpaces();
+      const base = this.argument(math);
+      if (base === '') return accent === '\u0303' && name === '~' ? '~' : '';
+      this.combining = true;
+      // The mark goes on the first character of the argument.
+      const first = String.fromCodePoint(base.codePointAt(0)!);
+      // `\'\i`: the accent goes on a plain i (ı + ◌́ has no composed form).
+      const letter = first === 'ı' ? 'i' : first === 'ȷ' ? 'j' : first;
+      return letter + accent + base.slice(first.length);
+    }
+    if (isLetter(c)) {
+      // Letter commands swallow the spaces after them (`\ss x` is "ßx"), unless followed by `{}`.
+      const sym = SYMBOLS[name];
+      if (sym !== undefined) {
+        this.skipSpaces();
+        if (s.charCodeAt(this.i) === 123 && s.charCodeAt(this.i + 1) === 125) this.i += 2;
+        return sym;
+      }
+      if (SECOND_ARG.has(name)) {
+        this.skipSpaces();
+        if (s.charCodeAt(this.i) === 123) { this.argument(math); this.skipSpaces(); }
+        return this.argument(math);
+      }
+      if (WRAPPERS.has(name)) {
+        this.skipSpaces();
+        if (name === 'url' || name === 'path') return this.verbatimArgument();
+        return s.charCodeAt(this.i) === 123 ? this.argument(math) : '';
+      }
+      if (SWITCHES.has(name)) { this.skipSpaces(); return ''; }
+      // Unknown: its braced argument (if any) is its text; without one, it vanishes.
+      this.skipSpaces();
+      if (s.charCodeAt(this.i) === 123) return this.argument(math);
+      return '';
+    }
+    const sym = SYMBOLS[name];
+    return sym !== undefined ? sym : name;
+  }
+
+  private skipSpaces(): void {
+    const s = this.s;
+    while (this.i < s.length && (s.charCodeAt(this.i) === 32 || s.charCodeAt(this.i) === 10 || s.charCodeAt(this.i) === 9 || s.charCodeAt(this.i) === 13)) this.i++;
+  }
+
+  /** One argument: a braced group (decoded), a command (`\i`), or one character. */
+  private argument(math: boolean): string {
+    const s = this.s;
+    if (this.i >= s.length) return '';
+    const c = s.charCodeAt(this.i);
+    if (c === 123) { this.i++; return this.seq(0, math); }
+    if (c === 92) return this.command(math);
+    if (c === 125 || c === 36) return '';
+    const cp = s.codePointAt(this.i)!;
+    const ch = String.fromCodePoint(cp);
+    this.i += ch.length;
+    return ch;
+  }
+
+  /** `\url{…}`: the text as is. */
+  private verbatimArgument(): string {
+    const s = this.s;
+    if (s.charCodeAt(this.i) !== 123) return '';
+    let depth = 0;
+    const start = this.i + 1;
+    for (let k = this.i; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c === 123) depth++;
+      else if (c === 125 && --depth === 0) { this.i = k + 1; return s.slice(start, k); }
+    }
+    this.i = s.length;
+    return s.slice(start);
+  }
+}
+
+/** Spaces collapsed and trimmed (newlines and tabs are spaces already). */
+function collapse(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  if (s.indexOf('  ') < 0 && s.indexOf('\u00a0') < 0) {
+    return s.charCodeAt(0) === 32 || s.charCodeAt(n - 1) === 32 ? s.trim() : s;
+  }
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export: Unicode text → ASCII LaTeX.
+
+/** Characters with a text-mode command, the inverse of the decoder's table (ASCII specials apart). */
+const TO_LATEX: Record<string, string> = {
+  'ß': '{\\ss}', 'ø': '{\\o}', 'Ø': '{\\O}', 'æ': '{\\ae}', 'Æ': '{\\AE}', 'œ': '{\\oe}', 'Œ': '{\\OE}',
+  'å': '{\\aa}', 'Å': '{\\AA}', 'ł': '{\\l}', 'Ł': '{\\L}', 'ı': '{\\i}', 'ȷ': '{\\j}', 'ð': '{\\dh}',
+  'Ð': '{\\DH}', 'þ': '{\\th}', 'Þ': '{\\TH}', 'ŋ': '{\\ng}', 'Ŋ': '{\\NG}', 'đ': '{\\dj}', 'Đ': '{\\DJ}',
+  '…': '{\\ldots}', '–': '--', '—': '---', '‘': '`', '’': "'", '“': '``', '”': "''", '„': '{\\quotedblbase}',
+  '‚': '{\\quotesinglbase}', '«': '{\\guillemotleft}', '»': '{\\guillemotright}', '¡': '{\\textexclamdown}',
+  '¿': '{\\textquestiondown}', '©': '{\\textcopyright}', '®': '{\\textregistered}', '™': '{\\texttrademark}',
+  '§': '{\\S}', '¶': '{\\P}', '£': '{\\pounds}', '€': '{\\texteuro}', '°': '{\\textdegree}',
+  'µ': '{\\textmu}', '‰': '{\\textperthousand}', '•': '{\\textbullet}', '†': '{\\dag}', '‡': '{\\ddag}',
+  '·': '{\\textperiodcentered}', '½': '{\\textonehalf}', '¼': '{\\textonequarter}', '¾': '{\\textthreequarters}',
+  '×': '{$\\times$}', '÷': '{$\\div$}', '±': '{$\\pm$}', '−': '{$-$}', 'ª': '{\\textordfeminine}',
+  'º': '{\\textordmasculine}', '¥': '{\\textyen}', '¢': '{\\textcent}', '\u00a0': '~', '\u2009': '\\,',
+  '\u2002': ' ', '\u2003': ' ', '\u200b': '', '\u00ad': '\\-', '′': "'", '″': "''", '‐': '-', '‑': '-',
+  '‒': '--', '―': '---', '⋯': '{$\\cdots$}', '→': '{$\\rightarrow$}', '←': '{$\\leftarrow$}',
+  '↔': '{$\\leftrightarrow$}', '⇒': '{$\\Rightarrow$}', '≤': '{$\\leq$}', '≥': '{$\\geq$}', '≠': '{$\\neq$}',
+  '≈': '{$\\approx$}', '∼': '{$\\sim$}', '∞': '{$\\infty$}', '∈': '{$\\in$}', '∑': '{$\\sum$}',
+  '∏': '{$\\prod$}', '∫': '{$\\int$}', '√': '{$\\surd$}', '∂': '{$\\partial$}', '∇': '{$\\nabla$}',
+  '∀': '{$\\forall$}', '∃': '{$\\exists$}', '∅': '{$\\emptyset$}', '∪': '{$\\cup$}', '∩': '{$\\cap$}',
+  '⊂': '{$\\subset$}', '⊆': '{$\\subseteq$}', '≡': '{$\\equiv$}', 'ℓ': '{$\\ell$}', '∘': '{$\\circ$}',
+  '⟨': '{$\\langle$}', '⟩': '{$\\rangle$}', '⋆': '{$\\star$}', '∗': '{$\\ast$}', 'ℏ': '{$\\hbar$}',
+  '⊤': '{$\\top$}', '⊥': '{$\\bot$}', '∝': '{$\\propto$}', '¬': '{$\\neg$}', '∧': '{$\\wedge$}', '∨': '{$\\vee$}',
+  'ε': '{$\\varepsilon$}', 'ϵ': '{$\\epsilon$}', 'φ': '{$\\varphi$}', 'ϕ': '{$\\phi$}', 'ϑ': '{$\\vartheta$}',
+  'ϖ': '{$\\varpi$}', 'ϱ': '{$\\varrho$}', 'ς': '{$\\varsigma$}', 'ο': 'o', 'Ο': 'O',
+};
+// Greek letters to math commands.
+for (const [name, ch] of Object.entries(SYMBOLS)) {
+  if (/^[A-Za-z]+$/.test(name) && /^[\u0370-\u03ff]$/.test(ch) && TO_LATEX[ch] === undefined) TO_LATEX[ch] = `{$\\${name}$}`;
+}
+// Uppercase Greek that look Latin in LaTeX (no command exists).
+for (const [g, l] of [['Α', 'A'], ['Β', 'B'], ['Ε', 'E'], ['Ζ', 'Z'], ['Η', 'H'], ['Ι', 'I'], ['Κ', 'K'], ['Μ', 'M'], ['Ν', 'N'], ['Ρ', 'P'], ['Τ', 'T'], ['Χ', 'X'], ['Υ', '{$\\Upsilon$}']] as const) {
+  TO_LATEX[g] ??= l;
+}
+
+/** Combining mark → accent command (the inverse of ACCENTS). */
+const MARK_TO_ACCENT: Record<string, string> = {};
+for (const [cmd, mark] of Object.entries(ACCENTS)) MARK_TO_ACCENT[mark] = cmd;
+
+/** ASCII LaTeX specials and their text-mode forms. */
+const SPECIALS: Record<string, string> = {
+  '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}',
+  '~': '{\\textasciitilde}', '^': '{\\textasciicircum}', '\\': '{\\textbackslash}',
+  '<': '{\\textless}', '>': '{\\textgreater}', '|': '{\\textbar}',
+};
+
+/** Replacement for a character pdflatex cannot typeset (CJK, emoji, other scripts): see export.ts. */
+export const UNSUPPORTED_CHAR = '?';
+
+/**
+ * Plain text (Unicode) to ASCII LaTeX safe in a braced BibTeX value: specials escaped
+ * (`& % $ # _ { } ~ ^ \`), accented letters as `{\'e}`, symbols as commands; characters that pdflatex
+ * cannot set with its standard fonts become `?` (the text is then not faithful, but it compiles).
+ * `@` is kept: inside a braced value it is harmless.
+ */
+export function unicodeToLatex(text: string): string {
+  let out = '';
+  const s = text.normalize('NFC');
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) {
+      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32) { out += s[i]; continue; }
+      if (c < 32 || c === 127) { out += c === 9 || c === 10 || c === 13 ? ' ' : ''; continue; }
+      const sp = SPECIALS[s[i]!];
+      out += sp ?? s[i];
+      continue;
+    }
+    const cp = s.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    if (ch.length === 2) i++;
+    out += charToLatex(ch);
+  }
+  return out;
+}
+
+function charToLatex(ch: string): string {
+  const direct = TO_LATEX[ch];
+  if (direct !== undefined) return direct;
+  // Accented letter: base + marks, e.g. é → {\'e}, ǘ → {\'{\"u}}, ı́ → {\'\i}.
+  const nfd = ch.normalize('NFD');
+  if (nfd.length > 1) {
+    const base = nfd[0]!;
+    let inner = base === 'i' || base === 'j' ? (nfd.length > 1 ? `\\${base}` : base) : (TO_LATEX[base] ?? (base.charCodeAt(0) < 128 ? base : ''));
+    if (inner === '') return UNSUPPORTED_CHAR;
+    for (const mark of nfd.slice(1)) {
+      const cmd = MARK_TO_ACCENT[mark];
+      if (cmd === undefined) continue; // a mark pdflatex has no command for: drop it, keep the letter
+      const letter = /[a-zA-Z]/.test(cmd);
+      inner = inner.startsWith('{') && inner.endsWith('}') ? inner.slice(1, -1) : inner;
+      inner = letter ? `\\${cmd}{${inner}}` : `\\${cmd}${inner.length === 1 || inner === '\\i' || inner === '\\j' ? inner : `{${inner}}`}`;
+      inner = `{${inner}}`;
+    }
+    return inner;
+  }
+  // Compatibility forms (ligatures ﬁ, full-width letters, superscripts) to their ASCII base.
+  const nfkd = ch.normalize('NFKD');
+  if (nfkd !== ch && /^[\x20-\x7e]+$/.test(nfkd)) return unicodeToLatex(nfkd);
+  return UNSUPPORTED_CHAR;
+}

@@ -1,0 +1,754 @@
+// A tolerant BibTeX reader: one pass over the text's char codes, no regular expressions over the
+// whole file. It keeps every good entry of a damaged file and reports each bad one with its line.
+// Semantics follow BibTeX: text outside entries is ignored (`%` lines included), `@string` macros
+// are expanded where used, `#` concatenates, `crossref` fills missing fields from the parent.
+
+import type { SourceProblem } from '../model';
+
+export interface BibEntry {
+  /** Entry type, lower-case (`article`, `inproceedings`, …). */
+  type: string;
+  key: string;
+  /** Lower-case field names; macros resolved, `#` concatenated, LaTeX kept, whitespace collapsed. */
+  fields: Record<string, string>;
+  /** 1-based line of the entry's `@`. */
+  line: number;
+  /** Offsets of the entry's text (`@` … closing delimiter) in the input. */
+  start: number;
+  end: number;
+  /**
+   * The entry as BibTeX text that stands on its own: the original text when it uses no user
+   * `@string` macro and no `crossref`, otherwise the entry rewritten with resolved, braced values
+   * (so it still compiles when copied into another `.bib`).
+   */
+  raw?: string;
+}
+
+export interface BibParseResult {
+  entries: BibEntry[];
+  problems: SourceProblem[];
+  /** User-defined `@string` macros, lower-case names, values resolved. */
+  strings: Record<string, string>;
+  preambles: string[];
+}
+
+/** Month macros every BibTeX style and biber predefine. */
+export const MONTH_MACROS: Readonly<Record<string, string>> = {
+  jan: 'January', feb: 'February', mar: 'March', apr: 'April', may: 'May', jun: 'June',
+  jul: 'July', aug: 'August', sep: 'September', oct: 'October', nov: 'November', dec: 'December',
+};
+
+/** Entry types BibTeX and biblatex know; others are kept with a warning. */
+const KNOWN_TYPES = new Set([
+  'article', 'book', 'booklet', 'conference', 'inbook', 'incollection', 'inproceedings', 'manual',
+  'mastersthesis', 'misc', 'phdthesis', 'proceedings', 'techreport', 'unpublished',
+  // biblatex and common extensions
+  'online', 'electronic', 'www', 'webpage', 'report', 'thesis', 'dataset', 'software', 'patent',
+  'collection', 'mvbook', 'mvcollection', 'mvproceedings', 'mvreference', 'periodical', 'reference',
+  'inreference', 'suppbook', 'suppcollection', 'suppperiodical', 'bookinbook', 'set', 'xdata',
+  'artwork', 'audio', 'image', 'letter', 'movie', 'music', 'performance', 'review', 'standard',
+  'video', 'jurisdiction', 'legislation', 'legal', 'commentary', 'customa', 'customb', 'customc',
+  'customd', 'customf', 'customf',
+]);
+
+// Char codes.
+const AT = 64, LBRACE = 123, RBRACE = 125, LPAREN = 40, RPAREN = 41, QUOTE = 34, COMMA = 44,
+  EQ = 61, HASH = 35, PERCENT = 37, NL = 10, CR = 13, TAB = 9, SPACE = 32;
+
+const CTRL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CTRL_ALL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g;
+const WS_ALL = /\s+/g;
+
+/** Common field names by length, so reading them allocates no string. */
+const COMMON_FIELDS: (string[] | undefined)[] = [];
+for (const f of ['title', 'author', 'editor', 'booktitle', 'journal', 'year', 'month', 'day', 'date', 'pages',
+  'volume', 'number', 'publisher', 'address', 'url', 'doi', 'abstract', 'note', 'series', 'edition',
+  'isbn', 'issn', 'keywords', 'eprint', 'archiveprefix', 'primaryclass', 'eprinttype', 'crossref',
+  'school', 'institution', 'organization', 'howpublished', 'type', 'chapter', 'language', 'file',
+  'urldate', 'timestamp', 'biburl', 'bibsource', 'issue', 'location', 'langid', 'pmid', 'annote']) {
+  (COMMON_FIELDS[f.length] ??= []).push(f);
+}
+
+/** Characters allowed in type, field and macro names (BibTeX is liberal; so are we, minus delimiters). */
+function isNameChar(c: number): boolean {
+  // Letters, digits and the punctuation BibTeX allows in identifiers: anything printable except
+  // whitespace and " # % ' ( ) , = { } (BibTeX's own excluded set).
+  if (c <= SPACE) return false;
+  switch (c) {
+    case QUOTE: case HASH: case PERCENT: case 39: case LPAREN: case RPAREN: case COMMA: case EQ:
+    case LBRACE: case RBRACE:
+      return false;
+  }
+  return c !== 127;
+}
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === NL || c === CR || c === TAB || c === 12 || c === 0xa0 || c === 0xfeff;
+}
+
+/** Thrown inside an entry; the reader reports it and resumes at the next entry. */
+class EntryError {
+  constructor(readonly pos: number, readonly message: string, readonly resumeAt: number) {}
+}
+
+
+export function parseBibtex(text: string, file = '<input>'): BibParseResult {
+  return new Reader(text, file).read();
+}
+
+class Reader {
+  private readonly n: number;
+  private readonly entries: BibEntry[] = [];
+  private readonly problems: SourceProblem[] = [];
+  private readonly macros = new Map<string, string>();
+  private readonly userMacros = new Map<string, string>();
+  private readonly preambles: string[] = [];
+  /** First entry per lower-cased key (BibTeX compares keys without case). */
+  private readonly byLowerKey = new Map<string, BibEntry>();
+  /** Entries whose text is not self-contained (user macros, crossref). */
+  private readonly rewrite = new Set<BibEntry>();
+  /** Fields that used a macro defined only later: re-read once all macros are known. */
+  private readonly deferred: { entry: BibEntry; name: string; pos: number; macro: string }[] = [];
+  // Line counting: a forward cursor, since positions asked for mostly increase.
+  private linePos = 0;
+  private lineNo = 1;
+  // What readValue hands back besides the value (fields, not an object per value: this is the hot path).
+  private vEnd = 0;
+  /** The value's raw text is not self-contained (a user @string macro) or not valid BibTeX. */
+  private vRewrite = false;
+  /** A macro that was not defined at this point. */
+  private vUndef: string | undefined = undefined;
+  // For messages about the value being read.
+  private curKey = '';
+  private curField = '';
+
+  constructor(private readonly text: string, private readonly file: string) {
+    this.n = text.length;
+    for (const m in MONTH_MACROS) this.macros.set(m, MONTH_MACROS[m]!);
+  }
+
+  lineAt(pos: number): number {
+    const t = this.text;
+    let p = this.linePos, line = this.lineNo;
+    // `p` is always the start of line `line`; step back when asked about an earlier position.
+    while (p > pos) {
+      p = p <= 1 ? 0 : t.lastIndexOf('\n', p - 2) + 1;
+      line--;
+    }
+    for (;;) {
+      const nl = t.indexOf('\n', p);
+      if (nl < 0 || nl >= pos) break;
+      line++;
+      p = nl + 1;
+    }
+    this.linePos = p; this.lineNo = line;
+    return line;
+  }
+
+  problem(pos: number, severity: 'error' | 'warning', message: string): void {
+    this.problems.push({ file: this.file, line: pos < 0 ? 0 : this.lineAt(pos), severity, message });
+  }
+
+  private context(): string {
+    return this.curKey ? `entry ${this.curKey}, field \`${this.curField}\`` : this.curField;
+  }
+
+  read(): BibParseResult {
+    const t = this.text, n = this.n;
+    let pos = 0;
+    if (n > 0 && t.charCodeAt(0) === 0xfeff) pos = 1;
+    this.checkBinary();
+    while (pos < n) {
+      const at = t.indexOf('@', pos);
+      if (at < 0) break;
+      if (this.inCommentLine(at)) { pos = at + 1; continue; }
+      pos = this.readAt(at);
+    }
+    this.resolveDeferred();
+    this.resolveCrossrefs();
+    for (const e of this.rewrite) e.raw = formatEntry(e);
+    const strings: Record<string, string> = Object.create(null);
+    for (const [k, v] of this.userMacros) strings[k] = v;
+    return { entries: this.entries, problems: this.problems, strings, preambles: this.preambles };
+  }
+
+  /**
+   * NUL bytes mean binary junk, U+FFFD bytes that were not UTF-8: say so once (with the line); the
+   * readable entries still load, and values are then checked for control characters.
+   */
+  private checkBinary(): void {
+    // NUL: only the head (searching a large file for it costs as much as a tenth of the parse);
+    // junk further on is caught by the U+FFFD check or breaks an entry, which is reported.
+    const nul = this.text.slice(0, 1 << 16).indexOf('\u0000');
+    if (nul >= 0) {
+      this.junk = true;
+      this.problem(nul, 'warning', 'the file contains binary data (NUL bytes); text outside entries is ignored, damaged entries are reported');
+    }
+    const bad = this.text.indexOf('\ufffd');
+    if (bad >= 0) {
+      this.junk = true;
+      this.problem(bad, 'warning', 'the file is not valid UTF-8 here (a replacement character \ufffd); expected UTF-8 text (a Latin-1 file should be saved as UTF-8)');
+    }
+  }
+
+  /** `@` after a `%` on the same line is commented out. */
+  private inCommentLine(at: number): boolean {
+    const t = this.text;
+    for (let i = at - 1; i >= 0; i--) {
+      const c = t.charCodeAt(i);
+      if (c === NL) return false;
+      if (c === PERCENT) return true;
+    }
+    return false;
+  }
+
+  private skipSpace(pos: number): number {
+    const t = this.text, n = this.n;
+    while (pos < n && isSpace(t.charCodeAt(pos))) pos++;
+    return pos;
+  }
+
+  /** Skip whitespace and `%` comments (allowed between the parts of an entry, as biber does). */
+  private skipSpaceAndComments(pos: number): number {
+    const t = this.text, n = this.n;
+    for (;;) {
+      while (pos < n && isSpace(t.charCodeAt(pos))) pos++;
+      if (pos < n && t.charCodeAt(pos) === PERCENT) {
+        const nl = t.indexOf('\n', pos);
+        pos = nl < 0 ? n : nl + 1;
+        continue;
+      }
+      return pos;
+    }
+  }
+
+  private readName(pos: number): number {
+    const t = this.text, n = this.n;
+    while (pos < n && isNameChar(t.charCodeAt(pos))) pos++;
+    return pos;
+  }
+
+  /** Is there an entry start (`@name{` or `@name(`) at `pos`? Used to detect a runaway value. */
+  private looksLikeEntry(pos: number): boolean {
+    const t = this.text;
+    if (t.charCodeAt(pos) !== AT) return false;
+    let p = pos + 1;
+    const s = p;
+    while (p < this.n) {
+      const c = t.charCodeAt(p);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) p++; else break;
+    }
+    if (p === s) return false;
+    while (p < this.n && (t.charCodeAt(p) === SPACE || t.charCodeAt(p) === TAB)) p++;
+    const c = t.charCodeAt(p);
+    return c === LBRACE || c === LPAREN;
+  }
+
+  /** Next `@` that starts a line (after optional indentation) at or after `pos`. */
+  private nextEntryStart(pos: number): number {
+    const t = this.text;
+    for (;;) {
+      const at = t.indexOf('@', pos);
+      if (at < 0) return this.n;
+      let i = at - 1;
+      while (i >= 0 && (t.charCodeAt(i) === SPACE || t.charCodeAt(i) === TAB)) i--;
+      if (i < 0 || t.charCodeAt(i) === NL || t.charCodeAt(i) === CR) return at;
+      pos = at + 1;
+    }
+  }
+
+  /** Read what starts at an `@`; returns where to continue. */
+  private readAt(at: number): number {
+    const t = this.text;
+    const typeStart = at + 1;
+    const typeEnd = this.readName(typeStart);
+    if (typeEnd === typeStart) return at + 1; // an `@` in free text (an e-mail address): ignored
+    let p = this.skipSpaceAndComments(typeEnd);
+    const open = t.charCodeAt(p);
+    if (open !== LBRACE && open !== LPAREN) {
+      // `@word` not followed by a delimiter: free text outside entries, as BibTeX treats it.
+      return typeEnd;
+    }
+    const close = open === LBRACE ? RBRACE : RPAREN;
+    const type = lower(t.slice(typeStart, typeEnd));
+    try {
+      if (type === 'comment') return this.readComment(at, p);
+      if (type === 'preamble') return this.readPreamble(at, p + 1, close);
+      if (type === 'string') return this.readString(at, p + 1, close);
+      return this.readEntry(at, type, p + 1, close);
+    } catch (err) {
+      if (!(err instanceof EntryError)) throw err;
+      this.problem(err.pos, 'error', err.message);
+      return err.resumeAt;
+    }
+  }
+
+  /** `@comment{…}`: skipped with balanced braces; unbalanced, only its line is skipped. */
+  private readComment(at: number, openPos: number): number {
+    const t = this.text, n = this.n;
+    if (t.charCodeAt(openPos) !== LBRACE) {
+      const nl = t.indexOf('\n', openPos);
+      return nl < 0 ? n : nl + 1;
+    }
+    let depth = 0;
+    for (let i = openPos; i < n; i++) {
+      const c = t.charCodeAt(i);
+      if (c === LBRACE) depth++;
+      else if (c === RBRACE && --depth === 0) return i + 1;
+    }
+    this.problem(at, 'warning', '@comment is not closed: expected `}`; the rest of its line is ignored');
+    const nl = t.indexOf('\n', openPos);
+    return nl < 0 ? n : nl + 1;
+  }
+
+  private readPreamble(at: number, p: number, close: number): number {
+    this.curKey = ''; this.curField = '@preamble';
+    const v = this.readValue(at, this.skipSpaceAndComments(p));
+    const end = this.expectClose(at, this.vEnd, close, '@preamble');
+    this.preambles.push(v);
+    return end;
+  }
+
+  private readString(at: number, p: number, close: number): number {
+    const t = this.text;
+    p = this.skipSpaceAndComments(p);
+    const ns = p;
+    const ne = this.readName(p);
+    if (ne === ns) {
+      throw new EntryError(p, `@string needs a macro name, then \`=\` and a value; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+    }
+    const name = lower(t.slice(ns, ne));
+    p = this.skipSpaceAndComments(ne);
+    if (t.charCodeAt(p) !== EQ) {
+      throw new EntryError(p, `@string ${name}: expected \`=\` after the macro name; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+    }
+    this.curKey = ''; this.curField = `@string ${name}`;
+    const value = this.readValue(at, this.skipSpaceAndComments(p + 1), name);
+    const undef = this.vUndef;
+    const end = this.expectClose(at, this.vEnd, close, `@string ${name}`);
+    if (undef === name) {
+      this.problem(at, 'warning', `@string ${name} refers to itself; its value is taken literally as "${value}"`);
+    } else if (undef !== undefined) {
+      this.problem(at, 'warning', `@string ${name} uses the macro \`${undef}\` before it is defined; expected a @string ${undef} earlier in the file (kept as the text "${undef}")`);
+    }
+    if (name === '__proto__') {
+      this.problem(at, 'warning', '@string __proto__ is not a usable macro name; ignored');
+      return end;
+    }
+    if (this.userMacros.has(name)) {
+      this.problem(at, 'warning', `@string ${name} is defined again; the later value is used from here on`);
+    }
+    this.macros.set(name, value);
+    this.userMacros.set(name, value);
+    return end;
+  }
+
+  /** After the last value of @string/@preamble: the closing delimiter. */
+  private expectClose(at: number, p: number, close: number, what: string): number {
+    p = this.skipSpaceAndComments(p);
+    const c = this.text.charCodeAt(p);
+    if (c === close) return p + 1;
+    if (c === COMMA) {
+      const q = this.skipSpaceAndComments(p + 1);
+      if (this.text.charCodeAt(q) === close) return q + 1;
+    }
+    this.problem(p < this.n ? p : at, 'warning', `${what}: expected \`${String.fromCharCode(close)}\` to close it; found ${describeAt(this.text, p)}`);
+    return this.nextEntryStart(p);
+  }
+
+  private readEntry(at: number, type: string, p: number, close: number): number {
+    const t = this.text, n = this.n;
+    const line = this.lineAt(at);
+    p = this.skipSpace(p);
+    // Key: up to `,`, whitespace or the closing delimiter (BibTeX allows nearly anything else).
+    const ks = p;
+    while (p < n) {
+      const c = t.charCodeAt(p);
+      if (c === COMMA || c === close || isSpace(c) || c === LBRACE || c === RBRACE) break;
+      if (c === EQ) break;
+      p++;
+    }
+    let key = t.slice(ks, p);
+    if (key.length === 0 || t.charCodeAt(p) === EQ) {
+      const resume = this.nextEntryStart(at + 1);
+      throw new EntryError(at, `@${type} entry has no citation key: expected \`@${type}{key,\` followed by the fields`, resume);
+    }
+    p = this.skipSpaceAndComments(p);
+    const fields: Record<string, string> = {};
+    const entry: BibEntry = { type, key, fields, line, start: at, end: at };
+    let c = t.charCodeAt(p);
+    if (c === COMMA) p++;
+    else if (c !== close) {
+      if (isNameChar(c)) {
+        this.problem(p, 'warning', `entry ${key}: expected \`,\` after the citation key; read on as if it were there`);
+      } else {
+        throw new EntryError(p, `entry ${key}: expected \`,\` after the citation key; found ${describeAt(t, p)}`, this.nextEntryStart(at + 1));
+      }
+    }
+    let rewrite = false;
+    for (;;) {
+      p = this.skipSpaceAndComments(p);
+      if (p >= n) {
+        throw new EntryError(at, `entry ${key} is not closed: expected \`${String.fromCharCode(close)}\` before the end of the file`, this.nextEntryStart(at + 1));
+      }
+      c = t.charCodeAt(p);
+      if (c === close) { p++; break; }
+      if (c === COMMA) { p++; continue; }
+      if (c === AT && this.looksLikeEntry(p)) {
+        // The closing brace is missing, but every field was complete: keep the entry.
+        this.problem(at, 'warning', `entry ${key} is not closed: expected \`${String.fromCharCode(close)}\` before the next entry at line ${this.lineAt(p)}`);
+        entry.end = p;
+        this.finishEntry(entry, rewrite);
+        return p;
+      }
+      const ns = p;
+      let upper = false;
+      while (p < n) {
+        const d = t.charCodeAt(p);
+        if (!isNameChar(d)) break;
+        if (d >= 65 && d <= 90) upper = true;
+        p++;
+      }
+      if (p === ns) {
+        throw new EntryError(p, `entry ${key}: expected a field name or \`${String.fromCharCode(close)}\`; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+      }
+      const name = upper ? t.slice(ns, p).toLowerCase() : this.fieldName(ns, p);
+      p = this.skipSpaceAndComments(p);
+      if (t.charCodeAt(p) !== EQ) {
+        throw new EntryError(p, `entry ${key}: expected \`=\` after the field name \`${name}\`; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+      }
+      p = this.skipSpaceAndComments(p + 1);
+      const valuePos = p;
+      this.curKey = key; this.curField = name;
+      const value = this.readValue(at, p);
+      p = this.vEnd;
+      if (this.vRewrite) rewrite = true;
+      const old = fields[name];
+      if (old !== undefined && Object.prototype.hasOwnProperty.call(fields, name)) {
+        this.problem(ns, 'warning', `entry ${key}: field \`${name}\` appears twice; the first value is kept`);
+      } else if (name === '__proto__') {
+        this.problem(ns, 'warning', `entry ${key}: the field name __proto__ is not allowed; field ignored`);
+      } else {
+        fields[name] = value;
+        if (this.vUndef !== undefined) {
+          this.deferred.push({ entry, name, pos: valuePos, macro: this.vUndef });
+          rewrite = true;
+        }
+      }
+      // After a value: `,`, the close, or (tolerated) a missing comma before the next field.
+      p = this.skipSpaceAndComments(p);
+      c = t.charCodeAt(p);
+      if (c === COMMA || c === close || p >= n) continue;
+      if (c === AT && this.looksLikeEntry(p)) continue;
+      if (isNameChar(c)) {
+        this.problem(p, 'warning', `entry ${key}: expected \`,\` between fields before \`${t.slice(p, this.readName(p))}\`; read on as if it were there`);
+        continue;
+      }
+      throw new EntryError(p, `entry ${key}: expected \`,\` or \`${String.fromCharCode(close)}\` after the value of \`${name}\`; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+    }
+    entry.end = p;
+    this.finishEntry(entry, rewrite);
+    this.checkAfterEntry(entry, p);
+    return p;
+  }
+
+  private finishEntry(entry: BibEntry, rewrite: boolean): void {
+    const { key, type } = entry;
+    const lk = lower(key);
+    const first = this.byLowerKey.get(lk);
+    if (first) {
+      if (first.key === key) {
+        this.problem(entry.start, 'error', `duplicate key ${key}: already defined at line ${first.line}; this second entry is ignored`);
+        return;
+      }
+      this.problem(entry.start, 'warning', `key ${key} differs only in case from ${first.key} (line ${first.line}); BibTeX treats them as the same key`);
+    } else {
+      this.byLowerKey.set(lk, entry);
+    }
+    if (!KNOWN_TYPES.has(type)) {
+      this.problem(entry.start, 'warning', `entry ${key} has the unknown type @${type}; kept, but styles may not format it (expected e.g. @article, @inproceedings, @book, @misc)`);
+    }
+    if (rewrite || entry.fields.crossref !== undefined) this.rewrite.add(entry);
+    else entry.raw = this.text.slice(entry.start, entry.end);
+    this.entries.push(entry);
+  }
+
+  /** A lower-case field name: the shared constant for common names (no new string), else a slice. */
+  private fieldName(s: number, e: number): string {
+    const t = this.text;
+    const cands = COMMON_FIELDS[e - s];
+    if (cands) {
+      const c0 = t.charCodeAt(s);
+      for (const f of cands) if (f.charCodeAt(0) === c0 && t.startsWith(f, s)) return f;
+    }
+    return t.slice(s, e);
+  }
+
+  /**
+   * After an entry closes, a line like `  author = {…},` before the next `@` means a stray closing
+   * brace ended the entry early; the fields after it were lost, so say so.
+   */
+  private checkAfterEntry(entry: BibEntry, p: number): void {
+    const t = this.text, n = this.n;
+    // Rest of the closing line, then the following lines until an `@` line; usually just blanks.
+    let q = p;
+    while (q < n) {
+      const c = t.charCodeAt(q);
+      if (c === AT || c === PERCENT) return;
+      if (c === COMMA) { q++; continue; }
+      if (!isSpace(c)) break;
+      q++;
+    }
+    if (q >= n) return;
+    const ne = this.readName(q);
+    if (ne > q && t.charCodeAt(this.skipSpace(ne)) === EQ) {
+      this.problem(q, 'error', `entry ${entry.key} ended early (a \`}\` too many?): the field \`${t.slice(q, ne)}\` after it is outside any entry and was ignored`);
+    }
+  }
+
+  // Next-occurrence caches for the delimiters: each is valid for query positions in [q, at]. They
+  // let every value be scanned with native indexOf instead of a JavaScript loop per character.
+  private qOpen = -1; private cOpen = -1;
+  private qClose = -1; private cClose = -1;
+  private qQuote = -1; private cQuote = -1;
+  private qNlAt = -1; private cNlAt = -1;
+  /** Set by scanDelimited: a quoted value held a `}` without its `{`. */
+  private unbalanced = false;
+
+  private nextOpen(pos: number): number {
+    if (pos < this.qOpen || pos > this.cOpen) { const k = this.text.indexOf('{', pos); this.qOpen = pos; this.cOpen = k < 0 ? this.n : k; }
+    return this.cOpen;
+  }
+  private nextClose(pos: number): number {
+    if (pos < this.qClose || pos > this.cClose) { const k = this.text.indexOf('}', pos); this.qClose = pos; this.cClose = k < 0 ? this.n : k; }
+    return this.cClose;
+  }
+  private nextQuote(pos: number): number {
+    if (pos < this.qQuote || pos > this.cQuote) { const k = this.text.indexOf('"', pos); this.qQuote = pos; this.cQuote = k < 0 ? this.n : k; }
+    return this.cQuote;
+  }
+  private qNl = -1; private cNl = -1;
+  private qTab = -1; private cTab = -1;
+  private qCr = -1; private cCr = -1;
+  /** The file has NUL bytes or invalid UTF-8: check each value for control characters. */
+  private junk = false;
+
+  /** Does [s, e) hold a newline, tab or CR (so whitespace must be collapsed)? */
+  private hasSpaceRun(s: number, e: number): boolean {
+    const t = this.text, n = this.n;
+    if (s < this.qNl || s > this.cNl) { const k = t.indexOf('\n', s); this.qNl = s; this.cNl = k < 0 ? n : k; }
+    if (this.cNl < e) return true;
+    if (s < this.qTab || s > this.cTab) { const k = t.indexOf('\t', s); this.qTab = s; this.cTab = k < 0 ? n : k; }
+    if (this.cTab < e) return true;
+    if (s < this.qCr || s > this.cCr) { const k = t.indexOf('\r', s); this.qCr = s; this.cCr = k < 0 ? n : k; }
+    return this.cCr < e;
+  }
+
+  /** Next line that starts with `@` (the index of the `@`). */
+  private nextLineAt(pos: number): number {
+    if (pos < this.qNlAt || pos > this.cNlAt) { const k = this.text.indexOf('\n@', pos - 1); this.qNlAt = pos; this.cNlAt = k < 0 ? this.n : k + 1; }
+    return this.cNlAt;
+  }
+
+  /**
+   * The index of the delimiter that ends the `{…}` or `"…"` value opened at `open`. Braces nest; in
+   * a quoted value a `"` inside braces does not end it. A value that would run into a line starting a
+   * new entry, or past the end of the file, is unbalanced: the entry is skipped and reported.
+   */
+  private scanDelimited(at: number, open: number, endDelim: number): number {
+    const n = this.n;
+    let i = open + 1, depth = 0, end = n;
+    this.unbalanced = false;
+    if (endDelim === RBRACE) {
+      for (;;) {
+        const c = this.nextClose(i);
+        if (c >= n) break;
+        const o = this.nextOpen(i);
+        if (o < c) { depth++; i = o + 1; continue; }
+        if (depth === 0) { end = c; break; }
+        depth--; i = c + 1;
+      }
+    } else {
+      for (;;) {
+        const o = this.nextOpen(i), c = this.nextClose(i), q = this.nextQuote(i);
+        const m = o < c ? (o < q ? o : q) : (c < q ? c : q);
+        if (m >= n) break;
+        i = m + 1;
+        if (m === o) depth++;
+        else if (m === c) {
+          if (depth > 0) depth--;
+          else {
+            // BibTeX rejects a lone `}` inside "…" (the Anthology has `(Grefenstette, 1994\}`):
+            // keep the entry, drop the brace, and say so.
+            this.problem(m, 'warning', `${this.context()}: a \`}\` without a matching \`{\` inside a quoted value (BibTeX rejects this); the brace is dropped, expected braces to balance`);
+            this.unbalanced = true;
+          }
+        } else if (depth === 0) { end = m; break; }
+      }
+    }
+    // A line that starts a new entry inside the value: this value's braces or quotes do not balance.
+    for (let k = this.nextLineAt(open + 1); k < end; k = this.nextLineAt(k + 1)) {
+      if (this.looksLikeEntry(k)) {
+        throw new EntryError(open, `unbalanced braces or quotes: the value starting here runs into the next entry at line ${this.lineAt(k)}; expected \`${String.fromCharCode(endDelim)}\` to end it (this entry is skipped)`, k);
+      }
+    }
+    if (end >= n) {
+      throw new EntryError(open, `unbalanced braces or quotes: the value starting here is not closed before the end of the file; expected \`${String.fromCharCode(endDelim)}\` (this entry is skipped)`, this.nextEntryStart(at + 1));
+    }
+    return end;
+  }
+
+  /**
+   * A value: parts joined by `#`, each a `{…}` group, a `"…"` string, a number or a macro name.
+   * `forString`: inside @string (macros used there are resolved now and never re-read).
+   */
+  private readValue(at: number, p: number, selfName?: string): string {
+    const t = this.text, n = this.n;
+    let value = '';
+    let parts = 0;
+    let rewrite = false;
+    let undefinedMacro: string | undefined;
+    for (;;) {
+      const c = t.charCodeAt(p);
+      let part: string;
+      if (c === LBRACE || c === QUOTE) {
+        const s = p + 1;
+        const i = this.scanDelimited(at, p, c === LBRACE ? RBRACE : QUOTE);
+        part = t.slice(s, i);
+        if (this.unbalanced) { part = balanceBraces(part); rewrite = true; }
+        if (this.junk && CTRL.test(part)) {
+          part = part.replace(CTRL_ALL, ' ');
+          this.problem(s, 'warning', `${this.context()}: the value contains control characters (binary junk?); they were replaced by spaces`);
+        }
+        if (this.hasSpaceRun(s, i)) part = part.replace(WS_ALL, ' ');
+        p = i + 1;
+      } else if (c >= 48 && c <= 57) {
+        const s = p;
+        while (p < n) { const d = t.charCodeAt(p); if (d >= 48 && d <= 57) p++; else break; }
+        part = t.slice(s, p);
+      } else if (isNameChar(c)) {
+        const s = p;
+        p = this.readName(p);
+        const name = lower(t.slice(s, p));
+        const m = name === selfName ? undefined : this.macros.get(name);
+        if (m === undefined) {
+          if (undefinedMacro === undefined) undefinedMacro = name;
+          part = name;
+        } else {
+          part = m;
+          if (!Object.prototype.hasOwnProperty.call(MONTH_MACROS, name) || this.userMacros.has(name)) rewrite = true;
+        }
+      } else {
+        if (p >= n) throw new EntryError(at, 'the file ends inside an entry: expected a value', n);
+        throw new EntryError(p, `expected a value (\`{…}\`, \`"…"\`, a number or a @string macro name); found ${describeAt(t, p)}`, this.nextEntryStart(p));
+      }
+      value = parts === 0 ? part : value + part;
+      parts++;
+      const q = this.skipSpaceAndComments(p);
+      if (t.charCodeAt(q) === HASH) { p = this.skipSpaceAndComments(q + 1); continue; }
+      this.vEnd = p; this.vRewrite = rewrite; this.vUndef = undefinedMacro;
+      if (parts > 1) return value.replace(WS_ALL, ' ').trim();
+      const len = value.length;
+      return len > 0 && (value.charCodeAt(0) === SPACE || value.charCodeAt(len - 1) === SPACE) ? value.trim() : value;
+    }
+  }
+
+  /** Fields that used a macro defined only further down: BibTeX would leave them empty; we read them again now. */
+  private resolveDeferred(): void {
+    for (const d of this.deferred) {
+      if (this.macros.has(d.macro)) {
+        this.curKey = d.entry.key; this.curField = d.name;
+        let v: string;
+        try { v = this.readValue(d.entry.start, d.pos); } catch { continue; }
+        d.entry.fields[d.name] = v;
+        this.problem(d.pos, 'warning', `entry ${d.entry.key}: field \`${d.name}\` uses the macro \`${d.macro}\` before its @string; BibTeX needs the @string first (resolved anyway)`);
+        if (this.vUndef !== undefined) this.reportUndefined(d.entry, d.name, d.pos, this.vUndef);
+      } else {
+        this.reportUndefined(d.entry, d.name, d.pos, d.macro);
+      }
+    }
+  }
+
+  private reportUndefined(e: BibEntry, field: string, pos: number, macro: string): void {
+    this.problem(pos, 'warning', `entry ${e.key}: field \`${field}\` uses the undefined macro \`${macro}\`; expected a @string ${macro} definition or a braced value {…} (kept as the text "${macro}")`);
+  }
+
+  /** Fill each child's missing fields from its `crossref` parent (which may come later in the file). */
+  private resolveCrossrefs(): void {
+    const done = new Set<BibEntry>();
+    let byKey: Map<string, BibEntry> | undefined;
+    const resolve = (e: BibEntry, chain: Set<BibEntry>): void => {
+      if (done.has(e)) return;
+      const ref = e.fields.crossref;
+      if (ref === undefined) { done.add(e); return; }
+      byKey ??= new Map(this.entries.map(x => [x.key, x]));
+      const parent = byKey.get(ref) ?? this.byLowerKey.get(lower(ref));
+      if (!parent) {
+        this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` names no entry in this file; its fields cannot be inherited`);
+        done.add(e);
+        return;
+      }
+      if (chain.has(parent) || parent === e) {
+        this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` forms a loop; inheritance stops here`);
+        done.add(e);
+        return;
+      }
+      chain.add(e);
+      resolve(parent, chain);
+      const pf = parent.fields, cf = e.fields;
+      for (const name in pf) {
+        if (name === 'crossref' || name === 'ids' || name === 'title') continue;
+        if (!Object.prototype.hasOwnProperty.call(cf, name)) cf[name] = pf[name]!;
+      }
+      // biblatex's inheritance: a proceedings' or book's title is the child's booktitle.
+      if (pf.title !== undefined && !Object.prototype.hasOwnProperty.call(cf, 'booktitle')) cf.booktitle = pf.title;
+      done.add(e);
+    };
+    for (const e of this.entries) if (e.fields.crossref !== undefined) resolve(e, new Set());
+  }
+}
+
+/** Lower-case only when needed (most names already are). */
+function lower(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return s.toLowerCase();
+  }
+  return s;
+}
+
+function describeAt(t: string, p: number): string {
+  if (p >= t.length) return 'the end of the file';
+  const c = t.charCodeAt(p);
+  if (c === NL || c === CR) return 'the end of the line';
+  const s = t.slice(p, p + 12).split(/[\r\n]/)[0]!;
+  return `\`${s}\``;
+}
+
+/** Braced BibTeX for an entry's resolved fields (no crossref: the inherited fields are in). */
+export function formatEntry(e: BibEntry): string {
+  const lines = [`@${e.type}{${e.key},`];
+  for (const name in e.fields) {
+    if (name === 'crossref') continue;
+    lines.push(`  ${name} = {${balanceBraces(e.fields[name]!)}},`);
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/** A value whose braces balance (extra closers dropped, missing closers added), safe inside `{…}`. */
+export function balanceBraces(v: string): string {
+  let depth = 0, bad = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === LBRACE) depth++;
+    else if (c === RBRACE) { if (depth === 0) { bad = true; break; } depth--; }
+  }
+  if (!bad && depth === 0) return v;
+  let out = '';
+  depth = 0;
+  for (const ch of v) {
+    if (ch === '{') { depth++; out += ch; } else if (ch === '}') { if (depth > 0) { depth--; out += ch; } } else out += ch;
+  }
+  return out + '}'.repeat(depth);
+}
