@@ -1,0 +1,117 @@
+import type { CslDate, CslName, Paper, SourceProblem } from '../model';
+import { arrayElementLines, findJsonError } from './jsonErrors';
+import { failedSource, type ParsedSource } from './types';
+
+// CSL fields PaperCite reads as text: a number or other scalar is turned into text, anything else dropped.
+const TEXT_FIELDS = ['title', 'abstract', 'URL', 'DOI', 'container-title', 'publisher', 'page', 'volume', 'issue', 'number', 'note'];
+
+/**
+ * Reads a CSL-JSON file (an array of items). Invalid JSON or a non-array fails the whole file with
+ * the line of the error; an item that is not an object or has no `id` is reported with its line and
+ * left out, and the valid items load.
+ */
+export function readCslJson(text: string, file: string): ParsedSource {
+  const t0 = performance.now();
+  const src = text.replace(/^\uFEFF/, '');
+  let data: unknown;
+  try {
+    data = JSON.parse(src);
+  } catch (err) {
+    const where = findJsonError(src);
+    const msg = where
+      ? `not valid JSON: ${where.message} (line ${where.line}, column ${where.column})`
+      : `not valid JSON: ${(err as Error).message}`;
+    return failedSource(file, 'csl-json', msg, where?.line ?? 0, performance.now() - t0);
+  }
+  if (!Array.isArray(data)) {
+    const found = data === null ? 'null' : typeof data === 'object' ? 'an object' : `a ${typeof data}`;
+    return failedSource(file, 'csl-json', `expected a CSL-JSON array of items ([{"id": …, "type": …}, …]), found ${found}`, 1, performance.now() - t0);
+  }
+  const lines = arrayElementLines(src);
+  const problems: SourceProblem[] = [];
+  const papers: Paper[] = [];
+  data.forEach((item, i) => {
+    const line = lines[i] ?? 0;
+    const paper = cslItemToPaper(item, file, line, problems, i);
+    if (paper) papers.push(paper);
+  });
+  return { path: file, kind: 'csl-json', papers, problems, entries: data.length, parseMs: performance.now() - t0 };
+}
+
+function cslItemToPaper(item: unknown, file: string, line: number, problems: SourceProblem[], index: number): Paper | undefined {
+  const problem = (message: string, severity: 'error' | 'warning' = 'error') =>
+    problems.push({ file, line, severity, message: `item ${index + 1}: ${message}` });
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    problem(`expected an object, found ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}; item skipped`);
+    return undefined;
+  }
+  const raw = item as Record<string, unknown>;
+  const id = typeof raw.id === 'string' ? raw.id.trim() : typeof raw.id === 'number' ? String(raw.id) : '';
+  if (!id) {
+    problem(`has no "id" (the citation key); item skipped`);
+    return undefined;
+  }
+  const paper: Paper = { ...raw, id, type: 'article', custom: {} } as Paper;
+  if (typeof raw.type === 'string' && raw.type) paper.type = raw.type;
+  else problem(`"${id}" has no "type"; read as "article"`, 'warning');
+  for (const f of TEXT_FIELDS) {
+    const v = raw[f];
+    if (v === undefined) continue;
+    if (typeof v === 'string') continue;
+    if (typeof v === 'number' || typeof v === 'boolean') paper[f] = String(v);
+    else {
+      delete paper[f];
+      problem(`"${id}": field "${f}" is not text; ignored`, 'warning');
+    }
+  }
+  for (const f of ['author', 'editor'] as const) {
+    if (raw[f] === undefined) continue;
+    const names = cleanNames(raw[f]);
+    if (names) paper[f] = names;
+    else {
+      delete paper[f];
+      problem(`"${id}": "${f}" is not a list of names; ignored`, 'warning');
+    }
+  }
+  for (const f of ['issued', 'original-date'] as const) {
+    if (raw[f] === undefined) continue;
+    const d = cleanDate(raw[f]);
+    if (d) paper[f] = d;
+    else {
+      delete paper[f];
+      problem(`"${id}": "${f}" is not a CSL date; ignored`, 'warning');
+    }
+  }
+  const custom = raw.custom && typeof raw.custom === 'object' && !Array.isArray(raw.custom) ? { ...(raw.custom as object) } : {};
+  paper.custom = { ...custom, origins: [{ path: file, line }] };
+  return paper;
+}
+
+function cleanNames(v: unknown): CslName[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: CslName[] = [];
+  for (const n of v) {
+    if (typeof n === 'string') { out.push({ literal: n }); continue; }
+    if (!n || typeof n !== 'object') return undefined;
+    const o = n as Record<string, unknown>;
+    const name: CslName = {};
+    for (const k of ['family', 'given', 'literal'] as const) if (typeof o[k] === 'string' && o[k]) name[k] = o[k] as string;
+    if (name.family || name.given || name.literal) out.push({ ...(o as object), ...name });
+  }
+  return out;
+}
+
+function cleanDate(v: unknown): CslDate | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const parts = o['date-parts'];
+  if (Array.isArray(parts) && parts.length && Array.isArray(parts[0])) {
+    const first = (parts[0] as unknown[]).map(x => (typeof x === 'string' ? Number.parseInt(x, 10) : x));
+    if (first.length && first.every(x => typeof x === 'number' && Number.isFinite(x))) {
+      return { ...(o as object), 'date-parts': [first as number[]] } as CslDate;
+    }
+  }
+  const raw = typeof o.raw === 'string' ? o.raw : typeof o.literal === 'string' ? o.literal : undefined;
+  const y = raw && /\b(\d{4})\b/.exec(raw);
+  return y ? { 'date-parts': [[Number(y[1])]], raw } : undefined;
+}

@@ -1,0 +1,95 @@
+import { paperYear, type Paper } from '../model';
+
+/** What identifies a paper across sources: DOI, arXiv id, and normalized title + year. */
+export interface PaperIdentity {
+  doi?: string;
+  arxiv?: string;
+  /** Normalized title + year, only for titles long enough to be distinctive. */
+  titleYear?: string;
+  /** Normalized title (any length), for comparing two entries under one key. */
+  title?: string;
+  year?: number;
+  /** Normalized family name of the first author. */
+  firstAuthor?: string;
+}
+
+const cache = new WeakMap<Paper, PaperIdentity>();
+
+/** Lower-case, accents folded, punctuation and LaTeX braces gone, single spaces. */
+export function normalizeTitle(s: string): string {
+  let t = s;
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  return t.toLowerCase().replace(/\\[a-z]+\s*/g, ' ').replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+export function normalizeDoi(s: string): string | undefined {
+  const m = /10\.\d{4,9}\/\S+/i.exec(s.trim());
+  return m ? m[0].toLowerCase().replace(/[.,;]+$/, '') : undefined;
+}
+
+/** `2505.03335` from `arXiv:2505.03335v2`, `https://arxiv.org/abs/2505.03335`, a DataCite DOI…; old ids (`cs/0112017`) too. */
+export function normalizeArxiv(s: string): string | undefined {
+  const m = /(?:^|[^\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)/.exec(s) ?? /(?:^|[^a-z])([a-z-]+(?:\.[a-z]{2})?\/\d{7})/i.exec(s);
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+// Shorter titles ("Introduction", "Preface", "Invited talk") name many different papers.
+const MIN_TITLE_CHARS = 16;
+const MIN_TITLE_WORDS = 3;
+
+export function identityOf(p: Paper): PaperIdentity {
+  const hit = cache.get(p);
+  if (hit) return hit;
+  const id: PaperIdentity = {};
+  const doi = typeof p.DOI === 'string' ? normalizeDoi(p.DOI) : undefined;
+  if (doi) id.doi = doi;
+  const arxivCandidates = [p.custom?.arxiv, p.custom?.eprint, doi?.startsWith('10.48550/arxiv.') ? doi.slice('10.48550/arxiv.'.length) : undefined,
+    typeof p.URL === 'string' && /arxiv\.org/i.test(p.URL) ? p.URL : undefined];
+  for (const c of arxivCandidates) {
+    const a = typeof c === 'string' ? normalizeArxiv(c) : undefined;
+    if (a) { id.arxiv = a; break; }
+  }
+  const year = paperYear(p);
+  if (year !== undefined) id.year = year;
+  if (typeof p.title === 'string' && p.title.trim()) {
+    const t = normalizeTitle(p.title);
+    if (t) {
+      id.title = t;
+      if (year !== undefined && t.length >= MIN_TITLE_CHARS && t.split(' ').length >= MIN_TITLE_WORDS) id.titleYear = `${t}|${year}`;
+    }
+  }
+  const first = p.author?.[0];
+  const fam = first ? (first.family ?? first.literal ?? '') : '';
+  if (fam) id.firstAuthor = normalizeTitle(fam).split(' ').pop();
+  cache.set(p, id);
+  return id;
+}
+
+/**
+ * Whether two entries under the same key are the same paper: no conflicting DOI or arXiv id, and
+ * titles that agree (equal once normalized, one a prefix of the other, or ≥ 80 % shared words), or
+ * one entry has no title. A different year alone does not split them (preprint vs venue).
+ */
+export function sameWork(a: Paper, b: Paper): boolean {
+  const x = identityOf(a);
+  const y = identityOf(b);
+  if (x.doi && y.doi) return x.doi === y.doi;
+  if (x.arxiv && y.arxiv) return x.arxiv === y.arxiv;
+  if (!x.title || !y.title) return true;
+  if (x.title === y.title) return true;
+  const [s, l] = x.title.length <= y.title.length ? [x.title, y.title] : [y.title, x.title];
+  if (s.length >= MIN_TITLE_CHARS && l.startsWith(s)) return true;
+  const wa = new Set(x.title.split(' '));
+  const wb = new Set(y.title.split(' '));
+  let shared = 0;
+  for (const w of wa) if (wb.has(w)) shared++;
+  return shared / Math.max(wa.size, wb.size) >= 0.8;
+}
+
+/** Whether a title + year match is backed by the authors (same first family name, or one side has none). */
+export function authorsAgree(a: Paper, b: Paper): boolean {
+  const x = identityOf(a).firstAuthor;
+  const y = identityOf(b).firstAuthor;
+  return !x || !y || x === y;
+}

@@ -1,0 +1,98 @@
+import * as fs from 'node:fs';
+import { detectKind } from './detect';
+import { parseSourceText } from './parse';
+import { failedSource, type ParsedSource, type ProgressFn, type SourceKind } from './types';
+
+/** Larger files are refused: JavaScript strings stop near 512 MB and the editor would suffer first. */
+export const MAX_SOURCE_BYTES = 256 * 1024 * 1024;
+
+export interface ReadSourceOptions {
+  kind?: Exclude<SourceKind, 'corpus'>;
+  maxBytes?: number;
+  onProgress?: ProgressFn;
+}
+
+/** What went wrong with a file-system call, in words. */
+export function describeFsError(err: unknown, during: 'open' | 'read'): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT': return during === 'read' ? 'the file vanished while being read' : 'file not found';
+    case 'EISDIR': return 'is a directory, not a library file';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    case 'ELOOP': return 'too many symbolic links';
+    case 'EMFILE': case 'ENFILE': return 'too many open files; try again';
+    default: return (err as Error)?.message ?? String(err);
+  }
+}
+
+/** Reads a library file's text, or says why not. Refuses directories, huge and binary files. */
+export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { text: string; size: number; mtimeMs: number; warning?: string } | { error: string; line?: number } {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch (err) {
+    return { error: describeFsError(err, 'open') };
+  }
+  if (st.isDirectory()) return { error: 'is a directory, not a library file' };
+  if (!st.isFile()) return { error: 'is not a regular file' };
+  if (st.size > maxBytes) {
+    return { error: `is ${mb(st.size)}; PaperCite reads library files up to ${mb(maxBytes)} (split it, or leave it out of papercite.libraries)` };
+  }
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path);
+  } catch (err) {
+    return { error: describeFsError(err, 'read') };
+  }
+  // UTF-16 (with its byte-order mark) has NUL bytes but is text.
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    const enc = buf[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    return { text: new TextDecoder(enc).decode(buf), size: buf.length, mtimeMs: st.mtimeMs };
+  }
+  const binary = binaryAt(buf);
+  if (binary !== undefined) {
+    const line = countLines(buf, binary);
+    return { error: `holds binary data (a NUL byte at line ${line}), not a text library`, line };
+  }
+  let text: string;
+  let warning: string | undefined;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    text = buf.toString('latin1');
+    warning = 'is not valid UTF-8; read as Latin-1 (save it as UTF-8 to be sure accents are right)';
+  }
+  return { text, size: buf.length, mtimeMs: st.mtimeMs, ...(warning ? { warning } : {}) };
+}
+
+/** Reads and parses one library file. Never throws: a file that cannot be read is one problem naming it. */
+export function readSourceFile(path: string, opts: ReadSourceOptions = {}): ParsedSource {
+  const t0 = performance.now();
+  opts.onProgress?.(0, 1, 'reading');
+  const r = readSourceText(path, opts.maxBytes);
+  const kind = opts.kind ?? detectKind(path, 'text' in r ? r.text : undefined);
+  if ('error' in r) return failedSource(path, kind, r.error, r.line ?? 0, performance.now() - t0);
+  const parsed = parseSourceText(path, r.text, kind, opts.onProgress);
+  parsed.size = r.size;
+  parsed.mtimeMs = r.mtimeMs;
+  if (r.warning) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });
+  parsed.parseMs = performance.now() - t0;
+  return parsed;
+}
+
+/** Offset of the first NUL byte in the first 64 KB (text files have none), if any. */
+function binaryAt(buf: Buffer): number | undefined {
+  const i = buf.subarray(0, 65536).indexOf(0);
+  return i === -1 ? undefined : i;
+}
+
+function countLines(buf: Buffer, end: number): number {
+  let n = 1;
+  for (let i = buf.indexOf(10); i !== -1 && i < end; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}

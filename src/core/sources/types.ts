@@ -1,0 +1,44 @@
+import type { Paper, SourceProblem } from '../model';
+
+/** What a library file holds. The bundled corpus is a source of kind `corpus`. */
+export type SourceKind = 'corpus' | 'bibtex' | 'csl-json' | 'page';
+
+/** One source after reading and parsing: everything the library needs, plain data (cacheable). */
+export interface ParsedSource {
+  /** Absolute path, or `bundled:corpus`. */
+  path: string;
+  kind: SourceKind;
+  /** The source's papers in file order, before deduplication across sources. */
+  papers: Paper[];
+  /** Problems of single entries (the rest of the source loaded). */
+  problems: SourceProblem[];
+  /** Entries read from the file (good and bad). */
+  entries: number;
+  /** Time spent reading and parsing, in milliseconds. */
+  parseMs: number;
+  /** Set when the whole source could not be read; `problems` then holds one problem naming the file. */
+  error?: string;
+  /** File size and modification time when read (the cache key). */
+  size?: number;
+  mtimeMs?: number;
+  /** Read from the parsed-records cache rather than parsed. */
+  fromCache?: boolean;
+}
+
+export const CORPUS_SOURCE_ID = 'bundled:corpus';
+
+/** A source that could not be read at all: one problem naming the file. */
+export function failedSource(path: string, kind: SourceKind, message: string, line = 0, parseMs = 0): ParsedSource {
+  return {
+    path,
+    kind,
+    papers: [],
+    problems: [{ file: path, line, severity: 'error', message }],
+    entries: 0,
+    parseMs,
+    error: message,
+  };
+}
+
+/** Progress of one source: `done` of `total` units (entries or bytes) in a named phase. */
+export type ProgressFn = (done: number, total: number, phase: string) => void;

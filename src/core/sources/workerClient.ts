@@ -1,0 +1,168 @@
+// Main-thread side of the parse worker: one worker thread (the machine may have two cores),
+// requests queued, each cancellable. Falls back to parsing inline when no worker can run.
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
+import { detectKind } from './detect';
+import { failedSource, type ParsedSource, type ProgressFn } from './types';
+
+export interface WorkerRequest extends ParseRequest {
+  id: number;
+}
+
+export type WorkerReply =
+  | { id: number; type: 'progress'; done: number; total: number; phase: string }
+  | { id: number; type: 'done'; json: string; fromCache: boolean }
+  | { id: number; type: 'cacheError'; message: string }
+  | { id: number; type: 'error'; message: string };
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+interface Pending {
+  req: WorkerRequest;
+  resolve: (p: ParsedSource) => void;
+  reject: (e: Error) => void;
+  onProgress: ProgressFn | undefined;
+}
+
+export interface SourceParserOptions {
+  /** dist/worker.js; when missing or failing, sources are parsed inline. */
+  workerFile?: string;
+  cacheDir?: string;
+  /** Told about cache write failures and worker crashes. */
+  onWarning?: (message: string) => void;
+}
+
+export class SourceParser {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+  private inline = false;
+
+  constructor(private readonly opts: SourceParserOptions = {}) {
+    if (!opts.workerFile || !fs.existsSync(opts.workerFile)) this.inline = true;
+  }
+
+  /** Whether parsing runs in the worker thread (false: inline, on this thread). */
+  get usesWorker(): boolean {
+    return !this.inline;
+  }
+
+  /** Reads and parses one file (from the cache when unchanged). Rejects only with CancelledError. */
+  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal): Promise<ParsedSource> {
+    const req: WorkerRequest = { id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}) };
+    if (this.inline || this.disposed) return Promise.resolve(this.parseInline(req, onProgress));
+    return new Promise<ParsedSource>((resolve, reject) => {
+      if (signal?.aborted) return reject(new CancelledError());
+      this.pending.set(req.id, { req, resolve, reject, onProgress });
+      signal?.addEventListener('abort', () => this.cancel(req.id), { once: true });
+      try {
+        const w = this.ensureWorker();
+        w.ref();
+        w.postMessage(req);
+      } catch (err) {
+        this.pending.delete(req.id);
+        this.fallBack(`the parse worker could not start (${(err as Error).message}); parsing inline`);
+        resolve(this.parseInline(req, onProgress));
+      }
+    });
+  }
+
+  private parseInline(req: WorkerRequest, onProgress?: ProgressFn): ParsedSource {
+    try {
+      const outcome = parseWithCache(req, onProgress);
+      const parsed = outcome.parsed ?? outcomeSource(outcome.json, outcome.fromCache);
+      const err = storeOutcome(req, outcome);
+      if (err) this.opts.onWarning?.(`could not cache ${req.path}: ${err}`);
+      return parsed;
+    } catch (err) {
+      return failedSource(req.path, detectKind(req.path), `could not be read: ${(err as Error).message}`);
+    }
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.opts.workerFile!);
+    w.unref();
+    w.on('message', (m: WorkerReply) => this.onMessage(m));
+    w.on('error', err => this.onCrash(w, err));
+    w.on('exit', code => {
+      if (this.worker === w) this.onCrash(w, new Error(`exited with code ${code}`));
+    });
+    this.worker = w;
+    return w;
+  }
+
+  private onMessage(m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    // An idle worker must not keep a process (the CLI, a test) alive.
+    if ((m.type === 'done' || m.type === 'error') && this.pending.size <= 1) this.worker?.unref();
+    switch (m.type) {
+      case 'progress':
+        p?.onProgress?.(m.done, m.total, m.phase);
+        return;
+      case 'cacheError':
+        this.opts.onWarning?.(`could not cache ${p?.req.path ?? 'a source'}: ${m.message}`);
+        return;
+      case 'done':
+        if (!p) return;
+        this.pending.delete(m.id);
+        try {
+          p.resolve(outcomeSource(m.json, m.fromCache));
+        } catch (err) {
+          p.resolve(failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`));
+        }
+        return;
+      case 'error':
+        if (!p) return;
+        this.pending.delete(m.id);
+        p.resolve(failedSource(p.req.path, detectKind(p.req.path), `could not be read: ${m.message.split('\n')[0]}`));
+        return;
+    }
+  }
+
+  /** A crashed worker (out of memory on a huge file…) fails its requests, not the editor. */
+  private onCrash(w: Worker, err: Error): void {
+    if (this.worker !== w) return;
+    this.worker = undefined;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    this.opts.onWarning?.(`the parse worker stopped: ${err.message}`);
+    for (const p of waiting) p.resolve(failedSource(p.req.path, detectKind(p.req.path), `the parse worker stopped while reading this file: ${err.message}`));
+  }
+
+  private fallBack(message: string): void {
+    this.inline = true;
+    this.opts.onWarning?.(message);
+  }
+
+  /** Cancelling terminates the worker (a parse cannot be interrupted otherwise); others are re-sent. */
+  private cancel(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.reject(new CancelledError());
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+    if (this.pending.size && !this.disposed) {
+      const nw = this.ensureWorker();
+      for (const q of this.pending.values()) nw.postMessage(q.req);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+    for (const p of this.pending.values()) p.reject(new CancelledError());
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,382 @@
+// Holds the current Library: the bundled corpus first (small, fast), then the workspace's
+// libraries, parsed in the worker thread (from the parsed-records cache when unchanged) and
+// watched so a changed file is re-read alone. Never throws out of activation: a bad source is
+// one log entry, one notification and a problem in the Sources view.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Library } from '../core/library';
+import type { Paper } from '../core/model';
+import type { SearchHit } from '../core/search';
+import { isGlob, markdownBibliographies, texBibliographies } from '../core/sources/discover';
+import type { ParsedSource } from '../core/sources/types';
+import { CancelledError, SourceParser } from '../core/sources/workerClient';
+import type { ConfigService } from './config';
+import { ContextKeys } from './ids';
+import { describe, log, reportError } from './log';
+import type { LibraryService, LibraryState, SourceStatus } from './services';
+
+/** Long work gets a notification only when it lasts longer than this. */
+const PROGRESS_AFTER_MS = 800;
+/** Watcher events come in bursts (save = truncate + write); one re-read per burst. */
+const CHANGE_DEBOUNCE_MS = 150;
+const DOC_SCAN_LIMIT = 2000;
+
+/** Where a user library came from, for the log and the Sources view. */
+interface Wanted {
+  path: string;
+  /** `setting`, or the document (and line) that names it. */
+  from: string;
+  /** A missing file named only by a document is logged, not notified. */
+  quietIfMissing: boolean;
+}
+
+class LibraryServiceImpl implements LibraryService {
+  private lib = new Library();
+  private st: LibraryState = 'loading';
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  readonly ready: Promise<void>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly pendingChanges = new Map<string, NodeJS.Timeout>();
+  private readonly parser: SourceParser;
+  private readonly t0 = performance.now();
+  private wanted = new Map<string, Wanted>();
+  private loadGeneration = 0;
+  private readonly aborts = new Set<AbortController>();
+  private rediscoverTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly config: ConfigService) {
+    const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+    const cacheDir = path.join(context.globalStorageUri.fsPath, 'parse-cache');
+    this.parser = new SourceParser({ workerFile, cacheDir, onWarning: m => log.warn(`[library] ${m}`) });
+    void this.setState('loading');
+    this.disposables.push(
+      this.emitter,
+      config.onDidChange(() => this.scheduleRediscover(0)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRediscover(0)),
+      vscode.workspace.onDidSaveTextDocument(doc => this.onSaved(doc)),
+    );
+    const docWatcher = vscode.workspace.createFileSystemWatcher('**/*.{tex,md,markdown,qmd,rmd}', false, false, false);
+    const docsChanged = () => this.scheduleRediscover(500);
+    this.disposables.push(docWatcher, docWatcher.onDidChange(docsChanged), docWatcher.onDidCreate(docsChanged), docWatcher.onDidDelete(docsChanged));
+    this.ready = this.firstLoad();
+  }
+
+  get state(): LibraryState { return this.st; }
+  get papers(): readonly Paper[] { return this.lib.papers; }
+  get sources(): readonly SourceStatus[] { return this.lib.sources; }
+  byKey(key: string): Paper | undefined { return this.lib.byKey(key); }
+
+  search(query: string, limit?: number): SearchHit[] {
+    try {
+      return this.lib.search(query, limit);
+    } catch (err) {
+      reportError('Search failed', err, 'search');
+      return [];
+    }
+  }
+
+  /** The Library itself, for features that need more than the interface (Sources view, tests). */
+  get library(): Library { return this.lib; }
+
+  async reload(): Promise<void> {
+    const t = performance.now();
+    await this.loadCorpus();
+    await this.syncSources(true);
+    this.updateState();
+    log.info(`[library] reloaded: ${this.lib.papers.length} papers from ${this.lib.sources.length} sources in ${ms(performance.now() - t)}`);
+  }
+
+  private async firstLoad(): Promise<void> {
+    try {
+      await this.loadCorpus();
+      log.info(`[library] activation → bundled corpus searchable: ${ms(performance.now() - this.t0)}`);
+      await this.syncSources(false);
+      this.updateState();
+      log.info(`[library] activation → ready: ${ms(performance.now() - this.t0)} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'})`);
+    } catch (err) {
+      reportError('Loading the library failed', err, 'library-load');
+      await this.setState(this.lib.papers.length ? 'ready' : 'failed');
+    }
+  }
+
+  private async loadCorpus(): Promise<void> {
+    if (!this.config.current.includeBundledCorpus) {
+      if (this.lib.sourceStatus('bundled:corpus')) {
+        this.lib.setCorpus(undefined);
+        this.changed();
+      }
+      return;
+    }
+    const t = performance.now();
+    const uri = vscode.Uri.joinPath(this.context.extensionUri, 'corpus', 'papers.json');
+    try {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      const data = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+      if (!Array.isArray(data)) throw new Error('not a JSON array');
+      const papers = data as Paper[];
+      this.lib.setCorpus(papers, performance.now() - t);
+      const tIdx = performance.now();
+      void this.lib.index;
+      log.info(`[library] bundled corpus: ${papers.length} papers read in ${ms(tIdx - t)}, indexed in ${ms(performance.now() - tIdx)}`);
+      this.changed();
+    } catch (err) {
+      reportError(`The bundled corpus (${uri.fsPath}) could not be loaded; reinstall PaperCite`, err, 'bundled-corpus');
+    }
+  }
+
+  /** Finds the wanted sources, drops the unwanted, (re)reads new ones, or all with `all`. */
+  private async syncSources(all: boolean): Promise<void> {
+    const gen = ++this.loadGeneration;
+    let wanted: Map<string, Wanted>;
+    try {
+      wanted = await this.discover();
+    } catch (err) {
+      reportError('Could not look for library files in the workspace', err, 'discover');
+      return;
+    }
+    if (gen !== this.loadGeneration || this.disposed) return;
+    this.wanted = wanted;
+    for (const p of this.lib.sourcePaths) {
+      if (!wanted.has(p)) {
+        this.lib.removeSource(p);
+        this.watchers.get(p)?.dispose();
+        this.watchers.delete(p);
+        log.info(`[library] ${p} is no longer a library`);
+        this.changed();
+      }
+    }
+    const toRead = [...wanted.values()].filter(w => all || !this.lib.hasSource(w.path));
+    for (const w of wanted.values()) this.watch(w.path);
+    if (toRead.length) await this.readSources(toRead.map(w => w.path));
+  }
+
+  /** Reads sources in the worker, with a cancellable notification when it takes long. */
+  private async readSources(paths: string[]): Promise<void> {
+    const abort = new AbortController();
+    this.aborts.add(abort);
+    let report: ((message: string) => void) | undefined;
+    let current = '';
+    let finish!: () => void;
+    const finished = new Promise<void>(r => (finish = r));
+    const timer = setTimeout(() => {
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'PaperCite: reading libraries', cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          report = m => progress.report({ message: m });
+          report(current);
+          return finished;
+        },
+      );
+    }, PROGRESS_AFTER_MS);
+    try {
+      for (const [i, p] of paths.entries()) {
+        if (abort.signal.aborted || this.disposed) break;
+        const label = vscode.workspace.asRelativePath(p);
+        current = `${label}${paths.length > 1 ? ` (${i + 1}/${paths.length})` : ''}`;
+        report?.(current);
+        let parsed: ParsedSource;
+        try {
+          parsed = await this.parser.parse(p, (done, total, phase) => {
+            report?.(`${current}: ${phase}${total > 1 ? ` ${Math.round((100 * done) / total)}%` : ''}`);
+          }, abort.signal);
+        } catch (err) {
+          if (err instanceof CancelledError) {
+            log.warn(`[library] reading ${p} was cancelled; Reload Library reads it again`);
+            break;
+          }
+          throw err;
+        }
+        if (this.disposed || !this.wanted.has(p)) continue;
+        this.lib.setSource(parsed, label);
+        this.logSource(parsed);
+        this.changed();
+      }
+    } finally {
+      clearTimeout(timer);
+      finish();
+      this.aborts.delete(abort);
+    }
+  }
+
+  private logSource(parsed: ParsedSource): void {
+    const label = vscode.workspace.asRelativePath(parsed.path);
+    const w = this.wanted.get(parsed.path);
+    if (parsed.error !== undefined) {
+      const msg = `Library ${label} could not be read: ${parsed.error}${w && w.from !== 'setting' ? ` (named in ${w.from})` : ''}`;
+      if (w?.quietIfMissing && /not found/.test(parsed.error)) log.warn(`[library] ${msg}`);
+      else reportError(msg, undefined, `source:${parsed.path}`);
+      return;
+    }
+    const status = this.lib.sourceStatus(parsed.path);
+    log.info(`[library] ${label}: ${parsed.papers.length} entries in ${ms(parsed.parseMs)}${parsed.fromCache ? ' (from cache)' : ''}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
+    const problems = status?.problems ?? parsed.problems;
+    if (problems.length) {
+      for (const p of problems.slice(0, 200)) log.warn(`[library] ${path.basename(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+      if (problems.length > 200) log.warn(`[library] ${label}: ${problems.length - 200} more problems (see the Sources view)`);
+      const errors = problems.filter(p => p.severity === 'error').length;
+      if (errors) {
+        const first = problems.find(p => p.severity === 'error')!;
+        reportError(`${label}: ${errors} entr${errors === 1 ? 'y' : 'ies'} could not be read (first at line ${first.line}: ${first.message}); the rest loaded. See the Sources view`, undefined, `source:${parsed.path}`);
+      }
+    }
+  }
+
+  private watch(file: string): void {
+    if (this.watchers.has(file)) return;
+    try {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      const onEvent = () => this.scheduleReread(file);
+      this.watchers.set(file, vscode.Disposable.from(w, w.onDidChange(onEvent), w.onDidCreate(onEvent), w.onDidDelete(onEvent)));
+    } catch (err) {
+      log.warn(`[library] cannot watch ${file}: ${describe(err)}`);
+    }
+  }
+
+  private onSaved(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme !== 'file') return;
+    if (this.wanted.has(doc.uri.fsPath)) this.scheduleReread(doc.uri.fsPath);
+    if (/\.(tex|md|markdown|qmd|rmd)$/i.test(doc.uri.fsPath)) this.scheduleRediscover(200);
+  }
+
+  /** Re-reads one changed file (only that one), after the burst of events settles. */
+  private scheduleReread(file: string): void {
+    clearTimeout(this.pendingChanges.get(file));
+    this.pendingChanges.set(file, setTimeout(() => {
+      this.pendingChanges.delete(file);
+      if (this.disposed || !this.wanted.has(file)) return;
+      const t = performance.now();
+      void this.parser.parse(file).then(parsed => {
+        if (this.disposed || !this.wanted.has(file)) return;
+        this.lib.setSource(parsed, vscode.workspace.asRelativePath(file));
+        this.logSource(parsed);
+        this.changed();
+        this.updateState();
+        log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read in ${ms(performance.now() - t)}`);
+      }, err => {
+        if (!(err instanceof CancelledError)) reportError(`Could not re-read ${file}`, err, `source:${file}`);
+      });
+    }, CHANGE_DEBOUNCE_MS));
+  }
+
+  private scheduleRediscover(delay: number): void {
+    clearTimeout(this.rediscoverTimer);
+    this.rediscoverTimer = setTimeout(() => {
+      void this.ready.then(async () => {
+        if (this.disposed) return;
+        try {
+          const hadCorpus = !!this.lib.sourceStatus('bundled:corpus');
+          if (hadCorpus !== this.config.current.includeBundledCorpus) await this.loadCorpus();
+          await this.syncSources(false);
+          this.updateState();
+        } catch (err) {
+          reportError('Updating the library failed', err, 'library-sync');
+        }
+      });
+    }, delay);
+  }
+
+  /** The workspace's libraries: named by .tex / .md documents and by `papercite.libraries`. */
+  private async discover(): Promise<Map<string, Wanted>> {
+    const wanted = new Map<string, Wanted>();
+    const add = (p: string, from: string, quietIfMissing: boolean) => {
+      const abs = path.normalize(p);
+      if (!wanted.has(abs)) wanted.set(abs, { path: abs, from, quietIfMissing });
+    };
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    // The setting first: it is the user's explicit choice of priority.
+    for (const folder of folders) {
+      if (folder.uri.scheme !== 'file') continue;
+      for (const entry of this.config.for(folder.uri).libraries) {
+        const e = entry.trim().replace(/^~(?=$|[\\/])/, os.homedir());
+        if (!e) continue;
+        if (isGlob(e)) {
+          const pattern = path.isAbsolute(e) ? e : new vscode.RelativePattern(folder, e);
+          const found = await vscode.workspace.findFiles(pattern, '**/node_modules/**', 1000);
+          for (const u of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) add(u.fsPath, 'setting', false);
+        } else add(path.resolve(folder.uri.fsPath, e), 'setting', false);
+      }
+    }
+    const docs = await vscode.workspace.findFiles('**/*.{tex,md,markdown,qmd,rmd}', '**/{node_modules,.git}/**', DOC_SCAN_LIMIT);
+    docs.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+    for (const uri of docs) {
+      if (uri.scheme !== 'file') continue;
+      let text: string;
+      try {
+        // Unsaved edits count: a \bibliography just typed should be honoured on save anyway.
+        const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
+        text = open ? open.getText() : await readHead(uri.fsPath, /\.tex$/i.test(uri.fsPath) ? 4 << 20 : 64 << 10);
+      } catch {
+        continue;
+      }
+      const refs = /\.tex$/i.test(uri.fsPath) ? texBibliographies(text) : markdownBibliographies(text);
+      for (const r of refs) {
+        const dir = path.dirname(uri.fsPath);
+        const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+        const candidates = [path.resolve(dir, r.name), ...(folder ? [path.resolve(folder, r.name)] : [])];
+        const hit = candidates.find(c => fs.existsSync(c)) ?? candidates[0]!;
+        add(hit, `${vscode.workspace.asRelativePath(uri)}:${r.line}`, true);
+      }
+    }
+    return wanted;
+  }
+
+  private changed(): void {
+    if (!this.disposed) this.emitter.fire();
+  }
+
+  private updateState(): void {
+    const sources = this.lib.sources;
+    const state: LibraryState = this.lib.papers.length > 0 ? 'ready'
+      : sources.length > 0 && sources.every(s => s.error !== undefined) ? 'failed' : 'empty';
+    void this.setState(state);
+  }
+
+  private async setState(state: LibraryState): Promise<void> {
+    const changed = state !== this.st;
+    this.st = state;
+    try {
+      await vscode.commands.executeCommand('setContext', ContextKeys.libraryState, state);
+    } catch {
+      // Only fails while the window shuts down.
+    }
+    if (changed) this.changed();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const a of this.aborts) a.abort();
+    clearTimeout(this.rediscoverTimer);
+    for (const t of this.pendingChanges.values()) clearTimeout(t);
+    for (const w of this.watchers.values()) w.dispose();
+    this.watchers.clear();
+    this.parser.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Reads at most `max` bytes of a file as UTF-8 (front matter and preambles live at the top). */
+async function readHead(file: string, max: number): Promise<string> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    const { bytesRead } = await fh.read(buf, 0, max, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+function ms(n: number): string {
+  return `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+}
+
+/** Creates the library service; loading starts at once but never blocks or throws out of activation. */
+export function createLibraryService(context: vscode.ExtensionContext, config: ConfigService): LibraryService & { readonly library: Library } {
+  return new LibraryServiceImpl(context, config);
+}

@@ -1,0 +1,179 @@
+// The Sources view: each library source with its entry count, parse time and problems; a problem
+// opens its file at its line. Title actions reload the library and add a library file.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SourceProblem } from '../../core/model';
+import { Commands, SECTION, Views } from '../ids';
+import { describe, log, reportError } from '../log';
+import type { Services, SourceStatus } from '../services';
+
+/** Problems listed under one source; a damaged 73k-entry file can have thousands. */
+const MAX_PROBLEMS = 500;
+
+type Node =
+  | { kind: 'source'; source: SourceStatus }
+  | { kind: 'problem'; source: SourceStatus; problem: SourceProblem }
+  | { kind: 'more'; source: SourceStatus; count: number };
+
+const KIND_LABEL: Record<SourceStatus['kind'], string> = { corpus: 'bundled corpus', bibtex: 'BibTeX', 'csl-json': 'CSL-JSON', page: 'publication page' };
+const KIND_ICON: Record<SourceStatus['kind'], string> = { corpus: 'library', bibtex: 'book', 'csl-json': 'json', page: 'file-text' };
+
+export class SourcesProvider implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly services: Services) {}
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return this.services.library.sources.map(source => ({ kind: 'source', source }));
+    if (node.kind !== 'source') return [];
+    const probs = node.source.problems;
+    const out: Node[] = probs.slice(0, MAX_PROBLEMS).map(problem => ({ kind: 'problem', source: node.source, problem }));
+    if (probs.length > MAX_PROBLEMS) out.push({ kind: 'more', source: node.source, count: probs.length - MAX_PROBLEMS });
+    return out;
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'source' ? undefined : { kind: 'source', source: node.source };
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'source') return sourceItem(node.source);
+    if (node.kind === 'more') {
+      const item = new vscode.TreeItem(`… ${node.count.toLocaleString('en-US')} more problems (see the PaperCite log)`);
+      item.command = { command: Commands.showLog, title: 'Show Log' };
+      return item;
+    }
+    const p = node.problem;
+    const item = new vscode.TreeItem(p.line > 0 ? `line ${p.line}: ${p.message}` : p.message);
+    item.id = `${node.source.id}#${p.line}#${p.message}`;
+    item.iconPath = new vscode.ThemeIcon(p.severity === 'error' ? 'error' : 'warning',
+      new vscode.ThemeColor(p.severity === 'error' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
+    item.tooltip = `${p.file}${p.line > 0 ? `:${p.line}` : ''}\n${p.severity}: ${p.message}`;
+    item.contextValue = 'sourceProblem';
+    if (node.source.kind !== 'corpus') {
+      item.command = { command: Commands.openSourceProblem, title: 'Open Problem Location', arguments: [p.file, p.line] };
+    }
+    return item;
+  }
+}
+
+function sourceItem(s: SourceStatus): vscode.TreeItem {
+  const item = new vscode.TreeItem(s.label, s.problems.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = s.id;
+  const errors = s.problems.filter(p => p.severity === 'error').length;
+  const warnings = s.problems.length - errors;
+  const parts = [`${s.entries.toLocaleString('en-US')} ${s.entries === 1 ? 'entry' : 'entries'}`, `${formatMs(s.parseMs)}`];
+  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
+  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  item.description = s.error !== undefined ? `failed: ${s.error}` : parts.join(' · ');
+  item.iconPath = s.error !== undefined
+    ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+    : new vscode.ThemeIcon(KIND_ICON[s.kind]);
+  const merged = (s as SourceStatus & { merged?: number }).merged;
+  const cached = (s as SourceStatus & { fromCache?: boolean }).fromCache;
+  const tip = new vscode.MarkdownString(undefined, false);
+  tip.isTrusted = false;
+  tip.supportHtml = false;
+  tip.appendText(`${s.kind === 'corpus' ? 'Bundled corpus' : s.id}\n\n`);
+  tip.appendText(`${KIND_LABEL[s.kind]}: ${s.entries} entries read in ${formatMs(s.parseMs)}${cached ? ' (from cache)' : ''}`);
+  if (merged) tip.appendText(`\n\n${merged} shown together with the same paper from another source`);
+  if (s.error !== undefined) tip.appendText(`\n\nCould not be read: ${s.error}`);
+  else if (s.problems.length) tip.appendText(`\n\n${errors} errors, ${warnings} warnings`);
+  item.tooltip = tip;
+  item.contextValue = s.kind === 'corpus' ? 'source.corpus' : 'source.file';
+  if (s.kind !== 'corpus') {
+    item.resourceUri = vscode.Uri.file(s.id);
+    if (s.error === undefined) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(s.id)] };
+  }
+  return item;
+}
+
+function formatMs(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+}
+
+/** Opens a source file at a problem's line (1-based; 0 = the file's start). */
+export async function openSourceProblem(fileOrProblem: string | SourceProblem | undefined, line?: number): Promise<void> {
+  const file = typeof fileOrProblem === 'string' ? fileOrProblem : fileOrProblem?.file;
+  const ln = typeof fileOrProblem === 'string' ? (line ?? 0) : (fileOrProblem?.line ?? 0);
+  if (!file) return;
+  try {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const pos = new vscode.Position(Math.max(0, Math.min(ln - 1, doc.lineCount - 1)), 0);
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
+  } catch (err) {
+    reportError(`Could not open ${file}`, err);
+  }
+}
+
+/** Asks for library files and adds them to `papercite.libraries` in the workspace settings. */
+export async function addLibrary(services: Services): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    openLabel: 'Add Library',
+    title: 'PaperCite: add library files (.bib, CSL-JSON, publication pages)',
+    filters: { 'Libraries': ['bib', 'json', 'txt'], 'All files': ['*'] },
+    ...(folder ? { defaultUri: folder.uri } : {}),
+  });
+  if (!picked?.length) return;
+  const cfg = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+  const target = folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const current = (folder ? cfg.inspect<string[]>('libraries')?.workspaceValue : cfg.inspect<string[]>('libraries')?.globalValue) ?? [];
+  const entries = picked.map(u => {
+    const rel = folder ? path.relative(folder.uri.fsPath, u.fsPath) : '';
+    return folder && rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : u.fsPath;
+  });
+  const next = [...current, ...entries.filter(e => !current.includes(e))];
+  if (next.length === current.length) {
+    void vscode.window.showInformationMessage(`PaperCite: ${entries.join(', ')} ${entries.length === 1 ? 'is' : 'are'} already a library.`);
+    return;
+  }
+  try {
+    await cfg.update('libraries', next, target);
+    log.info(`[library] added to papercite.libraries: ${entries.join(', ')}`);
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('PaperCite reads papercite.libraries from workspace settings only in a trusted workspace.');
+    }
+    // The settings change triggers the load; wait for it so the view is current when we return.
+    await new Promise(r => setTimeout(r, 50));
+    await services.library.ready;
+  } catch (err) {
+    reportError(`Could not add ${entries.join(', ')} to papercite.libraries: ${describe(err)}`, err);
+  }
+}
+
+/** The Sources view and its commands: reload, add a library, open a problem. */
+export function registerSources(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+  const provider = new SourcesProvider(services);
+  const view = vscode.window.createTreeView(Views.sources, { treeDataProvider: provider, showCollapseAll: true });
+  const update = () => {
+    provider.refresh();
+    const sources = services.library.sources;
+    const problems = sources.reduce((n, s) => n + s.problems.length, 0);
+    view.description = `${sources.length} source${sources.length === 1 ? '' : 's'} · ${services.library.papers.length.toLocaleString('en-US')} papers`;
+    view.badge = problems ? { value: problems, tooltip: `${problems} problem${problems === 1 ? '' : 's'} in library sources` } : undefined;
+  };
+  update();
+  const disposable = vscode.Disposable.from(
+    view,
+    services.library.onDidChange(update),
+    vscode.commands.registerCommand(Commands.openSourceProblem, (file?: string | SourceProblem, line?: number) => openSourceProblem(file, line)),
+    vscode.commands.registerCommand(Commands.reloadLibrary, () =>
+      vscode.window.withProgress({ location: { viewId: Views.sources }, title: 'Reloading library' }, async () => {
+        try {
+          await services.library.reload();
+        } catch (err) {
+          reportError('Reloading the library failed', err);
+        }
+      })),
+    vscode.commands.registerCommand(Commands.addLibrary, () => addLibrary(services)),
+  );
+  context.subscriptions.push(disposable);
+  return disposable;
+}

@@ -1,0 +1,39 @@
+// PaperCite's parse worker (dist/worker.js): reads and parses library files off the editor's
+// main thread, answering from the parsed-records cache when the file is unchanged.
+import * as fs from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { parseWithCache, storeOutcome } from './core/sources/cached';
+import type { WorkerReply, WorkerRequest } from './core/sources/workerClient';
+
+/** A cache written by another build of the parser is not trusted: the tag names this file's build. */
+function buildTag(): string {
+  try {
+    const st = fs.statSync(__filename);
+    return `${st.size}-${Math.round(st.mtimeMs)}`;
+  } catch {
+    return 'dev';
+  }
+}
+
+const tag = buildTag();
+const port = parentPort;
+if (port) {
+  port.on('message', (req: WorkerRequest) => {
+    let lastProgress = 0;
+    const onProgress = (done: number, total: number, phase: string) => {
+      const now = Date.now();
+      if (now - lastProgress < 100 && done < total) return;
+      lastProgress = now;
+      port.postMessage({ id: req.id, type: 'progress', done, total, phase } satisfies WorkerReply);
+    };
+    try {
+      const r = { ...req, tag: req.tag ?? tag };
+      const outcome = parseWithCache(r, onProgress);
+      port.postMessage({ id: req.id, type: 'done', json: outcome.json, fromCache: outcome.fromCache } satisfies WorkerReply);
+      const cacheError = storeOutcome(r, outcome);
+      if (cacheError) port.postMessage({ id: req.id, type: 'cacheError', message: cacheError } satisfies WorkerReply);
+    } catch (err) {
+      port.postMessage({ id: req.id, type: 'error', message: (err as Error)?.stack ?? String(err) } satisfies WorkerReply);
+    }
+  });
+}

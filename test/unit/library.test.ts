@@ -1,0 +1,177 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Library } from '../../src/core/library';
+import type { Paper } from '../../src/core/model';
+import { readSourceFile } from '../../src/core/sources/read';
+import { BERT_BIB } from './sources.test';
+
+// Real records: the ACL Anthology export (../shared/testdata/bib, CC BY 4.0) and a corpus paper.
+const BERT_CSL = JSON.stringify([{
+  id: 'Devlin2019BERT', type: 'paper-conference',
+  title: 'BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding',
+  author: [{ family: 'Devlin', given: 'Jacob' }, { family: 'Chang', given: 'Ming-Wei' }],
+  issued: { 'date-parts': [[2019, 6]] }, DOI: '10.18653/V1/N19-1423',
+  abstract: 'We introduce a new language representation model called BERT, which stands for Bidirectional Encoder Representations from Transformers.',
+}], null, 2);
+
+const ABSOLUTE_ZERO: Paper = {
+  id: 'zhao2025absolute', type: 'article',
+  title: 'Absolute Zero: Reinforced Self-play Reasoning with Zero Data',
+  author: [{ family: 'Zhao', given: 'Andrew' }, { family: 'Wu', given: 'Yiran' }, { family: 'Yue', given: 'Yang' }],
+  issued: { 'date-parts': [[2025, 5, 6]] },
+  abstract: 'Reinforcement learning with verifiable rewards (RLVR) has shown promise in enhancing the reasoning capabilities of large language models by learning directly from outcome-based rewards.',
+  custom: { arxiv: '2505.03335', category: 'cs.LG', sources: [{ page: '000_61405a7480b77c87.txt', index: 0 }], profiles: ['Yue Yang'] },
+};
+const HIGH_ENTROPY: Paper = {
+  id: 'wang2025beyond', type: 'article',
+  title: 'Beyond the 80/20 Rule: High-Entropy Minority Tokens Drive Effective Reinforcement Learning for LLM Reasoning',
+  author: [{ family: 'Wang', given: 'Shenzhi' }, { family: 'Yu', given: 'Le' }, { family: 'Gao', given: 'Chang' }],
+  issued: { 'date-parts': [[2025, 6, 2]] },
+  custom: { authorsTruncated: true, category: 'cs.CL', sources: [{ page: '001_e65ff691a41d52b8.txt', index: 0 }] },
+};
+const corpus = () => [structuredClone(ABSOLUTE_ZERO), structuredClone(HIGH_ENTROPY)];
+
+describe('library: combining sources', () => {
+  it('shows a paper from a .bib and a CSL-JSON file once, with both origins and keys', () => {
+    const lib = new Library();
+    lib.loadSource('/w/anthology.bib', BERT_BIB);
+    lib.loadSource('/w/zotero.json', BERT_CSL);
+    assert.equal(lib.papers.length, 1);
+    const p = lib.papers[0]!;
+    assert.equal(p.id, 'devlin-etal-2019-bert', 'the first source keeps its key');
+    assert.deepEqual(p.custom.origins, [{ path: '/w/anthology.bib', line: 1 }, { path: '/w/zotero.json', line: 2 }]);
+    assert.deepEqual(p.custom.aliases, ['Devlin2019BERT']);
+    assert.equal(lib.byKey('Devlin2019BERT'), p, 'the other key finds it too');
+    assert.match(p.abstract!, /^We introduce a new language representation model/, 'a field the .bib lacks is filled');
+    assert.equal(lib.sourceStatus('/w/zotero.json')!.merged, 1);
+    assert.equal(lib.stats.merged, 1);
+  });
+
+  it('never mutates the parsed papers of a source', () => {
+    const lib = new Library({ corpus: corpus() });
+    const cited: Paper = { ...structuredClone(ABSOLUTE_ZERO), id: 'AbsoluteZero', custom: { arxiv: '2505.03335v1', origins: [{ path: '/w/mine.json', line: 2 }] } };
+    const parsed = { path: '/w/mine.json', kind: 'csl-json' as const, papers: [cited], problems: [], entries: 1, parseMs: 1 };
+    const snapshot = JSON.stringify(parsed);
+    lib.setSource(parsed);
+    assert.equal(lib.papers.length, 2);
+    const merged = lib.byKey('zhao2025absolute')!;
+    assert.equal(merged.id, 'AbsoluteZero', 'the user key wins: it is what their document cites');
+    assert.equal(merged.custom.profiles?.[0], 'Yue Yang', 'corpus-only fields fill in');
+    assert.deepEqual(merged.custom.sources, ABSOLUTE_ZERO.custom.sources);
+    assert.equal(JSON.stringify(parsed), snapshot);
+    assert.notEqual(merged, cited);
+  });
+
+  it('merges by normalized title + year when the first authors agree, not otherwise', () => {
+    const lib = new Library({ corpus: corpus() });
+    lib.loadSource('/w/a.json', JSON.stringify([
+      { id: 'wang80-20', type: 'article', title: 'Beyond the 80/20 rule: high-entropy minority tokens drive effective reinforcement learning for LLM reasoning', author: [{ family: 'Wang', given: 'S.' }], issued: { 'date-parts': [[2025]] } },
+      { id: 'other80-20', type: 'article', title: 'Beyond the 80/20 Rule: High-Entropy Minority Tokens Drive Effective Reinforcement Learning for LLM Reasoning', author: [{ family: 'Someone', given: 'Else' }], issued: { 'date-parts': [[2025]] } },
+      { id: 'later80-20', type: 'article', title: 'Beyond the 80/20 Rule: High-Entropy Minority Tokens Drive Effective Reinforcement Learning for LLM Reasoning', author: [{ family: 'Wang', given: 'S.' }], issued: { 'date-parts': [[2027]] } },
+    ]));
+    const ids = lib.papers.map(p => p.id).sort();
+    assert.deepEqual(ids, ['later80-20', 'other80-20', 'wang80-20', 'zhao2025absolute']);
+    assert.equal(lib.byKey('wang2025beyond')!.id, 'wang80-20');
+  });
+
+  it('keeps two keys of one .bib citable even when they are the same paper', () => {
+    const lib = new Library();
+    lib.loadSource('/w/refs.bib', BERT_BIB + BERT_BIB.replace('devlin-etal-2019-bert', 'bert'));
+    assert.deepEqual(lib.papers.map(p => p.id), ['devlin-etal-2019-bert', 'bert']);
+  });
+
+  it('reports a key clash between different papers with file and line, keeping the first', () => {
+    const lib = new Library();
+    lib.loadSource('/w/a.json', JSON.stringify([{ ...ABSOLUTE_ZERO, custom: {} }]));
+    lib.loadSource('/w/b.json', `[\n${JSON.stringify({ ...HIGH_ENTROPY, id: 'zhao2025absolute', custom: {} })}\n]`);
+    assert.equal(lib.papers.length, 1);
+    assert.equal(lib.byKey('zhao2025absolute')!.title, ABSOLUTE_ZERO.title);
+    const problems = lib.sourceStatus('/w/b.json')!.problems;
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.file, '/w/b.json');
+    assert.equal(problems[0]!.line, 2);
+    assert.match(problems[0]!.message, /key "zhao2025absolute" already names a different paper, "Absolute Zero.*" in a\.json:1.*left out/);
+    assert.equal(lib.stats.clashes, 1);
+  });
+
+  it('reports a user key that hides a different bundled paper on the user source', () => {
+    const lib = new Library({ corpus: corpus() });
+    lib.loadSource('/w/mine.json', `[\n\n${JSON.stringify({ id: 'wang2025beyond', type: 'book', title: 'A Different Book Entirely About Gardening', issued: { 'date-parts': [[2025]] } })}]`);
+    assert.equal(lib.byKey('wang2025beyond')!.type, 'book');
+    const [p] = lib.sourceStatus('/w/mine.json')!.problems;
+    assert.equal(p!.line, 3);
+    assert.match(p!.message, /also the bundled corpus paper "Beyond the 80\/20 Rule/);
+  });
+
+  it('reports a duplicate key within one file', () => {
+    const lib = new Library();
+    lib.loadSource('/w/dup.json', `[\n{"id": "a", "type": "book", "title": "First book on a topic"},\n{"id": "a", "type": "book", "title": "Second, unrelated book"}\n]`);
+    assert.equal(lib.papers.length, 1);
+    const [p] = lib.sourceStatus('/w/dup.json')!.problems;
+    assert.equal(p!.line, 3);
+    assert.match(p!.message, /duplicate key "a"/);
+  });
+
+  it('replaces a changed source alone and forgets a removed one', () => {
+    const lib = new Library({ corpus: corpus() });
+    lib.loadSource('/w/refs.bib', BERT_BIB);
+    const v = lib.version;
+    assert.equal(lib.papers.length, 3);
+    lib.loadSource('/w/refs.bib', BERT_BIB.replace('devlin-etal-2019-bert', 'devlin2019'));
+    assert.ok(lib.version > v);
+    assert.ok(lib.byKey('devlin2019'));
+    assert.equal(lib.byKey('devlin-etal-2019-bert'), undefined);
+    assert.ok(lib.removeSource('/w/refs.bib'));
+    assert.equal(lib.papers.length, 2);
+    assert.deepEqual(lib.sources.map(s => s.id), ['bundled:corpus']);
+  });
+
+  it('lists the user sources first, then the bundled corpus, with counts and problems', () => {
+    const lib = new Library({ corpus: corpus(), corpusParseMs: 3 });
+    lib.loadSource('/w/refs.bib', BERT_BIB);
+    lib.loadSource('/w/broken.json', '[{"id": ');
+    const s = lib.sources;
+    assert.deepEqual(s.map(x => [x.id, x.kind, x.entries]), [['/w/refs.bib', 'bibtex', 1], ['/w/broken.json', 'csl-json', 0], ['bundled:corpus', 'corpus', 2]]);
+    assert.equal(s[2]!.label, 'Bundled corpus');
+    assert.match(s[1]!.error!, /not valid JSON/);
+    assert.equal(s[1]!.problems.length, 1);
+    assert.equal(lib.papers.length, 3, 'the rest of the library loads');
+  });
+
+  it('searches user sources and the corpus together, rebuilding the index on change', () => {
+    const lib = new Library({ corpus: corpus() });
+    assert.equal(lib.search('bidirectional transformers', 5).length, 0);
+    lib.loadSource('/w/refs.bib', BERT_BIB);
+    assert.equal(lib.search('bidirectional transformers', 5)[0]?.paper.id, 'devlin-etal-2019-bert');
+    assert.equal(lib.search('absolute zero', 5)[0]?.paper.id, 'zhao2025absolute');
+  });
+
+  it('drops the bundled corpus on request (--no-corpus, includeBundledCorpus: false)', () => {
+    const lib = new Library({ corpus: corpus() });
+    lib.setCorpus(undefined);
+    assert.equal(lib.papers.length, 0);
+    assert.equal(lib.sources.length, 0);
+  });
+});
+
+describe('library: real libraries', function () {
+  const shared = path.resolve(__dirname, '../../../shared');
+  before(function () {
+    if (!fs.existsSync(shared)) {
+      console.log(`    (skipped: ${shared} is absent)`);
+      this.skip();
+    }
+  });
+
+  it('loads the proof-engineering bibliography and its crossref targets together', () => {
+    const lib = new Library();
+    const dir = path.join(shared, 'testdata/bib/proofengineering');
+    for (const f of ['crossrefs.bib', 'proof-engineering.bib']) lib.setSource(readSourceFile(path.join(dir, f)));
+    const [cross, pe] = [lib.sourceStatus(path.join(dir, 'crossrefs.bib'))!, lib.sourceStatus(path.join(dir, 'proof-engineering.bib'))!];
+    assert.ok(cross.entries >= 700, `crossrefs.bib: ${cross.entries} entries`);
+    assert.ok(pe.entries >= 700, `proof-engineering.bib: ${pe.entries} entries`);
+    assert.ok(lib.papers.length >= 1400);
+    for (const p of lib.papers) assert.ok(p.custom.origins?.length, `${p.id} has an origin`);
+  });
+});

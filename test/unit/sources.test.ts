@@ -1,0 +1,230 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cacheFileFor, readCacheText, writeCache } from '../../src/core/sources/cache';
+import { readCslJson } from '../../src/core/sources/cslJson';
+import { detectKind } from '../../src/core/sources/detect';
+import { isGlob, markdownBibliographies, texBibliographies } from '../../src/core/sources/discover';
+import { identityOf, normalizeArxiv, normalizeDoi, normalizeTitle, sameWork } from '../../src/core/sources/identity';
+import { arrayElementLines, findJsonError } from '../../src/core/sources/jsonErrors';
+import { describeFsError, readSourceFile } from '../../src/core/sources/read';
+import type { Paper } from '../../src/core/model';
+
+// Real entries, copied from the ACL Anthology export in ../shared/testdata/bib (CC BY 4.0).
+export const BERT_BIB = `@inproceedings{devlin-etal-2019-bert,
+    title = "{BERT}: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+    author = "Devlin, Jacob  and
+      Chang, Ming-Wei  and
+      Lee, Kenton  and
+      Toutanova, Kristina",
+    booktitle = "Proceedings of the 2019 Conference of the North {A}merican Chapter of the Association for Computational Linguistics: Human Language Technologies, Volume 1 (Long and Short Papers)",
+    month = jun,
+    year = "2019",
+    address = "Minneapolis, Minnesota",
+    publisher = "Association for Computational Linguistics",
+    url = "https://aclanthology.org/N19-1423/",
+    doi = "10.18653/v1/N19-1423",
+    pages = "4171--4186",
+}
+`;
+
+let tmp: string;
+before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-sources-')); });
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const write = (name: string, content: string | Buffer) => {
+  const f = path.join(tmp, name);
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, content);
+  return f;
+};
+
+describe('sources: kind detection', () => {
+  it('goes by extension, then by content', () => {
+    assert.equal(detectKind('/x/refs.bib'), 'bibtex');
+    assert.equal(detectKind('/x/refs.JSON'), 'csl-json');
+    assert.equal(detectKind('/x/page.txt', 'Yue Yang\n\nCL\nh-index15\n'), 'page');
+    assert.equal(detectKind('/x/export', '\uFEFF[{"id": "a", "type": "book"}]'), 'csl-json');
+    assert.equal(detectKind('/x/refs.txt', '% comment\n@article{a,\n title={x}}'), 'bibtex');
+  });
+});
+
+describe('sources: CSL-JSON', () => {
+  it('keeps the valid items and reports an item without id with its line', () => {
+    const text = `[
+  {"id": "devlin-etal-2019-bert", "type": "paper-conference", "title": "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+   "author": [{"family": "Devlin", "given": "Jacob"}], "issued": {"date-parts": [["2019", 6]]}, "DOI": "10.18653/v1/N19-1423"},
+  {"type": "article-journal", "title": "An item someone forgot to key"},
+  42,
+  {"id": 7, "title": "Numeric id, no type"}
+]`;
+    const r = readCslJson(text, '/lib/refs.json');
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.papers.map(p => p.id), ['devlin-etal-2019-bert', '7']);
+    assert.deepEqual(r.papers[0]!.issued, { 'date-parts': [[2019, 6]] });
+    assert.deepEqual(r.papers[0]!.custom.origins, [{ path: '/lib/refs.json', line: 2 }]);
+    const noId = r.problems.find(p => /no "id"/.test(p.message));
+    assert.ok(noId, 'missing id reported');
+    assert.equal(noId.line, 4);
+    assert.equal(noId.severity, 'error');
+    assert.equal(noId.file, '/lib/refs.json');
+    assert.equal(r.problems.find(p => /expected an object/.test(p.message))?.line, 5);
+    assert.equal(r.papers[1]!.type, 'article');
+    assert.ok(r.problems.some(p => p.severity === 'warning' && /no "type"/.test(p.message) && p.line === 6));
+  });
+
+  it('fails a file that is not JSON with the line of the error', () => {
+    const r = readCslJson('[\n  {"id": "a", "type": "book"},\n  {"id": "b", "type": "book" "title": "x"}\n]', '/lib/bad.json');
+    assert.equal(r.papers.length, 0);
+    assert.equal(r.problems.length, 1);
+    assert.equal(r.problems[0]!.line, 3);
+    assert.match(r.problems[0]!.message, /not valid JSON.*line 3/);
+    assert.ok(r.error);
+  });
+
+  it('fails a JSON file that is not an array, naming what it found', () => {
+    const r = readCslJson('{"items": []}', '/lib/obj.json');
+    assert.match(r.error!, /expected a CSL-JSON array.*found an object/);
+    assert.equal(r.problems[0]!.file, '/lib/obj.json');
+  });
+
+  it('drops fields of the wrong type instead of passing them on', () => {
+    const r = readCslJson('[{"id": "x", "type": "book", "title": {"a": 1}, "author": "Smith", "issued": {"raw": "May 2021"}}]', '/l.json');
+    const p = r.papers[0]!;
+    assert.equal(p.title, undefined);
+    assert.equal(p.author, undefined);
+    assert.deepEqual(p.issued?.['date-parts'], [[2021]]);
+    assert.equal(r.problems.filter(q => q.severity === 'warning').length, 2);
+  });
+});
+
+describe('sources: JSON error positions', () => {
+  it('names the line and column of the first syntax error', () => {
+    assert.equal(findJsonError('[1, 2]'), undefined);
+    const e = findJsonError('[\n {"a": 1,\n  "b": }\n]');
+    assert.equal(e?.line, 3);
+    assert.match(e!.message, /unexpected '}'/);
+    assert.equal(findJsonError('[{"a": "unterminated}]')?.message, 'unterminated string');
+    assert.equal(findJsonError('[1] x')?.line, 1);
+    assert.match(findJsonError('')!.message, /end of the file/);
+  });
+  it('finds the line of every top-level element', () => {
+    assert.deepEqual(arrayElementLines('[\n{"a": "[,]"},\n\n  {"b": [1,\n2]}, 3\n]'), [2, 4, 5]);
+    assert.deepEqual(arrayElementLines('[]'), []);
+  });
+});
+
+describe('sources: reading files never throws', () => {
+  it('a missing file is one problem naming it', () => {
+    const f = path.join(tmp, 'nope.bib');
+    const r = readSourceFile(f);
+    assert.equal(r.error, 'file not found');
+    assert.deepEqual(r.problems, [{ file: f, line: 0, severity: 'error', message: 'file not found' }]);
+  });
+  it('a directory named x.bib is refused', () => {
+    const d = path.join(tmp, 'x.bib');
+    fs.mkdirSync(d, { recursive: true });
+    assert.match(readSourceFile(d).error!, /is a directory/);
+  });
+  it('binary junk is refused with the line of the first NUL byte', () => {
+    const f = write('junk.bib', Buffer.concat([Buffer.from('@article{a,\n title={x}}\n'), Buffer.from([0, 1, 2, 255, 0x89, 0x50])]));
+    const r = readSourceFile(f);
+    assert.match(r.error!, /binary data \(a NUL byte at line 3\)/);
+    assert.equal(r.problems[0]!.line, 3);
+  });
+  it('a file over the size limit is refused with its size', () => {
+    const f = path.join(tmp, 'huge.bib');
+    fs.writeFileSync(f, '');
+    fs.truncateSync(f, 300 * 1024 * 1024); // sparse: no disk used
+    const r = readSourceFile(f);
+    assert.match(r.error!, /is 300 MB; PaperCite reads library files up to 256 MB/);
+  });
+  it('a file that vanished while being read is said so', () => {
+    assert.equal(describeFsError(Object.assign(new Error('x'), { code: 'ENOENT' }), 'read'), 'the file vanished while being read');
+    assert.equal(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' }), 'open'), 'permission denied');
+  });
+  it('reads UTF-16 with a byte-order mark, and Latin-1 with a warning', () => {
+    const u16 = write('u16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[{"id": "zoë2020", "type": "book"}]', 'utf16le')]));
+    assert.deepEqual(readSourceFile(u16).papers.map(p => p.id), ['zoë2020']);
+    const l1 = write('latin1.json', Buffer.from('[{"id": "m\xfcller2020", "type": "book", "title": "M\xfcller"}]', 'latin1'));
+    const r = readSourceFile(l1);
+    assert.equal(r.papers[0]!.title, 'Müller');
+    assert.match(r.problems[0]!.message, /not valid UTF-8; read as Latin-1/);
+    assert.equal(r.problems[0]!.severity, 'warning');
+  });
+  it('records size and mtime (the cache key) and the parse time', () => {
+    const f = write('ok.json', '[{"id": "a", "type": "book"}]');
+    const r = readSourceFile(f);
+    assert.equal(r.size, fs.statSync(f).size);
+    assert.equal(r.mtimeMs, fs.statSync(f).mtimeMs);
+    assert.ok(r.parseMs >= 0);
+  });
+});
+
+describe('sources: parsed-records cache', () => {
+  it('answers only for the same path, size, mtime and parser build', () => {
+    const dir = path.join(tmp, 'cache');
+    const f = write('c.json', '[{"id": "a", "type": "book"}]');
+    const parsed = readSourceFile(f);
+    assert.equal(writeCache(dir, parsed, 'v1'), undefined);
+    const hit = readCacheText(dir, f, parsed.size!, parsed.mtimeMs!, 'v1');
+    assert.deepEqual(JSON.parse(hit!).papers.map((p: Paper) => p.id), ['a']);
+    assert.equal(readCacheText(dir, f, parsed.size!, parsed.mtimeMs! + 1, 'v1'), undefined);
+    assert.equal(readCacheText(dir, f, parsed.size! + 1, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(readCacheText(dir, f, parsed.size!, parsed.mtimeMs!, 'v2'), undefined);
+    fs.writeFileSync(cacheFileFor(dir, f), 'garbage');
+    assert.equal(readCacheText(dir, f, parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
+  });
+  it('does not cache a failed source', () => {
+    assert.equal(writeCache(path.join(tmp, 'cache'), readSourceFile(path.join(tmp, 'missing.json')), 'v1'), 'not cacheable');
+  });
+});
+
+describe('sources: libraries named by documents', () => {
+  it('finds \\bibliography and \\addbibresource, adding .bib as BibTeX does, skipping comments', () => {
+    const tex = String.raw`\documentclass{article}
+% \bibliography{old}
+\addbibresource[label=main]{refs/main.bib}
+\begin{document}
+\cite{a} 50\% done
+\bibliography{anthology, custom}  % two files
+\end{document}`;
+    assert.deepEqual(texBibliographies(tex), [
+      { name: 'refs/main.bib', line: 3 },
+      { name: 'anthology.bib', line: 6 },
+      { name: 'custom.bib', line: 6 },
+    ]);
+  });
+  it('finds pandoc bibliography: as a scalar, an inline list and a block list', () => {
+    assert.deepEqual(markdownBibliographies('---\ntitle: "x"\nbibliography: refs.bib\n---\n# Hi'), [{ name: 'refs.bib', line: 3 }]);
+    assert.deepEqual(markdownBibliographies('---\nbibliography: [a.bib, "b.json"]\n---\n'), [{ name: 'a.bib', line: 2 }, { name: 'b.json', line: 2 }]);
+    assert.deepEqual(markdownBibliographies('---\nbibliography:\n  - one.bib\n  - \'two.bib\'\nlink-citations: true\n---\n'), [{ name: 'one.bib', line: 3 }, { name: 'two.bib', line: 4 }]);
+    assert.deepEqual(markdownBibliographies('# No front matter\nbibliography: x.bib\n'), []);
+  });
+  it('tells globs from paths', () => {
+    assert.ok(isGlob('refs/**/*.bib'));
+    assert.ok(!isGlob('refs/main.bib'));
+  });
+});
+
+describe('sources: paper identity', () => {
+  it('normalizes DOIs, arXiv ids and titles', () => {
+    assert.equal(normalizeDoi('https://doi.org/10.18653/V1/N19-1423'), '10.18653/v1/n19-1423');
+    assert.equal(normalizeArxiv('arXiv:2505.03335v2'), '2505.03335');
+    assert.equal(normalizeArxiv('https://arxiv.org/abs/2505.03335'), '2505.03335');
+    assert.equal(normalizeArxiv('cs/0112017'), 'cs/0112017');
+    assert.equal(normalizeTitle('{BERT}: Pre-training of Deep   Bidirectional Transformers'), 'bert pre training of deep bidirectional transformers');
+    assert.equal(normalizeTitle('Évaluation à grande échelle'), 'evaluation a grande echelle');
+  });
+  it('reads the arXiv id from a DataCite DOI', () => {
+    const p: Paper = { id: 'x', type: 'article', DOI: '10.48550/arXiv.2505.03335', custom: {} };
+    assert.equal(identityOf(p).arxiv, '2505.03335');
+  });
+  it('tells the same work under one key from a different paper', () => {
+    const a: Paper = { id: 'k', type: 'article', title: 'Absolute Zero: Reinforced Self-play Reasoning with Zero Data', custom: {} };
+    const b: Paper = { id: 'k', type: 'article', title: 'Absolute zero: reinforced self-play reasoning with zero data', custom: {} };
+    const c: Paper = { id: 'k', type: 'article', title: 'Beyond the 80/20 Rule: High-Entropy Minority Tokens Drive Effective Reinforcement Learning', custom: {} };
+    assert.ok(sameWork(a, b));
+    assert.ok(!sameWork(a, c));
+  });
+});
