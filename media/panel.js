@@ -100,7 +100,7 @@
       actionButton('Insert citation', 'quote', 'insert', p.key),
       actionButton('Copy key', 'key', 'copyKey', p.key),
       actionButton('Copy BibTeX', 'copy', 'copyBibtex', p.key),
-      actionButton('Copy reference', 'references', 'copyReference', p.key),
+      actionButton('Copy reference', 'note', 'copyReference', p.key),
       actionButton('Reveal in tree', 'list-tree', 'reveal', p.key),
     ]);
 
@@ -129,7 +129,7 @@
       for (const r of p.related) {
         const b = el('button', { type: 'button', class: 'linklike', title: `Open “${r.title}” (similarity ${r.score})` }, [r.title]);
         b.addEventListener('click', () => post({ type: 'openPaper', key: r.key }));
-        ul.append(el('li', {}, [b, el('span', { class: 'muted' }, [` — ${[r.authors, r.year].filter(Boolean).join(', ')}`])]));
+        ul.append(el('li', {}, [b, el('span', { class: 'muted' }, [[r.authors, r.year].filter(Boolean).join(', ')])]));
       }
       related.append(ul);
     } else related.append(el('p', { class: 'muted' }, ['No similar paper in the library.']));
