@@ -495,5 +495,6 @@ export function citedKeyAt(text: string, offset: number, opts: CiteOptions = {})
 export function citeSyntaxFor(languageId: string, fileName = ''): CiteSyntax {
   if (languageId === 'latex' || languageId === 'tex' || languageId === 'bibtex' || /\.(?:tex|ltx|sty|cls|dtx)$/i.test(fileName)) return 'latex';
   if (languageId === 'markdown' || languageId === 'rmd' || languageId === 'quarto' || /\.(?:md|markdown|rmd|qmd)$/i.test(fileName)) return 'both';
-  return 'both';
+  // Plain text (a .tex without a LaTeX extension, or notes): LaTeX only, so e-mail-like `@` stays quiet.
+  return 'latex';
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { citeContextAt, citedKeyAt, citeCommandMatcher, findCitations, CiteOptions } from '../../src/core/citeContext';
+import { citeContextAt, citedKeyAt, citeCommandMatcher, citeSyntaxFor, findCitations, CiteOptions } from '../../src/core/citeContext';
 
 /** `|` marks the cursor. */
 function at(marked: string, opts?: CiteOptions) {
@@ -143,6 +143,16 @@ describe('citeContext: pandoc', () => {
   it('sees LaTeX citations in Markdown too, but not pandoc in LaTeX', () => {
     assert.equal(at('R Markdown \\citep{ab|}', md).ctx?.kind, 'latex');
     assert.equal(at('[@ab|]', latex).ctx, undefined);
+  });
+});
+
+describe('citeContext: citeSyntaxFor', () => {
+  it('speaks LaTeX in LaTeX and plain-text .tex files, both syntaxes in Markdown', () => {
+    assert.equal(citeSyntaxFor('latex', '/p/a.tex'), 'latex');
+    assert.equal(citeSyntaxFor('plaintext', '/p/a.tex'), 'latex');
+    assert.equal(citeSyntaxFor('plaintext', '/p/notes.txt'), 'latex');
+    assert.equal(citeSyntaxFor('markdown', '/p/a.md'), 'both');
+    assert.equal(citeSyntaxFor('plaintext', '/p/a.qmd'), 'both');
   });
 });
 

@@ -40,13 +40,21 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
   const ticked = new Map<string, PaperItem>();
   let updating = false;
 
+  let settle: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
     const hits = rankPapers(lib, qp.value, { limit: 100, ...(opts.exclude ? { exclude: opts.exclude } : {}) });
+    // Replacing the items clears the ticks in the window, which echoes back as selection events:
+    // ignore those for a moment, and tick the kept papers again.
     updating = true;
+    if (settle) clearTimeout(settle);
+    settle = setTimeout(() => { updating = false; }, 80);
     const kept = [...ticked.values()];
-    qp.items = [...kept, ...hits.filter(p => !ticked.has(p.id)).map(toItem)];
+    const fresh = hits.filter(p => !ticked.has(p.id)).map(toItem);
+    qp.items = [...kept, ...fresh];
     if (opts.many) qp.selectedItems = kept;
-    updating = false;
+    // Enter takes the highlighted paper: highlight the best hit, not a ticked one.
+    const first = fresh[0] ?? kept[0];
+    if (first) qp.activeItems = [first];
   };
 
   return new Promise(resolve => {
@@ -70,6 +78,7 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
       }),
       lib.onDidChange(refresh),
       qp.onDidHide(() => {
+        if (settle) clearTimeout(settle);
         finish(undefined);
         for (const s of subs) s.dispose();
         qp.dispose();
