@@ -1,0 +1,211 @@
+// Citing in a real VS Code, as a user does it: completion in \citep and [@…], the Insert Citation
+// quick pick (multi-select), hover, the unknown-key diagnostic and its fix, and the project's .bib
+// kept right (entries added once, unsaved edits in an open .bib kept).
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+
+const KEY = /^[A-Za-z][\w:.-]*\d{4}[\w:.-]*$/;
+
+describe('PaperCite in VS Code: cite', function () {
+  let vs: VsCodeHost;
+  let azr = '';
+
+  before(async function () {
+    requireHost();
+    vs = await VsCodeHost.start({ name: 'cite', workspace: path.join(ROOT, 'test/fixtures/ws-cite') });
+  });
+  after(async function () {
+    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
+    await vs?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  /** Entries of a .bib with this key (counted, so duplicates show). */
+  const count = (text: string, key: string) => text.split(new RegExp(`@\\w+\\{${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`)).length - 1;
+
+  /** The citation keys of the quick pick's rows (each row's detail starts with the key). */
+  async function rowKeys(n: number): Promise<string[]> {
+    const q = vs.quickInput;
+    const keys: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const text = (await q.rows.nth(i).innerText()).replace(/\s+/g, ' ');
+      const m = /(?:^| )([A-Za-z][\w:.-]*\d{4}[\w:.-]*)(?: ·|$)/.exec(text);
+      assert.ok(m, `row ${i} shows no key: ${text}`);
+      keys.push(m[1]!);
+    }
+    return keys;
+  }
+
+  it('offers the Absolute Zero paper first for \\citep[see][]{abs and writes the key and its .bib entry', async () => {
+    const ed = await vs.openFile('main.tex');
+    await ed.gotoLineEnd(8);
+    await ed.type(' \\citep[see][]{abs');
+    await vs.suggest.waitFor(/Absolute Zero/);
+    await sleep(300);
+    await vs.shot('completion-latex');
+    const firstText = await vs.page.locator('.suggest-widget.visible .monaco-list-row[data-index="0"]').innerText();
+    assert.match(firstText, /Absolute Zero/, `first suggestion is not Absolute Zero: ${firstText}`);
+    const labels = await vs.suggest.labels();
+    azr = labels[0]!;
+    assert.match(azr, KEY);
+    await vs.page.keyboard.press('Enter');
+    await ed.type('}');
+    await ed.waitForText(`\\citep[see][]{${azr}}`);
+    const bib = await vs.waitForFile('references.bib', t => count(t, azr) === 1);
+    assert.equal(count(bib, 'zhang2025survey'), 1, 'the existing entry is kept once');
+    assert.ok(bib.startsWith('% The project\'s own bibliography.'), 'the head of the file is untouched');
+  });
+
+  it('does not re-suggest a key already in the citation', async () => {
+    const ed = vs.editor;
+    await ed.gotoLineEnd(8);
+    await vs.page.keyboard.press('ArrowLeft'); // before the closing brace
+    await ed.type(',abs');
+    await vs.suggest.rows.first().waitFor({ timeout: 15_000 });
+    await sleep(400);
+    const labels = await vs.suggest.labels();
+    await vs.shot('completion-multikey');
+    assert.ok(labels.length > 0, 'suggestions appear after the comma');
+    assert.ok(!labels.includes(azr), `${azr} is suggested again: ${labels.join(', ')}`);
+    await vs.page.keyboard.press('Escape');
+    for (let i = 0; i < 4; i++) await vs.page.keyboard.press('Backspace');
+    await ed.waitForText(`\\citep[see][]{${azr}}`);
+  });
+
+  it('warns about an unknown key and fixes it with the closest key', async () => {
+    const ed = vs.editor;
+    const rows = await vs.problems();
+    await vs.shot('problems');
+    assert.ok(rows.some(r => /Unknown citation key zhang2025survy/.test(r)), `Problems: ${rows.join(' | ')}`);
+    const line6 = 'A survey is \\citep{zhang2025survey}; a misspelt key is \\citet{';
+    await ed.goto(6, line6.length + 3);
+    await vs.page.keyboard.press('Control+.');
+    const fix = vs.page.locator('.action-widget .monaco-list-row', { hasText: 'Change to zhang2025survey' }).first();
+    await fix.waitFor({ timeout: 15_000 });
+    await vs.shot('quick-fix');
+    await fix.click();
+    await ed.waitForText('\\citet{zhang2025survey}');
+  });
+
+  it('shows title, authors, abstract and the two command links on hover', async () => {
+    const ed = vs.editor;
+    await ed.goto(8, 'Multi-key line. \\citep[see][]{'.length + 3);
+    await vs.page.keyboard.press('Control+K');
+    await vs.page.keyboard.press('Control+I');
+    const hover = vs.hover();
+    await hover.waitFor({ timeout: 15_000 });
+    await hover.getByText('Open paper').waitFor({ timeout: 10_000 });
+    const text = await hover.innerText();
+    await vs.shot('hover');
+    assert.match(text, /Absolute Zero/);
+    assert.match(text, /Zhao/);
+    assert.match(text, /2025/);
+    assert.match(text, /Copy BibTeX/);
+    assert.ok(text.length > 200, 'the abstract excerpt is shown');
+    await vs.page.keyboard.press('Escape');
+  });
+
+  it('inserts several ticked papers from the quick pick in LaTeX, and the highlighted one with a plain Enter', async () => {
+    const ed = vs.editor;
+    await ed.gotoLineEnd(10);
+    await vs.page.keyboard.type(' ');
+    await vs.page.keyboard.press('Control+Alt+C');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('reasoning');
+    await q.rows.nth(2).waitFor({ timeout: 20_000 });
+    await sleep(400);
+    const keys = (await rowKeys(3)).filter(k => k !== azr).slice(0, 2);
+    for (const k of keys) {
+      const row = q.rows.filter({ hasText: k }).first();
+      await row.locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+    }
+    await sleep(300);
+    await vs.shot('quickpick-multiselect');
+    await q.input.press('Enter');
+    await q.waitClosed();
+    await ed.waitForText(`\\cite{${keys.join(',')}}`);
+    await vs.waitForFile('references.bib', t => keys.every(k => count(t, k) === 1));
+
+    // Enter without ticking: the highlighted paper.
+    await vs.page.keyboard.type(' and ');
+    await vs.page.keyboard.press('Control+Alt+C');
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('absolute zero self-play');
+    await q.row(/Absolute Zero/).waitFor({ timeout: 20_000 });
+    await sleep(300);
+    await vs.shot('quickpick');
+    await q.input.press('Enter');
+    await q.waitClosed();
+    await ed.waitForText(`and \\cite{${azr}}`);
+    const bib = vs.read('references.bib');
+    assert.equal(count(bib, azr), 1, 'no duplicate entry');
+  });
+
+  it('completes pandoc citations after [@ in Markdown and inserts [@k1; @k2] from the quick pick', async () => {
+    const ed = await vs.openFile('notes.md');
+    await ed.gotoLineEnd(8);
+    await ed.type(' [@');
+    await vs.suggest.rows.first().waitFor({ timeout: 15_000 });
+    await ed.type('abs');
+    await vs.suggest.waitFor(/Absolute Zero/);
+    await sleep(300);
+    await vs.shot('completion-pandoc');
+    const labels = await vs.suggest.labels();
+    assert.equal(labels[0], azr);
+    await vs.page.keyboard.press('Enter');
+    await ed.type(']');
+    await ed.waitForText(`Pandoc line. [@${azr}]`);
+
+    await ed.gotoLineEnd(10);
+    await vs.page.keyboard.type(' ');
+    await vs.page.keyboard.press('Control+Alt+C');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('reinforcement learning');
+    await q.rows.nth(2).waitFor({ timeout: 20_000 });
+    await sleep(400);
+    const keys = await rowKeys(2);
+    for (const k of keys) await q.rows.filter({ hasText: k }).first().locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+    await q.input.press('Enter');
+    await q.waitClosed();
+    await ed.waitForText(`[@${keys.join('; @')}]`);
+  });
+
+  it('keeps unsaved edits of an open .bib and adds the entry without saving it', async () => {
+    const before = vs.read('references.bib');
+    const bibEd = await vs.openFile('references.bib');
+    await bibEd.goto(1, 1);
+    await vs.page.keyboard.type('% my unsaved note\n');
+    await vs.page.locator('.tab.active.dirty').waitFor({ timeout: 10_000 });
+
+    const ed = await vs.openFile('main.tex');
+    await ed.gotoLineEnd(12);
+    await vs.page.keyboard.type(' ');
+    await vs.page.keyboard.press('Control+Alt+C');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('entropy');
+    await q.rows.first().waitFor({ timeout: 20_000 });
+    await sleep(400);
+    const [key] = await rowKeys(1);
+    assert.equal(count(before, key!), 0, `${key} is already in the .bib; pick another query`);
+    await q.input.press('Enter');
+    await q.waitClosed();
+    await ed.waitForText(`\\cite{${key}}`);
+    await sleep(1500);
+    assert.equal(vs.read('references.bib'), before, 'the .bib on disk is untouched until the user saves');
+
+    const bib = await vs.openFile('references.bib');
+    await bib.waitForText('% my unsaved note');
+    await vs.page.keyboard.press('Control+End');
+    await bib.waitForText(key!);
+    await bib.save();
+    const saved = await vs.waitForFile('references.bib', t => t.startsWith('% my unsaved note\n') && count(t, key!) === 1);
+    assert.ok(saved.includes(before.trimEnd()), 'every earlier byte is kept');
+    assert.equal(count(saved, azr), 1);
+  });
+});
