@@ -1,0 +1,39 @@
+// PaperCite's entry point: wiring only. Features live in src/extension/*, logic in src/core/*.
+import * as vscode from 'vscode';
+import { ConfigService } from './extension/config';
+import { Commands, ContextKeys } from './extension/ids';
+import { describe, log } from './extension/log';
+import { createLibraryService } from './extension/libraryService';
+import type { Services } from './extension/services';
+import { registerSources } from './extension/sources/sourcesView';
+import { registerCite } from './extension/cite';
+import { registerBrowse } from './extension/browse';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const t0 = Date.now();
+  context.subscriptions.push(log, vscode.commands.registerCommand(Commands.showLog, () => log.show()));
+  try {
+    const config = new ConfigService();
+    const library = createLibraryService(context, config);
+    const services: Services = { context, config, library };
+    context.subscriptions.push(
+      config,
+      library,
+      registerSources(context, services),
+      registerCite(context, services),
+      registerBrowse(context, services),
+    );
+    log.info(`[activate] PaperCite ${context.extension.packageJSON.version} registered in ${Date.now() - t0} ms`);
+    void library.ready.then(() => log.info(`[activate] library ${library.state}: ${library.papers.length} papers, ready ${Date.now() - t0} ms after activation`));
+  } catch (err) {
+    // Activation must never throw: the user keeps a working editor and is told what to do.
+    log.error('[activate] PaperCite could not start', err);
+    void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, 'failed');
+    void vscode.window.showErrorMessage(`PaperCite could not start: ${describe(err)}`, 'Open Log')
+      .then(choice => { if (choice) log.show(); });
+  }
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}
