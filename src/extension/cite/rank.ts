@@ -7,6 +7,17 @@ export interface Searchable {
   search(query: string, limit?: number): { paper: Paper; score: number }[];
 }
 
+const newest = new WeakMap<readonly Paper[], Paper[]>();
+/** The papers, newest first (sorted once per library version). */
+function newestFirst(papers: readonly Paper[]): Paper[] {
+  let sorted = newest.get(papers);
+  if (!sorted) {
+    sorted = [...papers].sort((a, b) => (paperYear(b) ?? 0) - (paperYear(a) ?? 0) || a.id.localeCompare(b.id));
+    newest.set(papers, sorted);
+  }
+  return sorted;
+}
+
 export function rankPapers(lib: Searchable, query: string, opts: { limit?: number; exclude?: ReadonlySet<string> } = {}): Paper[] {
   const limit = opts.limit ?? 50;
   const exclude = opts.exclude ?? new Set<string>();
@@ -20,8 +31,7 @@ export function rankPapers(lib: Searchable, query: string, opts: { limit?: numbe
   };
   if (!q) {
     // Nothing typed yet: the newest papers.
-    const sorted = [...lib.papers].sort((a, b) => (paperYear(b) ?? 0) - (paperYear(a) ?? 0) || a.id.localeCompare(b.id));
-    for (const p of sorted) { push(p); if (out.length >= limit) break; }
+    for (const p of newestFirst(lib.papers)) { push(p); if (out.length >= limit) break; }
     return out;
   }
   const lq = q.toLowerCase();
