@@ -334,7 +334,8 @@ for (const [cmd, mark] of Object.entries(ACCENTS)) MARK_TO_ACCENT[mark] = cmd;
 
 /** ASCII LaTeX specials and their text-mode forms. */
 const SPECIALS: Record<string, string> = {
-  '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}',
+  // Braces as commands: BibTeX counts the brace in `\\{` too, so `\\{` alone would unbalance the value.
+  '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '{\\textbraceleft}', '}': '{\\textbraceright}',
   '~': '{\\textasciitilde}', '^': '{\\textasciicircum}', '\\': '{\\textbackslash}',
   '<': '{\\textless}', '>': '{\\textgreater}', '|': '{\\textbar}',
 };
