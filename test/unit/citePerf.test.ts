@@ -30,9 +30,15 @@ describe('cite completion speed (reported, not asserted)', function () {
     const lib = { papers, search: (q: string, limit?: number) => index.search(q, { limit: limit ?? 50 }), byKey: (k: string) => byId.get(k) };
     // A 60 kB LaTeX document; the user types at its end.
     const body = 'Reinforcement learning with verifiable rewards \\citep[see][p.~3]{a,b} has become standard. % note\n'.repeat(600);
-    const typed = ['\\citep[see][]{', 'absolute zero', 'zhao reasoning', 'self-play 2025', 'reinforcment lerning', 'wei2022', 'entropy explor'];
-    const times: number[] = [];
+    // Keys hold no spaces, so the user types one word: title word, author, year, key, or a typo.
+    const typed = ['\\citep[see][]{', 'absolute', 'zhao', 'self-play', 'reinforcment', 'wei2022', 'entropy', '2025', 'reasonign'];
+    let times: number[] = [];
     let firstForAbs = '';
+    for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) {
+      console.log(`      cold (first pass, JIT warming): ${times.length} keystrokes: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`);
+      times = [];
+    }
     for (const phrase of typed) {
       for (let n = 1; n <= phrase.length; n++) {
         const text = body + '\\citep[see][]{' + (phrase.startsWith('\\') ? '' : phrase.slice(0, n));
@@ -42,12 +48,14 @@ describe('cite completion speed (reported, not asserted)', function () {
         const ctx = citeContextAt(text.slice(base, offset + 3000), offset - base, { syntax: 'latex', window: 2000 });
         assert.ok(ctx, 'inside the citation');
         const hits = rankPapers(lib, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
-        for (const p of hits) { paperDetail(p); paperMarkdown(p); }
+        for (const p of hits) paperDetail(p);
+        if (hits[0]) paperMarkdown(hits[0]); // documentation is resolved for the focused item only
         times.push(performance.now() - t0);
-        if (phrase === 'absolute zero' && n === 3) firstForAbs = hits[0]?.title ?? '';
+        if (phrase === 'absolute' && n === 3) firstForAbs = hits[0]?.title ?? '';
       }
     }
-    console.log(`      corpus ${papers.length} papers; ${times.length} keystrokes: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`);
+    }
+    console.log(`      warm: corpus ${papers.length} papers; ${times.length} keystrokes: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`);
     console.log(`      first item for "abs": ${firstForAbs}`);
     assert.match(firstForAbs, /Absolute Zero/);
   });

@@ -3,6 +3,7 @@
 // prefix: the editor keeps every hit and asks again on the next keystroke.
 import * as vscode from 'vscode';
 import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
+import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
 import type { Services } from '../services';
 import { paperDetail, paperMarkdown } from './format';
@@ -28,7 +29,21 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   /** Per-keystroke timings (ms) of the last calls, for the log and the benchmark. */
   readonly timings: number[] = [];
 
+  private papers = new WeakMap<vscode.CompletionItem, Paper>();
+
   constructor(private readonly services: Services) {}
+
+  resolveCompletionItem(item: vscode.CompletionItem): vscode.CompletionItem {
+    const p = this.papers.get(item);
+    if (p && !item.documentation) {
+      const md = new vscode.MarkdownString(paperMarkdown(p));
+      md.isTrusted = false;
+      md.supportHtml = false;
+      md.supportThemeIcons = false;
+      item.documentation = md;
+    }
+    return item;
+  }
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
     const t0 = performance.now();
@@ -44,11 +59,8 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
     const items = papers.map((p, i) => {
       const item = new vscode.CompletionItem({ label: p.id, description: p.title ?? '' }, vscode.CompletionItemKind.Reference);
       item.detail = paperDetail(p);
-      const md = new vscode.MarkdownString(paperMarkdown(p));
-      md.isTrusted = false;
-      md.supportHtml = false;
-      md.supportThemeIcons = false;
-      item.documentation = md;
+      // Documentation is built in resolveCompletionItem, for the focused item only.
+      this.papers.set(item, p);
       item.insertText = p.id;
       item.filterText = ctx.prefix;
       item.sortText = String(i).padStart(4, '0');
