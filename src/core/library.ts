@@ -39,7 +39,7 @@ export interface LibraryStats {
 
 interface Combined {
   papers: Paper[];
-  byKey: Map<string, Paper>;
+  byKey: (key: string) => Paper | undefined;
   problems: Map<string, SourceProblem[]>;
   merged: Map<string, number>;
   stats: LibraryStats;
@@ -119,7 +119,7 @@ export class Library {
 
   /** A paper by its key, or by the key it has in another source it was merged from. */
   byKey(key: string): Paper | undefined {
-    return this.combine().byKey.get(key);
+    return this.combine().byKey(key);
   }
 
   /** The search index over `papers`; built on first use after a change. */
@@ -186,130 +186,193 @@ export class Library {
   }
 }
 
+/** A source's own lookup tables (first paper per key, DOI, arXiv id, title + year), built once per parse. */
+interface OwnMaps {
+  byKey: Map<string, Paper>;
+  byDoi: Map<string, Paper>;
+  byArxiv: Map<string, Paper>;
+  byTitle: Map<string, Paper>;
+  /** Later entries under a key already used in this source. */
+  duplicates: Set<Paper>;
+}
+
+const ownMapsCache = new WeakMap<ParsedSource, OwnMaps>();
+
+function ownMaps(s: ParsedSource): OwnMaps {
+  let m = ownMapsCache.get(s);
+  if (m) return m;
+  m = { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() };
+  for (const p of s.papers) {
+    if (m.byKey.has(p.id)) { m.duplicates.add(p); continue; }
+    m.byKey.set(p.id, p);
+    const id = identityOf(p);
+    if (id.doi && !m.byDoi.has(id.doi)) m.byDoi.set(id.doi, p);
+    if (id.arxiv && !m.byArxiv.has(id.arxiv)) m.byArxiv.set(id.arxiv, p);
+    if (id.titleYear && !m.byTitle.has(id.titleYear)) m.byTitle.set(id.titleYear, p);
+  }
+  ownMapsCache.set(s, m);
+  return m;
+}
+
 /**
  * Shows each paper once. An entry joins an earlier paper of *another* source when they share a
  * DOI or arXiv id, a key and agree on the work (see `sameWork`), or a distinctive normalized title,
- * the year and the first author. Within one source only the key merges (two keys in one .bib stay
- * citable). A key naming a different paper is a clash: the first keeps the key, the other entry is
- * left out and reported with its file and line. Source papers are never mutated; merged papers are
- * copies listing every origin.
+ * the year and the first author. Within one source only the key counts (two keys in one .bib stay
+ * citable; a repeated key is reported, the first entry kept, as BibTeX does). A key naming a
+ * different paper is a clash: the first keeps the key, the other entry is left out and reported
+ * with its file and line. Source papers are never mutated; merged papers are copies listing every
+ * origin. Each source's lookup tables are cached with it, so re-combining after one file changed
+ * costs lookups, not rebuilding tables for a 73k-entry library.
  */
 export function combineSources(sources: readonly ParsedSource[], labelOf: (file: string) => string = f => path.basename(f)): Combined {
-  interface Slot { paper: Paper; source: string; copied: boolean; index: number }
-  const papers: Paper[] = [];
-  const byKey = new Map<string, Slot>();
-  const byDoi = new Map<string, Slot>();
-  const byArxiv = new Map<string, Slot>();
-  const byTitle = new Map<string, Slot>();
+  /** Source paper -> its merged copy, or null when it is left out or folded into another paper. */
+  const override = new Map<Paper, Paper | null>();
+  /** Source paper -> the paper it was folded into (for lookups that land on it). */
+  const foldedInto = new Map<Paper, Paper>();
+  const sourceOf = new Map<Paper, string>();
+  /** Keys of entries folded into another paper -> that paper's original. */
+  const aliasKeys = new Map<string, Paper>();
   const problems = new Map<string, SourceProblem[]>();
   const mergedCount = new Map<string, number>();
   let merged = 0;
   let clashes = 0;
+  const maps = sources.map(ownMaps);
 
   const report = (file: string, line: number, message: string) => {
     let list = problems.get(file);
     if (!list) problems.set(file, (list = []));
     list.push({ file, line, severity: 'warning', message });
   };
+  const lineOf = (p: Paper, file: string): number => p.custom?.origins?.find(o => o.path === file)?.line ?? 0;
   const where = (p: Paper, file: string): string => {
     if (file === CORPUS_SOURCE_ID) return 'the bundled corpus';
-    const line = p.custom?.origins?.find(o => o.path === file)?.line;
+    const line = lineOf(p, file);
     return `${labelOf(file)}${line ? `:${line}` : ''}`;
   };
-  const lineOf = (p: Paper, file: string): number => p.custom?.origins?.find(o => o.path === file)?.line ?? 0;
   const titleOf = (p: Paper) => (p.title ? `"${p.title.length > 80 ? `${p.title.slice(0, 77)}…` : p.title}"` : 'an untitled entry');
-
-  const mergeInto = (slot: Slot, p: Paper, file: string) => {
-    if (!slot.copied) {
-      slot.paper = { ...slot.paper, custom: { ...slot.paper.custom } };
-      slot.copied = true;
-      papers[slot.index] = slot.paper;
+  /** The shown paper (original object) a lookup hit stands for, or undefined when it is left out. */
+  const resolve = (q: Paper | undefined): Paper | undefined => {
+    let r = q;
+    for (let i = 0; r && i < 8; i++) {
+      const f = foldedInto.get(r);
+      if (f) { r = f; continue; }
+      return override.get(r) === null ? undefined : r;
     }
-    const target = slot.paper;
+    return r;
+  };
+  const current = (orig: Paper): Paper => override.get(orig) ?? orig;
+  const lookup = (upTo: number, pick: (m: OwnMaps) => Paper | undefined): Paper | undefined => {
+    for (let j = 0; j < upTo; j++) {
+      const hit = resolve(pick(maps[j]!));
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+
+  const mergeInto = (orig: Paper, p: Paper, file: string) => {
+    let target = override.get(orig);
+    if (!target) {
+      target = { ...orig, custom: copyCustom(orig.custom) };
+      override.set(orig, target);
+    }
     // Fill what the first source lacks (an abstract from the corpus, a DOI from a .bib…).
     for (const [k, v] of Object.entries(p)) {
       if (k === 'id' || k === 'custom' || v === undefined) continue;
       if (target[k] === undefined) target[k] = v;
     }
     const tc = target.custom;
+    // A page lists three authors and "et al."; a fuller list from another source is better.
+    if (tc.authorsTruncated && p.author && !p.custom?.authorsTruncated && p.author.length > (target.author?.length ?? 0)) {
+      target.author = p.author;
+      delete tc.authorsTruncated;
+    }
     for (const [k, v] of Object.entries(p.custom ?? {})) {
       if (k === 'origins' || k === 'sources' || k === 'bibtex' || k === 'provenance' || k === 'aliases' || v === undefined) continue;
       if (tc[k] === undefined) tc[k] = v;
     }
     if (p.custom?.origins?.length) tc.origins = [...(tc.origins ?? []), ...p.custom.origins];
     if (p.custom?.sources?.length) {
-      const seen = new Set((tc.sources ?? []).map(s => `${s.page}#${s.index}`));
-      tc.sources = [...(tc.sources ?? []), ...p.custom.sources.filter(s => !seen.has(`${s.page}#${s.index}`))];
+      const seen = new Set((tc.sources ?? []).map(x => `${x.page}#${x.index}`));
+      tc.sources = [...(tc.sources ?? []), ...p.custom.sources.filter(x => !seen.has(`${x.page}#${x.index}`))];
     }
     if (p.id !== target.id) {
       const aliases = (tc.aliases as string[] | undefined) ?? [];
       if (!aliases.includes(p.id)) tc.aliases = [...aliases, p.id];
     }
-    if (file !== slot.source) {
-      merged++;
-      mergedCount.set(file, (mergedCount.get(file) ?? 0) + 1);
-    }
+    override.set(p, null);
+    foldedInto.set(p, orig);
+    merged++;
+    mergedCount.set(file, (mergedCount.get(file) ?? 0) + 1);
   };
 
-  const indexIds = (slot: Slot, p: Paper) => {
-    const id = identityOf(p);
-    if (id.doi && !byDoi.has(id.doi)) byDoi.set(id.doi, slot);
-    if (id.arxiv && !byArxiv.has(id.arxiv)) byArxiv.set(id.arxiv, slot);
-    if (id.titleYear && !byTitle.has(id.titleYear)) byTitle.set(id.titleYear, slot);
-  };
-
-  for (const s of sources) {
+  sources.forEach((s, si) => {
     const file = s.path;
+    const own = maps[si]!;
     for (const p of s.papers) {
-      const id = identityOf(p);
-      const keySlot = byKey.get(p.id);
-      if (keySlot && keySlot.source === file) {
+      sourceOf.set(p, file);
+      if (own.duplicates.has(p)) {
         // BibTeX itself keeps the first of two entries with one key; so do we, and say so.
+        override.set(p, null);
         clashes++;
         if (!s.problems.some(q => q.line > 0 && q.line === lineOf(p, file))) {
-          report(file, lineOf(p, file), `duplicate key "${p.id}": this entry (${titleOf(p)}) is left out; the key already names ${titleOf(keySlot.paper)} at ${where(keySlot.paper, file)}`);
+          const first = own.byKey.get(p.id)!;
+          report(file, lineOf(p, file), `duplicate key "${p.id}": this entry (${titleOf(p)}) is left out; the key already names ${titleOf(first)} at ${where(first, file)}`);
         }
         continue;
       }
-      let match: Slot | undefined;
-      const other = (x: Slot | undefined) => (x && x.source !== file ? x : undefined);
-      match = other(id.doi ? byDoi.get(id.doi) : undefined) ?? other(id.arxiv ? byArxiv.get(id.arxiv) : undefined);
-      if (!match && keySlot && sameWork(keySlot.paper, p)) match = keySlot;
+      if (si === 0) continue;
+      const id = identityOf(p);
+      const keyHit = lookup(si, m => m.byKey.get(p.id)) ?? resolve(aliasKeys.get(p.id));
+      let match = (id.doi ? lookup(si, m => m.byDoi.get(id.doi!)) : undefined) ?? (id.arxiv ? lookup(si, m => m.byArxiv.get(id.arxiv!)) : undefined);
+      if (!match && keyHit && sameWork(keyHit, p)) match = keyHit;
       if (!match && id.titleYear) {
-        const t = other(byTitle.get(id.titleYear));
-        if (t && authorsAgree(t.paper, p) && !conflicting(t.paper, p)) match = t;
+        const t = lookup(si, m => m.byTitle.get(id.titleYear!));
+        if (t && authorsAgree(t, p) && !conflicting(t, p)) match = t;
       }
       if (match) {
-        if (keySlot && keySlot !== match) {
-          report(file, lineOf(p, file),
-            `key "${p.id}" names ${titleOf(keySlot.paper)} in ${where(keySlot.paper, keySlot.source)}, but this entry is ${titleOf(match.paper)} (${where(match.paper, match.source)}); it is shown under "${match.paper.id}"`);
-        }
+        if (keyHit && keyHit !== match) {
+          report(file, lineOf(p, file), `key "${p.id}" names ${titleOf(keyHit)} in ${where(keyHit, sourceOf.get(keyHit)!)}, but this entry is ${titleOf(match)} (${where(match, sourceOf.get(match)!)}); it is shown under "${current(match).id}"`);
+        } else if (!keyHit) aliasKeys.set(p.id, match);
         mergeInto(match, p, file);
-        indexIds(match, p);
-        if (!keySlot) byKey.set(p.id, match);
         continue;
       }
-      if (keySlot) {
+      if (keyHit) {
         clashes++;
+        override.set(p, null);
+        const keySource = sourceOf.get(keyHit)!;
         if (file === CORPUS_SOURCE_ID) {
-          report(keySlot.source, lineOf(keySlot.paper, keySlot.source),
+          report(keySource, lineOf(keyHit, keySource),
             `key "${p.id}" is also the bundled corpus paper ${titleOf(p)}, a different paper; PaperCite shows this entry under the key and hides the bundled one`);
         } else {
           report(file, lineOf(p, file),
-            `key "${p.id}" already names a different paper, ${titleOf(keySlot.paper)} in ${where(keySlot.paper, keySlot.source)}; this entry (${titleOf(p)}) is left out. Rename one of the keys.`);
+            `key "${p.id}" already names a different paper, ${titleOf(keyHit)} in ${where(keyHit, keySource)}; this entry (${titleOf(p)}) is left out. Rename one of the keys.`);
         }
-        continue;
       }
-      const slot: Slot = { paper: p, source: file, copied: false, index: papers.length };
-      papers.push(p);
-      byKey.set(p.id, slot);
-      indexIds(slot, p);
+    }
+  });
+
+  const papers: Paper[] = [];
+  for (const s of sources) {
+    if (override.size === 0) { for (const p of s.papers) papers.push(p); continue; }
+    for (const p of s.papers) {
+      const o = override.get(p);
+      if (o !== null) papers.push(o ?? p);
     }
   }
-  // Aliases resolve too, unless the alias is some other paper's own key.
-  const keyMap = new Map<string, Paper>();
-  for (const [k, slot] of byKey) keyMap.set(k, slot.paper);
-  return { papers, byKey: keyMap, problems, merged: mergedCount, stats: { papers: papers.length, merged, clashes } };
+  const byKey = (key: string): Paper | undefined => {
+    for (const m of maps) {
+      const hit = resolve(m.byKey.get(key));
+      if (hit) return current(hit);
+    }
+    const alias = resolve(aliasKeys.get(key));
+    return alias && current(alias);
+  };
+  return { papers, byKey, problems, merged: mergedCount, stats: { papers: papers.length, merged, clashes } };
+}
+
+/** A copy of `custom` that keeps accessor properties (a lazily read `bibtex`) working. */
+function copyCustom(c: Paper['custom']): Paper['custom'] {
+  return Object.defineProperties({}, Object.getOwnPropertyDescriptors(c)) as Paper['custom'];
 }
 
 /** Different DOIs or arXiv ids mean different papers whatever the titles say. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Library } from '../../src/core/library';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
-import { BERT_BIB } from './sources.test';
+import { BERT_BIB } from './library.fixtures';
 
 // Real records: the ACL Anthology export (../shared/testdata/bib, CC BY 4.0) and a corpus paper.
 const BERT_CSL = JSON.stringify([{

@@ -11,24 +11,6 @@ import { arrayElementLines, findJsonError } from '../../src/core/sources/jsonErr
 import { describeFsError, readSourceFile } from '../../src/core/sources/read';
 import type { Paper } from '../../src/core/model';
 
-// Real entries, copied from the ACL Anthology export in ../shared/testdata/bib (CC BY 4.0).
-export const BERT_BIB = `@inproceedings{devlin-etal-2019-bert,
-    title = "{BERT}: Pre-training of Deep Bidirectional Transformers for Language Understanding",
-    author = "Devlin, Jacob  and
-      Chang, Ming-Wei  and
-      Lee, Kenton  and
-      Toutanova, Kristina",
-    booktitle = "Proceedings of the 2019 Conference of the North {A}merican Chapter of the Association for Computational Linguistics: Human Language Technologies, Volume 1 (Long and Short Papers)",
-    month = jun,
-    year = "2019",
-    address = "Minneapolis, Minnesota",
-    publisher = "Association for Computational Linguistics",
-    url = "https://aclanthology.org/N19-1423/",
-    doi = "10.18653/v1/N19-1423",
-    pages = "4171--4186",
-}
-`;
-
 let tmp: string;
 before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-sources-')); });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -226,5 +208,39 @@ describe('sources: paper identity', () => {
     const c: Paper = { id: 'k', type: 'article', title: 'Beyond the 80/20 Rule: High-Entropy Minority Tokens Drive Effective Reinforcement Learning', custom: {} };
     assert.ok(sameWork(a, b));
     assert.ok(!sameWork(a, c));
+  });
+});
+
+describe('sources: publication pages', () => {
+  const raw = path.resolve(__dirname, '../../corpus/raw/001_e65ff691a41d52b8.txt');
+  it('reads a page with the corpus rules: same keys as the bundled corpus, lines for each entry', function () {
+    if (!fs.existsSync(raw)) return this.skip();
+    const r = readSourceFile(raw);
+    assert.equal(r.kind, 'page');
+    assert.equal(r.error, undefined);
+    assert.ok(r.papers.some(p => p.id === 'zhao2025absolute'), r.papers.map(p => p.id).join());
+    const p = r.papers.find(x => x.id === 'wang2025beyond')!;
+    assert.equal(p.custom.origins?.[0]?.line, 12);
+    assert.deepEqual(p.custom.sources, [{ page: '001_e65ff691a41d52b8.txt', index: 0 }]);
+  });
+  it('fails a page in an unknown layout as a whole, naming file and line', () => {
+    const f = write('notes.txt', 'Shopping list\n\n- milk\n- bread\n');
+    const r = readSourceFile(f);
+    assert.equal(r.papers.length, 0);
+    assert.equal(r.problems.length, 1);
+    assert.equal(r.problems[0]!.file, f);
+    assert.equal(r.problems[0]!.line, 1);
+    assert.match(r.error!, /unknown page layout/);
+    assert.ok(!r.error!.includes(f), 'the message does not repeat the file name');
+  });
+  it('fails a truncated page with the line where it stops making sense', function () {
+    if (!fs.existsSync(raw)) return this.skip();
+    const text = fs.readFileSync(raw, 'utf8');
+    const cut = write('truncated.txt', text.slice(0, text.indexOf('Beyond the 80/20 Rule') + 30));
+    const r = readSourceFile(cut);
+    assert.equal(r.papers.length, 0, 'a page is never half-read');
+    assert.equal(r.problems.length, 1);
+    assert.equal(r.problems[0]!.line, 13);
+    assert.match(r.error!, /expected the abstract of "Beyond the 80\/20 Rule/);
   });
 });

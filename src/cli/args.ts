@@ -1,0 +1,118 @@
+/** Command-line arguments of `papercite`, parsed without dependencies. */
+export interface CliArgs {
+  command: string | undefined;
+  positional: string[];
+  libraries: string[];
+  noCorpus: boolean;
+  json: boolean;
+  stdin: boolean;
+  help: boolean;
+  version: boolean;
+  limit: number | undefined;
+  format: string | undefined;
+  output: string | undefined;
+  progress: boolean | undefined;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const WITH_VALUE = new Set(['--library', '--limit', '--format', '--output']);
+const FLAGS = new Set(['--json', '--stdin', '--no-corpus', '--help', '--version', '--progress', '--no-progress']);
+const SHORT: Record<string, string> = { '-h': '--help', '-l': '--library', '-n': '--limit', '-f': '--format', '-o': '--output', '-V': '--version' };
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, progress: undefined };
+  let rest = false;
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    if (rest || arg === '-' || !arg.startsWith('-')) {
+      if (a.command === undefined) a.command = arg;
+      else a.positional.push(arg);
+      continue;
+    }
+    if (arg === '--') { rest = true; continue; }
+    let value: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    arg = SHORT[arg] ?? arg;
+    if (WITH_VALUE.has(arg)) {
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      }
+      switch (arg) {
+        case '--library': a.libraries.push(value); break;
+        case '--format': a.format = value; break;
+        case '--output': a.output = value; break;
+        case '--limit': {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive whole number, not "${value}"`);
+          a.limit = n;
+          break;
+        }
+      }
+      continue;
+    }
+    if (!FLAGS.has(arg)) throw new UsageError(`unknown option ${arg}`);
+    if (value !== undefined) throw new UsageError(`${arg} takes no value`);
+    switch (arg) {
+      case '--json': a.json = true; break;
+      case '--stdin': a.stdin = true; break;
+      case '--no-corpus': a.noCorpus = true; break;
+      case '--help': a.help = true; break;
+      case '--version': a.version = true; break;
+      case '--progress': a.progress = true; break;
+      case '--no-progress': a.progress = false; break;
+    }
+  }
+  return a;
+}
+
+export const HELP: Record<string, string> = {
+  main: `papercite: search, show and export research papers (the bundled corpus and your libraries)
+
+Usage:
+  papercite search QUERY [--limit N] [--json]   search titles, authors, abstracts (typos welcome)
+  papercite search --stdin [--limit N]          one JSON array per query line read from stdin
+  papercite show KEY [--json]                   one paper in full
+  papercite export [--format F] [KEY…]          bibtex (default), csl-json or ris; all papers without keys
+  papercite stats [--json]                      corpus and library counts, per-source problems
+
+Options for every command:
+  --library PATH   a library to read as well: .bib, CSL-JSON (.json) or a publication page (repeatable)
+  --no-corpus      leave the bundled corpus out
+  --help           help for a command, e.g. papercite search --help
+  --version        print the version
+
+Exit codes: 0 ok, 1 an error (unknown key, a library with errors: messages name file and line), 2 bad usage.`,
+  search: `papercite search QUERY [--limit N] [--json] [--library PATH]… [--no-corpus]
+papercite search --stdin [--limit N] [--library PATH]… [--no-corpus]
+
+Searches titles and authors (ranked first), years and abstracts; tolerant of typos.
+  --limit N   at most N results (default 10)
+  --json      print a JSON array of CSL-JSON items, best first
+  --stdin     read one query per line from standard input and answer each with one line: a JSON
+              array of CSL-JSON items. A line may also be a JSON object {"query": "…", "limit": 5}.
+              Libraries are read once, so this serves other editors and scripts as a search service.`,
+  show: `papercite show KEY [--json] [--library PATH]… [--no-corpus]
+
+Prints one paper: title, authors, date, venue, identifiers, abstract and where it was read from.
+  --json   print the CSL-JSON item`,
+  export: `papercite export [--format bibtex|csl-json|ris] [--output FILE] [KEY…] [--library PATH]… [--no-corpus]
+
+Exports the named papers, or all papers when no key is given.
+  --format F    bibtex (default), csl-json or ris
+  --output FILE write to FILE instead of standard output`,
+  stats: `papercite stats [--json] [--library PATH]… [--no-corpus]
+
+Counts: publication pages, raw page entries, papers, merged duplicates and authors of the bundled
+corpus; with libraries, each source's entries, merges, parse time and problems.`,
+};

@@ -1,0 +1,312 @@
+// The `papercite` command line: search, show, export and stats over the bundled corpus and the
+// user's libraries, through the same core code as the extension. `runCli` is the whole program
+// minus process wiring, so tests call it in-process as well as through dist/cli.js.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { toBibtex } from '../core/bibtex/export';
+import { toRis } from '../core/csl';
+import { Library, type SourceStatus } from '../core/library';
+import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
+import { readSourceFile } from '../core/sources/read';
+import { HELP, parseArgs, UsageError, type CliArgs } from './args';
+import { createProgressBar } from './progress';
+import { libraryStats } from './stats';
+import { closestKeys } from './suggest';
+
+export interface CliIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface CliEnv {
+  /** corpus/papers.json */
+  corpusPath: string;
+  version?: string;
+  cwd?: string;
+}
+
+/** A failure the user must fix: printed as `papercite: message`, exit code 1. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+const COMMANDS = ['search', 'show', 'export', 'stats'];
+const MAX_PROBLEMS_SHOWN = 20;
+
+export async function runCli(argv: readonly string[], io: CliIO, env: CliEnv): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return usage(io, err.message);
+    throw err;
+  }
+  if (args.version) {
+    io.stdout.write(`${env.version ?? 'unknown'}\n`);
+    return 0;
+  }
+  if (args.command === 'help') {
+    io.stdout.write(`${HELP[args.positional[0] ?? 'main'] ?? HELP.main}\n`);
+    return 0;
+  }
+  if (args.help || args.command === undefined) {
+    io.stdout.write(`${HELP[args.command ?? 'main'] ?? HELP.main}\n`);
+    return args.command === undefined && !args.help ? 2 : 0;
+  }
+  if (!COMMANDS.includes(args.command)) {
+    const near = closestKeys(args.command, COMMANDS, 1);
+    return usage(io, `unknown command "${args.command}"${near.length ? `; did you mean "${near[0]}"?` : ''}`);
+  }
+  try {
+    const loaded = loadLibrary(args, io, env);
+    let code: number;
+    switch (args.command) {
+      case 'search': code = await search(args, loaded.lib, io); break;
+      case 'show': code = show(args, loaded.lib, io); break;
+      case 'export': code = exportPapers(args, loaded.lib, io, env); break;
+      default: code = stats(args, loaded, io, env.cwd ?? process.cwd()); break;
+    }
+    // A library with errors fails the run after the good entries were used, like a compiler.
+    return code === 0 && loaded.errors > 0 ? 1 : code;
+  } catch (err) {
+    if (err instanceof UsageError) return usage(io, err.message);
+    if (err instanceof CliError) {
+      io.stderr.write(`papercite: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`papercite: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 70;
+  }
+}
+
+function usage(io: CliIO, message: string): number {
+  io.stderr.write(`papercite: ${message}\nRun "papercite --help" for usage.\n`);
+  return 2;
+}
+
+interface Loaded {
+  lib: Library;
+  corpus: Paper[] | undefined;
+  /** Problems of severity error in the user's libraries. */
+  errors: number;
+}
+
+export function readCorpus(corpusPath: string): Paper[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(corpusPath, 'utf8');
+  } catch {
+    throw new CliError(`the bundled corpus is missing (${corpusPath}); reinstall PaperCite or pass --no-corpus`);
+  }
+  try {
+    const data = JSON.parse(text) as unknown;
+    if (!Array.isArray(data)) throw new Error('not an array');
+    return data as Paper[];
+  } catch (err) {
+    throw new CliError(`the bundled corpus ${corpusPath} is damaged (${(err as Error).message}); reinstall PaperCite or pass --no-corpus`);
+  }
+}
+
+function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
+  const corpus = args.noCorpus ? undefined : readCorpus(env.corpusPath);
+  const lib = new Library(corpus ? { corpus } : {});
+  const cwd = env.cwd ?? process.cwd();
+  const bar = createProgressBar(io.stderr, args.progress ?? !!io.stderr.isTTY);
+  for (const given of args.libraries) {
+    const abs = path.resolve(cwd, given);
+    const label = path.basename(given);
+    const parsed = readSourceFile(abs, { onProgress: (done, total, phase) => bar.update(label, done, total, phase) });
+    bar.clear();
+    lib.setSource(parsed, given);
+  }
+  let errors = 0;
+  for (const s of lib.sources) {
+    if (s.kind === 'corpus') continue;
+    errors += s.problems.filter(p => p.severity === 'error').length;
+    if (args.command !== 'stats') printProblems(s, io, cwd, MAX_PROBLEMS_SHOWN);
+  }
+  return { lib, corpus, errors };
+}
+
+function shown(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+export function formatProblem(p: SourceProblem, cwd: string): string {
+  return `${shown(p.file, cwd)}${p.line > 0 ? `:${p.line}` : ''}: ${p.severity}: ${p.message}`;
+}
+
+function printProblems(s: SourceStatus, io: CliIO, cwd: string, max: number): void {
+  for (const p of s.problems.slice(0, max)) io.stderr.write(`${formatProblem(p, cwd)}\n`);
+  if (s.problems.length > max) {
+    io.stderr.write(`${shown(s.id, cwd)}: … and ${s.problems.length - max} more problems (papercite stats --library ${shown(s.id, cwd)} lists them all)\n`);
+  }
+}
+
+async function search(args: CliArgs, lib: Library, io: CliIO): Promise<number> {
+  const limit = args.limit ?? 10;
+  if (args.stdin) {
+    if (!io.stdin) throw new CliError('no standard input to read queries from');
+    await serveStdin(lib, io.stdin, io, limit);
+    return 0;
+  }
+  const query = args.positional.join(' ').trim();
+  if (!query) throw new UsageError('search needs a QUERY (or --stdin)');
+  const hits = lib.search(query, limit);
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(hits.map(h => h.paper), null, 2)}\n`);
+    return 0;
+  }
+  if (!hits.length) {
+    io.stderr.write(`No paper matches "${query}".\n`);
+    return 0;
+  }
+  const w = String(hits.length).length;
+  hits.forEach((h, i) => {
+    const p = h.paper;
+    const year = paperYear(p);
+    const by = [shortAuthors(p), year].filter(Boolean).join(' · ');
+    io.stdout.write(`${String(i + 1).padStart(w)}. ${p.id}  ${p.title ?? '(untitled)'}\n${' '.repeat(w + 2)}${by}\n`);
+  });
+  return 0;
+}
+
+/** One line in, one JSON line out, in order; the index is built once. */
+export async function serveStdin(lib: Library, input: NodeJS.ReadableStream, io: CliIO, defaultLimit: number): Promise<void> {
+  const rl = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
+  for await (const line of rl) {
+    let query = line;
+    let limit = defaultLimit;
+    const t = line.trim();
+    if (t.startsWith('{')) {
+      try {
+        const o = JSON.parse(t) as { query?: unknown; limit?: unknown };
+        if (typeof o.query !== 'string') throw new Error('"query" must be a string');
+        query = o.query;
+        if (o.limit !== undefined) {
+          if (typeof o.limit !== 'number' || !Number.isInteger(o.limit) || o.limit < 1) throw new Error('"limit" must be a positive whole number');
+          limit = o.limit;
+        }
+      } catch (err) {
+        io.stdout.write(`${JSON.stringify({ error: `bad request: ${(err as Error).message}` })}\n`);
+        continue;
+      }
+    }
+    const hits = query.trim() ? lib.search(query, limit) : [];
+    io.stdout.write(`${JSON.stringify(hits.map(h => h.paper))}\n`);
+  }
+}
+
+function findPaper(lib: Library, key: string): Paper {
+  const p = lib.byKey(key);
+  if (p) return p;
+  const near = closestKeys(key, lib.papers.map(x => x.id));
+  throw new CliError(`unknown key "${key}"${near.length ? `; did you mean ${near.map(k => `"${k}"`).join(', ')}?` : ''}`);
+}
+
+function show(args: CliArgs, lib: Library, io: CliIO): number {
+  if (args.positional.length !== 1) throw new UsageError('show needs exactly one KEY');
+  const p = findPaper(lib, args.positional[0]!);
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+    return 0;
+  }
+  const lines: string[] = [p.id, `  ${p.title ?? '(untitled)'}`];
+  const field = (name: string, value: unknown) => {
+    if (value !== undefined && value !== '' && value !== null) lines.push(`  ${`${name}:`.padEnd(10)}${String(value)}`);
+  };
+  const authors = (p.author ?? []).map(formatName).join(', ') + (p.custom.authorsTruncated ? ', et al.' : '');
+  field('Authors', authors || undefined);
+  const d = (p.issued ?? p['original-date'])?.['date-parts']?.[0];
+  field('Date', d?.map((x, i) => (i ? String(x).padStart(2, '0') : String(x))).join('-'));
+  if (p['original-date'] && p.issued) field('First', p['original-date']['date-parts'][0]?.join('-'));
+  field('Type', p.type);
+  field('Venue', p.custom.venue ?? p['container-title']);
+  field('DOI', p.DOI);
+  field('arXiv', p.custom.arxiv ? `${p.custom.arxiv}${p.custom.category ? ` [${p.custom.category}]` : ''}` : undefined);
+  field('URL', p.URL);
+  field('Code', p.custom.codeUrl);
+  const aliases = p.custom.aliases as string[] | undefined;
+  field('Also', aliases?.length ? aliases.join(', ') : undefined);
+  const from = [
+    ...(p.custom.sources ?? []).map(s => `${s.page} #${s.index + 1}`),
+    ...(p.custom.origins ?? []).map(o => `${o.path}${o.line ? `:${o.line}` : ''}`),
+  ];
+  field('From', from.length ? from.join('; ') : undefined);
+  if (p.abstract) lines.push('', ...wrap(p.abstract, 92).map(l => `  ${l}`));
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): number {
+  const format = (args.format ?? 'bibtex').toLowerCase();
+  const papers = args.positional.length ? args.positional.map(k => findPaper(lib, k)) : [...lib.papers];
+  let text: string;
+  switch (format) {
+    case 'bibtex': case 'bib': text = toBibtex(papers); break;
+    case 'csl-json': case 'csl': case 'json': text = `${JSON.stringify(papers, null, 2)}\n`; break;
+    case 'ris': text = toRis(papers); break;
+    default: throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
+  }
+  if (!text.endsWith('\n')) text += '\n';
+  if (args.output) {
+    const out = path.resolve(env.cwd ?? process.cwd(), args.output);
+    try {
+      fs.writeFileSync(out, text);
+    } catch (err) {
+      throw new CliError(`could not write ${out}: ${(err as Error).message}`);
+    }
+    io.stderr.write(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${args.output}.\n`);
+  } else io.stdout.write(text);
+  return 0;
+}
+
+function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {
+  const s = libraryStats(loaded.lib, loaded.corpus);
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return 0;
+  }
+  const out: string[] = [];
+  if (s.corpus) {
+    out.push('Bundled corpus',
+      `  pages         ${s.corpus.pages}`,
+      `  raw entries   ${s.corpus.rawEntries}`,
+      `  papers        ${s.corpus.papers}`,
+      `  merges        ${s.corpus.merges}`,
+      `  authors       ${s.corpus.authors}`);
+  }
+  const user = s.sources.filter(x => x.kind !== 'corpus');
+  if (user.length) {
+    out.push('', 'Libraries');
+    for (const src of user) {
+      const errs = src.problems.filter(p => p.severity === 'error').length;
+      const warns = src.problems.length - errs;
+      out.push(`  ${shown(src.id, cwd)} (${src.kind}): ${src.entries} entries, ${src.merged} merged, ${src.parseMs.toFixed(0)} ms` +
+        (src.error ? `, FAILED: ${src.error}` : errs || warns ? `, ${errs} error${errs === 1 ? '' : 's'}, ${warns} warning${warns === 1 ? '' : 's'}` : ''));
+      for (const p of src.problems) out.push(`    ${formatProblem(p, cwd)}`);
+    }
+    out.push('', `All sources: ${s.library.papers} papers, ${s.library.merged} merged across sources, ${s.library.clashes} key clashes, ${s.library.authors} authors`);
+  }
+  io.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}
