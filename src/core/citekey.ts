@@ -8,10 +8,13 @@ const STOP = new Set(('a an the of on in for to with and or at by from via as in
 
 type Keyable = Pick<Paper, 'title' | 'author' | 'issued' | 'original-date' | 'abstract'> & { custom?: Paper['custom'] };
 
-function firstWord(text: string | undefined): string {
+// An abstract opens with prose ("We consider…", "In this paper…"): these words say nothing of the paper.
+const ABSTRACT_STOP = new Set('we our us this that these those it its here paper work study article propose present introduce'.split(' '));
+
+function firstWord(text: string | undefined, skip?: ReadonlySet<string>): string {
   if (!text) return '';
   for (const w of comparable(text).split(' ')) {
-    if (w && !STOP.has(w) && /[a-z]/.test(w)) return w;
+    if (w && !STOP.has(w) && !skip?.has(w) && /[a-z]/.test(w)) return w;
   }
   return '';
 }
@@ -25,7 +28,7 @@ export function keyBase(p: Keyable): string {
   const a = p.author?.[0];
   const family = a ? squashed(foldAscii(a.family ?? a.literal ?? '')) : '';
   const year = paperYear({ id: '', type: '', custom: {}, ...p } as Paper);
-  const word = firstWord(p.title) || firstWord(p.abstract);
+  const word = firstWord(p.title) || firstWord(p.abstract, ABSTRACT_STOP);
   return `${family || 'anon'}${year ?? 'nd'}${word}`;
 }
 
@@ -50,13 +53,16 @@ export function identities(p: Keyable & { DOI?: string }): string[] {
   const out: string[] = [];
   const arxiv = p.custom?.arxiv;
   if (typeof arxiv === 'string' && arxiv) out.push(`arxiv:${arxiv.toLowerCase()}`);
-  if (p.DOI) out.push(`doi:${p.DOI.toLowerCase()}`);
+  if (typeof p.DOI === 'string' && p.DOI) out.push(`doi:${p.DOI.toLowerCase()}`);
   const t = p.title ? comparable(p.title) : '';
   if (t.split(' ').length >= 3) out.push(`title:${t}`);
   const a = p.abstract ? squashed(p.abstract) : '';
-  if (a.length >= 120) out.push(`abstract:${a.slice(0, 120)}`);
+  if (a.length >= 40) out.push(`abstract:${a.slice(0, 120)}`);
   return out;
 }
+
+// How much one shared identity counts when pairing a paper with a paper of the previous corpus.
+const WEIGHT: Record<string, number> = { arxiv: 8, doi: 8, abstract: 2, title: 1 };
 
 /** Sort order that depends only on the paper, so keys do not depend on input order. */
 function orderKey(p: Keyable): string {
@@ -64,23 +70,39 @@ function orderKey(p: Keyable): string {
 }
 
 /**
- * Keys for a set of papers. A paper found in `previous` (by arXiv id, DOI, title or abstract
- * opening) keeps its key; keys of papers no longer present are not reused for others. New papers
- * are keyed in an order that depends only on their own data, so collisions resolve the same way
- * whatever the input order.
+ * Keys for a set of papers. A paper found in `previous` keeps its key: pairs are scored by the
+ * identities they share (arXiv id or DOI above abstract opening above title; a different arXiv id
+ * or DOI rules a pair out) and taken best first. Keys of papers no longer present are not reused.
+ * New papers are keyed in an order that depends only on their own data, so collisions resolve the
+ * same way whatever the input order.
  */
 export function assignKeys<T extends Keyable & { DOI?: string }>(papers: readonly T[], previous: readonly Paper[] = []): string[] {
   const keys: string[] = new Array(papers.length).fill('');
   const taken = new Set<string>(previous.map(p => p.id));
-  const prevByIdentity = new Map<string, string>();
-  for (const p of previous) for (const id of identities(p)) if (!prevByIdentity.has(id)) prevByIdentity.set(id, p.id);
+  const prevIds = previous.map(identities);
+  const byIdentity = new Map<string, number[]>();
+  prevIds.forEach((ids, j) => { for (const id of ids) { const l = byIdentity.get(id); if (l) l.push(j); else byIdentity.set(id, [j]); } });
   const order = papers.map((p, i) => ({ i, k: orderKey(p) })).sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : x.i - y.i));
-  const reused = new Set<string>();
-  for (const { i } of order) {
-    for (const id of identities(papers[i]!)) {
-      const k = prevByIdentity.get(id);
-      if (k && !reused.has(k)) { keys[i] = k; reused.add(k); break; }
+  const pairs: { score: number; rank: number; i: number; j: number }[] = [];
+  order.forEach(({ i }, rank) => {
+    const ids = identities(papers[i]!);
+    const scores = new Map<number, number>();
+    for (const id of ids) for (const j of byIdentity.get(id) ?? []) scores.set(j, (scores.get(j) ?? 0) + WEIGHT[id.slice(0, id.indexOf(':'))]!);
+    for (const [j, score] of scores) {
+      const conflict = ['arxiv:', 'doi:'].some(kind => {
+        const a = ids.find(x => x.startsWith(kind));
+        const b = prevIds[j]!.find(x => x.startsWith(kind));
+        return a !== undefined && b !== undefined && a !== b;
+      });
+      if (!conflict) pairs.push({ score, rank, i, j });
     }
+  });
+  pairs.sort((a, b) => b.score - a.score || a.rank - b.rank || a.j - b.j);
+  const usedPrev = new Set<number>();
+  for (const { i, j } of pairs) {
+    if (keys[i] || usedPrev.has(j)) continue;
+    keys[i] = previous[j]!.id;
+    usedPrev.add(j);
   }
   for (const { i } of order) {
     if (keys[i]) continue;
