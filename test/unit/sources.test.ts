@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheFileFor, readCacheText, writeCache } from '../../src/core/sources/cache';
+import { cacheFileFor, readCacheLines, writeCache } from '../../src/core/sources/cache';
+import { decodeParsed, encodeParsed } from '../../src/core/sources/transfer';
 import { readCslJson } from '../../src/core/sources/cslJson';
 import { detectKind } from '../../src/core/sources/detect';
 import { isGlob, markdownBibliographies, texBibliographies } from '../../src/core/sources/discover';
@@ -10,6 +11,7 @@ import { identityOf, normalizeArxiv, normalizeDoi, normalizeTitle, sameWork } fr
 import { arrayElementLines, findJsonError } from '../../src/core/sources/jsonErrors';
 import { describeFsError, readSourceFile } from '../../src/core/sources/read';
 import type { Paper } from '../../src/core/model';
+import { BERT_BIB } from './library.fixtures';
 
 let tmp: string;
 before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-sources-')); });
@@ -149,13 +151,13 @@ describe('sources: parsed-records cache', () => {
     const f = write('c.json', '[{"id": "a", "type": "book"}]');
     const parsed = readSourceFile(f);
     assert.equal(writeCache(dir, parsed, 'v1'), undefined);
-    const hit = readCacheText(dir, f, parsed.size!, parsed.mtimeMs!, 'v1');
-    assert.deepEqual(JSON.parse(hit!).papers.map((p: Paper) => p.id), ['a']);
-    assert.equal(readCacheText(dir, f, parsed.size!, parsed.mtimeMs! + 1, 'v1'), undefined);
-    assert.equal(readCacheText(dir, f, parsed.size! + 1, parsed.mtimeMs!, 'v1'), undefined);
-    assert.equal(readCacheText(dir, f, parsed.size!, parsed.mtimeMs!, 'v2'), undefined);
+    const hit = readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v1');
+    assert.deepEqual(decodeParsed(hit!, true).papers.map((p: Paper) => p.id), ['a']);
+    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs! + 1, 'v1'), undefined);
+    assert.equal(readCacheLines(dir, f, parsed.size! + 1, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v2'), undefined);
     fs.writeFileSync(cacheFileFor(dir, f), 'garbage');
-    assert.equal(readCacheText(dir, f, parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
   });
   it('does not cache a failed source', () => {
     assert.equal(writeCache(path.join(tmp, 'cache'), readSourceFile(path.join(tmp, 'missing.json')), 'v1'), 'not cacheable');
@@ -242,5 +244,32 @@ describe('sources: publication pages', () => {
     assert.equal(r.problems.length, 1);
     assert.equal(r.problems[0]!.line, 13);
     assert.match(r.error!, /expected the abstract of "Beyond the 80\/20 Rule/);
+  });
+});
+
+describe('sources: transfer between threads', () => {
+  it('sends a .bib entry without its text and reads the text from the file when asked', () => {
+    // A non-ASCII entry first, so byte and char offsets differ.
+    const bib = `% Zotero export\n@article{muller2020,\n  title = {\u00dcber Sprache},\n  author = {M\u00fcller, J\u00fcrgen},\n  year = 2020\n}\n\n${BERT_BIB}`;
+    const f = write('lazy.bib', `\uFEFF${bib}`);
+    const parsed = readSourceFile(f);
+    const lines = encodeParsed(parsed);
+    assert.ok(!lines.join('\n').includes('@inproceedings{devlin'), 'the original text is not sent');
+    const back = decodeParsed(lines, false);
+    assert.deepEqual(back.papers.map(p => p.id), ['muller2020', 'devlin-etal-2019-bert']);
+    assert.equal(back.papers[0]!.custom.bibtex, parsed.papers[0]!.custom.bibtex);
+    assert.equal(back.papers[1]!.custom.bibtex, BERT_BIB.trimEnd());
+    assert.ok(!JSON.stringify(back.papers[1]).includes('@inproceedings'), 'serializing a paper does not read the file');
+  });
+  it('gives no stale text once the file changed', () => {
+    const f = write('stale.bib', BERT_BIB);
+    const back = decodeParsed(encodeParsed(readSourceFile(f)), false);
+    fs.writeFileSync(f, `% edited\n${BERT_BIB}`);
+    assert.equal(back.papers[0]!.custom.bibtex, undefined);
+  });
+  it('keeps the identities computed by the sender', () => {
+    const f = write('ids.bib', BERT_BIB);
+    const back = decodeParsed(encodeParsed(readSourceFile(f)), false);
+    assert.equal(identityOf(back.papers[0]!).doi, '10.18653/v1/n19-1423');
   });
 });

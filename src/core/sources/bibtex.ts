@@ -19,6 +19,8 @@ export function readBibtex(text: string, file: string, onProgress?: ProgressFn):
   }
   const problems: SourceProblem[] = [...result.problems];
   const papers: Paper[] = [];
+  // Where each paper's original text is (char offsets), so a big library need not carry it around.
+  const spans: number[] = [];
   const total = result.entries.length;
   for (let i = 0; i < total; i++) {
     const e = result.entries[i]!;
@@ -27,10 +29,12 @@ export function readBibtex(text: string, file: string, onProgress?: ProgressFn):
       const p = bibEntryToPaper(e, file);
       if (!p.custom.origins?.length) p.custom = { ...p.custom, origins: [{ path: file, line: e.line }] };
       papers.push(p);
+      if (e.raw !== undefined && p.custom.bibtex === e.raw) spans.push(e.start, e.end);
+      else spans.push(-1, -1);
     } catch (err) {
       problems.push({ file, line: e.line, severity: 'error', message: `@${e.type}{${e.key}: could not be converted: ${(err as Error).message}` });
     }
   }
   onProgress?.(total, total, 'converting');
-  return { path: file, kind: 'bibtex', papers, problems, entries: result.entries.length, parseMs: performance.now() - t0 };
+  return { path: file, kind: 'bibtex', papers, problems, entries: result.entries.length, parseMs: performance.now() - t0, charSpans: spans };
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
-import { readCacheText, writeCache } from './cache';
+import { readCacheLines, writeCache } from './cache';
 import { readSourceFile } from './read';
+import { decodeParsed, encodeParsed } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
 
 export interface ParseRequest {
@@ -13,10 +14,10 @@ export interface ParseRequest {
 }
 
 export interface ParseOutcome {
-  /** The ParsedSource as JSON (what crosses the thread boundary and what the cache holds). */
-  json: string;
+  /** The parsed source as transfer lines (what crosses the thread boundary and what the cache holds). */
+  lines: string[];
   fromCache: boolean;
-  /** Set when freshly parsed and worth caching (call `storeOutcome` after answering). */
+  /** Set when freshly parsed (then worth caching: call `storeOutcome` after answering). */
   parsed?: ParsedSource;
 }
 
@@ -26,26 +27,29 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn): Pars
     try {
       const st = fs.statSync(req.path);
       if (st.isFile()) {
-        const hit = readCacheText(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '');
-        if (hit !== undefined) return { json: hit, fromCache: true };
+        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '');
+        if (hit !== undefined) return { lines: hit, fromCache: true };
       }
     } catch {
       // Not there: readSourceFile says so in words.
     }
   }
   const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}) });
-  return { json: JSON.stringify(parsed), fromCache: false, parsed };
+  return { lines: encodeParsed(parsed), fromCache: false, parsed };
 }
 
 /** Writes a fresh outcome to the cache; returns why not, if it failed. */
 export function storeOutcome(req: ParseRequest, outcome: ParseOutcome): string | undefined {
   if (!req.cacheDir || !outcome.parsed || outcome.fromCache) return undefined;
-  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.json);
+  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines);
 }
 
-/** Turns an outcome's JSON back into a ParsedSource. */
-export function outcomeSource(json: string, fromCache: boolean): ParsedSource {
-  const parsed = JSON.parse(json) as ParsedSource;
-  if (fromCache) parsed.fromCache = true;
-  return parsed;
+/** The parsed source of an outcome, on this thread. */
+export function outcomeSource(outcome: ParseOutcome): ParsedSource {
+  if (outcome.parsed) {
+    const { charSpans: _c, byteSpans: _b, ...rest } = outcome.parsed;
+    void _c; void _b;
+    return rest;
+  }
+  return decodeParsed(outcome.lines, outcome.fromCache);
 }

@@ -15,6 +15,11 @@ export interface PaperIdentity {
 
 const cache = new WeakMap<Paper, PaperIdentity>();
 
+/** Records an identity computed elsewhere (in the parse worker) for a paper. */
+export function primeIdentity(p: Paper, id: PaperIdentity): void {
+  cache.set(p, id);
+}
+
 /** Lower-case, accents folded, punctuation and LaTeX braces gone, single spaces. */
 export function normalizeTitle(s: string): string {
   let t = s;

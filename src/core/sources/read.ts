@@ -27,7 +27,7 @@ export function describeFsError(err: unknown, during: 'open' | 'read'): string {
 }
 
 /** Reads a library file's text, or says why not. Refuses directories, huge and binary files. */
-export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { text: string; size: number; mtimeMs: number; warning?: string } | { error: string; line?: number } {
+export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { text: string; size: number; mtimeMs: number; warning?: string; utf8Bom?: boolean; utf8?: boolean } | { error: string; line?: number } {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -63,7 +63,8 @@ export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { tex
     text = buf.toString('latin1');
     warning = 'is not valid UTF-8; read as Latin-1 (save it as UTF-8 to be sure accents are right)';
   }
-  return { text, size: buf.length, mtimeMs: st.mtimeMs, ...(warning ? { warning } : {}) };
+  const bom = !warning && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  return { text, size: buf.length, mtimeMs: st.mtimeMs, ...(warning ? { warning } : { utf8: true }), ...(bom ? { utf8Bom: true } : {}) };
 }
 
 /** Reads and parses one library file. Never throws: a file that cannot be read is one problem naming it. */
@@ -77,6 +78,7 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   parsed.size = r.size;
   parsed.mtimeMs = r.mtimeMs;
   if (r.warning) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });
+  if (parsed.charSpans && r.utf8) parsed.byteSpans = toByteOffsets(r.text, parsed.charSpans, r.utf8Bom ? 3 : 0);
   parsed.parseMs = performance.now() - t0;
   return parsed;
 }
@@ -95,4 +97,26 @@ function countLines(buf: Buffer, end: number): number {
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** Char offsets (ascending starts) to UTF-8 byte offsets, in one pass over the text; -1 stays -1. */
+export function toByteOffsets(text: string, spans: readonly number[], base = 0): number[] {
+  const out = new Array<number>(spans.length);
+  // Offsets are visited in increasing order within each span; starts ascend across spans.
+  let char = 0;
+  let byte = base;
+  const at = (c: number): number => {
+    if (c < char) { char = 0; byte = base; }
+    byte += Buffer.byteLength(text.slice(char, c), 'utf8');
+    char = c;
+    return byte;
+  };
+  for (let i = 0; i < spans.length; i += 2) {
+    const s = spans[i]!;
+    const e = spans[i + 1]!;
+    if (s < 0) { out[i] = -1; out[i + 1] = -1; continue; }
+    out[i] = at(s);
+    out[i + 1] = at(e);
+  }
+  return out;
 }

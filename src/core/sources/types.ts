@@ -23,6 +23,10 @@ export interface ParsedSource {
   mtimeMs?: number;
   /** Read from the parsed-records cache rather than parsed. */
   fromCache?: boolean;
+  /** BibTeX: each paper's original text as [start, end) char offsets in the decoded text ([-1, -1]: none). Not serialized. */
+  charSpans?: number[];
+  /** The same as byte offsets in the file, when it is UTF-8 (see transfer.ts). Not serialized. */
+  byteSpans?: number[];
 }
 
 export const CORPUS_SOURCE_ID = 'bundled:corpus';

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
+import { ParsedDecoder } from './transfer';
 import { detectKind } from './detect';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
 
@@ -12,7 +13,7 @@ export interface WorkerRequest extends ParseRequest {
 
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
-  | { id: number; type: 'done'; json: string; fromCache: boolean }
+  | { id: number; type: 'done'; lines: string[]; fromCache: boolean }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
 
@@ -77,7 +78,7 @@ export class SourceParser {
   private parseInline(req: WorkerRequest, onProgress?: ProgressFn): ParsedSource {
     try {
       const outcome = parseWithCache(req, onProgress);
-      const parsed = outcome.parsed ?? outcomeSource(outcome.json, outcome.fromCache);
+      const parsed = outcomeSource(outcome);
       const err = storeOutcome(req, outcome);
       if (err) this.opts.onWarning?.(`could not cache ${req.path}: ${err}`);
       return parsed;
@@ -113,11 +114,8 @@ export class SourceParser {
       case 'done':
         if (!p) return;
         this.pending.delete(m.id);
-        try {
-          p.resolve(outcomeSource(m.json, m.fromCache));
-        } catch (err) {
-          p.resolve(failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`));
-        }
+        void decodeInTurns(m.lines, m.fromCache).then(p.resolve, err =>
+          p.resolve(failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
         return;
       case 'error':
         if (!p) return;
@@ -165,4 +163,14 @@ export class SourceParser {
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
   }
+}
+
+/** Decodes one chunk per turn of the event loop, so typing is never stalled for long. */
+async function decodeInTurns(lines: readonly string[], fromCache: boolean): Promise<ParsedSource> {
+  const d = new ParsedDecoder();
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]) d.feed(lines[i]!);
+    if (i > 0) await new Promise<void>(r => setImmediate(r));
+  }
+  return d.finish(fromCache);
 }

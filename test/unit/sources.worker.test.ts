@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { CancelledError, SourceParser } from '../../src/core/sources/workerClient';
+import { BERT_BIB } from './library.fixtures';
+
+const ROOT = path.resolve(__dirname, '../..');
+let tmp: string;
+let workerFile: string;
+let parser: SourceParser;
+const warnings: string[] = [];
+
+describe('sources: parse worker and cache', function () {
+  this.timeout(60_000);
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-worker-'));
+    workerFile = path.join(tmp, 'worker.js');
+    // The worker as shipped (dist/worker.js), bundled from today's sources into a private folder.
+    buildSync({ entryPoints: [path.join(ROOT, 'src/worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerFile, logLevel: 'error' });
+    parser = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache'), onWarning: m => warnings.push(m) });
+  });
+  after(() => {
+    parser.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('parses in the worker, then answers from the cache until the file changes', async () => {
+    assert.ok(parser.usesWorker);
+    const f = path.join(tmp, 'refs.bib');
+    fs.writeFileSync(f, BERT_BIB);
+    const first = await parser.parse(f);
+    assert.deepEqual(first.papers.map(p => p.id), ['devlin-etal-2019-bert']);
+    assert.ok(!first.fromCache);
+    assert.equal(first.papers[0]!.custom.bibtex, BERT_BIB.trimEnd(), 'the original text is read back from the file');
+    // The cache is written after the answer; give the worker a moment.
+    await new Promise(r => setTimeout(r, 200));
+    const second = await parser.parse(f);
+    assert.ok(second.fromCache);
+    assert.deepEqual(second.papers, first.papers);
+    fs.writeFileSync(f, BERT_BIB.replace('devlin-etal-2019-bert', 'devlin2019'));
+    const third = await parser.parse(f);
+    assert.ok(!third.fromCache);
+    assert.deepEqual(third.papers.map(p => p.id), ['devlin2019']);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('reports a missing file as a failed source, not a rejection', async () => {
+    const r = await parser.parse(path.join(tmp, 'gone.bib'));
+    assert.equal(r.error, 'file not found');
+  });
+
+  it('cancels a long parse and keeps working afterwards', async () => {
+    const big = path.join(tmp, 'big.bib');
+    fs.writeFileSync(big, Array.from({ length: 20000 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n'));
+    const ac = new AbortController();
+    const pending = parser.parse(big, undefined, ac.signal);
+    setTimeout(() => ac.abort(), 50);
+    await assert.rejects(pending, CancelledError);
+    const f = path.join(tmp, 'after.bib');
+    fs.writeFileSync(f, BERT_BIB);
+    assert.equal((await parser.parse(f)).papers.length, 1);
+  });
+
+  it('parses inline when there is no worker file', async () => {
+    const inline = new SourceParser({ workerFile: path.join(tmp, 'nope.js') });
+    assert.ok(!inline.usesWorker);
+    const f = path.join(tmp, 'inline.bib');
+    fs.writeFileSync(f, BERT_BIB);
+    assert.equal((await inline.parse(f)).papers[0]!.id, 'devlin-etal-2019-bert');
+    inline.dispose();
+  });
+});
