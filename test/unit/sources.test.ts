@@ -271,5 +271,6 @@ describe('sources: transfer between threads', () => {
     const f = write('ids.bib', BERT_BIB);
     const back = decodeParsed(encodeParsed(readSourceFile(f)), false);
     assert.equal(identityOf(back.papers[0]!).doi, '10.18653/v1/n19-1423');
+    assert.match(identityOf(back.papers[0]!).titleYear!, /^bert pre training of deep .*\|2019$/);
   });
 });

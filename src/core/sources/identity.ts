@@ -43,6 +43,11 @@ export function normalizeArxiv(s: string): string | undefined {
 const MIN_TITLE_CHARS = 16;
 const MIN_TITLE_WORDS = 3;
 
+/** The title + year key of a normalized title, when the title is distinctive enough to match on. */
+export function titleYearKey(title: string, year: number | undefined): string | undefined {
+  return year !== undefined && title.length >= MIN_TITLE_CHARS && title.split(' ').length >= MIN_TITLE_WORDS ? `${title}|${year}` : undefined;
+}
+
 export function identityOf(p: Paper): PaperIdentity {
   const hit = cache.get(p);
   if (hit) return hit;
@@ -61,7 +66,8 @@ export function identityOf(p: Paper): PaperIdentity {
     const t = normalizeTitle(p.title);
     if (t) {
       id.title = t;
-      if (year !== undefined && t.length >= MIN_TITLE_CHARS && t.split(' ').length >= MIN_TITLE_WORDS) id.titleYear = `${t}|${year}`;
+      const ty = titleYearKey(t, year);
+      if (ty) id.titleYear = ty;
     }
   }
   const first = p.author?.[0];

@@ -7,7 +7,7 @@
 //  - each paper's identity (DOI, arXiv id, normalized title…) is computed in the worker.
 import * as fs from 'node:fs';
 import type { Paper } from '../model';
-import { identityOf, primeIdentity, type PaperIdentity } from './identity';
+import { identityOf, primeIdentity, titleYearKey, type PaperIdentity } from './identity';
 import type { ParsedSource } from './types';
 
 export const CHUNK_PAPERS = 2000;
@@ -29,7 +29,8 @@ export function encodeParsed(parsed: ParsedSource): string[] {
   const chunks: string[] = [];
   for (let i = 0; i < papers.length; i += CHUNK_PAPERS) {
     const slice = papers.slice(i, i + CHUNK_PAPERS);
-    const chunk: Chunk = { papers: slice, ids: slice.map(identityOf) };
+    // titleYear is rebuilt from title and year on arrival: no need to send the title twice.
+    const chunk: Chunk = { papers: slice, ids: slice.map(p => ({ ...identityOf(p), titleYear: undefined })) };
     if (lazy) {
       chunk.spans = byteSpans!.slice(2 * i, 2 * (i + slice.length));
       chunk.papers = slice.map((p, j) => {
@@ -59,7 +60,12 @@ export class ParsedDecoder {
     }
     const chunk = JSON.parse(line) as Chunk;
     chunk.papers.forEach((p, i) => {
-      primeIdentity(p, chunk.ids[i]!);
+      const id = chunk.ids[i]!;
+      if (id.title) {
+        const ty = titleYearKey(id.title, id.year);
+        if (ty) id.titleYear = ty;
+      }
+      primeIdentity(p, id);
       const s = chunk.spans?.[2 * i];
       if (this.reader && s !== undefined && s >= 0) this.reader.attach(p, s, chunk.spans![2 * i + 1]!);
       this.papers.push(p);
