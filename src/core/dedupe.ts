@@ -48,6 +48,7 @@ export const PREFIX_MIN = 300;
 export const SHINGLE_MIN = 0.85;
 export const LENGTH_RATIO = 0.8;
 export const TITLE_MIN_OVERLAP = 0.5;
+const COMMON = 64;
 
 function shingles(text: string): Set<string> {
   const w = comparable(text).split(' ');
@@ -99,18 +100,31 @@ export function dedupe(entries: PageEntry[]): { merged: MergedEntry[]; log: Merg
   const parent = entries.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const log: MergeLog[] = [];
-  // Candidate pairs share a 3-gram; rarely-shared ones keep this near linear on large pages.
+  const union = (i: number, j: number, reason: string) => {
+    parent[find(j)] = find(i);
+    log.push({ kept: src(entries[i]!), merged: src(entries[j]!), reason });
+  };
+  // Equal abstracts first, by hash; then candidate pairs that share a 3-gram. 3-grams found in
+  // more than COMMON entries are boilerplate, not evidence, and are skipped to stay near linear.
+  const exact = new Map<string, number>();
+  prepared.forEach((p, i) => {
+    const j = exact.get(p.sq);
+    if (j === undefined) exact.set(p.sq, i);
+    else if (p.sq && sameReason(prepared[j]!, p)) union(j, i, 'same abstract');
+  });
   const byShingle = new Map<string, number[]>();
   prepared.forEach((p, i) => { for (const s of p.sh) { const l = byShingle.get(s); if (l) l.push(i); else byShingle.set(s, [i]); } });
   for (let i = 0; i < entries.length; i++) {
     const counts = new Map<number, number>();
-    for (const s of prepared[i]!.sh) for (const j of byShingle.get(s) ?? []) if (j > i) counts.set(j, (counts.get(j) ?? 0) + 1);
+    for (const s of prepared[i]!.sh) {
+      const posting = byShingle.get(s)!;
+      if (posting.length > COMMON) continue;
+      for (const j of posting) if (j > i) counts.set(j, (counts.get(j) ?? 0) + 1);
+    }
     for (const j of [...counts.keys()].sort((x, y) => x - y)) {
       if (find(i) === find(j)) continue;
       const reason = sameReason(prepared[i]!, prepared[j]!);
-      if (!reason) continue;
-      parent[find(j)] = find(i);
-      log.push({ kept: src(entries[i]!), merged: src(entries[j]!), reason });
+      if (reason) union(i, j, reason);
     }
   }
   const groups = new Map<number, PageEntry[]>();

@@ -17,6 +17,8 @@ export interface TitleAuthors {
   affiliations: string[];
 }
 
+const MAX_NAME = 80;
+
 // Words of an ordinary name: a capital then lower case, hyphenated parts allowed ("Jia-Hui").
 const PLAIN_WORD = /^\p{Lu}[\p{Ll}\p{M}'’]+(?:-\p{L}[\p{Ll}\p{M}'’]*)*$/u;
 
@@ -47,7 +49,10 @@ export function splitTitleAuthors(text: string): TitleAuthors | undefined {
   while (parts.length > 1 && looksLikeName(parts[parts.length - 1]!)) authors.unshift(parts.pop()!);
   const glued = parts.join(', ');
   const candidates: number[] = [];
-  for (let i = 1; i < glued.length; i++) {
+  // A name has at most five words and MAX_NAME characters: the glue lies that close to the end.
+  let from = glued.length;
+  for (let spaces = 0; from > 0 && spaces < 5; ) if (glued[--from] === ' ') spaces++;
+  for (let i = Math.max(1, from, glued.length - MAX_NAME); i < glued.length; i++) {
     const c = glued[i]!;
     const prev = glued[i - 1]!;
     if (!/\p{Lu}/u.test(c) || /\s/.test(prev)) continue;
