@@ -106,7 +106,7 @@ export function buildCorpus(
   };
 }
 
-const FIELD_ORDER = ['id', 'type', 'title', 'author', 'issued', 'original-date', 'container-title', 'page', 'publisher', 'number', 'DOI', 'URL', 'note', 'abstract', 'custom'];
+const FIELD_ORDER = ['id', 'type', 'title', 'author', 'issued', 'original-date', 'container-title', 'page', 'publisher', 'number', 'DOI', 'URL', 'abstract', 'custom'];
 
 /** The same paper with its fields in one readable order (CSL fields first, `custom` last). */
 function orderFields(p: Paper): Paper {

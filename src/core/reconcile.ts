@@ -247,6 +247,7 @@ function applyRecord(p: PaperDraft, e: MergedEntry, r: MetadataRecord, log: stri
   // URL: the published version's landing page, else the arXiv abstract page, else the project page.
   const landing = url && PUBLISHER.test(url) ? url : r.arxiv ? `https://arxiv.org/abs/${r.arxiv}` : url && !CODE_HOST.test(url) ? url : undefined;
   if (landing) { p.URL = landing; prov.URL = 'record'; }
-  if (r.note) { p.note = r.note; prov.note = 'record'; }
+  // A curator's caveat ("venue known only from a secondary listing"), not bibliographic text.
+  if (r.note) { p.custom.recordNote = r.note; prov.recordNote = 'record'; }
   return p;
 }
