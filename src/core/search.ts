@@ -26,9 +26,12 @@
 //
 // An empty query (or one with no searchable word) returns no hits.
 
-import { type Paper, paperYear } from './model';
-import { eachToken, extraTokens, fold, STOP_WORDS } from './search/text';
+import type { Paper } from './model';
+import { type BuildStats, type BuiltIndex, buildIndex, F_ABSTRACT, F_AUTHOR, F_META, F_TITLE, MAX_TYPO_TERM, PRIMARY } from './search/build';
+import { eachToken, isWordCode, STOP_WORDS } from './search/text';
 import { boundedOsa, letterSignature, signaturesClose } from './search/typo';
+
+export type { BuildStats } from './search/build';
 
 export interface SearchHit {
   paper: Paper;
@@ -40,8 +43,6 @@ export interface SearchOptions {
   limit?: number;
 }
 
-const F_TITLE = 1, F_AUTHOR = 2, F_META = 4, F_ABSTRACT = 8;
-const PRIMARY = F_TITLE | F_AUTHOR | F_META;
 
 /** Weight of a match by the fields it occurs in (the best field counts). */
 const FIELD_WEIGHT = new Float32Array(16);
@@ -55,14 +56,24 @@ for (let b = 0; b < 16; b++) {
 const WORD_BONUS = 12;
 
 const Q_EXACT = 1;
+/** A missing, extra, doubled or transposed letter: the usual typing slips. */
 const Q_TYPO1 = 0.65;
+/** One wrong letter: as likely a different word ("translator" for "translaton"). */
+const Q_SUBSTITUTION = 0.5;
 const Q_TYPO2 = 0.45;
+/**
+ * Typo matches weigh by at most this idf: a slip is more likely aimed at a common word than at a
+ * rare one ("translaton" -> "translation" rather than an unusual neighbour).
+ */
+const TYPO_IDF_CAP = 4;
 /** Abstract postings a prefix may expand to before it is limited to titles, authors and meta. */
 const ABSTRACT_BUDGET = 250_000;
 const MAX_QUERY_CHARS = 256;
 const MAX_QUERY_WORDS = 12;
-const MAX_TYPO_LENGTH = 32;
+const MAX_TYPO_LENGTH = MAX_TYPO_TERM - 2;
 const DEFAULT_LIMIT = 50;
+/** The word being typed is ranked among the finished words' papers when its postings exceed this. */
+const NARROW_MIN_COST = 20_000;
 /** Cached per-word results, bounded by total entries (~8 bytes each). */
 const CACHE_MAX_ENTRIES = 2_000_000;
 
@@ -70,11 +81,24 @@ const CACHE_MAX_ENTRIES = 2_000_000;
 interface WordResult {
   docs: Uint32Array;
   values: Float32Array;
-  /** Abstracts were searched for this word's prefix (not limited to the primary fields). */
-  abstracts: boolean;
-  /** Sorted term-id range the word's exact/prefix matches come from ([lo, hi)). */
+}
+
+/** How one query word matches the vocabulary. */
+interface WordPlan {
+  /** Sorted-vocabulary id range of the exact and prefix matches: [lo, hi). */
   lo: number;
   hi: number;
+  /** Id of the word itself, or -1. */
+  exact: number;
+  prefixBase: number;
+  prefixSpan: number;
+  /** Abstract postings of the range are searched (not only titles, authors and meta). */
+  abstracts: boolean;
+  /** Words within one or two edits, outside the range. */
+  typos: TermMatch[];
+  /** Postings the plan reads when evaluated over the whole index. */
+  cost: number;
+  wordLength: number;
 }
 
 /** One term the query word matches, and how well. */
@@ -83,27 +107,26 @@ interface TermMatch {
   quality: number;
 }
 
-class Growable {
-  data: Uint32Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.data = new Uint32Array(Math.max(16, capacity));
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
+/** Counters for the benchmark and tests: what the last query did. */
+export interface QueryStats {
+  words: number;
+  /** The word being typed was ranked only among the papers the finished words found. */
+  narrowed: boolean;
+  /** Word results taken from the cache. */
+  cached: number;
+  candidates: number;
 }
 
 export class SearchIndex {
   readonly size: number;
+  /** How the index was built: sizes and phase times. */
+  readonly buildStats: BuildStats;
+  /** What the last `search` call did. */
+  readonly lastQuery: QueryStats = { words: 0, narrowed: false, cached: 0, candidates: 0 };
   private readonly papers: readonly Paper[];
   /** Sorted vocabulary; a term's id is its position. */
   private readonly vocab: string[];
+  private readonly termLength: Uint8Array;
   private readonly idf: Float32Array;
   /** CSR postings: term t's entries are postings[postStart[t] .. postStart[t+1]), primary first. */
   private readonly postStart: Uint32Array;
@@ -119,17 +142,25 @@ export class SearchIndex {
 
   // Query scratch space, reused across queries.
   private readonly acc: Float32Array;
+  private readonly best: Float32Array;
   private readonly stamp: Uint32Array;
+  private readonly wordStamp: Uint32Array;
   private readonly touched: Uint32Array;
+  private readonly wordTouched: Uint32Array;
+  /** Typo quality by term while a narrowed word is evaluated (0 = not a typo match). */
+  private readonly typoMark: Float32Array;
   private epoch = 0;
   private readonly cache = new Map<string, WordResult>();
   private cacheEntries = 0;
-  private lastOpen: { word: string; result: WordResult } | undefined;
+  private readonly plans = new Map<string, WordPlan>();
 
   private constructor(papers: readonly Paper[], built: BuiltIndex) {
     this.papers = papers;
     this.size = papers.length;
+    this.buildStats = built.stats;
     this.vocab = built.vocab;
+    this.termLength = new Uint8Array(built.vocab.length);
+    for (let t = 0; t < built.vocab.length; t++) this.termLength[t] = Math.min(255, built.vocab[t].length);
     this.idf = built.idf;
     this.postStart = built.postStart;
     this.postPrimary = built.postPrimary;
@@ -139,9 +170,14 @@ export class SearchIndex {
     this.byLength = built.byLength;
     this.lengthStart = built.lengthStart;
     this.signature = built.signature;
-    this.acc = new Float32Array(papers.length);
-    this.stamp = new Uint32Array(papers.length);
-    this.touched = new Uint32Array(papers.length);
+    const n = papers.length;
+    this.acc = new Float32Array(n);
+    this.best = new Float32Array(n);
+    this.stamp = new Uint32Array(n);
+    this.wordStamp = new Uint32Array(n);
+    this.touched = new Uint32Array(n);
+    this.wordTouched = new Uint32Array(n);
+    this.typoMark = new Float32Array(built.vocab.length);
   }
 
   static build(papers: readonly Paper[]): SearchIndex {
@@ -155,32 +191,103 @@ export class SearchIndex {
 
   /** Best hits first; never throws on any string. */
   search(query: string, opts?: SearchOptions): SearchHit[] {
-    const limit = Math.max(0, Math.min(Math.floor(opts?.limit ?? DEFAULT_LIMIT), this.size));
+    const stats = this.lastQuery;
+    stats.words = 0;
+    stats.narrowed = false;
+    stats.cached = 0;
+    stats.candidates = 0;
+    const limit = Math.max(0, Math.min(Math.floor(Number(opts?.limit ?? DEFAULT_LIMIT)) || 0, this.size));
     if (!limit || typeof query !== 'string') return [];
     const words = parseQuery(query);
+    stats.words = words.length;
     if (words.length === 0) return [];
 
-    const results: WordResult[] = [];
-    for (const w of words) results.push(this.wordResult(w.text, w.open));
-
-    // Sum the words' contributions per paper.
+    // Finished words first: their papers are the candidates the word being typed may narrow.
     const epoch = this.nextEpoch();
-    const { acc, stamp, touched } = this;
-    let nTouched = 0;
-    for (const r of results) {
-      const { docs, values } = r;
-      for (let i = 0; i < docs.length; i++) {
-        const d = docs[i];
-        if (stamp[d] !== epoch) {
-          stamp[d] = epoch;
-          acc[d] = values[i];
-          touched[nTouched++] = d;
-        } else {
-          acc[d] += values[i];
+    let n = 0;
+    const open = words[words.length - 1].open ? words[words.length - 1] : undefined;
+    for (const w of words) {
+      if (w === open) continue;
+      const r = this.wordResult(w.text, false);
+      n = this.accumulate(r, epoch, n);
+    }
+    if (open) {
+      const key = '+' + open.text;
+      let r = this.cache.get(key);
+      if (!r) {
+        const plan = this.plan(open.text, true);
+        if (n > 0 && plan.cost > NARROW_MIN_COST && this.forwardCost(n, plan.cost) < plan.cost) {
+          // Rank the word being typed only among the finished words' papers.
+          stats.narrowed = true;
+          this.addNarrowed(plan, n);
+          stats.candidates = n;
+          return this.topHits(n, limit);
         }
+        r = this.wordResult(open.text, true);
+      } else {
+        stats.cached++;
+      }
+      n = this.accumulate(r, epoch, n);
+    }
+    stats.candidates = n;
+    return this.topHits(n, limit);
+  }
+
+  private accumulate(r: WordResult, epoch: number, n: number): number {
+    const { acc, stamp, touched } = this;
+    const { docs, values } = r;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i];
+      if (stamp[d] !== epoch) {
+        stamp[d] = epoch;
+        acc[d] = values[i];
+        touched[n++] = d;
+      } else {
+        acc[d] += values[i];
       }
     }
-    return this.topHits(nTouched, limit);
+    return n;
+  }
+
+  /** Forward-list entries the first `n` touched papers hold, counting until `limit`. */
+  private forwardCost(n: number, limit: number): number {
+    const { fwdStart, touched } = this;
+    let cost = 0;
+    for (let i = 0; i < n && cost < limit; i++) {
+      const d = touched[i];
+      cost += fwdStart[d + 1] - fwdStart[d];
+    }
+    return cost;
+  }
+
+  /** Adds the plan's best match per paper to the first `n` touched papers, by their forward lists. */
+  private addNarrowed(plan: WordPlan, n: number): void {
+    const { fwd, fwdStart, touched, acc, idf, typoMark, termLength } = this;
+    const { lo, hi, exact, prefixBase, prefixSpan, abstracts, typos } = plan;
+    for (const m of typos) typoMark[m.term] = m.quality;
+    const mask = abstracts ? 15 : PRIMARY;
+    const wlen = plan.wordLength;
+    for (let i = 0; i < n; i++) {
+      const d = touched[i];
+      let best = 0;
+      for (let j = fwdStart[d], end = fwdStart[d + 1]; j < end; j++) {
+        const e = fwd[j];
+        const t = e >>> 4;
+        let v = 0;
+        if (t >= lo && t < hi) {
+          const bits = e & mask;
+          if (!bits) continue;
+          const q = t === exact ? Q_EXACT : prefixBase + prefixSpan * (wlen / termLength[t]);
+          v = q * (idf[t] * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]);
+        } else if (typoMark[t] > 0) {
+          const bits = e & 15;
+          v = typoMark[t] * (Math.min(idf[t], TYPO_IDF_CAP) * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]);
+        }
+        if (v > best) best = v;
+      }
+      if (best > 0) acc[d] += best;
+    }
+    for (const m of typos) typoMark[m.term] = 0;
   }
 
   // ---- one query word ----
@@ -191,10 +298,10 @@ export class SearchIndex {
     if (cached) {
       this.cache.delete(cacheKey);
       this.cache.set(cacheKey, cached); // most recently used last
-      if (open) this.lastOpen = { word, result: cached };
+      this.lastQuery.cached++;
       return cached;
     }
-    const r = this.computeWord(word, open);
+    const r = this.evaluate(this.plan(word, open));
     this.cache.set(cacheKey, r);
     this.cacheEntries += r.docs.length;
     while (this.cacheEntries > CACHE_MAX_ENTRIES && this.cache.size > 1) {
@@ -202,104 +309,84 @@ export class SearchIndex {
       this.cache.delete(k);
       this.cacheEntries -= old.docs.length;
     }
-    if (open) this.lastOpen = { word, result: r };
     return r;
   }
 
-  private computeWord(word: string, open: boolean): WordResult {
+  /** Which terms a query word matches and how well; cached per word. */
+  private plan(word: string, open: boolean): WordPlan {
+    const key = (open ? '+' : '=') + word;
+    const cached = this.plans.get(key);
+    if (cached) return cached;
     const stop = STOP_WORDS.has(word);
-    // Exact and prefix matches: one id range of the sorted vocabulary.
-    let lo = lowerBound(this.vocab, word);
+    const lo = lowerBound(this.vocab, word);
     const exact = lo < this.vocab.length && this.vocab[lo] === word && !stop ? lo : -1;
-    const usePrefix = open || word.length >= 3;
     let hi: number;
-    if (usePrefix) {
-      hi = lowerBound(this.vocab, word + '\uffff', lo);
-    } else {
-      hi = exact >= 0 ? lo + 1 : lo;
-    }
+    if (open || word.length >= 3) hi = lowerBound(this.vocab, word + '\uffff', lo);
+    else hi = exact >= 0 ? lo + 1 : lo;
     if (stop && !open) hi = lo; // a finished stop word matches nothing
-    const prefixBase = open ? 0.85 : 0.6;
-    const prefixSpan = open ? 0.1 : 0.2;
 
-    // Abstracts for the range only while its postings stay within budget.
     const rangeTotal = this.postStart[hi] - this.postStart[lo];
     let rangePrimary = 0;
     for (let t = lo; t < hi; t++) rangePrimary += this.postPrimary[t];
     const abstracts = word.length >= 3 && rangeTotal - rangePrimary <= ABSTRACT_BUDGET;
-
-    const epoch = this.nextEpoch();
-    const { acc, stamp, touched, idf } = this;
-    let n = 0;
-    const put = (d: number, v: number) => {
-      if (stamp[d] !== epoch) {
-        stamp[d] = epoch;
-        acc[d] = v;
-        touched[n++] = d;
-      } else if (v > acc[d]) {
-        acc[d] = v;
-      }
+    const typos = this.typoTerms(word, lo, hi);
+    let cost = abstracts ? rangeTotal : rangePrimary;
+    for (const m of typos) cost += this.postStart[m.term + 1] - this.postStart[m.term];
+    const plan: WordPlan = {
+      lo, hi, exact, abstracts, typos, cost, wordLength: word.length,
+      prefixBase: open ? 0.85 : 0.6,
+      prefixSpan: open ? 0.1 : 0.2,
     };
-    const wlen = word.length;
-    const quality = (t: number) =>
-      t === exact ? Q_EXACT : prefixBase + prefixSpan * (wlen / this.vocab[t].length);
+    if (this.plans.size >= 256) this.plans.delete(this.plans.keys().next().value as string);
+    this.plans.set(key, plan);
+    return plan;
+  }
 
-    // Incremental narrowing: the word being typed grew, so its papers are among the previous ones.
-    const prev = this.lastOpen;
-    const narrow =
-      open && prev && word.startsWith(prev.word) && prev.result.lo <= lo && hi <= prev.result.hi &&
-      (prev.result.abstracts || !abstracts) &&
-      prev.result.docs.length * 12 < (abstracts ? rangeTotal : rangePrimary);
-    if (narrow && hi > lo) {
-      const { fwd, fwdStart } = this;
-      const loKey = lo * 16;
-      for (const d of prev.result.docs) {
-        const end = fwdStart[d + 1];
-        let i = lowerBoundU32(fwd, loKey, fwdStart[d], end);
-        for (; i < end; i++) {
-          const e = fwd[i];
-          const t = e >>> 4;
-          if (t >= hi) break;
-          const bits = abstracts ? e & 15 : e & PRIMARY;
-          if (!bits) continue;
-          const q = quality(t);
-          put(d, q * (idf[t] * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]));
-        }
-      }
-    } else if (hi > lo) {
-      const { postings, postStart, postPrimary } = this;
-      for (let t = lo; t < hi; t++) {
-        const q = quality(t);
-        const w = idf[t];
-        const start = postStart[t];
-        const end = abstracts ? postStart[t + 1] : start + postPrimary[t];
-        for (let i = start; i < end; i++) {
-          const p = postings[i];
-          const bits = abstracts ? p & 15 : p & PRIMARY;
-          put(p >>> 4, q * (w * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]));
+  /** A word's best match per paper over the whole index, by postings. */
+  private evaluate(plan: WordPlan): WordResult {
+    const { lo, hi, exact, prefixBase, prefixSpan, abstracts, typos, wordLength } = plan;
+    const epoch = this.nextEpoch();
+    const { best, wordStamp: stamp, wordTouched: touched, idf, termLength, postings, postStart, postPrimary } = this;
+    let n = 0;
+    for (let t = lo; t < hi; t++) {
+      const q = t === exact ? Q_EXACT : prefixBase + prefixSpan * (wordLength / termLength[t]);
+      const w = idf[t];
+      const start = postStart[t];
+      const end = abstracts ? postStart[t + 1] : start + postPrimary[t];
+      for (let i = start; i < end; i++) {
+        const p = postings[i];
+        const bits = abstracts ? p & 15 : p & PRIMARY;
+        const v = q * (w * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]);
+        const d = p >>> 4;
+        if (stamp[d] !== epoch) {
+          stamp[d] = epoch;
+          best[d] = v;
+          touched[n++] = d;
+        } else if (v > best[d]) {
+          best[d] = v;
         }
       }
     }
-
-    // Typos: words of similar length within one or two edits.
-    for (const m of this.typoTerms(word, lo, hi)) {
-      const { postings, postStart } = this;
-      const w = idf[m.term];
+    for (const m of typos) {
+      const w = Math.min(idf[m.term], TYPO_IDF_CAP);
       for (let i = postStart[m.term], end = postStart[m.term + 1]; i < end; i++) {
         const p = postings[i];
         const bits = p & 15;
-        put(p >>> 4, m.quality * (w * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]));
+        const v = m.quality * (w * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]);
+        const d = p >>> 4;
+        if (stamp[d] !== epoch) {
+          stamp[d] = epoch;
+          best[d] = v;
+          touched[n++] = d;
+        } else if (v > best[d]) {
+          best[d] = v;
+        }
       }
     }
-
-    const docs = new Uint32Array(n);
+    const docs = touched.slice(0, n);
     const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const d = touched[i];
-      docs[i] = d;
-      values[i] = acc[d];
-    }
-    return { docs, values, abstracts, lo, hi };
+    for (let i = 0; i < n; i++) values[i] = best[docs[i]];
+    return { docs, values };
   }
 
   private typoTerms(word: string, lo: number, hi: number): TermMatch[] {
@@ -316,7 +403,9 @@ export class SearchIndex {
         if (t >= lo && t < hi) continue; // already an exact or prefix match
         if (!signaturesClose(sig, signature[t], k)) continue;
         const d = boundedOsa(word, vocab[t], k);
-        if (d >= 1 && d <= k) out.push({ term: t, quality: d === 1 ? Q_TYPO1 : Q_TYPO2 });
+        if (d < 1 || d > k) continue;
+        const quality = d === 2 ? Q_TYPO2 : L === len && isSubstitution(word, vocab[t]) ? Q_SUBSTITUTION : Q_TYPO1;
+        out.push({ term: t, quality });
       }
     }
     return out;
@@ -328,30 +417,42 @@ export class SearchIndex {
     const { acc, touched } = this;
     // Min-heap of the best `limit` papers: worse = lower score, then later position.
     const heap: number[] = [];
-    const worse = (a: number, b: number) => acc[a] < acc[b] || (acc[a] === acc[b] && a > b);
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i];
+      const s = acc[d];
       if (heap.length < limit) {
         heap.push(d);
         let c = heap.length - 1;
         while (c > 0) {
           const p = (c - 1) >> 1;
-          if (!worse(heap[c], heap[p])) break;
-          [heap[c], heap[p]] = [heap[p], heap[c]];
+          const hp = heap[p];
+          if (!(s < acc[hp] || (s === acc[hp] && d > hp))) break;
+          heap[c] = hp;
           c = p;
         }
-      } else if (worse(heap[0], d)) {
-        heap[0] = d;
+        heap[c] = d;
+      } else {
+        const top = heap[0];
+        if (!(acc[top] < s || (acc[top] === s && top > d))) continue;
+        // Sift d down from the root.
         let c = 0;
+        const len = heap.length;
         for (;;) {
           const l = 2 * c + 1, r = l + 1;
-          let m = c;
-          if (l < heap.length && worse(heap[l], heap[m])) m = l;
-          if (r < heap.length && worse(heap[r], heap[m])) m = r;
-          if (m === c) break;
-          [heap[c], heap[m]] = [heap[m], heap[c]];
+          let m = -1, md = d, ms = s;
+          if (l < len) {
+            const x = heap[l];
+            if (acc[x] < ms || (acc[x] === ms && x > md)) { m = l; md = x; ms = acc[x]; }
+          }
+          if (r < len) {
+            const x = heap[r];
+            if (acc[x] < ms || (acc[x] === ms && x > md)) { m = r; md = x; ms = acc[x]; }
+          }
+          if (m < 0) break;
+          heap[c] = md;
           c = m;
         }
+        heap[c] = d;
       }
     }
     heap.sort((a, b) => (acc[b] - acc[a]) || a - b);
@@ -362,6 +463,7 @@ export class SearchIndex {
     this.epoch = (this.epoch + 1) >>> 0;
     if (this.epoch === 0) {
       this.stamp.fill(0);
+      this.wordStamp.fill(0);
       this.epoch = 1;
     }
     return this.epoch;
@@ -377,12 +479,11 @@ interface QueryWord {
 }
 
 function parseQuery(query: string): QueryWord[] {
-  const folded = fold(query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query);
+  const q = query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query;
   const words: string[] = [];
-  eachToken(folded, t => words.push(t));
+  eachToken(q, t => words.push(t));
   if (words.length === 0) return [];
-  const last = folded.charCodeAt(folded.length - 1);
-  const endsOpen = (last >= 97 && last <= 122) || (last >= 48 && last <= 57) || last > 127;
+  const endsOpen = isWordCode(q.charCodeAt(q.length - 1));
   const out: QueryWord[] = [];
   const seen = new Set<string>();
   words.forEach((w, i) => {
@@ -397,182 +498,6 @@ function parseQuery(query: string): QueryWord[] {
   return out.length > MAX_QUERY_WORDS ? out.slice(out.length - MAX_QUERY_WORDS) : out;
 }
 
-// ---- building ----
-
-interface BuiltIndex {
-  vocab: string[];
-  idf: Float32Array;
-  postStart: Uint32Array;
-  postPrimary: Uint32Array;
-  postings: Uint32Array;
-  fwdStart: Uint32Array;
-  fwd: Uint32Array;
-  byLength: Uint32Array;
-  lengthStart: Uint32Array;
-  signature: Int32Array;
-}
-
-function buildIndex(papers: readonly Paper[]): BuiltIndex {
-  const N = papers.length;
-  const termIds = new Map<string, number>();
-  const terms: string[] = [];
-  let lastDoc = new Int32Array(1 << 16).fill(-1);
-  let posInBuf = new Uint32Array(1 << 16);
-  const bufTerm = new Growable(N * 48);
-  let bufBits = new Uint8Array(bufTerm.data.length);
-  const docStart = new Uint32Array(N + 1);
-  let doc = 0;
-
-  const add = (tok: string, bit: number) => {
-    if (tok.length > 64 || STOP_WORDS.has(tok)) return;
-    let id = termIds.get(tok);
-    if (id === undefined) {
-      id = terms.length;
-      // Copy long tokens so they do not keep the whole folded text alive.
-      const own = tok.length > 12 ? (' ' + tok).slice(1) : tok;
-      terms.push(own);
-      termIds.set(own, id);
-      if (id === lastDoc.length) {
-        const l = new Int32Array(id * 2).fill(-1);
-        l.set(lastDoc);
-        lastDoc = l;
-        const p = new Uint32Array(id * 2);
-        p.set(posInBuf);
-        posInBuf = p;
-      }
-    }
-    if (lastDoc[id] === doc) {
-      bufBits[posInBuf[id]] |= bit;
-      return;
-    }
-    lastDoc[id] = doc;
-    posInBuf[id] = bufTerm.length;
-    bufTerm.push(id);
-    if (bufBits.length < bufTerm.data.length) {
-      const b = new Uint8Array(bufTerm.data.length);
-      b.set(bufBits);
-      bufBits = b;
-    }
-    bufBits[bufTerm.length - 1] = bit;
-  };
-  const addTitle = (t: string) => add(t, F_TITLE);
-  const addAuthor = (t: string) => add(t, F_AUTHOR);
-  const addMeta = (t: string) => add(t, F_META);
-  const addAbstract = (t: string) => {
-    if (t.length > 1) add(t, F_ABSTRACT);
-  };
-
-  for (doc = 0; doc < N; doc++) {
-    docStart[doc] = bufTerm.length;
-    const p = papers[doc];
-    if (typeof p.title === 'string' && p.title) {
-      eachToken(fold(p.title), addTitle);
-      extraTokens(p.title, addTitle);
-    }
-    for (const list of [p.author, p.editor]) {
-      if (!Array.isArray(list)) continue;
-      for (const a of list) {
-        if (!a) continue;
-        if (a.family) eachToken(fold(a.family), addAuthor);
-        if (a.given) eachToken(fold(a.given), addAuthor);
-        if (a.literal) eachToken(fold(a.literal), addAuthor);
-      }
-    }
-    if (typeof p.id === 'string') {
-      eachToken(fold(p.id), addMeta);
-      extraTokens(p.id, addMeta);
-    }
-    const year = paperYear(p);
-    if (year !== undefined) addMeta(String(year));
-    const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
-    if (typeof issuedYear === 'number' && issuedYear !== year) addMeta(String(issuedYear));
-    for (const v of [p['container-title'], p.custom?.venue, p.custom?.arxiv, p.DOI]) {
-      if (typeof v === 'string' && v) eachToken(fold(v), addMeta);
-    }
-    if (typeof p.abstract === 'string' && p.abstract) eachToken(fold(p.abstract), addAbstract);
-  }
-  docStart[N] = bufTerm.length;
-  const nEntries = bufTerm.length;
-  const buf = bufTerm.data;
-
-  // Sort the vocabulary; remap build-order ids to sorted ids.
-  const V = terms.length;
-  const vocab = terms.slice().sort();
-  for (let t = 0; t < V; t++) termIds.set(vocab[t], t);
-  const remap = new Uint32Array(V);
-  for (let i = 0; i < V; i++) remap[i] = termIds.get(terms[i])!;
-  termIds.clear();
-
-  // Postings, primary fields first within each term.
-  const count = new Uint32Array(V);
-  const postPrimary = new Uint32Array(V);
-  for (let i = 0; i < nEntries; i++) {
-    const t = remap[buf[i]];
-    buf[i] = t;
-    count[t]++;
-    if (bufBits[i] & PRIMARY) postPrimary[t]++;
-  }
-  const postStart = new Uint32Array(V + 1);
-  for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t] + count[t];
-  const front = postStart.slice(0, V);
-  const back = postStart.slice(1);
-  const postings = new Uint32Array(nEntries);
-  for (let d = 0; d < N; d++) {
-    for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
-      const t = buf[i];
-      const bits = bufBits[i];
-      if (bits & PRIMARY) postings[front[t]++] = (d << 4) | bits;
-      else postings[--back[t]] = (d << 4) | bits;
-    }
-  }
-
-  // Forward lists sorted by term id: fill by walking terms in order.
-  const fwdStart = docStart;
-  const fill = docStart.slice(0, N);
-  const fwd = new Uint32Array(nEntries);
-  for (let t = 0; t < V; t++) {
-    for (let i = postStart[t], end = postStart[t + 1]; i < end; i++) {
-      const p = postings[i];
-      fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
-    }
-  }
-
-  const idf = new Float32Array(V);
-  for (let t = 0; t < V; t++) {
-    const df = count[t];
-    idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-  }
-
-  // Typo candidates: alphabetic terms of 3..MAX_TYPO_LENGTH+2 letters, grouped by length.
-  const maxLen = MAX_TYPO_LENGTH + 2;
-  const lengthCount = new Uint32Array(maxLen + 2);
-  const signature = new Int32Array(V);
-  const eligible = new Uint8Array(V);
-  for (let t = 0; t < V; t++) {
-    const s = vocab[t];
-    if (s.length < 3 || s.length > maxLen) continue;
-    let alpha = true;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 97 || c > 122) {
-        alpha = false;
-        break;
-      }
-    }
-    if (!alpha) continue;
-    eligible[t] = 1;
-    signature[t] = letterSignature(s);
-    lengthCount[s.length]++;
-  }
-  const lengthStart = new Uint32Array(maxLen + 2);
-  for (let L = 0; L <= maxLen; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
-  const lfill = lengthStart.slice(0, maxLen + 1);
-  const byLength = new Uint32Array(lengthStart[maxLen + 1]);
-  for (let t = 0; t < V; t++) if (eligible[t]) byLength[lfill[vocab[t].length]++] = t;
-
-  return { vocab, idf, postStart, postPrimary, postings, fwdStart, fwd, byLength, lengthStart, signature };
-}
-
 /** First index i in [from, a.length) with a[i] >= s (UTF-16 order, as Array.prototype.sort). */
 function lowerBound(a: readonly string[], s: string, from = 0): number {
   let lo = from, hi = a.length;
@@ -584,12 +509,9 @@ function lowerBound(a: readonly string[], s: string, from = 0): number {
   return lo;
 }
 
-function lowerBoundU32(a: Uint32Array, v: number, from: number, to: number): number {
-  let lo = from, hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** Same-length strings one edit apart: one wrong letter rather than two swapped ones. */
+function isSubstitution(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return !(i + 1 < a.length && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i));
 }

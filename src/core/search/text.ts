@@ -1,5 +1,6 @@
 // Text normalization and tokenization shared by the search index and its queries. Tokens are
-// ASCII-folded, lower-case runs of letters and digits; a scan over char codes, no regex per token.
+// ASCII-folded, lower-case runs of letters and digits. Documents and queries go through the same
+// character rules, so what is indexed is what a query can reach.
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const COMBINING = /[\u0300-\u036f]/g;
@@ -17,34 +18,82 @@ export function fold(s: string): string {
   return t;
 }
 
-/** a-z, 0-9, and anything beyond ASCII that folding left (other scripts). */
-export function isTokenCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c > 127;
+/**
+ * Non-ASCII characters that belong to words: letters of any script. Latin-1 punctuation and
+ * symbols, general punctuation, arrows, maths operators, CJK punctuation and surrogates (emoji)
+ * separate words instead.
+ */
+export function isWordCodeNonAscii(c: number): boolean {
+  if (c < 0xc0) return false;
+  if (c === 0xd7 || c === 0xf7) return false;
+  if (c >= 0x2000 && c <= 0x2bff) return false;
+  if (c >= 0x3000 && c <= 0x303f) return false;
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  if (c >= 0xfe30 && c <= 0xfe4f) return false;
+  if (c >= 0xff00 && c <= 0xff20) return false;
+  return c !== 0xfeff;
 }
 
-/** Calls `emit` for each token of an already folded string. */
-export function eachToken(folded: string, emit: (token: string) => void): void {
-  const n = folded.length;
+/** Whether a char code belongs to a word (ASCII letters and digits of either case, or see above). */
+export function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c > 127 && isWordCodeNonAscii(c));
+}
+
+/**
+ * Calls `emit` with each token of `text` (any case, any accents): ASCII runs lower-cased, runs with
+ * other letters folded first (which may split them further).
+ */
+export function eachToken(text: string, emit: (token: string) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (!isWordCode(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let ascii = true;
+    for (; i < n; i++) {
+      c = text.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) continue;
+      if (c > 127 && isWordCodeNonAscii(c)) {
+        ascii = false;
+        continue;
+      }
+      break;
+    }
+    const raw = start === 0 && i === n ? text : text.slice(start, i);
+    if (ascii) emit(raw.toLowerCase());
+    else foldedTokens(raw, emit);
+  }
+}
+
+/** Tokens of a run containing non-ASCII letters: folded, then split on what folding left. */
+export function foldedTokens(run: string, emit: (token: string) => void): void {
+  const f = fold(run);
+  const n = f.length;
   let start = -1;
-  for (let i = 0; i < n; i++) {
-    const c = folded.charCodeAt(i);
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c > 127) {
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? f.charCodeAt(i) : 32;
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c > 127 && isWordCodeNonAscii(c));
+    if (word) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      emit(folded.slice(start, i));
+      emit(f.slice(start, i));
       start = -1;
     }
   }
-  if (start >= 0) emit(start === 0 ? folded : folded.slice(start));
 }
 
-/** Tokens of a folded string, in order (duplicates kept). */
-export function tokens(folded: string): string[] {
+/** Tokens of a text, in order (duplicates kept). */
+export function tokens(text: string): string[] {
   const out: string[] = [];
-  eachToken(folded, t => out.push(t));
+  eachToken(text, t => out.push(t));
   return out;
 }
 
+const HAS_CAMEL = /[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]/;
 // Parts of a word that changes case or switches between letters and digits.
 const CAMEL_WORD = /[A-Za-z0-9]*(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z])[A-Za-z0-9]*/g;
 const CAMEL_PART = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g;
@@ -55,10 +104,14 @@ const HYPHENATED = /[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+/g;
  * by "selfplay": the parts of camel-case and letter-digit words, and hyphenated words joined.
  */
 export function extraTokens(original: string, emit: (token: string) => void): void {
-  for (const w of original.match(CAMEL_WORD) ?? []) {
-    for (const part of w.match(CAMEL_PART) ?? []) emit(part.toLowerCase());
+  if (HAS_CAMEL.test(original)) {
+    for (const w of original.match(CAMEL_WORD) ?? []) {
+      for (const part of w.match(CAMEL_PART) ?? []) emit(part.toLowerCase());
+    }
   }
-  for (const w of original.match(HYPHENATED) ?? []) emit(fold(w.replace(/-/g, '')));
+  if (original.includes('-')) {
+    for (const w of original.match(HYPHENATED) ?? []) emit(w.replace(/-/g, '').toLowerCase());
+  }
 }
 
 /**

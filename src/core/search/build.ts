@@ -1,0 +1,407 @@
+// Building PaperCite's search index: one pass over each paper's text that hashes tokens as it scans
+// them (no substring is made for a word already seen), then flat typed arrays for the sorted
+// vocabulary's postings and each paper's forward list.
+
+import { type CslName, type Paper, paperYear } from '../model';
+import { extraTokens, foldedTokens, isWordCodeNonAscii, STOP_WORDS } from './text';
+import { letterSignature } from './typo';
+
+/** Field bits. Meta: citation key, year, arXiv id. Abstract: also the venue. */
+export const F_TITLE = 1, F_AUTHOR = 2, F_META = 4, F_ABSTRACT = 8;
+export const PRIMARY = F_TITLE | F_AUTHOR | F_META;
+/** Longest token indexed; longer runs (hashes, URLs without separators) are skipped. */
+export const MAX_TOKEN = 64;
+/** Typo candidates are words of 3 to this many letters. */
+export const MAX_TYPO_TERM = 34;
+
+export interface BuiltIndex {
+  /** Sorted vocabulary; a term's id is its position. */
+  vocab: string[];
+  idf: Float32Array;
+  /** CSR postings (`paper << 4 | field bits`), primary-field entries first within each term. */
+  postStart: Uint32Array;
+  postPrimary: Uint32Array;
+  postings: Uint32Array;
+  /** CSR forward lists (`term << 4 | field bits`), sorted by term. */
+  fwdStart: Uint32Array;
+  fwd: Uint32Array;
+  /** Alphabetic terms grouped by length, and every term's letter signature. */
+  byLength: Uint32Array;
+  lengthStart: Uint32Array;
+  signature: Int32Array;
+  stats: BuildStats;
+}
+
+export interface BuildStats {
+  papers: number;
+  vocabulary: number;
+  postings: number;
+  scanMs: number;
+  sortMs: number;
+  arraysMs: number;
+  totalMs: number;
+}
+
+// Two independent 32-bit hashes per word: a 64-bit identity, so a lookup never touches the
+// stored string (the chance that two of a million words share both is about 1 in 10^7).
+const H1_SEED = 0x811c9dc5 | 0, H1_PRIME = 0x01000193;
+const H2_SEED = 0x2545f491, H2_PRIME = 0x5bd1e995;
+
+const HOT_SIZE = 4096;
+
+/**
+ * Open-addressing table of terms keyed by both hashes, with a small direct-mapped cache in front:
+ * the frequent words of abstracts hit the cache and never touch the large table.
+ */
+class TermTable {
+  readonly terms: string[] = [];
+  /** Stride 4: h1, h2, id + 1 (0 = empty), unused. */
+  private slots: Int32Array;
+  private mask: number;
+  private readonly hot = new Int32Array(HOT_SIZE * 4);
+
+  constructor(expectedTerms: number) {
+    let size = 1 << 14;
+    while (size < expectedTerms * 2) size *= 2;
+    this.slots = new Int32Array(size * 4);
+    this.mask = size - 1;
+  }
+
+  /** Id of the term with these hashes, or -1. */
+  find(h1: number, h2: number): number {
+    const hot = this.hot;
+    const ho = (h2 & (HOT_SIZE - 1)) << 2;
+    if (hot[ho] === h1 && hot[ho + 1] === h2 && hot[ho + 2] !== 0) return hot[ho + 2] - 1;
+    const { slots, mask } = this;
+    let s = h1 & mask;
+    for (;;) {
+      const o = s << 2;
+      const v = slots[o + 2];
+      if (v === 0) return -1;
+      if (slots[o] === h1 && slots[o + 1] === h2) {
+        hot[ho] = h1;
+        hot[ho + 1] = h2;
+        hot[ho + 2] = v;
+        return v - 1;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  add(h1: number, h2: number, term: string): number {
+    const id = this.terms.length;
+    this.terms.push(term);
+    this.place(h1, h2, id + 1);
+    if (this.terms.length * 2 > this.mask + 1) this.rehash();
+    return id;
+  }
+
+  /** Id of a (folded, lower-case) term, created when absent. */
+  intern(term: string): number {
+    let h1 = H1_SEED, h2 = H2_SEED;
+    for (let i = 0; i < term.length; i++) {
+      const c = term.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, H1_PRIME);
+      h2 = Math.imul(h2 ^ c, H2_PRIME);
+    }
+    h2 ^= h2 >>> 15;
+    const id = this.find(h1, h2);
+    return id >= 0 ? id : this.add(h1, h2, own(term));
+  }
+
+  private place(h1: number, h2: number, v: number): void {
+    const { slots, mask } = this;
+    let s = h1 & mask;
+    while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
+    const o = s << 2;
+    slots[o] = h1;
+    slots[o + 1] = h2;
+    slots[o + 2] = v;
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = (this.slots.length >> 2) - 1;
+    for (let o = 0; o < old.length; o += 4) if (old[o + 2] !== 0) this.place(old[o], old[o + 1], old[o + 2]);
+  }
+}
+
+/** A copy of a string that does not keep a larger parent string alive. */
+function own(s: string): string {
+  return s.length > 12 ? (' ' + s).slice(1) : s;
+}
+
+export function buildIndex(papers: readonly Paper[]): BuiltIndex {
+  const t0 = performance.now();
+  const N = papers.length;
+  const table = new TermTable(3 * N);
+  for (const w of STOP_WORDS) table.intern(w);
+  const nStop = table.terms.length; // ids below this are stop words: never indexed
+
+  // One entry per (paper, term): the term id and the fields it occurs in. Sized from the text so
+  // that it rarely grows (growing a large buffer can force a full garbage collection).
+  let chars = 0;
+  for (let d = 0; d < N; d++) {
+    const p = papers[d];
+    if (p && typeof p.abstract === 'string') chars += p.abstract.length;
+  }
+  let bufTerm = new Uint32Array(Math.max(1024, N * 40 + (chars >>> 3)));
+  let bufBits = new Uint8Array(bufTerm.length);
+  let bufLen = 0;
+  let posInBuf = new Uint32Array(1 << 16);
+  /** Per term: 1 + the last paper it was added for (0: none yet). */
+  let lastDoc = new Int32Array(1 << 16);
+  const docStart = new Uint32Array(N + 1);
+  let doc = 0;
+
+  /** Adds term `id` to the current paper with field `bit`. */
+  const addId = (id: number, bit: number) => {
+    if (id < nStop) return;
+    if (id >= lastDoc.length) {
+      const size = Math.max(id + 1, lastDoc.length * 2);
+      const l = new Int32Array(size);
+      l.set(lastDoc);
+      lastDoc = l;
+      const p = new Uint32Array(size);
+      p.set(posInBuf);
+      posInBuf = p;
+    }
+    if (lastDoc[id] === doc + 1) {
+      bufBits[posInBuf[id]] |= bit;
+      return;
+    }
+    lastDoc[id] = doc + 1;
+    if (bufLen === bufTerm.length) {
+      const t = new Uint32Array(bufLen * 2);
+      t.set(bufTerm);
+      bufTerm = t;
+      const b = new Uint8Array(bufLen * 2);
+      b.set(bufBits);
+      bufBits = b;
+    }
+    posInBuf[id] = bufLen;
+    bufTerm[bufLen] = id;
+    bufBits[bufLen++] = bit;
+  };
+  const addString = (tok: string, bit: number) => {
+    if (tok.length <= MAX_TOKEN) addId(table.intern(tok), bit);
+  };
+
+  /** Scans a field's text, hashing lower-cased ASCII words in place. */
+  const scan = (text: string, bit: number, minLen: number) => {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ||
+        (c > 127 && isWordCodeNonAscii(c));
+      if (!word) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let h1 = H1_SEED, h2 = H2_SEED;
+      let ascii = true;
+      for (; i < n; i++) {
+        c = text.charCodeAt(i);
+        if (c >= 65 && c <= 90) c += 32;
+        else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+          if (c > 127 && isWordCodeNonAscii(c)) {
+            ascii = false;
+            continue;
+          }
+          break;
+        }
+        h1 = Math.imul(h1 ^ c, H1_PRIME);
+        h2 = Math.imul(h2 ^ c, H2_PRIME);
+      }
+      if (ascii) {
+        const len = i - start;
+        if (len < minLen || len > MAX_TOKEN) continue;
+        h2 ^= h2 >>> 15;
+        let id = table.find(h1, h2);
+        if (id < 0) id = table.add(h1, h2, own(text.slice(start, i).toLowerCase()));
+        addId(id, bit);
+      } else {
+        foldedTokens(text.slice(start, i), t => {
+          if (t.length >= minLen) addString(t, bit);
+        });
+      }
+    }
+  };
+  const addExtraTitle = (t: string) => addString(t, F_TITLE);
+  const addExtraMeta = (t: string) => addString(t, F_META);
+
+  for (doc = 0; doc < N; doc++) {
+    docStart[doc] = bufLen;
+    const p = papers[doc];
+    if (!p || typeof p !== 'object') continue;
+    if (typeof p.title === 'string' && p.title) {
+      scan(p.title, F_TITLE, 1);
+      extraTokens(p.title, addExtraTitle);
+    }
+    scanNames(p.author);
+    scanNames(p.editor);
+    if (typeof p.id === 'string') {
+      scan(p.id, F_META, 1);
+      extraTokens(p.id, addExtraMeta);
+    }
+    const year = paperYear(p);
+    if (year !== undefined) addString(String(year), F_META);
+    const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
+    if (typeof issuedYear === 'number' && issuedYear !== year) addString(String(issuedYear), F_META);
+    // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the
+    // Association for Computational Linguistics"): they rank like abstract text, so broad prefixes
+    // skip them. DOIs are not indexed (their parts, "10", "18653", "v1", are on every paper).
+    if (typeof p['container-title'] === 'string') scan(p['container-title'], F_ABSTRACT, 2);
+    const custom = p.custom;
+    if (custom && typeof custom === 'object') {
+      if (typeof custom.venue === 'string') scan(custom.venue, F_ABSTRACT, 2);
+      if (typeof custom.arxiv === 'string') scan(custom.arxiv, F_META, 1);
+    }
+    if (typeof p.abstract === 'string' && p.abstract) scan(p.abstract, F_ABSTRACT, 2);
+  }
+  docStart[N] = bufLen;
+  const tScan = performance.now();
+
+  function scanNames(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    for (const a of list as CslName[]) {
+      if (!a || typeof a !== 'object') continue;
+      if (typeof a.family === 'string') scan(a.family, F_AUTHOR, 1);
+      if (typeof a.given === 'string') scan(a.given, F_AUTHOR, 1);
+      if (typeof a.literal === 'string') scan(a.literal, F_AUTHOR, 1);
+    }
+  }
+
+  // Sort the vocabulary (stop words left out); build id -> sorted id.
+  const terms = table.terms;
+  const order = sortedTermIds(terms, nStop);
+  const V = order.length;
+  const vocab = new Array<string>(V);
+  const remap = new Uint32Array(terms.length);
+  for (let t = 0; t < V; t++) {
+    vocab[t] = terms[order[t]];
+    remap[order[t]] = t;
+  }
+  const tSort = performance.now();
+
+  // Postings, primary fields first within each term.
+  const count = new Uint32Array(V);
+  const postPrimary = new Uint32Array(V);
+  for (let i = 0; i < bufLen; i++) {
+    const t = remap[bufTerm[i]];
+    bufTerm[i] = t;
+    count[t]++;
+    if (bufBits[i] & PRIMARY) postPrimary[t]++;
+  }
+  const postStart = new Uint32Array(V + 1);
+  for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t] + count[t];
+  const front = postStart.slice(0, V);
+  const back = postStart.slice(1);
+  const postings = new Uint32Array(bufLen);
+  for (let d = 0; d < N; d++) {
+    for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
+      const t = bufTerm[i];
+      const bits = bufBits[i];
+      if (bits & PRIMARY) postings[front[t]++] = (d << 4) | bits;
+      else postings[--back[t]] = (d << 4) | bits;
+    }
+  }
+
+  // Forward lists sorted by term: fill by walking the terms in order.
+  const fill = docStart.slice(0, N);
+  const fwd = new Uint32Array(bufLen);
+  for (let t = 0; t < V; t++) {
+    for (let i = postStart[t], end = postStart[t + 1]; i < end; i++) {
+      const p = postings[i];
+      fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
+    }
+  }
+
+  const idf = new Float32Array(V);
+  for (let t = 0; t < V; t++) {
+    const df = count[t];
+    idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+  }
+
+  // Typo candidates: alphabetic terms of 3..MAX_TYPO_TERM letters, grouped by length.
+  const lengthCount = new Uint32Array(MAX_TYPO_TERM + 2);
+  const signature = new Int32Array(V);
+  const eligible = new Uint8Array(V);
+  for (let t = 0; t < V; t++) {
+    const s = vocab[t];
+    if (s.length < 3 || s.length > MAX_TYPO_TERM) continue;
+    let alpha = true;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 97 || c > 122) {
+        alpha = false;
+        break;
+      }
+    }
+    if (!alpha) continue;
+    eligible[t] = 1;
+    signature[t] = letterSignature(s);
+    lengthCount[s.length]++;
+  }
+  const lengthStart = new Uint32Array(MAX_TYPO_TERM + 2);
+  for (let L = 0; L <= MAX_TYPO_TERM; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
+  const lfill = lengthStart.slice(0, MAX_TYPO_TERM + 1);
+  const byLength = new Uint32Array(lengthStart[MAX_TYPO_TERM + 1]);
+  for (let t = 0; t < V; t++) if (eligible[t]) byLength[lfill[vocab[t].length]++] = t;
+  const tEnd = performance.now();
+
+  return {
+    vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwd, byLength, lengthStart, signature,
+    stats: {
+      papers: N, vocabulary: V, postings: bufLen,
+      scanMs: tScan - t0, sortMs: tSort - tScan, arraysMs: tEnd - tSort, totalMs: tEnd - t0,
+    },
+  };
+}
+
+/**
+ * Term ids from `from` on, in the UTF-16 order of their strings (the order `<` and
+ * Array.prototype.sort use). Sorting 270k strings by comparison takes ~0.4 s; instead each term gets
+ * a numeric key from its first six characters (end < digits < letters < the rest, base 39) and the
+ * id, one native numeric sort orders them, and only runs sharing all six characters compare strings.
+ */
+export function sortedTermIds(terms: readonly string[], from: number): Uint32Array {
+  const n = terms.length - from;
+  const out = new Uint32Array(n);
+  if (terms.length >= 1 << 20) {
+    const ids = Array.from({ length: n }, (_, i) => i + from);
+    ids.sort((a, b) => (terms[a] < terms[b] ? -1 : terms[a] > terms[b] ? 1 : 0));
+    out.set(ids);
+    return out;
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = terms[i + from];
+    let k = 0;
+    for (let j = 0; j < 6; j++) {
+      const c = j < s.length ? s.charCodeAt(j) : -1;
+      const r = c < 0 ? 0 : c >= 48 && c <= 57 ? c - 47 : c >= 97 && c <= 122 ? c - 86 : c < 48 ? 0 : c < 97 ? 37 : 38;
+      k = k * 39 + r;
+    }
+    keys[i] = k * 1048576 + (i + from);
+  }
+  keys.sort();
+  for (let i = 0; i < n; i++) out[i] = keys[i] % 1048576;
+  // Runs with the same six-character key: order by the whole string.
+  let i = 0;
+  while (i < n) {
+    const k = Math.floor(keys[i] / 1048576);
+    let j = i + 1;
+    while (j < n && Math.floor(keys[j] / 1048576) === k) j++;
+    if (j - i > 1) {
+      const run = Array.from(out.subarray(i, j));
+      run.sort((a, b) => (terms[a] < terms[b] ? -1 : terms[a] > terms[b] ? 1 : 0));
+      out.set(run, i);
+    }
+    i = j;
+  }
+  return out;
+}
