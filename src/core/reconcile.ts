@@ -128,6 +128,7 @@ export function fromPage(e: MergedEntry): PaperDraft {
   if (e.category) { c.category = e.category; prov.category = 'page'; }
   if (e.score !== undefined) { c.score = e.score; prov.score = 'page'; }
   c.hasCode = e.hasCode;
+  prov.hasCode = 'page';
   const code = CODE_URL.exec(p.abstract)?.[0]?.replace(/[.]$/, '').replace(/\.git$/, '');
   if (code) { c.codeUrl = code; c.hasCode = true; prov.codeUrl = 'page'; }
   if (e.affiliations.length) { c.affiliations = [...e.affiliations]; prov.affiliations = 'page'; }
@@ -239,7 +240,11 @@ function applyRecord(p: PaperDraft, e: MergedEntry, r: MetadataRecord, log: stri
       p.custom.codeUrl = url;
       prov.codeUrl = 'record';
     }
-    p.custom.hasCode = true;
+    if (!p.custom.hasCode) {
+      if (p.custom.category) log.push(`${where}: the page shows no Code marker; the record links code at ${url}`);
+      p.custom.hasCode = true;
+      prov.hasCode = 'record';
+    }
   } else if (url && !PUBLISHER.test(url)) {
     p.custom.homepage = url;
     prov.homepage = 'record';

@@ -166,6 +166,19 @@ describe('pages: bad input is an error naming file and line', () => {
     throwsSource(() => parsePage(without, '001-missing.txt'), 25, /expected the abstract of "MedDialog/);
   });
 
+  it('rejects a profile block without a title, and a damaged header among the statistics', () => {
+    const l = lines('001');
+    throwsSource(() => parsePage([...l.slice(0, 26), ...l.slice(27)].join('\n'), '001-notitle.txt'), 28, /expected a title, found an author list/);
+    throwsSource(() => parsePage([...l.slice(0, 11), '54.0XXJun 2, 2025', ...l.slice(12)].join('\n'), '001-badheader.txt'), 12, /expected a profile statistic or the first paper header/);
+  });
+
+  it('keeps an unknown profile statistic as written', () => {
+    const l = lines('001');
+    const p = parsePage([...l.slice(0, 3), 'Followers12', ...l.slice(3)].join('\n'), '001-stat.txt');
+    assert.equal(p.stats!.line4, 'Followers12');
+    assert.equal(p.entries.length, 6);
+  });
+
   it('rejects a profile that declares more papers than it shows', () => {
     const l = lines('001');
     throwsSource(() => parsePage(l.slice(0, 46).join('\n'), '001-short.txt'), undefined, /lists 6 papers but 5/);

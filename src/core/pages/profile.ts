@@ -13,6 +13,8 @@ const STATS: [RegExp, string][] = [
   [/^AI Score\s*([\d.]+)$/i, 'aiScore'],
 ];
 const LISTED = /^(\d+) Papers$/;
+// A damaged paper header still names a month: it must not pass for a statistic.
+const MONTH = /(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* ?\d/;
 
 export function sniffProfile(text: string): boolean {
   const head = nonBlank(splitLines(text)).slice(0, 12);
@@ -36,6 +38,9 @@ export function parseProfile(text: string, file: string, currentYear: number): P
       stats[stat[1]] = /^[\d,.]+$/.test(v) ? Number(v.replace(/,/g, '')) : v;
     } else if (/^[A-Z]{2}$/.test(t) && expandCategory(t)) {
       stats.category = expandCategory(t)!;
+    } else if (t.length <= 40 && !MONTH.test(t)) {
+      // A statistic this parser does not know ("Followers12"): kept as written.
+      stats[`line${lines[i]!.no}`] = t;
     } else {
       fail(file, lines[i]!.no, `expected a profile statistic or the first paper header (like "54.0CLJun 2, 2025"), found "${t.slice(0, 60)}"`);
     }
@@ -47,6 +52,8 @@ export function parseProfile(text: string, file: string, currentYear: number): P
     if (!header) fail(file, h.no, `expected a paper header like "54.0CLJun 2, 2025Code", found "${h.text.slice(0, 60)}"`);
     const title = lines[i + 1];
     if (!title || isHeaderLine(title.text)) fail(file, h.no, 'expected a title after the paper header');
+    const asAuthors = parseAuthorLine(title.text);
+    if (asAuthors && (asAuthors.truncated || asAuthors.affiliations.length)) fail(file, title.no, 'expected a title, found an author list');
     let j = i + 2;
     const authorLine = lines[j] ? parseAuthorLine(lines[j]!.text) : undefined;
     if (authorLine) j++;
