@@ -85,6 +85,19 @@ describe('corpus: bad pages', () => {
     assert.throws(() => buildCorpus(pages, inputs.records), (e: unknown) => e instanceof SourceError && e.file === '005_bad.txt' && e.line === 1);
   });
 
+  it('prefers the owner a page names over the mapping, and says so', () => {
+    const { report } = buildCorpus([inputs.pages[0]!], [], undefined, { owners: { [inputs.pages[0]!.file]: 'Someone Else' } });
+    assert.equal(report.pages[0]!.owner, 'Yang Yue');
+    assert.ok(report.log.some(l => /headed "Yang Yue", the owners mapping says "Someone Else"/.test(l)));
+  });
+
+  it('passes the page year on to dates without one', () => {
+    const { papers } = buildCorpus([inputs.pages[3]!], [], undefined, { currentYear: 2027 });
+    const sema = papers.find(p => p.title?.startsWith('SEMA'))!;
+    assert.deepEqual(sema.issued, { 'date-parts': [[2027, 2, 6]] });
+    assert.equal(sema.id, 'feng2027sema');
+  });
+
   it('builds one page alone, without records or owners', () => {
     const { papers, report } = buildCorpus([inputs.pages[3]!], []);
     assert.equal(papers.length, 23);

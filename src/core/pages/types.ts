@@ -136,7 +136,7 @@ export interface AuthorLine {
 export function parseAuthorLine(text: string): AuthorLine | undefined {
   const m = AUTHOR_LINE.exec(text);
   if (!m) return undefined;
-  // A line of prose can start like a name list; names never run past five words or contain stop words.
+  // Every part must be name-shaped (one to five capitalised words), so a line of prose does not pass.
   const authors = m[1]!.split(', ');
   if (!authors.every(looksLikeName)) return undefined;
   if (!m[2] && !m[3] && authors.length === 1) return undefined;
