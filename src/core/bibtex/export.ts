@@ -137,6 +137,17 @@ function fixEntry(p: Paper, e: CjsEntry): { type: string; key: string; fields: [
     if (cls && /^[a-zA-Z.-]+$/.test(cls)) props.primaryClass = cls;
     if (!p.URL) props.url = `https://arxiv.org/abs/${verbatim(arxiv)}`;
   }
+  // An entry type whose required fields are missing makes bibtex warn ("empty journal in …"):
+  // such a paper is a @misc, its venue (if any) in `howpublished`.
+  const need = REQUIRED[type];
+  if (type !== 'misc' && (!need || need.some(f => !props[f]))) {
+    const where = props.journal ?? props.booktitle;
+    for (const f of ['journal', 'booktitle', 'school', 'institution']) delete props[f];
+    if (where && !props.howpublished) props.howpublished = where;
+    type = 'misc';
+  }
+  // Without author or editor, plainnat sorts by `key`.
+  if (!props.author && !props.editor) props.key = p.title ? latex(p.title.split(/\s+/).slice(0, 4).join(' ')) : p.id.replace(/[{}\\]/g, '');
   // No field may hold unbalanced braces, whatever citation-js made of it.
   for (const k of Object.keys(props)) props[k] = balance(props[k]!);
 
@@ -146,10 +157,25 @@ function fixEntry(p: Paper, e: CjsEntry): { type: string; key: string; fields: [
   return { type, key: p.id, fields };
 }
 
+/** Fields a type needs for bibtex's standard styles to stay silent. */
+const REQUIRED: Record<string, string[]> = {
+  article: ['author', 'title', 'journal', 'year'],
+  inproceedings: ['author', 'title', 'booktitle', 'year'],
+  incollection: ['author', 'title', 'booktitle', 'publisher', 'year'],
+  book: ['title', 'publisher', 'year'],
+  inbook: ['title', 'publisher', 'year'],
+  phdthesis: ['author', 'title', 'school', 'year'],
+  mastersthesis: ['author', 'title', 'school', 'year'],
+  techreport: ['author', 'title', 'institution', 'year'],
+  manual: ['title'],
+  proceedings: ['title', 'year'],
+  unpublished: ['author', 'title', 'note'],
+};
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 // arXiv's own export: title, author, year, eprint, archivePrefix, primaryClass, url.
 const ARXIV_ORDER = ['title', 'author', 'year', 'eprint', 'archivePrefix', 'primaryClass', 'url'];
-const FIELD_ORDER = ['title', 'author', 'editor', 'booktitle', 'journal', 'volume', 'number', 'pages', 'year', 'month', 'publisher', 'address', 'doi', 'url', 'eprint', 'archivePrefix', 'primaryClass', 'note'];
+const FIELD_ORDER = ['title', 'author', 'editor', 'key', 'booktitle', 'journal', 'howpublished', 'volume', 'number', 'pages', 'year', 'month', 'publisher', 'address', 'doi', 'url', 'eprint', 'archivePrefix', 'primaryClass', 'note'];
 function rank(order: string[], f: string): number {
   const i = order.indexOf(f);
   return i < 0 ? order.length : i;
@@ -217,22 +243,37 @@ function nameList(names: readonly CslName[] | undefined, truncated: boolean): st
   return parts.length ? parts.join(' and ') : undefined;
 }
 
+const NOT_NAME = /[^\p{L}\p{M}\p{N}\s.'’-]/gu;
+const NOT_ORG_NAME = /[^\p{L}\p{M}\p{N}\s.'’&-]/gu;
+
 function formatName(n: CslName): string | undefined {
   const suffix = (n as CslName & { suffix?: string }).suffix;
-  if (n.literal && !n.family) return `{${nameText(n.literal)}}`;
+  if (n.literal && !n.family) {
+    const lit = nameText(n.literal, true);
+    return lit ? `{${lit}}` : undefined;
+  }
   const family = n.family ? nameText(n.family) : '';
   const given = n.given ? nameText(n.given) : '';
+  const jr = suffix ? nameText(suffix) : '';
   if (!family && !given) return undefined;
-  if (!family) return `{${given}}`;
-  // A family name with a comma, or one that is only `others`, must be one braced word.
-  const fam = /,|^others$/i.test(family) ? `{${family}}` : family;
-  if (suffix) return `${fam}, ${nameText(suffix)}, ${given}`;
-  return given ? `${fam}, ${given}` : fam;
+  // A comma inside a part would split the name (biber rejects a name with three commas even when
+  // they are braced): such a name is written whole, braced, as BibTeX's one-word form.
+  if (!family || /,/.test(family + given + jr) || /^others$/i.test(family)) return `{${[given, family, jr].filter(Boolean).join(' ')}}`;
+  if (jr) return `${family}, ${jr}, ${given}`;
+  return given ? `${family}, ${given}` : family;
 }
 
-/** Escaped name text; a literal ` and ` inside a name is braced so it does not split the list. */
-function nameText(s: string): string {
-  const t = latex(s).replace(/,/g, '{,}');
+/**
+ * Escaped name text. Only letters, digits, marks, spaces and `. ' -` are kept (plus `&` in an
+ * organisation): biber writes a name's initials unescaped into the .bbl, so a word starting with
+ * `\&`, `\%`, `$` or a brace breaks the document. A literal ` and ` is braced so it does not split
+ * the list.
+ */
+function nameText(s: string, organisation = false): string {
+  const kept = s.normalize('NFC').replace(organisation ? NOT_ORG_NAME : NOT_NAME, ' ').replace(/\s+/g, ' ').trim()
+    .replace(/(^|\s)[^\p{L}\p{N}]+(?=\S)/gu, '$1'); // a word starts with a letter or digit
+  // Math (Greek letters, symbols) would put `$` into biber's initials: names get `?` instead.
+  const t = latex(kept).replace(/\{\$[^$]*\$\}/g, '?');
   return /\sand\s/i.test(t) ? t.replace(/(\s)(and)(\s)/gi, '$1{$2}$3') : t;
 }
 

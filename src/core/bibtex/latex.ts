@@ -297,10 +297,12 @@ function collapse(s: string): string {
 /** Characters with a text-mode command, the inverse of the decoder's table (ASCII specials apart). */
 const TO_LATEX: Record<string, string> = {
   'ß': '{\\ss}', 'ø': '{\\o}', 'Ø': '{\\O}', 'æ': '{\\ae}', 'Æ': '{\\AE}', 'œ': '{\\oe}', 'Œ': '{\\OE}',
-  'å': '{\\aa}', 'Å': '{\\AA}', 'ł': '{\\l}', 'Ł': '{\\L}', 'ı': '{\\i}', 'ȷ': '{\\j}', 'ð': '{\\dh}',
-  'Ð': '{\\DH}', 'þ': '{\\th}', 'Þ': '{\\TH}', 'ŋ': '{\\ng}', 'Ŋ': '{\\NG}', 'đ': '{\\dj}', 'Đ': '{\\DJ}',
-  '…': '{\\ldots}', '–': '--', '—': '---', '‘': '`', '’': "'", '“': '``', '”': "''", '„': '{\\quotedblbase}',
-  '‚': '{\\quotesinglbase}', '«': '{\\guillemotleft}', '»': '{\\guillemotright}', '¡': '{\\textexclamdown}',
+  'å': '{\\aa}', 'Å': '{\\AA}', 'ł': '{\\l}', 'Ł': '{\\L}', 'ı': '{\\i}', 'ȷ': '{\\j}',
+  // \dh \th \ng \dj, guillemets, low quotes and \k exist only in T1 fonts: a document without
+  // \usepackage[T1]{fontenc} fails on them, so these are written with what every encoding has.
+  'ð': 'd', 'Ð': 'D', 'þ': 'th', 'Þ': 'Th', 'ŋ': 'ng', 'Ŋ': 'Ng', 'đ': 'd', 'Đ': 'D',
+  '…': '{\\ldots}', '–': '--', '—': '---', '‘': '`', '’': "'", '“': '``', '”': "''", '„': ',,',
+  '‚': ',', '«': '{$\\ll$}', '»': '{$\\gg$}', '¡': '{\\textexclamdown}',
   '¿': '{\\textquestiondown}', '©': '{\\textcopyright}', '®': '{\\textregistered}', '™': '{\\texttrademark}',
   '§': '{\\S}', '¶': '{\\P}', '£': '{\\pounds}', '€': '{\\texteuro}', '°': '{\\textdegree}',
   'µ': '{\\textmu}', '‰': '{\\textperthousand}', '•': '{\\textbullet}', '†': '{\\dag}', '‡': '{\\ddag}',
@@ -328,9 +330,9 @@ for (const [g, l] of [['Α', 'A'], ['Β', 'B'], ['Ε', 'E'], ['Ζ', 'Z'], ['Η',
   TO_LATEX[g] ??= l;
 }
 
-/** Combining mark → accent command (the inverse of ACCENTS). */
+/** Combining mark → accent command (the inverse of ACCENTS), for the accents every font encoding has. */
 const MARK_TO_ACCENT: Record<string, string> = {};
-for (const [cmd, mark] of Object.entries(ACCENTS)) MARK_TO_ACCENT[mark] = cmd;
+for (const [cmd, mark] of Object.entries(ACCENTS)) if (cmd !== 'k' && cmd !== 'G' && cmd !== 'U') MARK_TO_ACCENT[mark] = cmd;
 
 /** ASCII LaTeX specials and their text-mode forms. */
 const SPECIALS: Record<string, string> = {
@@ -369,21 +371,41 @@ export function unicodeToLatex(text: string): string {
   return out;
 }
 
+/**
+ * biber writes accented letters into the .bbl as Unicode, and pdflatex's utf8 input knows only some:
+ * Latin-1 and Latin Extended-A (U+00C0–U+017F) work in T1 and OT1 (measured with TeX Live 2022,
+ * biber 2.18); others (ḍ, ṣ, ǘ, ȧ) stop the document. Only these get an accent command; for the
+ * rest the mark is dropped (ṣ → s).
+ */
+function BIBER_SAFE(composed: string): boolean {
+  if (composed.length !== 1) return false;
+  const c = composed.charCodeAt(0);
+  return c >= 0xc0 && c <= 0x17f;
+}
+
 function charToLatex(ch: string): string {
   const direct = TO_LATEX[ch];
   if (direct !== undefined) return direct;
-  // Accented letter: base + marks, e.g. é → {\'e}, ǘ → {\'{\"u}}, ı́ → {\'\i}.
+  // Accented letter: base + marks, e.g. é → {\'e}, ş → {\c{s}}.
   const nfd = ch.normalize('NFD');
   if (nfd.length > 1) {
     const base = nfd[0]!;
-    let inner = base === 'i' || base === 'j' ? (nfd.length > 1 ? `\\${base}` : base) : (TO_LATEX[base] ?? (base.charCodeAt(0) < 128 ? base : ''));
+    // `{\'i}`, not `{\'\i}`: biber turns the latter into ı + U+0301, which pdflatex cannot set.
+    let inner = TO_LATEX[base] ?? (base.charCodeAt(0) < 128 ? base : '');
     if (inner === '') return UNSUPPORTED_CHAR;
+    // biber turns `{\'H}` back into H + U+0301, which pdflatex cannot typeset: keep only marks that
+    // compose with the (Latin) base into one precomposed character.
+    // The base as a Latin letter (Greek Eta is written H); on other bases (ø) marks are dropped.
+    const latinBase = /^[A-Za-z]$/.test(inner) ? inner : '';
+    let composed = latinBase;
     for (const mark of nfd.slice(1)) {
       const cmd = MARK_TO_ACCENT[mark];
       if (cmd === undefined) continue; // a mark pdflatex has no command for: drop it, keep the letter
+      if (!latinBase || !BIBER_SAFE((composed + mark).normalize('NFC'))) continue;
+      composed += mark;
       const letter = /[a-zA-Z]/.test(cmd);
       inner = inner.startsWith('{') && inner.endsWith('}') ? inner.slice(1, -1) : inner;
-      inner = letter ? `\\${cmd}{${inner}}` : `\\${cmd}${inner.length === 1 || inner === '\\i' || inner === '\\j' ? inner : `{${inner}}`}`;
+      inner = letter ? `\\${cmd}{${inner}}` : `\\${cmd}${inner.length === 1 ? inner : `{${inner}}`}`;
       inner = `{${inner}}`;
     }
     return inner;

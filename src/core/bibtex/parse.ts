@@ -38,6 +38,8 @@ export const MONTH_MACROS: Readonly<Record<string, string>> = {
   jul: 'July', aug: 'August', sep: 'September', oct: 'October', nov: 'November', dec: 'December',
 };
 
+const MONTH_BY_NAME = new Map(Object.entries(MONTH_MACROS).map(([k, v]) => [v.toLowerCase(), k]));
+
 /** Entry types BibTeX and biblatex know; others are kept with a warning. */
 const KNOWN_TYPES = new Set([
   'article', 'book', 'booklet', 'conference', 'inbook', 'incollection', 'inproceedings', 'manual',
@@ -58,6 +60,8 @@ const AT = 64, LBRACE = 123, RBRACE = 125, LPAREN = 40, RPAREN = 41, QUOTE = 34,
 const CTRL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const CTRL_ALL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+/g;
 const WS_ALL = /\s+/g;
+/** A value holding lines like `  author = {…}`: it swallowed the fields after it. */
+const SWALLOWED = /[\r\n][ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*["{\w]/;
 
 /** Common field names by length, so reading them allocates no string. */
 const COMMON_FIELDS: (string[] | undefined)[] = [];
@@ -167,6 +171,8 @@ class Reader {
     this.resolveDeferred();
     this.resolveCrossrefs();
     for (const e of this.rewrite) e.raw = formatEntry(e);
+    // Deferred checks report late; the user reads problems in file order.
+    this.problems.sort((a, b) => a.line - b.line);
     const strings: Record<string, string> = Object.create(null);
     for (const [k, v] of this.userMacros) strings[k] = v;
     return { entries: this.entries, problems: this.problems, strings, preambles: this.preambles };
@@ -386,6 +392,7 @@ class Reader {
       }
     }
     let rewrite = false;
+    let lastName = '', lastStart = 0, lastEnd = 0;
     for (;;) {
       p = this.skipSpaceAndComments(p);
       if (p >= n) {
@@ -395,8 +402,15 @@ class Reader {
       if (c === close) { p++; break; }
       if (c === COMMA) { p++; continue; }
       if (c === AT && this.looksLikeEntry(p)) {
+        const nextLine = this.lineAt(p);
+        // A value that swallowed the following `name = …` lines lost its closing brace (and took the
+        // entry's closer as its own): the entry is unreliable, so skip it.
+        if (lastName !== '' && SWALLOWED.test(t.slice(lastStart, lastEnd))) {
+          this.problem(lastStart, 'error', `entry ${key}: unbalanced braces in the value of \`${lastName}\`: it runs over the following fields up to the next entry at line ${nextLine}; expected a \`}\` to end the value (this entry is skipped)`);
+          return p;
+        }
         // The closing brace is missing, but every field was complete: keep the entry.
-        this.problem(at, 'warning', `entry ${key} is not closed: expected \`${String.fromCharCode(close)}\` before the next entry at line ${this.lineAt(p)}`);
+        this.problem(at, 'warning', `entry ${key} is not closed: expected \`${String.fromCharCode(close)}\` before the next entry at line ${nextLine}`);
         entry.end = p;
         this.finishEntry(entry, rewrite);
         return p;
@@ -422,6 +436,7 @@ class Reader {
       this.curKey = key; this.curField = name;
       const value = this.readValue(at, p);
       p = this.vEnd;
+      lastName = name; lastStart = valuePos; lastEnd = p;
       if (this.vRewrite) rewrite = true;
       const old = fields[name];
       if (old !== undefined && Object.prototype.hasOwnProperty.call(fields, name)) {
@@ -730,25 +745,33 @@ export function formatEntry(e: BibEntry): string {
   const lines = [`@${e.type}{${e.key},`];
   for (const name in e.fields) {
     if (name === 'crossref') continue;
-    lines.push(`  ${name} = {${balanceBraces(e.fields[name]!)}},`);
+    const v = e.fields[name]!;
+    // Month names go back to the bare macros (biber warns about `month = {December}`).
+    const macro = name === 'month' ? MONTH_BY_NAME.get(v.toLowerCase()) : undefined;
+    lines.push(macro ? `  ${name} = ${macro},` : `  ${name} = {${balanceBraces(v)}},`);
   }
   lines.push('}');
   return lines.join('\n');
 }
 
-/** A value whose braces balance (extra closers dropped, missing closers added), safe inside `{…}`. */
+/**
+ * A value whose braces balance, safe inside `{…}`: an unmatched `\{` or `\}` (meant as a literal
+ * brace) becomes `{\textbraceleft}`/`{\textbraceright}`, any other unmatched brace is dropped.
+ */
 export function balanceBraces(v: string): string {
-  let depth = 0, bad = false;
+  const open: number[] = [];
+  let bad: number[] | undefined;
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
-    if (c === LBRACE) depth++;
-    else if (c === RBRACE) { if (depth === 0) { bad = true; break; } depth--; }
+    if (c === LBRACE) open.push(i);
+    else if (c === RBRACE) { if (open.length) open.pop(); else (bad ??= []).push(i); }
   }
-  if (!bad && depth === 0) return v;
+  if (!bad && open.length === 0) return v;
+  const unmatched = new Set([...(bad ?? []), ...open]);
   let out = '';
-  depth = 0;
-  for (const ch of v) {
-    if (ch === '{') { depth++; out += ch; } else if (ch === '}') { if (depth > 0) { depth--; out += ch; } } else out += ch;
+  for (let i = 0; i < v.length; i++) {
+    if (!unmatched.has(i)) { out += v[i]; continue; }
+    if (out.endsWith('\\')) out = out.slice(0, -1) + (v[i] === '{' ? '{\\textbraceleft}' : '{\\textbraceright}');
   }
-  return out + '}'.repeat(depth);
+  return out;
 }
