@@ -1,5 +1,5 @@
 // `npm run corpus`: rebuilds corpus/papers.json from corpus/raw/*, the curated records and the
-// owners mapping, keeping the keys of the previous corpus/papers.json.
+// owners mapping, keeping the keys of the previous corpus/papers.json. `--check` only compares.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildCorpus, serializeCorpus } from '../core/corpus';
@@ -43,7 +43,16 @@ function main(): void {
     + `records: ${report.records.applied}/${report.records.total} applied, ${report.records.unmatched.length} unmatched, `
     + `${report.records.ambiguous.length} ambiguous; ${report.unrecorded.length} papers without a record`);
   const out = path.join(CORPUS_DIR, 'papers.json');
-  fs.writeFileSync(out, serializeCorpus(papers));
+  const text = serializeCorpus(papers);
+  if (process.argv.includes('--check')) {
+    const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+    if (current !== text) {
+      console.error(`[corpus] ${path.relative(process.cwd(), out)} is stale: run \`npm run corpus\``);
+      process.exitCode = 1;
+    } else console.log(`[corpus] ${path.relative(process.cwd(), out)} is up to date`);
+    return;
+  }
+  fs.writeFileSync(out, text);
   console.log(`[corpus] wrote ${path.relative(process.cwd(), out)} in ${Date.now() - t0} ms`);
 }
 
