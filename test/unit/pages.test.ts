@@ -45,6 +45,15 @@ describe('pages: layouts of the five real pages', () => {
     });
   }
 
+  it('reads CRLF line endings and a byte order mark alike', () => {
+    for (const prefix of ['001', '003']) {
+      const { file, text } = page(prefix);
+      const a = parsePage(text, file);
+      const b = parsePage(`\ufeff${text.replace(/\n/g, '\r\n')}`, file);
+      assert.deepEqual(b, a);
+    }
+  });
+
   it('chooses the layout by content, not by file name', () => {
     const { text } = page('003');
     assert.equal(parsePage(text, 'publications.txt').layout, 'compact');
