@@ -617,6 +617,7 @@ class Reader {
    * A value: parts joined by `#`, each a `{…}` group, a `"…"` string, a number or a macro name.
    * `forString`: inside @string (macros used there are resolved now and never re-read).
    */
+  /** `selfName`: the macro an @string defines (its value keeps outer spaces, as BibTeX's does). */
   private readValue(at: number, p: number, selfName?: string): string {
     const t = this.text, n = this.n;
     let value = '';
@@ -632,10 +633,9 @@ class Reader {
         part = t.slice(s, i);
         if (this.unbalanced) { part = balanceBraces(part); rewrite = true; }
         if (this.junk && CTRL.test(part)) {
-          part = part.replace(CTRL_ALL, ' ');
+          part = part.replace(CTRL_ALL, ' ').replace(WS_ALL, ' ');
           this.problem(s, 'warning', `${this.context()}: the value contains control characters (binary junk?); they were replaced by spaces`);
-        }
-        if (this.hasSpaceRun(s, i)) part = part.replace(WS_ALL, ' ');
+        } else if (this.hasSpaceRun(s, i)) part = part.replace(WS_ALL, ' ');
         p = i + 1;
       } else if (c >= 48 && c <= 57) {
         const s = p;
@@ -662,6 +662,7 @@ class Reader {
       const q = this.skipSpaceAndComments(p);
       if (t.charCodeAt(q) === HASH) { p = this.skipSpaceAndComments(q + 1); continue; }
       this.vEnd = p; this.vRewrite = rewrite; this.vUndef = undefinedMacro;
+      if (selfName !== undefined) return parts > 1 ? value.replace(WS_ALL, ' ') : value;
       if (parts > 1) return value.replace(WS_ALL, ' ').trim();
       const len = value.length;
       return len > 0 && (value.charCodeAt(0) === SPACE || value.charCodeAt(len - 1) === SPACE) ? value.trim() : value;
