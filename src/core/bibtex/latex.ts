@@ -15,7 +15,7 @@ const SYMBOLS: Record<string, string> = {
   i: 'ı', j: 'ȷ', dh: 'ð', DH: 'Ð', th: 'þ', TH: 'Þ', ng: 'ŋ', NG: 'Ŋ', dj: 'đ', DJ: 'Đ',
   '&': '&', '%': '%', $: '$', '#': '#', _: '_', '{': '{', '}': '}', ' ': ' ', ',': ' ', ';': ' ', ':': ' ',
   '!': '', '-': '', '/': '', '@': '', '\\': ' ', quad: ' ', qquad: ' ', space: ' ', enspace: ' ', thinspace: ' ',
-  textbackslash: '\\', textasciitilde: '~', textasciicircum: '^', textunderscore: '_', textbar: '|',
+  textbackslash: '\\', textasciitilde: '~', textasciicircum: '^', textasciigrave: '`', textunderscore: '_', textbar: '|',
   textless: '<', textgreater: '>', textbraceleft: '{', textbraceright: '}', textdollar: '$',
   ldots: '…', dots: '…', textellipsis: '…', textendash: '–', textemdash: '—', textquoteleft: '‘',
   textquoteright: '’', textquotedblleft: '“', textquotedblright: '”', quotedblbase: '„', quotesinglbase: '‚',
@@ -208,7 +208,7 @@ class Decoder {
     const accent = ACCENTS[name];
     if (accent !== undefined && (name.length === 1)) {
       // `\'e`, `\'{e}`, `\v Z`, `\c{s}`, `\'\i`; letter accents need a space or brace after them.
-      if (isLetter(c)) this.skipSpaces();
+      this.skipSpaces(); // `\v Z`, and TeX skips spaces before `\^`'s argument too
       const base = this.argument(math);
       if (base === '') return accent === '\u0303' && name === '~' ? '~' : '';
       this.combining = true;
@@ -243,7 +243,8 @@ class Decoder {
       return '';
     }
     const sym = SYMBOLS[name];
-    return sym !== undefined ? sym : name;
+    if (sym !== undefined) return sym;
+    return c <= 32 ? ' ' : name; // `\` before a line break is a space; `\*` and the like: the character
   }
 
   private skipSpaces(): void {
@@ -281,11 +282,13 @@ class Decoder {
   }
 }
 
+const SPACE_RUN = /\s\s|[\t\n\r\u00a0\u2000-\u200a\u2028\u2029\u3000\ufeff]/;
+
 /** Spaces collapsed and trimmed (newlines and tabs are spaces already). */
 function collapse(s: string): string {
   const n = s.length;
   if (n === 0) return s;
-  if (s.indexOf('  ') < 0 && s.indexOf('\u00a0') < 0) {
+  if (!SPACE_RUN.test(s)) {
     return s.charCodeAt(0) === 32 || s.charCodeAt(n - 1) === 32 ? s.trim() : s;
   }
   return s.replace(/\s+/g, ' ').trim();
@@ -339,7 +342,7 @@ const SPECIALS: Record<string, string> = {
   // Braces as commands: BibTeX counts the brace in `\\{` too, so `\\{` alone would unbalance the value.
   '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '{\\textbraceleft}', '}': '{\\textbraceright}',
   '~': '{\\textasciitilde}', '^': '{\\textasciicircum}', '\\': '{\\textbackslash}',
-  '<': '{\\textless}', '>': '{\\textgreater}', '|': '{\\textbar}',
+  '<': '{\\textless}', '>': '{\\textgreater}', '|': '{\\textbar}', '`': '{\\textasciigrave}',
 };
 
 /** Replacement for a character pdflatex cannot typeset (CJK, emoji, other scripts): see export.ts. */
@@ -359,6 +362,9 @@ export function unicodeToLatex(text: string): string {
     if (c < 128) {
       if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32) { out += s[i]; continue; }
       if (c < 32 || c === 127) { out += c === 9 || c === 10 || c === 13 ? ' ' : ''; continue; }
+      // `--`, `''` and a backtick are ligatures in LaTeX (dashes, curly quotes): break them up so
+      // the text reads back as typed.
+      if ((c === 45 || c === 39) && s.charCodeAt(i + 1) === c) { out += s[i] + '{}'; continue; }
       const sp = SPECIALS[s[i]!];
       out += sp ?? s[i];
       continue;

@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { latexToUnicode, unicodeToLatex } from '../../src/core/bibtex/latex';
+
+describe('bibtex latex: decoding for display', () => {
+  const cases: [string, string][] = [
+    ["{\\'e}", 'é'], ["\\'{e}", 'é'], ["\\'e", 'é'], ['{\\"o}', 'ö'], ['\\"{o}', 'ö'], ['\\c{s}', 'ş'], ['\\c s', 'ş'],
+    ['{\\v Z}', 'Ž'], ["{\\'\\i}", 'í'], ['\\v{\\i}', 'ǐ'], ['\\ss', 'ß'], ['{\\ss}e', 'ße'], ['\\ss{}e', 'ße'],
+    ['Stra\\ss e', 'Straße'], ['\\&', '&'], ['\\%', '%'], ['\\_', '_'], ['\\#', '#'], ['\\$', '$'],
+    ['a--b', 'a–b'], ['a---b', 'a—b'], ['a~b', 'a b'], ['{EUROTRA}: The {EEC} {R}\\&{D}', 'EUROTRA: The EEC R&D'],
+    ['Chairman{\'}s', 'Chairman\'s'], ['{`}internal{\'}', '‘internal\''], ['``quoted\'\'', '“quoted”'],
+    ['{\\r{A}}str{\\"o}m', 'Åström'], ['Fran{\\c{c}}oise', 'Françoise'], ['{\\AA}arhus', 'Åarhus'],
+    ['Jyv{\\"{a}}skyl{\\"{a}}', 'Jyväskylä'], ['\\L{}\\\'od\\\'z', 'Łódź'], ['{\\o}', 'ø'], ['\\H{o}', 'ő'], ['\\k{a}', 'ą'],
+    ['\\emph{very} \\textbf{bold} {\\em old}', 'very bold old'], ['\\href{https://x.org}{the site}', 'the site'],
+    ['see \\url{https://a.org/x_y}', 'see https://a.org/x_y'], ['\\LaTeX{} and \\TeX', 'LaTeX and TeX'],
+    ['Using $\\lambda$-{DRT}', 'Using λ-DRT'], ['Refer360$^{\\circ}$', 'Refer360∘'], ['$0(n^6)$', '0(n6)'],
+    ['  many \n  spaces\tand\ttabs  ', 'many spaces and tabs'], ['\\unknown{kept} \\gone x', 'kept x'],
+    ['{\\textbraceleft}x{\\textbraceright}', '{x}'], ['{\\textasciitilde}{\\textasciicircum}{\\textbackslash}', '~^\\'],
+    ['unbalanced } and { here', 'unbalanced and here'], ['trailing \\', 'trailing'], ['ctrl\u0000\u0007x', 'ctrlx'],
+  ];
+  for (const [input, want] of cases) {
+    it(`${JSON.stringify(input)} → ${JSON.stringify(want)}`, () => assert.equal(latexToUnicode(input), want));
+  }
+
+  it('keeps $…$ math verbatim for abstracts, decoding the text around it', () => {
+    assert.equal(latexToUnicode('An $O(n^2)$ {\\\'e}tude of $\\alpha$', { keepMath: true }), 'An $O(n^2)$ étude of $\\alpha$');
+  });
+
+  it('returns plain text unchanged and as fast as a test', () => {
+    const s = 'A plain title with nothing to decode';
+    assert.equal(latexToUnicode(s), s);
+  });
+
+  it('never throws and always returns collapsed, trimmed text (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('\\', '{', '}', '$', '~', "'", '"', '`', '-', '^', '_', 'a', 'e', 'i', ' ', 'v', 'c', '\n') }), s => {
+      const out = latexToUnicode(s);
+      assert.equal(typeof out, 'string');
+      assert.ok(!/\s{2}/.test(out) && out === out.trim());
+    }), { numRuns: 1000 });
+  });
+});
+
+describe('bibtex latex: encoding for export', () => {
+  it('escapes every LaTeX special so BibTeX still counts balanced braces', () => {
+    assert.equal(unicodeToLatex('& % $ # _ { } ~ ^ \\'), '\\& \\% \\$ \\# \\_ {\\textbraceleft} {\\textbraceright} {\\textasciitilde} {\\textasciicircum} {\\textbackslash}');
+    assert.equal(unicodeToLatex('<script>'), '{\\textless}script{\\textgreater}');
+  });
+
+  it('writes accented letters with commands pdflatex and biber both handle', () => {
+    assert.equal(unicodeToLatex('Žídek Akşit Erdős Łódź Ørsted Straße'), '{\\v{Z}}{\\\'i}dek Ak{\\c{s}}it Erd{\\H{o}}s {\\L}{\\\'o}d{\\\'z} {\\O}rsted Stra{\\ss}e');
+    assert.equal(unicodeToLatex('í'), "{\\'i}", 'not {\\\'\\i}: biber would write ı + U+0301');
+  });
+
+  it('drops marks that have no precomposed Latin-1/Extended-A letter, and T1-only glyphs', () => {
+    assert.equal(unicodeToLatex('ṣ ḍ ǘ'), 's d {\\"u}');
+    assert.equal(unicodeToLatex('Þór ð « »'), 'Th{\\\'o}r d {$\\ll$} {$\\gg$}');
+  });
+
+  it('writes ? for scripts pdflatex cannot set (CJK, emoji) and math for Greek', () => {
+    assert.equal(unicodeToLatex('中文 🚀'), '?? ?');
+    assert.equal(unicodeToLatex('α ≤ ∞'), '{$\\alpha$} {$\\leq$} {$\\infty$}');
+    assert.equal(unicodeToLatex('ﬁnal'), 'final');
+  });
+
+  it('round-trips text through encode and decode (property)', () => {
+    const unit = fc.constantFrom('&', '%', '$', '#', '_', '{', '}', '~', '^', '\\', '<', '>', '-', "'", '`', '"', 'é', 'ß', 'ø', 'Ž', 'a', 'Z', '1', ' ', '.', ':', 'α', '\n');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 50 }), s => {
+      assert.equal(latexToUnicode(unicodeToLatex(s)), s.replace(/\s+/g, ' ').trim());
+    }), { numRuns: 1000 });
+  });
+});
