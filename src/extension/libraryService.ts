@@ -115,8 +115,11 @@ class LibraryServiceImpl implements LibraryService {
     const t = performance.now();
     const uri = vscode.Uri.joinPath(this.context.extensionUri, 'corpus', 'papers.json');
     try {
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      const data = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+      // Node's fs where it can (the extension host's own disk): much quicker than the workspace fs API.
+      const text = uri.scheme === 'file'
+        ? await fs.promises.readFile(uri.fsPath, 'utf8')
+        : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const data = JSON.parse(text) as unknown;
       if (!Array.isArray(data)) throw new Error('not a JSON array');
       const papers = data as Paper[];
       this.lib.setCorpus(papers, performance.now() - t);
@@ -133,8 +136,10 @@ class LibraryServiceImpl implements LibraryService {
   private async syncSources(all: boolean): Promise<void> {
     const gen = ++this.loadGeneration;
     let wanted: Map<string, Wanted>;
+    const t = performance.now();
     try {
       wanted = await this.discover();
+      log.info(`[library] found ${wanted.size} librar${wanted.size === 1 ? 'y' : 'ies'} in the workspace in ${ms(performance.now() - t)}`);
     } catch (err) {
       reportError('Could not look for library files in the workspace', err, 'discover');
       return;

@@ -20,7 +20,7 @@ describe('sources: parse worker and cache', function () {
     workerFile = path.join(tmp, 'worker.js');
     // The worker as shipped (dist/worker.js), bundled from today's sources into a private folder.
     buildSync({ entryPoints: [path.join(ROOT, 'src/worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerFile, logLevel: 'error' });
-    parser = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache'), onWarning: m => warnings.push(m) });
+    parser = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache'), inlineBelowBytes: 0, onWarning: m => warnings.push(m) });
   });
   after(() => {
     parser.dispose();

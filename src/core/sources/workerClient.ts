@@ -35,6 +35,8 @@ export interface SourceParserOptions {
   /** dist/worker.js; when missing or failing, sources are parsed inline. */
   workerFile?: string;
   cacheDir?: string;
+  /** Files up to this size are parsed on the calling thread: quicker than a round trip (default 256 KB). */
+  inlineBelowBytes?: number;
   /** Told about cache write failures and worker crashes. */
   onWarning?: (message: string) => void;
 }
@@ -58,7 +60,7 @@ export class SourceParser {
   /** Reads and parses one file (from the cache when unchanged). Rejects only with CancelledError. */
   parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal): Promise<ParsedSource> {
     const req: WorkerRequest = { id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}) };
-    if (this.inline || this.disposed) return Promise.resolve(this.parseInline(req, onProgress));
+    if (this.inline || this.disposed || this.isSmall(path)) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
       this.pending.set(req.id, { req, resolve, reject, onProgress });
@@ -73,6 +75,14 @@ export class SourceParser {
         resolve(this.parseInline(req, onProgress));
       }
     });
+  }
+
+  private isSmall(path: string): boolean {
+    try {
+      return fs.statSync(path).size <= (this.opts.inlineBelowBytes ?? 256 * 1024);
+    } catch {
+      return true; // missing: said so quickly, inline
+    }
   }
 
   private parseInline(req: WorkerRequest, onProgress?: ProgressFn): ParsedSource {
