@@ -118,7 +118,7 @@ function fixEntry(p: Paper, e: CjsEntry): { type: string; key: string; fields: [
     if (props[field] !== undefined && typeof v === 'string') props[field] = latex(v);
   }
   if (props.number !== undefined && typeof (p.number ?? p.issue) === 'string') props.number = latex(String(p.number ?? p.issue));
-  if (typeof p.page === 'string') props.pages = latex(p.page.replace(/\s*[-–—]+\s*/g, '--')).replace(/-{3,}/g, '--');
+  if (typeof p.page === 'string') props.pages = p.page.split(/\s*[-–—]+\s*/).map(latex).join('--');
   if (p.DOI) props.doi = verbatim(p.DOI);
   if (p.URL) props.url = verbatim(p.URL);
   if (props.howpublished !== undefined && p.URL && props.howpublished === props.url) delete props.howpublished;

@@ -26,7 +26,7 @@ const SYMBOLS: Record<string, string> = {
   textyen: '¥', textcent: '¢', textdegree: '°', textmu: 'µ', textperthousand: '‰', textbullet: '•',
   textdagger: '†', textdaggerdbl: '‡', dag: '†', ddag: '‡', textperiodcentered: '·', textonehalf: '½',
   textonequarter: '¼', textthreequarters: '¾', texttimes: '×', textdiv: '÷', textpm: '±', textminus: '−',
-  textordfeminine: 'ª', textordmasculine: 'º', textsuperscript: '', LaTeX: 'LaTeX', TeX: 'TeX', LaTeXe: 'LaTeX2ε',
+  textordfeminine: 'ª', textordmasculine: 'º', LaTeX: 'LaTeX', TeX: 'TeX', LaTeXe: 'LaTeX2ε',
   BibTeX: 'BibTeX', XeTeX: 'XeTeX', today: '', relax: '', noindent: '', par: ' ', newline: ' ', linebreak: ' ',
   // math (also accepted outside $…$, as bib files often do)
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ϵ', varepsilon: 'ε', zeta: 'ζ', eta: 'η',
@@ -64,6 +64,8 @@ const SWITCHES = new Set([
   'displaystyle', 'textstyle', 'scriptstyle', 'boldmath', 'unboldmath', 'selectlanguage', 'left', 'right',
   'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr', 'noopsort', 'sortnoop',
 ]);
+
+const SUPERSCRIPTS: Record<string, string> = { 1: '¹', 2: '²', 3: '³' };
 
 const NEEDS_DECODE = /[\\{}~$\n\r\t\u0000-\u0008\u000b\u000c\u000e-\u001f]|--|``|''| {2}/;
 
@@ -233,6 +235,10 @@ class Decoder {
       }
       if (WRAPPERS.has(name)) {
         this.skipSpaces();
+        if (name === 'textsuperscript' && s.charCodeAt(this.i) === 123) {
+          const arg = this.argument(math);
+          return /^[123]$/.test(arg) ? SUPERSCRIPTS[arg]! : arg;
+        }
         if (name === 'url' || name === 'path') return this.verbatimArgument();
         return s.charCodeAt(this.i) === 123 ? this.argument(math) : '';
       }
@@ -311,7 +317,7 @@ const TO_LATEX: Record<string, string> = {
   'µ': '{\\textmu}', '‰': '{\\textperthousand}', '•': '{\\textbullet}', '†': '{\\dag}', '‡': '{\\ddag}',
   '·': '{\\textperiodcentered}', '½': '{\\textonehalf}', '¼': '{\\textonequarter}', '¾': '{\\textthreequarters}',
   '×': '{$\\times$}', '÷': '{$\\div$}', '±': '{$\\pm$}', '−': '{$-$}', 'ª': '{\\textordfeminine}',
-  'º': '{\\textordmasculine}', '¥': '{\\textyen}', '¢': '{\\textcent}', '\u00a0': '~', '\u2009': '\\,',
+  'º': '{\\textordmasculine}', '¹': '{\\textsuperscript{1}}', '²': '{\\textsuperscript{2}}', '³': '{\\textsuperscript{3}}', '¥': '{\\textyen}', '¢': '{\\textcent}', '\u00a0': '~', '\u2009': '\\,',
   '\u2002': ' ', '\u2003': ' ', '\u200b': '', '\u00ad': '\\-', '′': "'", '″': "''", '‐': '-', '‑': '-',
   '‒': '--', '―': '---', '⋯': '{$\\cdots$}', '→': '{$\\rightarrow$}', '←': '{$\\leftarrow$}',
   '↔': '{$\\leftrightarrow$}', '⇒': '{$\\Rightarrow$}', '≤': '{$\\leq$}', '≥': '{$\\geq$}', '≠': '{$\\neq$}',
