@@ -41,12 +41,12 @@ function mocha(title, args) {
 if (!only || only === 'unit') {
   step('build', process.execPath, ['esbuild.config.mjs']);
   step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
-  await mocha('unit tests', extra);
+  await mocha('unit tests', extra.some(a => a.endsWith('.ts')) ? extra : ['test/unit/**/*.test.ts', ...extra]);
 }
 if (!only || only === 'e2e') {
   if (!only) { /* build already done */ } else step('build', process.execPath, ['esbuild.config.mjs']);
   if (step('VS Code host', 'bash', [path.join(ROOT, 'scripts/vscode-host/install.sh')])) {
-    await mocha('end-to-end tests (real VS Code)', ['--config', 'test/e2e/.mocharc.json', ...extra]);
+    await mocha('end-to-end tests (real VS Code)', ['--config', 'test/e2e/.mocharc.json', ...(extra.some(a => a.endsWith('.ts')) ? extra : ['test/e2e/**/*.e2e.ts', ...extra])]);
   } else totals.failed += 1;
 }
 
