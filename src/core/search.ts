@@ -132,8 +132,9 @@ export class SearchIndex {
   private readonly postStart: Uint32Array;
   private readonly postPrimary: Uint32Array;
   private readonly postings: Uint32Array;
-  /** CSR forward lists, sorted by term id. */
+  /** CSR forward lists: a paper's primary-field terms, then its abstract-only terms. */
   private readonly fwdStart: Uint32Array;
+  private readonly fwdPrimaryEnd: Uint32Array;
   private readonly fwd: Uint32Array;
   /** Typo candidates: alphabetic term ids grouped by length, and their letter signatures. */
   private readonly byLength: Uint32Array;
@@ -166,6 +167,7 @@ export class SearchIndex {
     this.postPrimary = built.postPrimary;
     this.postings = built.postings;
     this.fwdStart = built.fwdStart;
+    this.fwdPrimaryEnd = built.fwdPrimaryEnd;
     this.fwd = built.fwd;
     this.byLength = built.byLength;
     this.lengthStart = built.lengthStart;
@@ -216,7 +218,7 @@ export class SearchIndex {
       let r = this.cache.get(key);
       if (!r) {
         const plan = this.plan(open.text, true);
-        if (n > 0 && plan.cost > NARROW_MIN_COST && this.forwardCost(n, plan.cost) < plan.cost) {
+        if (n > 0 && plan.cost > NARROW_MIN_COST && this.forwardCost(n, plan.abstracts, plan.cost) < plan.cost) {
           // Rank the word being typed only among the finished words' papers.
           stats.narrowed = true;
           this.addNarrowed(plan, n);
@@ -250,12 +252,13 @@ export class SearchIndex {
   }
 
   /** Forward-list entries the first `n` touched papers hold, counting until `limit`. */
-  private forwardCost(n: number, limit: number): number {
+  private forwardCost(n: number, abstracts: boolean, limit: number): number {
     const { fwdStart, touched } = this;
+    const ends = abstracts ? fwdStart.subarray(1) : this.fwdPrimaryEnd;
     let cost = 0;
     for (let i = 0; i < n && cost < limit; i++) {
       const d = touched[i];
-      cost += fwdStart[d + 1] - fwdStart[d];
+      cost += ends[d] - fwdStart[d];
     }
     return cost;
   }
@@ -266,11 +269,12 @@ export class SearchIndex {
     const { lo, hi, exact, prefixBase, prefixSpan, abstracts, typos } = plan;
     for (const m of typos) typoMark[m.term] = m.quality;
     const mask = abstracts ? 15 : PRIMARY;
+    const ends = abstracts ? fwdStart.subarray(1) : this.fwdPrimaryEnd;
     const wlen = plan.wordLength;
     for (let i = 0; i < n; i++) {
       const d = touched[i];
       let best = 0;
-      for (let j = fwdStart[d], end = fwdStart[d + 1]; j < end; j++) {
+      for (let j = fwdStart[d], end = ends[d]; j < end; j++) {
         const e = fwd[j];
         const t = e >>> 4;
         let v = 0;

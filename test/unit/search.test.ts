@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { Paper } from '../../src/core/model';
 import { SearchIndex } from '../../src/core/search';
+import { synthesize } from '../../bench/data';
 import { loadCorpus } from '../../bench/fixture';
 import { fold, tokens } from '../../src/core/search/text';
 import { boundedOsa } from '../../src/core/search/typo';
@@ -150,6 +151,36 @@ describe('search', () => {
       const text = `${h.paper.id} ${h.paper.title} ${h.paper.abstract ?? ''}`;
       assert.ok(years.includes(2017) || text.includes('2017'), `${h.paper.id} for 2017`);
     }
+  });
+});
+
+describe('search on a large library', function () {
+  this.timeout(60_000);
+  const { papers } = loadCorpus(ROOT);
+  // The corpus plus 40k synthetic papers recombining its titles, authors and abstracts.
+  const big = papers.concat(synthesize(papers, 40_000, 3));
+  const index = SearchIndex.build(big);
+
+  it('ranks a broad word being typed among the finished words\' papers only', () => {
+    const hits = index.search('absolute z', { limit: 20 });
+    assert.ok(index.lastQuery.narrowed, 'the one-letter word was narrowed');
+    assert.ok(hits.length > 0);
+    for (const h of hits) {
+      const text = fold([h.paper.id, h.paper.title, ...(h.paper.author ?? []).map(a => `${a.given} ${a.family}`), h.paper.abstract].join(' '));
+      assert.ok(/\babsolut/.test(text), `${h.paper.id} does not match "absolute"`);
+    }
+    assert.match(hits[0].paper.title ?? '', /^Absolute Zero/);
+    // A word with few postings is looked up in the whole index: no narrowing.
+    index.search('absolute zero', { limit: 5 });
+    assert.equal(index.lastQuery.narrowed, false);
+  });
+
+  it('gives the same answer to a query however it was typed', () => {
+    const fresh = SearchIndex.build(big.slice(0, 5000));
+    const query = 'grokking critical data size';
+    const typed = query.split('').map((_, i) => fresh.search(query.slice(0, i + 1), { limit: 10 })).pop()!;
+    const once = SearchIndex.build(big.slice(0, 5000)).search(query, { limit: 10 });
+    assert.deepEqual(typed.map(h => [h.paper.id, h.score]), once.map(h => [h.paper.id, h.score]));
   });
 });
 

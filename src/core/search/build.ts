@@ -22,8 +22,9 @@ export interface BuiltIndex {
   postStart: Uint32Array;
   postPrimary: Uint32Array;
   postings: Uint32Array;
-  /** CSR forward lists (`term << 4 | field bits`), sorted by term. */
+  /** CSR forward lists (`term << 4 | field bits`): primary-field terms, then abstract-only ones. */
   fwdStart: Uint32Array;
+  fwdPrimaryEnd: Uint32Array;
   fwd: Uint32Array;
   /** Alphabetic terms grouped by length, and every term's letter signature. */
   byLength: Uint32Array;
@@ -47,7 +48,7 @@ export interface BuildStats {
 const H1_SEED = 0x811c9dc5 | 0, H1_PRIME = 0x01000193;
 const H2_SEED = 0x2545f491, H2_PRIME = 0x5bd1e995;
 
-const HOT_SIZE = 4096;
+const HOT_SIZE = 16384;
 
 /**
  * Open-addressing table of terms keyed by both hashes, with a small direct-mapped cache in front:
@@ -135,7 +136,8 @@ function own(s: string): string {
 export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   const t0 = performance.now();
   const N = papers.length;
-  const table = new TermTable(3 * N);
+  // Sized small and grown: a table that fits the caches beats one that never rehashes.
+  const table = new TermTable(Math.min(1 << 16, 2 * N));
   for (const w of STOP_WORDS) table.intern(w);
   const nStop = table.terms.length; // ids below this are stop words: never indexed
 
@@ -244,8 +246,9 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     scanNames(p.author);
     scanNames(p.editor);
     if (typeof p.id === 'string') {
+      // `zhao2025absolute` is one token (typing `zhao2025` finds it as a prefix) plus its parts.
       scan(p.id, F_META, 1);
-      extraTokens(p.id, addExtraMeta);
+      extraTokens(p.id, addExtraMeta, false);
     }
     const year = paperYear(p);
     if (year !== undefined) addString(String(year), F_META);
@@ -260,7 +263,8 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
       if (typeof custom.venue === 'string') scan(custom.venue, F_ABSTRACT, 2);
       if (typeof custom.arxiv === 'string') scan(custom.arxiv, F_META, 1);
     }
-    if (typeof p.abstract === 'string' && p.abstract) scan(p.abstract, F_ABSTRACT, 2);
+    // Abstract words of one or two letters are skipped (nearly all are stop words).
+    if (typeof p.abstract === 'string' && p.abstract) scan(p.abstract, F_ABSTRACT, 3);
   }
   docStart[N] = bufLen;
   const tScan = performance.now();
@@ -310,11 +314,19 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     }
   }
 
-  // Forward lists sorted by term: fill by walking the terms in order.
+  // Forward lists: each paper's primary-field terms first, then its abstract-only terms, each part
+  // sorted by term (filled by walking the terms in order, twice).
   const fill = docStart.slice(0, N);
   const fwd = new Uint32Array(bufLen);
   for (let t = 0; t < V; t++) {
-    for (let i = postStart[t], end = postStart[t + 1]; i < end; i++) {
+    for (let i = postStart[t], end = postStart[t] + postPrimary[t]; i < end; i++) {
+      const p = postings[i];
+      fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
+    }
+  }
+  const fwdPrimaryEnd = fill.slice();
+  for (let t = 0; t < V; t++) {
+    for (let i = postStart[t] + postPrimary[t], end = postStart[t + 1]; i < end; i++) {
       const p = postings[i];
       fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
     }
@@ -354,7 +366,7 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   const tEnd = performance.now();
 
   return {
-    vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwd, byLength, lengthStart, signature,
+    vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwdPrimaryEnd, fwd, byLength, lengthStart, signature,
     stats: {
       papers: N, vocabulary: V, postings: bufLen,
       scanMs: tScan - t0, sortMs: tSort - tScan, arraysMs: tEnd - tSort, totalMs: tEnd - t0,

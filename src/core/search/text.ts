@@ -95,21 +95,22 @@ export function tokens(text: string): string[] {
 
 const HAS_CAMEL = /[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]/;
 // Parts of a word that changes case or switches between letters and digits.
-const CAMEL_WORD = /[A-Za-z0-9]*(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z])[A-Za-z0-9]*/g;
+// `\b` anchors matches at word starts (without it the engine retries from every letter of a word).
+const CAMEL_WORD = /\b[A-Za-z0-9]*(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z])[A-Za-z0-9]*/g;
 const CAMEL_PART = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g;
-const HYPHENATED = /[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+/g;
+const HYPHENATED = /\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+/g;
 
 /**
  * Extra tokens for titles and keys, so that `MedDialog` is found by "med dialog" and `Self-play`
  * by "selfplay": the parts of camel-case and letter-digit words, and hyphenated words joined.
  */
-export function extraTokens(original: string, emit: (token: string) => void): void {
+export function extraTokens(original: string, emit: (token: string) => void, joinHyphens = true): void {
   if (HAS_CAMEL.test(original)) {
     for (const w of original.match(CAMEL_WORD) ?? []) {
       for (const part of w.match(CAMEL_PART) ?? []) emit(part.toLowerCase());
     }
   }
-  if (original.includes('-')) {
+  if (joinHyphens && original.includes('-')) {
     for (const w of original.match(HYPHENATED) ?? []) emit(w.replace(/-/g, '').toLowerCase());
   }
 }
