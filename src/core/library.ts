@@ -37,8 +37,16 @@ export interface LibraryStats {
   clashes: number;
 }
 
+/** Sources at least this big get a search index of their own, kept while they are unchanged. */
+const BIG_SOURCE = 5000;
+const bigIndexes = new WeakMap<ParsedSource, SearchIndex>();
+
 interface Combined {
   papers: Paper[];
+  /** The shown papers of each source (in `ordered()` order). */
+  bySource: Paper[][];
+  /** The shown paper a source paper stands for (itself, its merged copy, the paper it was folded into), or undefined when left out. */
+  shownOf: (p: Paper) => Paper | undefined;
   byKey: (key: string) => Paper | undefined;
   problems: Map<string, SourceProblem[]>;
   merged: Map<string, number>;
@@ -61,6 +69,7 @@ export class Library {
   private readonly labels = new Map<string, string>();
   private combined: Combined | undefined;
   private idx: SearchIndex | undefined;
+  private parts: { index: SearchIndex; big: boolean }[] | undefined;
   private ver = 0;
 
   constructor(opts: LibraryOptions = {}) {
@@ -89,6 +98,17 @@ export class Library {
       this.user.set(parsed.path, parsed);
       if (label) this.labels.set(parsed.path, label);
     }
+    this.changed();
+  }
+
+  /** Sets the priority of the user's sources (earlier wins keys and merges); unknown paths are ignored. */
+  setOrder(paths: readonly string[]): void {
+    const rank = new Map(paths.map((p, i) => [p, i]));
+    const entries = [...this.user.entries()];
+    const sorted = [...entries].sort((a, b) => (rank.get(a[0]) ?? Infinity) - (rank.get(b[0]) ?? Infinity));
+    if (sorted.every((e, i) => e === entries[i])) return;
+    this.user.clear();
+    for (const [k, v] of sorted) this.user.set(k, v);
     this.changed();
   }
 
@@ -122,19 +142,61 @@ export class Library {
     return this.combine().byKey(key);
   }
 
-  /** The search index over `papers`; built on first use after a change. */
+  /**
+   * One search index over all of `papers`, built on first use after a change. `search` does not use
+   * it: it keeps a big source's index across changes of other sources (see `search`).
+   */
   get index(): SearchIndex {
     if (!this.idx) this.idx = SearchIndex.build(this.combine().papers);
     return this.idx;
   }
 
-  /** Whether `index` is built for the current papers (false: the next use builds it). */
-  get indexReady(): boolean {
-    return this.idx !== undefined;
+  /**
+   * Searches every source. A big source (≥ 5,000 papers) has its own index, kept for as long as
+   * that source is unchanged; the other sources share one small index rebuilt on change. So
+   * saving a 10-entry refs.bib next to a 73k-entry anthology.bib re-indexes 10 papers, not 73k.
+   * Hits are mapped to the papers shown (merged copies), deduplicated and ranked by score (scores
+   * are dominated by a per-word bonus and field weights, so they compare across indexes).
+   */
+  search(query: string, limit = 50): SearchHit[] {
+    const c = this.combine();
+    const parts = this.searchParts(c);
+    if (parts.length === 1 && !parts[0]!.big) return parts[0]!.index.search(query, { limit });
+    const best = new Map<Paper, number>();
+    for (const part of parts) {
+      // A big source's hits may include entries shown as part of another paper or left out.
+      for (const h of part.index.search(query, { limit: part.big ? limit + 20 : limit })) {
+        const shown = part.big ? c.shownOf(h.paper) : h.paper;
+        if (!shown) continue;
+        const prev = best.get(shown);
+        if (prev === undefined || h.score > prev) best.set(shown, h.score);
+      }
+    }
+    return [...best].map(([paper, score]) => ({ paper, score })).sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
-  search(query: string, limit?: number): SearchHit[] {
-    return this.index.search(query, limit === undefined ? undefined : { limit });
+  /** Builds the indexes `search` needs now (e.g. while the editor is idle); returns the ms spent. */
+  warmIndex(): number {
+    const t = performance.now();
+    this.searchParts(this.combine());
+    return performance.now() - t;
+  }
+
+  private searchParts(c: Combined): { index: SearchIndex; big: boolean }[] {
+    if (!this.parts) {
+      const parts: { index: SearchIndex; big: boolean }[] = [];
+      const small: Paper[] = [];
+      this.ordered().forEach((s, i) => {
+        if (s.papers.length >= BIG_SOURCE) {
+          let index = bigIndexes.get(s);
+          if (!index) bigIndexes.set(s, (index = SearchIndex.build(s.papers)));
+          parts.push({ index, big: true });
+        } else for (const p of c.bySource[i]!) small.push(p);
+      });
+      if (small.length || !parts.length) parts.push({ index: SearchIndex.build(small), big: false });
+      this.parts = parts;
+    }
+    return this.parts;
   }
 
   get stats(): LibraryStats {
@@ -177,6 +239,7 @@ export class Library {
   private changed(): void {
     this.combined = undefined;
     this.idx = undefined;
+    this.parts = undefined;
     this.ver++;
   }
 
@@ -352,13 +415,22 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
   });
 
   const papers: Paper[] = [];
+  const bySource: Paper[][] = [];
   for (const s of sources) {
-    if (override.size === 0) { for (const p of s.papers) papers.push(p); continue; }
-    for (const p of s.papers) {
-      const o = override.get(p);
-      if (o !== null) papers.push(o ?? p);
+    const start = papers.length;
+    if (override.size === 0) for (const p of s.papers) papers.push(p);
+    else {
+      for (const p of s.papers) {
+        const o = override.get(p);
+        if (o !== null) papers.push(o ?? p);
+      }
     }
+    bySource.push(sources.length === 1 ? papers : papers.slice(start));
   }
+  const shownOf = (p: Paper): Paper | undefined => {
+    const r = resolve(p);
+    return r && current(r);
+  };
   const byKey = (key: string): Paper | undefined => {
     for (const m of maps) {
       const hit = resolve(m.byKey.get(key));
@@ -367,7 +439,7 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
     const alias = resolve(aliasKeys.get(key));
     return alias && current(alias);
   };
-  return { papers, byKey, problems, merged: mergedCount, stats: { papers: papers.length, merged, clashes } };
+  return { papers, bySource, shownOf, byKey, problems, merged: mergedCount, stats: { papers: papers.length, merged, clashes } };
 }
 
 /** A copy of `custom` that keeps accessor properties (a lazily read `bibtex`) working. */

@@ -157,7 +157,9 @@ class LibraryServiceImpl implements LibraryService {
     }
     const toRead = [...wanted.values()].filter(w => all || !this.lib.hasSource(w.path));
     for (const w of wanted.values()) this.watch(w.path);
-    if (toRead.length) await this.readSources(toRead.map(w => w.path));
+    // Small files first: they are searchable at once while a big one is still being parsed.
+    const size = (p: string) => { try { return fs.statSync(p).size; } catch { return 0; } };
+    if (toRead.length) await this.readSources(toRead.map(w => w.path).sort((a, b) => size(a) - size(b)));
   }
 
   /** Reads sources in the worker, with a cancellable notification when it takes long. */
@@ -198,15 +200,26 @@ class LibraryServiceImpl implements LibraryService {
           throw err;
         }
         if (this.disposed || !this.wanted.has(p)) continue;
-        this.lib.setSource(parsed, label);
-        this.logSource(parsed);
-        this.changed();
+        this.install(parsed, label);
       }
     } finally {
       clearTimeout(timer);
       finish();
       this.aborts.delete(abort);
     }
+  }
+
+  /** Puts a parsed source in the library (in the wanted priority), builds what search needs, tells the views. */
+  private install(parsed: ParsedSource, label: string): void {
+    this.lib.setSource(parsed, label);
+    this.lib.setOrder([...this.wanted.keys()]);
+    const t = performance.now();
+    void this.lib.papers;
+    const tCombine = performance.now() - t;
+    const tIndex = this.lib.warmIndex();
+    this.logSource(parsed);
+    if (tCombine + tIndex > 50) log.info(`[library] ${label}: combined in ${ms(tCombine)}, indexed in ${ms(tIndex)}`);
+    this.changed();
   }
 
   private logSource(parsed: ParsedSource): void {
@@ -258,9 +271,7 @@ class LibraryServiceImpl implements LibraryService {
       const t = performance.now();
       void this.parser.parse(file).then(parsed => {
         if (this.disposed || !this.wanted.has(file)) return;
-        this.lib.setSource(parsed, vscode.workspace.asRelativePath(file));
-        this.logSource(parsed);
-        this.changed();
+        this.install(parsed, vscode.workspace.asRelativePath(file));
         this.updateState();
         log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read in ${ms(performance.now() - t)}`);
       }, err => {

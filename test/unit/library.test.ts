@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Library } from '../../src/core/library';
+import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
 import { BERT_BIB } from './library.fixtures';
@@ -147,6 +148,16 @@ describe('library: combining sources', () => {
     assert.equal(lib.search('absolute zero', 5)[0]?.paper.id, 'zhao2025absolute');
   });
 
+  it('follows the priority it is given, not the order files finished parsing', () => {
+    const lib = new Library();
+    lib.loadSource('/w/zotero.json', BERT_CSL);
+    lib.loadSource('/w/anthology.bib', BERT_BIB);
+    assert.equal(lib.papers[0]!.id, 'Devlin2019BERT');
+    lib.setOrder(['/w/anthology.bib', '/w/zotero.json']);
+    assert.equal(lib.papers[0]!.id, 'devlin-etal-2019-bert');
+    assert.deepEqual(lib.sources.map(s => s.id), ['/w/anthology.bib', '/w/zotero.json']);
+  });
+
   it('drops the bundled corpus on request (--no-corpus, includeBundledCorpus: false)', () => {
     const lib = new Library({ corpus: corpus() });
     lib.setCorpus(undefined);
@@ -173,5 +184,42 @@ describe('library: real libraries', function () {
     assert.ok(pe.entries >= 700, `proof-engineering.bib: ${pe.entries} entries`);
     assert.ok(lib.papers.length >= 1400);
     for (const p of lib.papers) assert.ok(p.custom.origins?.length, `${p.id} has an origin`);
+  });
+});
+
+describe('library: search across a big source and small ones', () => {
+  // 6,000 entries recombined from real Anthology titles: big enough for an index of its own.
+  const words = ['Neural', 'Machine', 'Translation', 'Parsing', 'Dialogue', 'Summarization', 'Entity', 'Linking', 'Multilingual', 'Speech', 'Corpus', 'Evaluation'];
+  const bigItems = Array.from({ length: 6000 }, (_, i) => ({
+    id: `anth${i}`, type: 'paper-conference',
+    title: `${words[i % 12]} ${words[(i * 7 + 3) % 12]} ${words[(i * 5 + 1) % 12]} study ${i}`,
+    author: [{ family: `Author${i % 97}`, given: 'A.' }], issued: { 'date-parts': [[1990 + (i % 30)]] },
+  }));
+  bigItems.push({ id: 'devlin-etal-2019-bert', type: 'paper-conference', title: 'BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding',
+    author: [{ family: 'Devlin', given: 'Jacob' }], issued: { 'date-parts': [[2019]] } });
+
+  it('finds papers of both, shows a merged paper once, and re-indexes only the small source on change', () => {
+    const builds: number[] = [];
+    const original = SearchIndex.build;
+    SearchIndex.build = (papers: readonly Paper[]) => { builds.push(papers.length); return original.call(SearchIndex, papers); };
+    try {
+      const lib = new Library({ corpus: corpus() });
+      lib.loadSource('/w/refs.json', JSON.stringify([{ id: 'bert', type: 'article', title: 'BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding', author: [{ family: 'Devlin', given: 'J.' }], issued: { 'date-parts': [[2019]] } }]));
+      lib.loadSource('/w/anthology.json', JSON.stringify(bigItems));
+      const hits = lib.search('bidirectional transformers', 10);
+      assert.equal(hits.filter(h => /^BERT/.test(h.paper.title ?? '')).length, 1, 'the merged paper is shown once');
+      assert.equal(hits[0]!.paper.id, 'bert', 'under the key of the first source');
+      assert.deepEqual(hits[0]!.paper.custom.aliases, ['devlin-etal-2019-bert']);
+      assert.ok(lib.search('entity speech linking 4242', 5).some(h => h.paper.id === 'anth4242'));
+      assert.equal(lib.search('absolute zero', 3)[0]?.paper.id, 'zhao2025absolute');
+      assert.deepEqual(builds.sort((a, b) => a - b), [3, 6001], 'small sources share one index; the big one has its own');
+      builds.length = 0;
+      lib.loadSource('/w/refs.json', JSON.stringify([{ id: 'mine2024', type: 'article', title: 'My own paper on parsing dialogue' }]));
+      assert.ok(lib.search('own paper parsing', 5).some(h => h.paper.id === 'mine2024'));
+      assert.deepEqual(builds, [3], 'only the small index is rebuilt');
+      assert.ok(lib.search('bidirectional transformers', 5).some(h => h.paper.id === 'devlin-etal-2019-bert'), 'the big source shows its own key again');
+    } finally {
+      SearchIndex.build = original;
+    }
   });
 });

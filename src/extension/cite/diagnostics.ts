@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { citeSyntaxFor, findCitations } from '../../core/citeContext';
 import { Commands } from '../ids';
 import { log } from '../log';
+import { citeSettings } from './settings';
 import type { Services } from '../services';
 import { editDistance, keyToQuery } from './format';
 import type { ProjectBib } from './projectBib';
@@ -63,7 +64,7 @@ export class CiteDiagnostics implements vscode.Disposable {
   }
 
   async update(doc: vscode.TextDocument): Promise<void> {
-    const cfg = this.services.config.for(doc.uri);
+    const cfg = citeSettings(doc.uri);
     if (!cfg.diagnosticsEnabled || doc.isClosed) { this.collection.delete(doc.uri); return; }
     // Before the library is loaded every key would look unknown.
     if (this.services.library.state === 'loading') return;

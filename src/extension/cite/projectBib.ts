@@ -8,6 +8,7 @@ import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
 import { paperToBibtex } from '../../core/bibtex/export';
 import type { Services } from '../services';
 import { log } from '../log';
+import { citeSettings } from './settings';
 
 export interface BibTarget {
   /** Where new entries go. */
@@ -79,7 +80,7 @@ export class ProjectBib implements vscode.Disposable {
   async locate(doc: { uri: vscode.Uri; getText(): string }): Promise<BibTarget> {
     const text = doc.getText();
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
-    const cfg = this.services.config.for(doc.uri);
+    const cfg = citeSettings(doc.uri);
     let root: { path: string; text: string } | undefined;
     const rootPath = texRootOf(doc.uri.path, text);
     if (rootPath) {

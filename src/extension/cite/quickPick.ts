@@ -7,6 +7,7 @@ import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
 import type { Services } from '../services';
 import { contextAt } from './completion';
+import { citeSettings } from './settings';
 import { escapeIcons, paperDescription } from './format';
 import { rankPapers } from './rank';
 
@@ -36,6 +37,10 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
   qp.canSelectMany = opts.many;
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
+  // Our ranking is the order: without this the window moves items whose title contains the typed
+  // text to the top, so the highlighted best hit would sit mid-list. (Not in the typed API of
+  // VS Code 1.100; the host honours it and ignores it where unknown.)
+  (qp as { sortByLabel?: boolean }).sortByLabel = false;
   qp.value = opts.value ?? '';
   const ticked = new Map<string, PaperItem>();
   let updating = false;
@@ -69,11 +74,18 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
       qp.onDidChangeValue(refresh),
       qp.onDidChangeSelection(sel => {
         if (updating || !opts.many) return;
-        ticked.clear();
-        for (const i of sel) ticked.set(i.paper.id, i);
+        // Keep the order in which the user ticked.
+        const now = new Set(sel.map(i => i.paper.id));
+        for (const id of [...ticked.keys()]) if (!now.has(id)) ticked.delete(id);
+        for (const i of sel) if (!ticked.has(i.paper.id)) ticked.set(i.paper.id, i);
       }),
       qp.onDidAccept(() => {
-        const chosen = opts.many && qp.selectedItems.length ? qp.selectedItems : qp.activeItems.slice(0, 1);
+        let chosen: readonly PaperItem[] = qp.activeItems.slice(0, 1);
+        if (opts.many && qp.selectedItems.length) {
+          const order = [...ticked.keys()];
+          const rank = (i: PaperItem) => { const n = order.indexOf(i.paper.id); return n < 0 ? order.length : n; };
+          chosen = [...qp.selectedItems].sort((a, b) => rank(a) - rank(b));
+        }
         finish(chosen.length ? chosen.map(i => i.paper) : undefined);
       }),
       lib.onDidChange(refresh),
@@ -96,7 +108,7 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
 /** Writes `keys` at the cursor: into the citation under it, or as a new citation. */
 export async function insertKeys(services: Services, editor: vscode.TextEditor, keys: string[]): Promise<boolean> {
   const doc = editor.document;
-  const cfg = services.config.for(doc.uri);
+  const cfg = citeSettings(doc.uri);
   const found = contextAt(doc, editor.selection.active, cfg.customCiteCommands);
   const edit = (range: vscode.Range, text: string) => editor.edit(b => b.replace(range, text));
   let ok: boolean;

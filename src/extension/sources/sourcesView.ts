@@ -157,7 +157,7 @@ export function registerSources(context: vscode.ExtensionContext, services: Serv
     const sources = services.library.sources;
     const problems = sources.reduce((n, s) => n + s.problems.length, 0);
     view.description = `${sources.length} source${sources.length === 1 ? '' : 's'} · ${services.library.papers.length.toLocaleString('en-US')} papers`;
-    view.badge = problems ? { value: problems, tooltip: `${problems} problem${problems === 1 ? '' : 's'} in library sources` } : undefined;
+    view.message = problems ? `${problems} problem${problems === 1 ? '' : 's'} in library sources: expand a source to see them.` : undefined;
   };
   update();
   const disposable = vscode.Disposable.from(
