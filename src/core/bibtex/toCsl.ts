@@ -217,7 +217,24 @@ function isVon(w: string): boolean {
   return false;
 }
 
+/** `Last, First` without braces or commands (nearly every name in large files): no tokenizing. */
+function simpleName(one: string): CslName | undefined | null {
+  if (one.indexOf('{') >= 0 || one.indexOf('\\') >= 0) return null;
+  const comma = one.indexOf(',');
+  if (comma < 0 || one.indexOf(',', comma + 1) >= 0) return null;
+  const fam = one.slice(0, comma).trim();
+  // A lower-case first word is a von part ("van der Berg"): the general path handles it.
+  const c0 = fam.charCodeAt(0);
+  if (c0 >= 97 && c0 <= 122) return null;
+  const family = latexToUnicode(fam);
+  const given = latexToUnicode(one.slice(comma + 1));
+  if (!family) return given ? { family: given } : undefined;
+  return given ? { family, given } : { family };
+}
+
 function parseName(one: string): CslName | undefined {
+  const simple = simpleName(one);
+  if (simple !== null) return simple;
   // `{Coq Development Team}`: one braced group is an organisation.
   if (one.charCodeAt(0) === 123 && matchingBrace(one, 0) === one.length - 1) {
     const literal = latexToUnicode(one);
@@ -281,6 +298,13 @@ export function bibDate(year?: string, month?: string, date?: string, day?: stri
     }
   }
   if (year === undefined) return undefined;
+  // The common case, `year = 2020` with `month = jul` (→ "July") or none, without regular expressions.
+  if (year.length === 4 && date === undefined && day === undefined && isDigits(year)) {
+    const y = Number(year);
+    if (month === undefined) return { 'date-parts': [[y]] };
+    const m = MONTHS[month.toLowerCase()];
+    if (m) return { 'date-parts': [[y, m]] };
+  }
   const y = /\d{4}/.exec(year);
   if (!y) return { 'date-parts': [], raw: latexToUnicode(year) };
   const parts = [Number(y[0])];
@@ -295,6 +319,11 @@ export function bibDate(year?: string, month?: string, date?: string, day?: stri
   const out: CslDate = { 'date-parts': [parts] };
   if (!/^\s*\d{4}\s*$/.test(year)) out.raw = latexToUnicode(year);
   return out;
+}
+
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
 }
 
 /** `jul`, `July`, `7`, `November 14`, `14 Nov`, `Jul.` → month (and day). */
