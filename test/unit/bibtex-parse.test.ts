@@ -209,6 +209,19 @@ describe('bibtex parse: damaged input', () => {
     assert.ok(t.problems.some(p => /__proto__/.test(p.message)));
   });
 
+  it('reads CRLF files with a byte order mark, counting lines as editors do', () => {
+    const t = parseBibtex('\ufeff% lib\r\n@article{a,\r\n  title = {Two\r\n  lines},\r\n}\r\n\r\n@article{a, title={dup}}\r\n', 'crlf.bib');
+    assert.equal(t.entries[0]!.fields.title, 'Two lines');
+    assert.equal(t.entries[0]!.line, 2);
+    assert.equal(t.problems[0]!.line, 7);
+  });
+
+  it('skips JabRef @Comment blocks with nested braces', () => {
+    const t = parseBibtex('@Comment{jabref-meta: groupstree:\n0 AllEntriesGroup:;\n1 {x}{y};\n}\n@misc{k, title={T}}', 'j.bib');
+    assert.deepEqual(t.entries.map(e => e.key), ['k']);
+    assert.deepEqual(t.problems, []);
+  });
+
   it('never throws, whatever the text (property)', () => {
     const piece = fc.oneof(fc.constantFrom('@', '{', '}', '(', ')', '"', '#', ',', '=', '%', '\n', ' ', '@article{', '@string{', 'title = ', '\\'), fc.string({ maxLength: 5 }));
     fc.assert(fc.property(fc.array(piece, { maxLength: 60 }), parts => {
