@@ -73,6 +73,7 @@ describe('bibtex export', () => {
     const text = '@Article{Orig,\n  Title = {{K}ept as   written},\n  year = 1999\n}';
     assert.equal(paperToBibtex({ id: 'Orig', type: 'article', title: 'other', custom: { bibtex: text } }), text + '\n');
     assert.equal(toBibtex([zero, { id: 'Orig', type: 'article', custom: { bibtex: text } }]).split('\n\n').length, 2);
+    assert.equal(paperToBibtex({ id: 'Orig2', type: 'article', custom: { bibtex: text } }), text.replace('{Orig,', '{Orig2,') + '\n', 'a key the library renamed');
   });
 
   it('falls back to @misc (venue as howpublished) when a type\'s required fields are missing', () => {

@@ -35,10 +35,21 @@ function configure(): void {
   configured = true;
 }
 
-/** One paper as BibTeX. A paper read from a user's .bib (`custom.bibtex`) is emitted as written. */
+/**
+ * One paper as BibTeX. A paper read from a user's .bib (`custom.bibtex`) is emitted as written, only
+ * its key set to the paper's id if the library renamed it (so the citation finds it).
+ */
 export function paperToBibtex(p: Paper): string {
-  if (typeof p.custom?.bibtex === 'string' && p.custom.bibtex.trim()) return p.custom.bibtex.trim() + '\n';
-  return generate([p])[0]!;
+  const asWritten = original(p);
+  return asWritten ?? generate([p])[0]!;
+}
+
+function original(p: Paper): string | undefined {
+  const text = typeof p.custom?.bibtex === 'string' ? p.custom.bibtex.trim() : '';
+  if (!text) return undefined;
+  const m = /^(@\s*[A-Za-z]+\s*[{(]\s*)([^,\s{}()]*)/.exec(text);
+  if (!m || m[2] === p.id) return text + '\n';
+  return m[1] + p.id + text.slice(m[0].length) + '\n';
 }
 
 /** Several papers, separated by blank lines. */
@@ -47,7 +58,8 @@ export function toBibtex(papers: readonly Paper[]): string {
   const generated: Paper[] = [];
   const slots: number[] = [];
   papers.forEach((p, i) => {
-    if (typeof p.custom?.bibtex === 'string' && p.custom.bibtex.trim()) out[i] = p.custom.bibtex.trim() + '\n';
+    const asWritten = original(p);
+    if (asWritten !== undefined) out[i] = asWritten;
     else { generated.push(p); slots.push(i); }
   });
   const texts = generate(generated);
