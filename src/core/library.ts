@@ -292,7 +292,6 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
   const override = new Map<Paper, Paper | null>();
   /** Source paper -> the paper it was folded into (for lookups that land on it). */
   const foldedInto = new Map<Paper, Paper>();
-  const sourceOf = new Map<Paper, string>();
   /** Keys of entries folded into another paper -> that paper's original. */
   const aliasKeys = new Map<string, Paper>();
   const problems = new Map<string, SourceProblem[]>();
@@ -300,6 +299,8 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
   let merged = 0;
   let clashes = 0;
   const maps = sources.map(ownMaps);
+  /** The file a shown paper was first read from (only needed for messages: no table for 73k papers). */
+  const sourceOf = (p: Paper): string => sources[maps.findIndex(m => m.byKey.get(p.id) === p)]?.path ?? '';
 
   const report = (file: string, line: number, message: string) => {
     let list = problems.get(file);
@@ -372,7 +373,6 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
     const file = s.path;
     const own = maps[si]!;
     for (const p of s.papers) {
-      sourceOf.set(p, file);
       if (own.duplicates.has(p)) {
         // BibTeX itself keeps the first of two entries with one key; so do we, and say so.
         override.set(p, null);
@@ -394,7 +394,7 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
       }
       if (match) {
         if (keyHit && keyHit !== match) {
-          report(file, lineOf(p, file), `key "${p.id}" names ${titleOf(keyHit)} in ${where(keyHit, sourceOf.get(keyHit)!)}, but this entry is ${titleOf(match)} (${where(match, sourceOf.get(match)!)}); it is shown under "${current(match).id}"`);
+          report(file, lineOf(p, file), `key "${p.id}" names ${titleOf(keyHit)} in ${where(keyHit, sourceOf(keyHit))}, but this entry is ${titleOf(match)} (${where(match, sourceOf(match))}); it is shown under "${current(match).id}"`);
         } else if (!keyHit) aliasKeys.set(p.id, match);
         mergeInto(match, p, file);
         continue;
@@ -402,7 +402,7 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
       if (keyHit) {
         clashes++;
         override.set(p, null);
-        const keySource = sourceOf.get(keyHit)!;
+        const keySource = sourceOf(keyHit);
         if (file === CORPUS_SOURCE_ID) {
           report(keySource, lineOf(keyHit, keySource),
             `key "${p.id}" is also the bundled corpus paper ${titleOf(p)}, a different paper; PaperCite shows this entry under the key and hides the bundled one`);

@@ -27,6 +27,8 @@ export interface ParsedSource {
   charSpans?: number[];
   /** The same as byte offsets in the file, when it is UTF-8 (see transfer.ts). Not serialized. */
   byteSpans?: number[];
+  /** Through the worker: ms from request to answer (parse + encode + send), and decoding here. */
+  timing?: { sentMs: number; decodeMs: number };
 }
 
 export const CORPUS_SOURCE_ID = 'bundled:corpus';

@@ -29,6 +29,8 @@ interface Pending {
   resolve: (p: ParsedSource) => void;
   reject: (e: Error) => void;
   onProgress: ProgressFn | undefined;
+  /** When the request was posted (performance.now()). */
+  sent: number;
 }
 
 export interface SourceParserOptions {
@@ -63,7 +65,7 @@ export class SourceParser {
     if (this.inline || this.disposed || this.isSmall(path)) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
-      this.pending.set(req.id, { req, resolve, reject, onProgress });
+      this.pending.set(req.id, { req, resolve, reject, onProgress, sent: performance.now() });
       signal?.addEventListener('abort', () => this.cancel(req.id), { once: true });
       try {
         const w = this.ensureWorker();
@@ -124,7 +126,11 @@ export class SourceParser {
       case 'done':
         if (!p) return;
         this.pending.delete(m.id);
-        void decodeInTurns(m.lines, m.fromCache).then(p.resolve, err =>
+        const tArrived = performance.now();
+        void decodeInTurns(m.lines, m.fromCache).then(parsed => {
+          parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
+          p.resolve(parsed);
+        }, err =>
           p.resolve(failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
         return;
       case 'error':
