@@ -1,15 +1,15 @@
 // PaperCite's parse worker (dist/worker.js): reads and parses library files off the editor's
 // main thread, answering from the parsed-records cache when the file is unchanged.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { parseWithCache, storeOutcome } from './core/sources/cached';
 import type { WorkerReply, WorkerRequest } from './core/sources/workerClient';
 
-/** A cache written by another build of the parser is not trusted: the tag names this file's build. */
+/** A cache written by another build of the parser is not trusted: the tag is a hash of this bundle. */
 function buildTag(): string {
   try {
-    const st = fs.statSync(__filename);
-    return `${st.size}-${Math.round(st.mtimeMs)}`;
+    return createHash('sha1').update(fs.readFileSync(__filename)).digest('hex').slice(0, 16);
   } catch {
     return 'dev';
   }
