@@ -2,6 +2,7 @@
 // quick pick (multi-select), hover, the unknown-key diagnostic and its fix, and the project's .bib
 // kept right (entries added once, unsaved edits in an open .bib kept).
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
@@ -16,6 +17,10 @@ describe('PaperCite in VS Code: cite', function () {
     vs = await VsCodeHost.start({ name: process.env.CITE_E2E_NAME ?? 'cite', workspace: path.join(ROOT, 'test/fixtures/ws-cite') });
   });
   after(async function () {
+    // Completion timings the provider logged in the host (the whole log, not only its tail).
+    const udd = (vs as unknown as { host?: Record<string, string> })?.host?.VSCODE_HOST_USER_DATA_DIR;
+    const logs = udd ? fs.readdirSync(udd, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('PaperCite.log')) : [];
+    for (const f of logs) for (const m of fs.readFileSync(path.join(udd!, f), 'utf8').match(/\[cite\] completion: .*/g) ?? []) console.log(`      in the host: ${m}`);
     if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
     await vs?.stop();
   });
@@ -77,7 +82,13 @@ describe('PaperCite in VS Code: cite', function () {
     await ed.type(' \\citep[see][]{abs');
     await vs.suggest.waitFor(/Absolute Zero/);
     await sleep(300);
+    await vs.page.keyboard.press('Control+Space'); // show the focused item's details
+    await vs.page.locator('.suggest-details-container .suggest-details').waitFor({ timeout: 10_000 });
+    await sleep(300);
     await vs.shot('completion-latex');
+    const details = await vs.page.locator('.suggest-details-container .suggest-details').innerText();
+    assert.match(details, /Zhao et al\. · 2025 · cs\.LG/, `detail line: ${details}`);
+    assert.match(details, /Reinforcement learning with verifiable rewards/, 'abstract excerpt');
     const firstText = await vs.page.locator('.suggest-widget.visible .monaco-list-row[data-index="0"]').innerText();
     assert.match(firstText, /Absolute Zero/, `first suggestion is not Absolute Zero: ${firstText}`);
     const labels = await vs.suggest.labels();
@@ -210,6 +221,7 @@ describe('PaperCite in VS Code: cite', function () {
     await q.input.press('Enter');
     await q.waitClosed();
     await ed.waitForText(`Quick pick line. [@${keys.join('; @')}]`);
+    await vs.waitForFile('references.bib', t => keys.every(k => count(t, k) === 1));
   });
 
   it('keeps unsaved edits of an open .bib and adds the entry without saving it', async () => {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
+import { log } from '../log';
 import type { Services } from '../services';
 import { paperDetail, paperMarkdown } from './format';
 import { rankPapers } from './rank';
@@ -29,6 +30,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   /** Per-keystroke timings (ms) of the last calls, for the log and the benchmark. */
   readonly timings: number[] = [];
 
+  private calls = 0;
   private papers = new WeakMap<vscode.CompletionItem, Paper>();
 
   constructor(private readonly services: Services) {}
@@ -71,6 +73,11 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
     });
     this.timings.push(performance.now() - t0);
     if (this.timings.length > 500) this.timings.splice(0, this.timings.length - 500);
+    if (++this.calls === 10 || this.calls % 100 === 0) {
+      const s = [...this.timings].sort((a, b) => a - b);
+      const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(2);
+      log.info(`[cite] completion: ${this.calls} calls on ${this.services.library.papers.length} papers, p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`);
+    }
     return new vscode.CompletionList(items, true);
   }
 }
