@@ -14,7 +14,17 @@ import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
 
 type Mode = 'papercite-parse' | 'papercite' | 'json-entries' | 'json-papers' | 'json-papers-bibtex' | 'citation-js';
 
-interface Sample { mode: Mode; ms: number; count: number; note?: string }
+/** `ms`: wall time; `cpuMs`: CPU time of the process (user + system), less disturbed by other load. */
+interface Sample { mode: Mode; ms: number; cpuMs: number; count: number; note?: string }
+
+function timed<T>(f: () => T): { value: T; ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { value, ms, cpuMs: (c.user + c.system) / 1000 };
+}
 
 const here = __dirname;
 const root = path.resolve(here, '../..');
@@ -22,26 +32,28 @@ const root = path.resolve(here, '../..');
 function child(mode: Mode, file: string, jsonDir: string): Sample {
   if (mode.startsWith('json-')) {
     const json = readFileSync(path.join(jsonDir, `${mode}.json`), 'utf8');
-    const t0 = performance.now();
-    const recs = JSON.parse(json) as unknown[];
-    return { mode, ms: performance.now() - t0, count: recs.length };
+    const r = timed(() => JSON.parse(json) as unknown[]);
+    return { mode, ms: r.ms, cpuMs: r.cpuMs, count: r.value.length };
   }
   const text = readFileSync(file, 'utf8');
   if (mode === 'citation-js') {
-    const t0 = performance.now();
-    try {
-      const out = plugins.input.chain(text, { forceType: '@biblatex/text', generateGraph: false }) as unknown[];
-      return { mode, ms: performance.now() - t0, count: out.length };
-    } catch (err) {
-      return { mode, ms: performance.now() - t0, count: 0, note: `threw: ${String((err as Error).message).slice(0, 200)}` };
-    }
+    let note: string | undefined;
+    const r = timed(() => {
+      try {
+        return plugins.input.chain(text, { forceType: '@biblatex/text', generateGraph: false }) as unknown[];
+      } catch (err) {
+        note = `threw: ${String((err as Error).message).split('\n')[0]!.slice(0, 200)}`;
+        return [];
+      }
+    });
+    return { mode, ms: r.ms, cpuMs: r.cpuMs, count: r.value.length, note };
   }
-  const t0 = performance.now();
-  const r = parseBibtex(text, file);
-  const t1 = performance.now();
-  if (mode === 'papercite-parse') return { mode, ms: t1 - t0, count: r.entries.length };
-  const papers = r.entries.map(e => bibEntryToPaper(e, file));
-  return { mode, ms: performance.now() - t0, count: papers.length, note: `parse ${Math.round(t1 - t0)} ms + papers ${Math.round(performance.now() - t1)} ms` };
+  if (mode === 'papercite-parse') {
+    const r = timed(() => parseBibtex(text, file));
+    return { mode, ms: r.ms, cpuMs: r.cpuMs, count: r.value.entries.length };
+  }
+  const r = timed(() => parseBibtex(text, file).entries.map(e => bibEntryToPaper(e, file)));
+  return { mode, ms: r.ms, cpuMs: r.cpuMs, count: r.value.length };
 }
 
 function prepare(file: string, dir: string): void {
@@ -78,12 +90,17 @@ async function main(): Promise<void> {
       const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', mode, file, dir], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20, timeout: 900_000 });
       const s = JSON.parse(out) as Sample;
       samples.push(s);
-      console.error(`${mode.padEnd(20)} ${String(Math.round(s.ms)).padStart(7)} ms  ${s.count} records ${s.note ?? ''}`);
+      console.error(`${mode.padEnd(20)} ${String(Math.round(s.ms)).padStart(7)} ms wall ${String(Math.round(s.cpuMs)).padStart(7)} ms cpu  ${s.count} records ${s.note ?? ''}`);
     }
   }
-  const table = modes.map(mode => ({ mode, count: samples.find(s => s.mode === mode)!.count, ...stats(samples.filter(s => s.mode === mode).map(s => s.ms)) }));
+  const table = modes.map(mode => {
+    const mine = samples.filter(s => s.mode === mode);
+    return { mode, count: mine[0]!.count, note: mine[0]!.note, wall: stats(mine.map(s => s.ms)), cpu: stats(mine.map(s => s.cpuMs)) };
+  });
   const base = table.find(t => t.mode === 'json-papers')!;
-  for (const t of table) console.log(`${t.mode.padEnd(20)} best ${String(t.best).padStart(6)} ms  median ${String(t.median).padStart(6)} ms  ${(t.median / base.median).toFixed(2)}× JSON.parse(papers)  ${t.count} records`);
+  for (const t of table) {
+    console.log(`${t.mode.padEnd(20)} wall best ${String(t.wall.best).padStart(6)} median ${String(t.wall.median).padStart(6)} ms | cpu best ${String(t.cpu.best).padStart(6)} median ${String(t.cpu.median).padStart(6)} ms | ${(t.wall.median / base.wall.median).toFixed(2)}× (cpu ${(t.cpu.median / base.cpu.median).toFixed(2)}×) JSON.parse(papers) | ${t.count} records ${t.note ?? ''}`);
+  }
   const out = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
   if (out) writeFileSync(out, JSON.stringify({ file, runs, table, samples }, null, 2));
 }

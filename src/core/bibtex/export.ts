@@ -117,7 +117,11 @@ function fixEntry(p: Paper, e: CjsEntry): { type: string; key: string; fields: [
     else props.howpublished = latex(venue);
   }
   const preprint = arxiv !== undefined && !venue;
-  if (preprint) { type = 'misc'; delete props.month; delete props.journal; delete props.howpublished; }
+  if (preprint) {
+    type = 'misc';
+    delete props.month; delete props.journal; delete props.howpublished;
+    if (/^arxiv$/i.test(String(p.publisher ?? ''))) delete props.publisher;
+  }
 
   // Values citation-js escapes lossily: redo them from the paper.
   if (p.title) props.title = protectTitle(p.title);

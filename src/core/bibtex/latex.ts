@@ -78,17 +78,23 @@ for (const ch of '\\{}~$`') SPECIAL[ch.charCodeAt(0)] = 1;
 for (const ch of "-' ") SPECIAL[ch.charCodeAt(0)] = 2;
 SPECIAL[127] = 1;
 
-function needsDecode(s: string): boolean {
+/** Index of the first character that needs the decoder, or -1. */
+function firstSpecial(s: string): number {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 128) { if (c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000 || c === 0xfeff) return true; continue; }
+    if (c >= 128) { if (c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000 || c === 0xfeff) return i; continue; }
     const k = SPECIAL[c];
     if (k === 0) continue;
-    if (k === 1 || s.charCodeAt(i + 1) === c) return true;
+    if (k === 1 || s.charCodeAt(i + 1) === c) return i;
   }
-  return false;
+  return -1;
 }
+
+/** Characters the decoder's loop passes over (everything printable but `\ { } ~ $ - \` ' ^ _` and space). */
+const PLAIN = new Uint8Array(128);
+for (let c = 33; c < 127; c++) PLAIN[c] = 1;
+for (const ch of '\\{}~$-`\'^_') PLAIN[ch.charCodeAt(0)] = 0;
 
 export interface DecodeOptions {
   /** Keep `$…$` math verbatim (abstracts, which the panel renders with KaTeX); default: to Unicode. */
@@ -102,96 +108,109 @@ export interface DecodeOptions {
  * collapsed. Never throws; unknown commands keep their argument or vanish.
  */
 export function latexToUnicode(s: string, opts: DecodeOptions = {}): string {
-  if (!needsDecode(s)) return s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) ? s.trim() : s;
+  const first = firstSpecial(s);
+  if (first < 0) return s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) ? s.trim() : s;
   const d = new Decoder(s, opts.keepMath === true);
-  const out = d.run();
+  d.i = first; // the plain prefix is copied in one piece
+  let out = d.seq(-1, false, 0);
+  // Spaces may have doubled (a removed command, `~`, a line break): collapse only then.
+  out = d.ws ? collapse(out) : out.length > 0 && (out.charCodeAt(0) === 32 || out.charCodeAt(out.length - 1) === 32) ? out.trim() : out;
   return d.combining ? out.normalize('NFC') : out;
 }
 
 class Decoder {
   i = 0;
   combining = false;
+  /** Whitespace may need collapsing. */
+  ws = false;
   constructor(private readonly s: string, private readonly keepMath: boolean) {}
-
-  run(): string {
-    return collapse(this.seq(-1, false));
-  }
 
   /**
    * Decode until the closing brace of the current group (`depth >= 0`) or the end. `math`: inside
-   * `$…$`, where `^`/`_` scripts lose their markup.
+   * `$…$`, where `^`/`_` scripts lose their markup. `runStart`: where plain text began.
    */
-  private seq(depth: number, math: boolean): string {
+  seq(depth: number, math: boolean, runStart = this.i): string {
     const s = this.s, n = s.length;
     let out = '';
-    let run = this.i; // start of a run of plain characters
-    while (this.i < n) {
-      const c = s.charCodeAt(this.i);
-      if (c > 126 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32) { this.i++; continue; }
+    let run = runStart; // start of a run of plain characters
+    let i = this.i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c > 126 || PLAIN[c] === 1) { i++; continue; }
       switch (c) {
+        case 32:
+          if (s.charCodeAt(i + 1) === 32) this.ws = true;
+          i++;
+          continue;
         case 92: { // backslash
-          out += s.slice(run, this.i);
+          out += s.slice(run, i);
+          this.i = i;
           out += this.command(math);
-          run = this.i;
+          this.ws = true;
+          i = run = this.i;
           continue;
         }
         case 123: { // {
-          out += s.slice(run, this.i);
-          this.i++;
-          out += this.seq(depth + 1, math);
-          run = this.i;
+          out += s.slice(run, i);
+          this.i = i + 1;
+          const inner = this.seq(depth + 1, math);
+          if (inner === '') this.ws = true;
+          out += inner;
+          i = run = this.i;
           continue;
         }
         case 125: { // }
-          out += s.slice(run, this.i);
-          this.i++;
-          if (depth >= 0) return out;
-          run = this.i; // a stray closer: dropped
+          out += s.slice(run, i);
+          i++;
+          if (depth >= 0) { this.i = i; return out; }
+          run = i; // a stray closer: dropped
+          this.ws = true;
           continue;
         }
         case 126: // ~
-          out += s.slice(run, this.i) + (math ? '' : ' ');
-          this.i++; run = this.i;
+          out += s.slice(run, i) + (math ? '' : ' ');
+          this.ws = true;
+          i++; run = i;
           continue;
         case 36: { // $
-          if (math) { out += s.slice(run, this.i); return out; }
-          out += s.slice(run, this.i);
+          out += s.slice(run, i);
+          if (math) { this.i = i; return out; }
+          this.i = i;
           out += this.math();
-          run = this.i;
+          this.ws = true;
+          i = run = this.i;
           continue;
         }
         case 45: // -
-          if (!math && s.charCodeAt(this.i + 1) === 45) {
-            out += s.slice(run, this.i);
-            if (s.charCodeAt(this.i + 2) === 45) { out += '—'; this.i += 3; } else { out += '–'; this.i += 2; }
-            run = this.i;
+          if (!math && s.charCodeAt(i + 1) === 45) {
+            out += s.slice(run, i);
+            if (s.charCodeAt(i + 2) === 45) { out += '—'; i += 3; } else { out += '–'; i += 2; }
+            run = i;
             continue;
           }
-          this.i++;
+          i++;
           continue;
         case 96: // `
-          out += s.slice(run, this.i);
-          if (s.charCodeAt(this.i + 1) === 96) { out += '“'; this.i += 2; } else { out += '‘'; this.i++; }
-          run = this.i;
+          out += s.slice(run, i);
+          if (s.charCodeAt(i + 1) === 96) { out += '“'; i += 2; } else { out += '‘'; i++; }
+          run = i;
           continue;
         case 39: // '
-          if (s.charCodeAt(this.i + 1) === 39) { out += s.slice(run, this.i) + '”'; this.i += 2; run = this.i; continue; }
-          this.i++;
+          if (s.charCodeAt(i + 1) === 39) { out += s.slice(run, i) + '”'; i += 2; run = i; continue; }
+          i++;
           continue;
         case 94: case 95: // ^ _ (scripts: keep the text, drop the markup)
-          if (math) { out += s.slice(run, this.i); this.i++; run = this.i; continue; }
-          this.i++;
+          if (math) { out += s.slice(run, i); i++; run = i; continue; }
+          i++;
           continue;
-        default:
-          if (c < 32) { // newlines and tabs become spaces; other control characters go
-            out += s.slice(run, this.i) + (c === 9 || c === 10 || c === 13 ? ' ' : '');
-            this.i++; run = this.i;
-            continue;
-          }
-          this.i++;
+        default: // control characters: line breaks and tabs become spaces, the others go
+          out += s.slice(run, i) + (c === 9 || c === 10 || c === 13 ? ' ' : '');
+          this.ws = true;
+          i++; run = i;
       }
     }
-    return out + s.slice(run, this.i);
+    this.i = i;
+    return out + s.slice(run, i);
   }
 
   /** `$…$` (or `$$…$$`): verbatim when keeping math, else its symbols in Unicode. */

@@ -28,6 +28,7 @@ const MONTHS: Record<string, number> = {
 
 const ARXIV_NEW = /^(\d{4}\.\d{4,5})(v\d+)?$/;
 const ARXIV_OLD = /^([a-z-]+(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
+const ARXIV_WORD = /arxiv/i;
 const ARXIV_IN_TEXT = /arxiv[:./\s]*(?:abs\/|pdf\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?/i;
 
 export function bibEntryToPaper(e: BibEntry, file: string): Paper {
@@ -62,7 +63,7 @@ export function bibEntryToPaper(e: BibEntry, file: string): Paper {
   if (publisher !== undefined) p.publisher = latexToUnicode(publisher);
   const place = f.address ?? f.location;
   if (place !== undefined) p['publisher-place'] = latexToUnicode(place);
-  if (f.pages !== undefined) p.page = latexToUnicode(f.pages).replace(/\s*[–—]\s*/g, '-');
+  if (f.pages !== undefined) p.page = pages(f.pages);
   if (f.volume !== undefined) p.volume = latexToUnicode(f.volume);
   if (f.number !== undefined) {
     if (e.type === 'article') p.issue = latexToUnicode(f.number);
@@ -106,12 +107,19 @@ export function arxivId(f: Record<string, string>): string | undefined {
     const m = ARXIV_NEW.exec(eprint) ?? ARXIV_OLD.exec(eprint);
     if (m && (prefix === '' || prefix === 'arxiv')) return m[1];
   }
-  for (const v of [f.journal, f.url, f.doi, f.note, f.howpublished]) {
-    if (v === undefined || !/arxiv/i.test(v)) continue;
-    const m = ARXIV_IN_TEXT.exec(v);
-    if (m) return m[1];
-  }
-  return undefined;
+  return inText(f.journal) ?? inText(f.url) ?? inText(f.doi) ?? inText(f.note) ?? inText(f.howpublished);
+}
+
+function inText(v: string | undefined): string | undefined {
+  if (v === undefined || !ARXIV_WORD.test(v)) return undefined;
+  return ARXIV_IN_TEXT.exec(v)?.[1];
+}
+
+/** `12--34` → `12-34` (CSL page ranges use a hyphen). */
+function pages(v: string): string {
+  const dash = v.indexOf('--');
+  if (dash > 0 && v.indexOf('-', dash + 2) < 0 && isDigits(v.slice(0, dash)) && isDigits(v.slice(dash + 2))) return `${v.slice(0, dash)}-${v.slice(dash + 2)}`;
+  return latexToUnicode(v).replace(/\s*[–—]\s*/g, '-');
 }
 
 // ---------------------------------------------------------------------------------------------
