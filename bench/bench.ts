@@ -53,30 +53,37 @@ function settle(): void {
 }
 
 /** Runs `fn` once, measuring time and the retained heap + ArrayBuffer growth after a full GC. */
-function measured<T>(fn: () => T): { value: T; ms: number; heapBytes: number; bufferBytes: number } {
+function measured<T>(fn: () => T): { value: T; ms: number; cpuMs: number; heapBytes: number; bufferBytes: number } {
   settle();
   const m0 = process.memoryUsage();
+  const c0 = process.cpuUsage();
   const t = performance.now();
   const value = fn();
   const ms = performance.now() - t;
+  const c = process.cpuUsage(c0);
   settle();
   const m1 = process.memoryUsage();
-  return { value, ms, heapBytes: m1.heapUsed - m0.heapUsed, bufferBytes: m1.arrayBuffers - m0.arrayBuffers };
+  return { value, ms, cpuMs: (c.user + c.system) / 1000, heapBytes: m1.heapUsed - m0.heapUsed, bufferBytes: m1.arrayBuffers - m0.arrayBuffers };
 }
 
-function timeEach(strokes: readonly string[], run: (q: string) => unknown): number[] {
+function timeEach(strokes: readonly string[], run: (q: string) => unknown, cpu?: number[]): number[] {
   const out: number[] = [];
   for (const q of strokes) {
+    const c = cpu ? process.cpuUsage() : undefined;
     const t = performance.now();
     run(q);
     out.push(performance.now() - t);
+    if (cpu && c) {
+      const d = process.cpuUsage(c);
+      cpu.push((d.user + d.system) / 1000);
+    }
   }
   return out;
 }
 
 /** Every k-th element, so that `estimateMs` per element fits in `budgetMs`. */
 function sample<T>(xs: readonly T[], estimateMs: number, budgetMs: number): T[] {
-  const k = Math.max(1, Math.ceil((xs.length * estimateMs) / budgetMs));
+  const k = Math.max(1, Math.min(Math.ceil((xs.length * estimateMs) / budgetMs), Math.floor(xs.length / 3)));
   return xs.filter((_, i) => i % k === 0);
 }
 
@@ -104,8 +111,12 @@ function fuseDocs(papers: readonly Paper[]): FuseDoc[] {
 interface LibraryResult {
   name: string;
   size: number;
+  /** Load average when this library was measured (the machine is shared). */
+  loadavg: number;
   papercite: {
     buildMs: number;
+    /** CPU time of the first build (less sensitive to other processes than wall time). */
+    buildCpuMs: number;
     buildRuns: number[];
     buildPhases: { scanMs: number; sortMs: number; arraysMs: number };
     heapBytesPerEntry: number;
@@ -114,6 +125,9 @@ interface LibraryResult {
     vocabulary: number;
     postings: number;
     latency: Stat;
+    /** CPU time per keystroke (process user + system), less sensitive to other processes. */
+    cpuLatency: Stat;
+    slowest: string[];
     narrowedShare: number;
     typoTop5: { hit: number; total: number; misses: string[] };
   };
@@ -146,10 +160,13 @@ function benchLibrary(name: string, papers: readonly Paper[], queries: QuerySet)
   const warm = buildQueries(papers, 12, 0, 7);
   timeEach(keystrokes(warm.typed), q => index.search(q, { limit: LIMIT }));
   let narrowed = 0;
+  const pcCpu: number[] = [];
   const pcLatency = timeEach(strokes, q => {
     index.search(q, { limit: LIMIT });
     if (index.lastQuery.narrowed) narrowed++;
-  });
+  }, pcCpu);
+  const slowest = pcLatency.map((ms, i) => ({ ms, q: strokes[i] })).sort((a, b) => b.ms - a.ms).slice(0, 5)
+    .map(x => `${JSON.stringify(x.q)} ${x.ms.toFixed(1)} ms`);
   const pcTypo = { hit: 0, total: queries.typos.length, misses: [] as string[] };
   for (const tq of queries.typos) {
     const hits = index.search(tq.query, { limit: 5 });
@@ -183,8 +200,10 @@ function benchLibrary(name: string, papers: readonly Paper[], queries: QuerySet)
   const result: LibraryResult = {
     name,
     size: n,
+    loadavg: os.loadavg()[0],
     papercite: {
       buildMs: median(runs),
+      buildCpuMs: first.cpuMs,
       buildRuns: runs,
       buildPhases: { scanMs: s.scanMs, sortMs: s.sortMs, arraysMs: s.arraysMs },
       heapBytesPerEntry: first.heapBytes / Math.max(1, n),
@@ -193,6 +212,8 @@ function benchLibrary(name: string, papers: readonly Paper[], queries: QuerySet)
       vocabulary: s.vocabulary,
       postings: s.postings,
       latency: stat(pcLatency),
+      cpuLatency: stat(pcCpu),
+      slowest,
       narrowedShare: narrowed / Math.max(1, strokes.length),
       typoTop5: pcTypo,
     },
@@ -407,17 +428,18 @@ function renderTable(libs: LibraryResult[], parse: ParseResult | undefined, acti
   const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
   const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
   const rows: string[][] = [[
-    'library', 'entries', 'PaperCite p50/p95/p99 ms', 'fuse.js p50/p95/p99 ms (keystrokes)',
-    'typo top-5 PaperCite', 'typo top-5 fuse.js', 'build ms PaperCite / fuse', 'memory B/entry PaperCite / fuse',
+    'library', 'entries', 'PaperCite p50/p95/p99 ms (CPU p95)', 'fuse.js p50/p95/p99 ms (keystrokes)',
+    'typo top-5 PaperCite', 'typo top-5 fuse.js', 'build ms PaperCite (CPU) / fuse', 'memory B/entry PaperCite / fuse', 'load',
   ]];
   for (const l of libs) {
     const p = l.papercite, f = l.fuse;
     rows.push([
       l.name, String(l.size),
-      `${f2(p.latency.p50)} / ${f2(p.latency.p95)} / ${f2(p.latency.p99)}`,
+      `${f2(p.latency.p50)} / ${f2(p.latency.p95)} / ${f2(p.latency.p99)} (${f2(p.cpuLatency.p95)})`,
       `${f1(f.latency.p50)} / ${f1(f.latency.p95)} / ${f1(f.latency.p99)} (${f.keystrokesSampled}/${f.keystrokesTotal})`,
       `${p.typoTop5.hit}/${p.typoTop5.total}`, `${f.typoTop5.hit}/${f.typoTop5.total}`,
-      `${f0(p.buildMs)} / ${f0(f.buildMs)}`, `${f0(p.bytesPerEntry)} / ${f0(f.bytesPerEntry)}`,
+      `${f0(p.buildMs)} (${f0(p.buildCpuMs)}) / ${f0(f.buildMs)}`, `${f0(p.bytesPerEntry)} / ${f0(f.bytesPerEntry)}`,
+      l.loadavg.toFixed(1),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
@@ -445,6 +467,7 @@ function renderTable(libs: LibraryResult[], parse: ParseResult | undefined, acti
   out.push('');
   out.push(`Activation to first completion: ${typeof activation === 'object' ? JSON.stringify(activation) : 'pending (bench/results/activation.json not present)'}`);
   out.push('Index build phases (PaperCite): ' + libs.map(l => `${l.name}: scan ${f0(l.papercite.buildPhases.scanMs)} + sort ${f0(l.papercite.buildPhases.sortMs)} + arrays ${f0(l.papercite.buildPhases.arraysMs)} ms`).join('; '));
+  out.push('Slowest keystrokes (PaperCite): ' + libs.map(l => `${l.name}: ${l.papercite.slowest.slice(0, 3).join(', ')}`).join('; '));
   out.push('Narrowed keystrokes (PaperCite): ' + libs.map(l => `${l.name} ${(l.papercite.narrowedShare * 100).toFixed(0)}%`).join(', '));
   const misses = libs.flatMap(l => l.papercite.typoTop5.misses.map(m => `  [${l.name}] ${m}`));
   if (misses.length) out.push('Typo queries PaperCite missed (top 5):', ...misses.slice(0, 20));

@@ -74,13 +74,16 @@ const MAX_TYPO_LENGTH = MAX_TYPO_TERM - 2;
 const DEFAULT_LIMIT = 50;
 /** The word being typed is ranked among the finished words' papers when its postings exceed this. */
 const NARROW_MIN_COST = 20_000;
+/** Word results with more papers than this are not cached. */
+const CACHE_MAX_DOCS = 8192;
 /** Cached per-word results, bounded by total entries (~8 bytes each). */
 const CACHE_MAX_ENTRIES = 2_000_000;
 
 /** The papers one query word matches, with that word's contribution to each paper's score. */
 interface WordResult {
   docs: Uint32Array;
-  values: Float32Array;
+  /** Per doc; absent for a large result left in the scratch arrays (values in `best`). */
+  values?: Float32Array;
 }
 
 /** How one query word matches the vocabulary. */
@@ -236,16 +239,17 @@ export class SearchIndex {
   }
 
   private accumulate(r: WordResult, epoch: number, n: number): number {
-    const { acc, stamp, touched } = this;
+    const { acc, stamp, touched, best } = this;
     const { docs, values } = r;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i];
+      const v = values ? values[i] : best[d];
       if (stamp[d] !== epoch) {
         stamp[d] = epoch;
-        acc[d] = values[i];
+        acc[d] = v;
         touched[n++] = d;
       } else {
-        acc[d] += values[i];
+        acc[d] += v;
       }
     }
     return n;
@@ -305,7 +309,14 @@ export class SearchIndex {
       this.lastQuery.cached++;
       return cached;
     }
-    const r = this.evaluate(this.plan(word, open));
+    const n = this.evaluate(this.plan(word, open));
+    const docs = this.wordTouched.subarray(0, n);
+    // Large results stay in the scratch arrays (the caller adds them up at once): copying and
+    // caching them would cost more memory churn than evaluating them again.
+    if (n > CACHE_MAX_DOCS) return { docs };
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = this.best[docs[i]];
+    const r: WordResult = { docs: docs.slice(), values };
     this.cache.set(cacheKey, r);
     this.cacheEntries += r.docs.length;
     while (this.cacheEntries > CACHE_MAX_ENTRIES && this.cache.size > 1) {
@@ -346,8 +357,11 @@ export class SearchIndex {
     return plan;
   }
 
-  /** A word's best match per paper over the whole index, by postings. */
-  private evaluate(plan: WordPlan): WordResult {
+  /**
+   * A word's best match per paper over the whole index, by postings: the papers are left in
+   * `wordTouched[0, n)`, their values in `best`. Returns n.
+   */
+  private evaluate(plan: WordPlan): number {
     const { lo, hi, exact, prefixBase, prefixSpan, abstracts, typos, wordLength } = plan;
     const epoch = this.nextEpoch();
     const { best, wordStamp: stamp, wordTouched: touched, idf, termLength, postings, postStart, postPrimary } = this;
@@ -387,10 +401,7 @@ export class SearchIndex {
         }
       }
     }
-    const docs = touched.slice(0, n);
-    const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = best[docs[i]];
-    return { docs, values };
+    return n;
   }
 
   private typoTerms(word: string, lo: number, hi: number): TermMatch[] {
