@@ -134,9 +134,11 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
   if (!chunks.length) return plan;
   const body = text.replace(/^\uFEFF/, '');
   let prefix = '';
-  if (body.length > 0) {
-    if (!/[\r\n]$/.test(text)) prefix = eol + eol;
-    else if (!/(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)$/.test(text) && body.trim().length > 0) prefix = eol;
+  if (body.trim().length > 0) {
+    // Line breaks ending the file (CRLF counts once): none → two, one → one more (a blank line).
+    const tail = /(?:[ \t]*(?:\r\n|\r|\n))*[ \t]*$/.exec(text)![0];
+    const breaks = tail.match(/\r\n|\r|\n/g)?.length ?? 0;
+    prefix = breaks === 0 ? eol + eol : breaks === 1 ? eol : '';
   }
   plan.edits.push({ offset: text.length, length: 0, text: prefix + chunks.join(eol) });
   return plan;

@@ -33,6 +33,8 @@ describe('bibWrite', () => {
     const out = applyEdits(ZOTERO_CRLF, plan.edits);
     assert.ok(out.startsWith(ZOTERO_CRLF));
     assert.equal(out.replace(/\r\n/g, '').includes('\n'), false, 'no bare LF');
+    assert.equal(out.slice(ZOTERO_CRLF.length, ZOTERO_CRLF.length + 3), '\r\n@', 'a blank line (one CRLF more) before the new entry');
+    assert.ok(out.includes('}\r\n\r\n@inproceedings{wei2022chain'), 'entries separated by a blank line');
     assert.deepEqual(parseBibtex(out).entries.map(e => e.key), ['doe_title_2019', 'zhao2025absolute', 'wei2022chain']);
   });
   it('adds a newline to a file without a trailing one', () => {
@@ -40,6 +42,14 @@ describe('bibWrite', () => {
     const out = applyEdits(text, ok(planBibInsert(text, [AZR])).edits);
     assert.ok(out.startsWith('@misc{a, title={A}}\n\n@article{zhao2025absolute,'));
     assert.ok(out.endsWith('}\n'));
+  });
+  it('adds no extra blank line when the file already ends with one', () => {
+    for (const text of ['@misc{a, title={A}}\n\n', '@misc{a, title={A}}\r\n\r\n', '@misc{a, title={A}}\n  \n\t']) {
+      const out = applyEdits(text, ok(planBibInsert(text, [AZR])).edits);
+      assert.equal(out.slice(text.length, text.length + 1), '@', JSON.stringify(text));
+    }
+    const ws = '  \n';
+    assert.equal(applyEdits(ws, ok(planBibInsert(ws, [AZR])).edits), ws + AZR.bibtex + '\n', 'a blank file gets no separator');
   });
   it('writes nothing before the first entry of an empty file', () => {
     assert.equal(applyEdits('', ok(planBibInsert('', [AZR])).edits), AZR.bibtex + '\n');

@@ -160,7 +160,12 @@ export class ProjectBib implements vscode.Disposable {
       if (stat.type & vscode.FileType.Directory) return refuse(`${bibName} is a directory`);
       if (vscode.workspace.fs.isWritableFileSystem(target.uri.scheme) === false || (stat.permissions ?? 0) & vscode.FilePermission.Readonly) return refuse(`${bibName} is read-only`);
       if (target.uri.scheme === 'file') {
-        try { fs.accessSync(target.uri.fsPath, fs.constants.W_OK); } catch { return refuse(`${bibName} is read-only`); }
+        // Mode bits as well as access: an administrator can write anything, but a file marked
+        // read-only is the user saying "do not touch".
+        try {
+          fs.accessSync(target.uri.fsPath, fs.constants.W_OK);
+          if ((fs.statSync(target.uri.fsPath).mode & 0o222) === 0) return refuse(`${bibName} is read-only`);
+        } catch { return refuse(`${bibName} is read-only`); }
       }
       try {
         decoder.decode(await vscode.workspace.fs.readFile(target.uri));
