@@ -74,6 +74,11 @@ const MAX_TYPO_LENGTH = MAX_TYPO_TERM - 2;
 const DEFAULT_LIMIT = 50;
 /** The word being typed is ranked among the finished words' papers when its postings exceed this. */
 const NARROW_MIN_COST = 20_000;
+/**
+ * Postings a one- or two-letter word reads at most: it lists papers with a title, author or key
+ * word starting with those letters, not all of them, so that the first keystrokes stay cheap.
+ */
+const SHORT_PREFIX_BUDGET = 40_000;
 /** Word results with more papers than this are not cached. */
 const CACHE_MAX_DOCS = 8192;
 /** Cached per-word results, bounded by total entries (~8 bytes each). */
@@ -346,6 +351,7 @@ export class SearchIndex {
     const abstracts = word.length >= 3 && rangeTotal - rangePrimary <= ABSTRACT_BUDGET;
     const typos = this.typoTerms(word, lo, hi);
     let cost = abstracts ? rangeTotal : rangePrimary;
+    if (word.length <= 2) cost = Math.min(cost, SHORT_PREFIX_BUDGET);
     for (const m of typos) cost += this.postStart[m.term + 1] - this.postStart[m.term];
     const plan: WordPlan = {
       lo, hi, exact, abstracts, typos, cost, wordLength: word.length,
@@ -366,11 +372,15 @@ export class SearchIndex {
     const epoch = this.nextEpoch();
     const { best, wordStamp: stamp, wordTouched: touched, idf, termLength, postings, postStart, postPrimary } = this;
     let n = 0;
-    for (let t = lo; t < hi; t++) {
+    // One or two letters: a bounded scan of the range (the word itself comes first).
+    const budget = wordLength <= 2 ? SHORT_PREFIX_BUDGET : Infinity;
+    let scanned = 0;
+    for (let t = lo; t < hi && scanned < budget; t++) {
       const q = t === exact ? Q_EXACT : prefixBase + prefixSpan * (wordLength / termLength[t]);
       const w = idf[t];
       const start = postStart[t];
       const end = abstracts ? postStart[t + 1] : start + postPrimary[t];
+      scanned += end - start;
       for (let i = start; i < end; i++) {
         const p = postings[i];
         const bits = abstracts ? p & 15 : p & PRIMARY;
@@ -407,19 +417,25 @@ export class SearchIndex {
   private typoTerms(word: string, lo: number, hi: number): TermMatch[] {
     const len = word.length;
     if (len < 4 || len > MAX_TYPO_LENGTH || !/^[a-z]+$/.test(word)) return [];
-    const k = len >= 8 ? 2 : 1;
+    // Edits allowed grow with the word (as in Meilisearch): four letters only a transposition
+    // ("zreo"; "zhao" must not match "zhou"), then one edit, two from nine letters.
+    const k = len >= 9 ? 2 : 1;
+    const swapOnly = len === 4;
     const sig = letterSignature(word);
     const out: TermMatch[] = [];
     const { byLength, lengthStart, signature, vocab } = this;
-    const maxLen = Math.min(len + k, lengthStart.length - 2);
-    for (let L = len - k; L <= maxLen; L++) {
+    const minLen = swapOnly ? len : len - k;
+    const maxLen = Math.min(swapOnly ? len : len + k, lengthStart.length - 2);
+    for (let L = minLen; L <= maxLen; L++) {
       for (let j = lengthStart[L], end = lengthStart[L + 1]; j < end; j++) {
         const t = byLength[j];
         if (t >= lo && t < hi) continue; // already an exact or prefix match
         if (!signaturesClose(sig, signature[t], k)) continue;
         const d = boundedOsa(word, vocab[t], k);
         if (d < 1 || d > k) continue;
-        const quality = d === 2 ? Q_TYPO2 : L === len && isSubstitution(word, vocab[t]) ? Q_SUBSTITUTION : Q_TYPO1;
+        const substitution = d === 1 && L === len && isSubstitution(word, vocab[t]);
+        if (swapOnly && substitution) continue;
+        const quality = d === 2 ? Q_TYPO2 : substitution ? Q_SUBSTITUTION : Q_TYPO1;
         out.push({ term: t, quality });
       }
     }

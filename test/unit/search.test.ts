@@ -143,6 +143,21 @@ describe('search', () => {
     assert.equal(ix.search('Müller')[0].paper.id, 'Müller2020Über');
   });
 
+  it('allows a four-letter word only a transposition, longer words one or two edits', () => {
+    const people: Paper[] = [
+      { id: 'a', type: 'article', title: 'Zero data', author: [{ family: 'Zhao', given: 'Andrew' }], custom: {} },
+      { id: 'b', type: 'article', title: 'Reinforcement learning', author: [{ family: 'Zhou', given: 'Bowen' }], custom: {} },
+    ];
+    const ix = SearchIndex.build(people);
+    assert.deepEqual(ix.search('zhao').map(h => h.paper.id), ['a'], 'Zhao is not Zhou');
+    assert.deepEqual(ix.search('zreo').map(h => h.paper.id), ['a'], 'transposed');
+    assert.deepEqual(ix.search('reinforcment').map(h => h.paper.id), ['b'], 'missing letter');
+    assert.deepEqual(ix.search('reinfrocement lerning').map(h => h.paper.id), ['b'], 'transposed + missing');
+    assert.deepEqual(ix.search('reinforrcement').map(h => h.paper.id), ['b'], 'doubled letter');
+    assert.deepEqual(ix.search('rxinforcemxnt').map(h => h.paper.id), ['b'], 'two wrong letters in a long word');
+    assert.deepEqual(ix.search('rxinfxrcemxnt').map(h => h.paper.id), [], 'three edits is too many');
+  });
+
   it('does not confuse years or numbers through typo tolerance', () => {
     const hits = index.search('2017', { limit: 50 });
     assert.ok(hits.length > 0);
