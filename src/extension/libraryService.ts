@@ -92,15 +92,25 @@ class LibraryServiceImpl implements LibraryService {
   }
 
   private async firstLoad(): Promise<void> {
+    // How long the extension host's thread is stalled while libraries load (typing waits that long).
+    let last = performance.now();
+    let maxStall = 0;
+    const lag = setInterval(() => {
+      const now = performance.now();
+      maxStall = Math.max(maxStall, now - last - 50);
+      last = now;
+    }, 50);
     try {
       await this.loadCorpus();
       log.info(`[library] activation → bundled corpus searchable: ${ms(performance.now() - this.t0)}`);
       await this.syncSources(false);
       this.updateState();
-      log.info(`[library] activation → ready: ${ms(performance.now() - this.t0)} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'})`);
+      log.info(`[library] activation → ready: ${ms(performance.now() - this.t0)} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'}; longest stall of this thread while loading: ${ms(Math.max(0, maxStall))})`);
     } catch (err) {
       reportError('Loading the library failed', err, 'library-load');
       await this.setState(this.lib.papers.length ? 'ready' : 'failed');
+    } finally {
+      clearInterval(lag);
     }
   }
 
@@ -216,7 +226,9 @@ class LibraryServiceImpl implements LibraryService {
     const t = performance.now();
     void this.lib.papers;
     const tCombine = performance.now() - t;
-    const tIndex = this.lib.warmIndex();
+    // A big source's own index is built now, before the views hear of it; small ones share an
+    // index built on the first search (a few ms).
+    const tIndex = parsed.papers.length >= 5000 ? this.lib.warmIndex() : 0;
     this.logSource(parsed);
     if (tCombine + tIndex > 50) log.info(`[library] ${label}: combined in ${ms(tCombine)}, indexed in ${ms(tIndex)}`);
     this.changed();
@@ -226,13 +238,15 @@ class LibraryServiceImpl implements LibraryService {
     const label = vscode.workspace.asRelativePath(parsed.path);
     const w = this.wanted.get(parsed.path);
     if (parsed.error !== undefined) {
-      const msg = `Library ${label} could not be read: ${parsed.error}${w && w.from !== 'setting' ? ` (named in ${w.from})` : ''}`;
+      const line = parsed.problems[0]?.line ?? 0;
+      const msg = `Library ${label}${line > 0 ? `:${line}` : ''} could not be read: ${parsed.error}${w && w.from !== 'setting' ? ` (named in ${w.from})` : ''}`;
       if (w?.quietIfMissing && /not found/.test(parsed.error)) log.warn(`[library] ${msg}`);
       else reportError(msg, undefined, `source:${parsed.path}`);
       return;
     }
     const status = this.lib.sourceStatus(parsed.path);
-    log.info(`[library] ${label}: ${parsed.papers.length} entries in ${ms(parsed.parseMs)}${parsed.fromCache ? ' (from cache)' : ''}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
+    const timing = parsed.timing ? ` (worker answered in ${ms(parsed.timing.sentMs)}, decoded here in ${ms(parsed.timing.decodeMs)})` : '';
+    log.info(`[library] ${label}: ${parsed.papers.length} entries ${parsed.fromCache ? 'from the cache' : `parsed in ${ms(parsed.parseMs)}`}${timing}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
     const problems = status?.problems ?? parsed.problems;
     if (problems.length) {
       for (const p of problems.slice(0, 200)) log.warn(`[library] ${path.basename(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`);
@@ -273,7 +287,7 @@ class LibraryServiceImpl implements LibraryService {
         if (this.disposed || !this.wanted.has(file)) return;
         this.install(parsed, vscode.workspace.asRelativePath(file));
         this.updateState();
-        log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read in ${ms(performance.now() - t)}`);
+        log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read and searchable in ${ms(performance.now() - t)}`);
       }, err => {
         if (!(err instanceof CancelledError)) reportError(`Could not re-read ${file}`, err, `source:${file}`);
       });

@@ -40,7 +40,8 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn): Pars
 
 /** Writes a fresh outcome to the cache; returns why not, if it failed. */
 export function storeOutcome(req: ParseRequest, outcome: ParseOutcome): string | undefined {
-  if (!req.cacheDir || !outcome.parsed || outcome.fromCache) return undefined;
+  // A file that could not be read is read again next time (it may be fixed by then).
+  if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined) return undefined;
   return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines);
 }
 
