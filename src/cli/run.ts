@@ -297,7 +297,8 @@ function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {
   }
   const user = s.sources.filter(x => x.kind !== 'corpus');
   if (user.length) {
-    out.push('', 'Libraries');
+    if (out.length) out.push('');
+    out.push('Libraries');
     for (const src of user) {
       const errs = src.problems.filter(p => p.severity === 'error').length;
       const warns = src.problems.length - errs;
