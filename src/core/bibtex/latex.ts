@@ -153,9 +153,8 @@ class Decoder {
         case 123: { // {
           out += s.slice(run, i);
           this.i = i + 1;
-          const inner = this.seq(depth + 1, math);
-          if (inner === '') this.ws = true;
-          out += inner;
+          out += this.seq(depth + 1, math);
+          this.ws = true; // a space before the group and one at its start can meet
           i = run = this.i;
           continue;
         }
