@@ -16,15 +16,27 @@ async function selectedRow(vs: VsCodeHost, text: string | RegExp): Promise<void>
   await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-selected="true"]', { hasText: text }).first().waitFor({ timeout: 20_000 });
 }
 
-async function setTheme(vs: VsCodeHost, theme: string): Promise<void> {
-  await vs.runCommand('Preferences: Color Theme');
+/** Tree rows of one level as {label, description}. */
+async function rows(vs: VsCodeHost, level: number): Promise<{ label: string; description: string }[]> {
+  return vs.page.locator(`.pane-body .monaco-list-row[role="treeitem"][aria-level="${level}"]`).evaluateAll(rs => rs.map(r => ({
+    label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+    description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+  })));
+}
+
+/** Picks a colour theme in "Preferences: Color Theme" by its label ("Dark Modern"). */
+async function setTheme(vs: VsCodeHost, label: string): Promise<void> {
+  const before = await vs.page.locator('.monaco-workbench').getAttribute('class');
+  await vs.editor.root.click({ position: { x: 300, y: 200 } });
+  await vs.page.keyboard.press('Control+K');
+  await vs.page.keyboard.press('Control+T');
   const q = vs.quickInput;
-  await q.input.waitFor({ state: 'visible' });
-  await q.input.fill(theme);
-  await q.row(theme).waitFor({ timeout: 20_000 });
-  await vs.page.keyboard.press('Enter');
+  await q.rows.filter({ hasText: 'Light Modern' }).first().waitFor({ timeout: 20_000 });
+  await q.input.fill(label);
+  await q.rows.filter({ has: vs.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first().click();
   await q.waitClosed();
-  await sleep(800);
+  for (let i = 0; i < 40 && (await vs.page.locator('.monaco-workbench').getAttribute('class')) === before; i++) await sleep(250);
+  await sleep(1000);
 }
 
 describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
@@ -53,16 +65,19 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     await vs.openPaperCiteView();
     const xiner = vs.treeRow(/^Xiner Li/).first();
     await xiner.waitFor({ timeout: 60_000 });
-    assert.match((await xiner.innerText()).replace(/\s+/g, ' '), /Xiner Li 4/);
-    // Most papers first: Xiner Li (4) is the first row.
-    const first = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"]').first().innerText();
-    assert.match(first, /Xiner Li/);
-    // Two different people named "Yang Yue" on Absolute Zero: one node, the paper listed once.
+    const roots = await rows(vs, 1);
+    assert.deepEqual(roots.find(r => r.label === 'Xiner Li'), { label: 'Xiner Li', description: '4' });
+    // Most papers first (Shuiwang Ji and Xiner Li have 4), names then alphabetical.
+    const counts = roots.map(r => Number(r.description));
+    assert.deepEqual(counts, [...counts].sort((a, b) => b - a), JSON.stringify(roots));
+    assert.deepEqual(roots.slice(0, 2).map(r => r.label), ['Shuiwang Ji', 'Xiner Li']);
+    // Two different people named "Yang Yue" on Absolute Zero: one node, the paper counted once.
+    assert.deepEqual(roots.find(r => r.label === 'Yang Yue'), { label: 'Yang Yue', description: '2' });
     await xiner.click();
     await vs.treeRow(GEO).first().waitFor({ timeout: 20_000 });
-    const rows = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-level="2"]').allInnerTexts();
-    assert.equal(rows.length, 4, rows.join('\n'));
-    assert.ok(rows.some(r => r.includes(GEO) && r.includes('2024')), rows.join('\n'));
+    const papers = await rows(vs, 2);
+    assert.equal(papers.length, 4, JSON.stringify(papers));
+    assert.ok(papers.some(r => r.label === GEO && r.description === '2024'), JSON.stringify(papers));
     await vs.shot('tree-expanded-light');
   });
 
@@ -105,7 +120,9 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
   it('inserts a citation into the editor at its cursor from the panel', async () => {
     // Put the cursor in main.tex (left group), then press the panel's button.
     await vs.page.locator('.tab', { hasText: 'main.tex' }).first().click();
-    await vs.editor.gotoLineEnd(3);
+    await vs.editor.root.locator('.view-line', { hasText: 'Molecules as tokens.' }).click();
+    await vs.page.keyboard.press('End');
+    await vs.page.locator('.statusbar-item', { hasText: 'Ln 3, Col 21' }).first().waitFor({ timeout: 10_000 });
     const web = vs.webview();
     await web.getByRole('button', { name: 'Insert citation' }).click();
     await vs.editor.waitForText(GEO_KEY);
@@ -138,8 +155,7 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
   it('switches grouping from commands and keeps it in the settings', async () => {
     await vs.runCommand('PaperCite: Group by Year');
     await vs.treeRow(/^2025/).first().waitFor({ timeout: 20_000 });
-    const roots = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-level="1"]').allInnerTexts();
-    assert.deepEqual(roots.map(r => r.split(/\s+/)[0]), ['2026', '2025', '2024']);
+    assert.deepEqual((await rows(vs, 1)).map(r => r.label), ['2026', '2025', '2024']);
     await vs.page.locator('.pane-header', { hasText: 'by year' }).first().waitFor();
     await vs.shot('tree-by-year');
     await vs.runCommand('PaperCite: Group by Page Owner');
@@ -155,9 +171,10 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     await q.input.fill('flowrl');
     await vs.page.keyboard.press('Enter');
     await vs.page.locator('.pane-header', { hasText: '“flowrl” (1)' }).first().waitFor({ timeout: 20_000 });
-    const roots = await vs.page.locator('.pane-body .monaco-list-row[role="treeitem"][aria-level="1"]').allInnerTexts();
-    assert.ok(roots.length > 0 && roots.every(r => / 1$/.test(r.replace(/\s+/g, ' ').trim())), roots.join('\n'));
-    assert.ok(!roots.some(r => r.includes('Xiner Li')));
+    let roots = await rows(vs, 1);
+    for (let i = 0; i < 40 && roots.some(r => r.label === 'Xiner Li'); i++) { await sleep(250); roots = await rows(vs, 1); }
+    assert.ok(roots.length > 0 && roots.every(r => r.description === '1'), JSON.stringify(roots));
+    assert.ok(roots.some(r => r.label === 'Xuekai Zhu') && !roots.some(r => r.label === 'Xiner Li'), JSON.stringify(roots));
     await vs.runCommand('PaperCite: Clear Filter');
     await vs.treeRow(/^Xiner Li/).first().waitFor({ timeout: 20_000 });
   });
@@ -171,9 +188,10 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     const bg = await vs.webview().locator('body').evaluate(b => getComputedStyle(b).backgroundColor);
     const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
     assert.ok(r! + g! + b! < 150, `dark background expected, got ${bg}`);
-    await setTheme(vs, 'Light High Contrast');
-    await vs.shot('panel-and-tree-high-contrast-light');
+    await setTheme(vs, 'Dark High Contrast');
+    await vs.shot('panel-and-tree-high-contrast');
     await setTheme(vs, 'Light Modern');
+    await vs.shot('panel-and-tree-light');
   });
 
   it('restores the panel after a window reload', async () => {

@@ -178,7 +178,7 @@ export class PaperPanels implements vscode.Disposable {
   private async focusLastEditor(): Promise<void> {
     const ed = this.lastEditor;
     if (!ed || ed.document.isClosed) return;
-    await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: false, selection: ed.selection });
+    await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: false });
   }
 
   private html(webview: vscode.Webview): string {
