@@ -59,7 +59,7 @@ describe('PaperCite in VS Code: .bib safety', function () {
   const count = (text: string, key: string) => text.split(`{${key},`).length - 1;
 
   it('keeps a CRLF .bib CRLF and lands two quick insertions once each', async () => {
-    await vs.openFile('crlf/main.tex');
+    await vs.openFile('crlf/crlf.tex');
     const a = await citeFirst('abs');
     await vs.editor.type(',');
     const b = await citeFirst('reason', false);
@@ -75,7 +75,7 @@ describe('PaperCite in VS Code: .bib safety', function () {
   });
 
   it('refuses to write a Latin-1 .bib, says why, and leaves its bytes alone', async () => {
-    await vs.openFile('latin1/main.tex');
+    await vs.openFile('latin1/latin1.tex');
     await citeFirst('abs');
     const toast = vs.notifications.locator('.notification-toast', { hasText: 'not UTF-8' }).first();
     await toast.waitFor({ timeout: 15_000 });
@@ -84,7 +84,7 @@ describe('PaperCite in VS Code: .bib safety', function () {
   });
 
   it('refuses to write a read-only .bib, says why, and leaves it alone', async () => {
-    await vs.openFile('readonly/main.tex');
+    await vs.openFile('readonly/readonly.tex');
     await citeFirst('abs');
     const toast = vs.notifications.locator('.notification-toast', { hasText: 'read-only' }).first();
     await toast.waitFor({ timeout: 15_000 });

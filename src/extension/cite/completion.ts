@@ -4,11 +4,13 @@
 import * as vscode from 'vscode';
 import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
 import type { Paper } from '../../core/model';
-import { Commands } from '../ids';
 import { log } from '../log';
 import type { Services } from '../services';
 import { paperDetail, paperMarkdown } from './format';
 import { rankPapers } from './rank';
+
+/** Runs after a completion item was accepted: adds the key at the cursor to the project's .bib. */
+export const ACCEPTED_COMMAND = 'papercite.cite.completionAccepted';
 
 export const CITE_SELECTOR: vscode.DocumentSelector = [
   { language: 'latex' }, { language: 'tex' }, { language: 'markdown' }, { language: 'plaintext' },
@@ -68,7 +70,10 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       item.sortText = String(i).padStart(4, '0');
       item.range = range;
       item.preselect = i === 0;
-      item.command = { title: 'Add BibTeX entry', command: Commands.addBibEntry, arguments: [p.id, doc.uri] };
+      // No arguments: VS Code caches commands with arguments per completion list, and an
+      // incomplete list is replaced on every keystroke, so an accepted item's cached command can
+      // be gone ("command not found"). The handler reads the key at the cursor instead.
+      item.command = { title: 'Add BibTeX entry', command: ACCEPTED_COMMAND };
       return item;
     });
     this.timings.push(performance.now() - t0);

@@ -1,16 +1,17 @@
 // Citing while writing: completion, quick pick, hover, definition, diagnostics, and the commands
 // that keep the project's .bib in step.
 import * as vscode from 'vscode';
-import { citeCommandMatcher } from '../../core/citeContext';
+import { citeCommandMatcher, citeContextAt } from '../../core/citeContext';
 import { Commands } from '../ids';
 import { log, reportError } from '../log';
 import type { Services } from '../services';
 import { registerPaperCommands } from './commands';
-import { CITE_SELECTOR, CiteCompletionProvider } from './completion';
+import { ACCEPTED_COMMAND, CITE_SELECTOR, CiteCompletionProvider, contextAt } from './completion';
 import { CiteCodeActions, CiteDiagnostics } from './diagnostics';
 import { CiteDefinitionProvider, CiteHoverProvider, PaperBibContent, PAPER_SCHEME } from './navigation';
 import { ProjectBib } from './projectBib';
 import { insertCitationCommand, searchPapersCommand } from './quickPick';
+import { rankPapers } from './rank';
 
 export { ProjectBib } from './projectBib';
 export { CiteCompletionProvider } from './completion';
@@ -25,7 +26,17 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
   const guard = (name: string, fn: () => Promise<void>) => async () => {
     try { await fn(); } catch (err) { reportError(`${name} failed`, err); }
   };
+  // Warm the search and the parser once the library is there, so the first keystroke is not the
+  // one that pays for compiling them.
+  const warm = () => {
+    try {
+      rankPapers(services.library, 'reasoning', { limit: 50 });
+      citeContextAt('\\citep[see][]{abs', 17, { syntax: 'latex' });
+    } catch { /* only a warm-up */ }
+  };
+  void services.library.ready.then(warm);
   const disposable = vscode.Disposable.from(
+    services.library.onDidChange(warm),
     bib,
     vscode.languages.registerCompletionItemProvider(CITE_SELECTOR, completion, '{', ',', '@'),
     vscode.languages.registerHoverProvider(CITE_SELECTOR, new CiteHoverProvider(services, bib)),
@@ -43,6 +54,15 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     vscode.commands.registerCommand(Commands.insertCitation, guard('Insert Citation', () => insertCitationCommand(services))),
     vscode.commands.registerCommand(Commands.searchPapers, guard('Search Papers', () => searchPapersCommand(services))),
     registerPaperCommands(services, bib),
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) return;
+      const found = contextAt(editor.document, editor.selection.active, services.config.current.customCiteCommands);
+      const key = found && editor.document.getText(new vscode.Range(
+        editor.document.positionAt(found.base + found.ctx.start), editor.document.positionAt(found.base + found.ctx.keyEnd)));
+      if (!key || !services.library.byKey(key)) return;
+      try { await bib.addEntries([key], editor.document.uri); } catch (err) { reportError(`adding ${key} to the .bib failed`, err); }
+    }),
     // For the benchmark and e2e tests: completion timings of this session.
     vscode.commands.registerCommand('papercite.cite.completionTimings', () => [...completion.timings]),
   );
