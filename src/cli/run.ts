@@ -37,6 +37,7 @@ export class CliError extends Error {
 
 const COMMANDS = ['search', 'show', 'export', 'stats'];
 const MAX_PROBLEMS_SHOWN = 20;
+const PROGRESS_MIN_BYTES = 2 * 1024 * 1024;
 
 export async function runCli(argv: readonly string[], io: CliIO, env: CliEnv): Promise<number> {
   let args: CliArgs;
@@ -120,7 +121,10 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
     const label = path.basename(given);
-    const parsed = readSourceFile(abs, { onProgress: (done, total, phase) => bar.update(label, done, total, phase) });
+    // Only big files get a bar: a small one is read before a bar could be seen.
+    let big = false;
+    try { big = fs.statSync(abs).size >= PROGRESS_MIN_BYTES; } catch { /* readSourceFile says why */ }
+    const parsed = readSourceFile(abs, big ? { onProgress: (done, total, phase) => bar.update(label, done, total, phase) } : {});
     bar.clear();
     lib.setSource(parsed, given);
   }
