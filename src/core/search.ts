@@ -417,15 +417,16 @@ export class SearchIndex {
   private typoTerms(word: string, lo: number, hi: number): TermMatch[] {
     const len = word.length;
     if (len < 4 || len > MAX_TYPO_LENGTH || !/^[a-z]+$/.test(word)) return [];
-    // Edits allowed grow with the word (as in Meilisearch): four letters only a transposition
-    // ("zreo"; "zhao" must not match "zhou"), then one edit, two from nine letters.
+    // Edits allowed grow with the word (as in Meilisearch): a four-letter word only a transposition
+    // or a missing letter ("zreo" -> "zero", "grph" -> "graph"; but "zhao" must not match "zhou"),
+    // then one edit, two from nine letters.
     const k = len >= 9 ? 2 : 1;
     const swapOnly = len === 4;
     const sig = letterSignature(word);
     const out: TermMatch[] = [];
     const { byLength, lengthStart, signature, vocab } = this;
     const minLen = swapOnly ? len : len - k;
-    const maxLen = Math.min(swapOnly ? len : len + k, lengthStart.length - 2);
+    const maxLen = Math.min(len + k, lengthStart.length - 2);
     for (let L = minLen; L <= maxLen; L++) {
       for (let j = lengthStart[L], end = lengthStart[L + 1]; j < end; j++) {
         const t = byLength[j];
