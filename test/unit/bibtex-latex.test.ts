@@ -70,7 +70,10 @@ function randomPapers(): Paper[] {
     fc.constantFrom('é', 'ß', 'ø', 'ł', 'ı', 'Ž', '中', '🚀', 'α', '∞', '\u0301', 'ﬁ'),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
   ), maxLength: 40 });
-  const samples = fc.sample(fc.record({ title: text, family: text, given: text }), { seed: 42, numRuns: 40 });
+  // More, or other, samples for a one-off hunt: PAPERCITE_LATEX_RANDOM=500 PAPERCITE_LATEX_SEED=7.
+  const numRuns = Number(process.env.PAPERCITE_LATEX_RANDOM) || 40;
+  const seed = Number(process.env.PAPERCITE_LATEX_SEED) || 42;
+  const samples = fc.sample(fc.record({ title: text, family: text, given: text }), { seed, numRuns });
   return samples.map((s, i) => ({ id: `random${i}`, type: 'article', title: s.title, author: [{ family: s.family, given: s.given }],
     issued: { 'date-parts': [[2024]] }, custom: {} }));
 }

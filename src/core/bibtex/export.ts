@@ -286,8 +286,11 @@ function formatName(n: CslName): string | undefined {
  * the list.
  */
 function nameText(s: string, organisation = false): string {
-  const kept = s.normalize('NFC').replace(organisation ? NOT_ORG_NAME : NOT_NAME, ' ').replace(/\s+/g, ' ').trim()
-    .replace(/(^|\s)[^\p{L}\p{N}]+(?=\S)/gu, '$1'); // a word starts with a letter or digit
+  // Each word starts with a letter or digit and does not end in a hyphen (BibTeX splits names at
+  // hyphens: `Doe, -` would be a name ending in a comma); words without one are dropped.
+  const kept = s.normalize('NFC').replace(organisation ? NOT_ORG_NAME : NOT_NAME, ' ').split(/\s+/)
+    .map(w => w.replace(/^[^\p{L}\p{N}]+/u, '').replace(/-+$/, ''))
+    .filter(w => /[\p{L}\p{N}]/u.test(w) || (organisation && w === '&')).join(' ');
   // Math (Greek letters, symbols) would put `$` into biber's initials: names get `?` instead.
   const t = latex(kept).replace(/\{\$[^$]*\$\}/g, '?');
   return /\sand\s/i.test(t) ? t.replace(/(\s)(and)(\s)/gi, '$1{$2}$3') : t;
