@@ -28,6 +28,8 @@ export function safeHttpUrl(raw: string): string | undefined {
 }
 
 const TEXT_ESCAPES: Record<string, string> = { '$': '$', '%': '%', '&': '&', '_': '_', '#': '#', '{': '{', '}': '}' };
+/** Abbreviation macros papers define and abstracts keep (`\eg` → "e.g."). */
+const TEXT_MACROS: Record<string, string> = { eg: 'e.g.', ie: 'i.e.', etal: 'et al.', vs: 'vs.', etc: 'etc.', wrt: 'w.r.t.' };
 
 /** LaTeX text escapes (`\%`, `\&`, `\_`, …) to their characters; everything else kept as written. */
 export function unescapeLatexText(s: string): string {
@@ -131,6 +133,13 @@ function inlines(s: string): Inline[] {
             continue;
           }
         }
+      }
+      const macro = /^\\([a-zA-Z]+)(?![a-zA-Z])/.exec(s.slice(i, i + 12));
+      if (macro && macro[1]! in TEXT_MACROS) {
+        buf += TEXT_MACROS[macro[1]!];
+        i += macro[0].length;
+        if (s[i] === '.' && TEXT_MACROS[macro[1]!]!.endsWith('.')) i++; // "\eg." is still one full stop
+        continue;
       }
       if (next === '(' || next === '[') {
         const end = delimitedEnd(s, i + 2, next === '(' ? '\\)' : '\\]');

@@ -87,6 +87,12 @@ describe('render', () => {
     assert.deepEqual(renderAbstract('  \n\n '), []);
   });
 
+  it('spells out abbreviation macros and leaves other commands as written', () => {
+    // From the FlowRL abstract on the Xuekai Zhu page.
+    assert.deepEqual(kinds('reward-maximizing methods (\\eg, PPO and GRPO) \\ie. x \\emph{y} \\egg'),
+      ['T:reward-maximizing methods (e.g., PPO and GRPO) i.e. x \\emph{y} \\egg']);
+  });
+
   it('accepts only absolute http(s) URLs', () => {
     assert.equal(safeHttpUrl('https://a.org/x?y=1#z'), 'https://a.org/x?y=1#z');
     for (const bad of ['javascript:alert(1)', 'vbscript:x', 'file:///etc/passwd', 'command:x', '//a.org', 'https://a.org/ x', 'http://', 'https://a.org/"onmouseover=x', 'data:text/html,x'])

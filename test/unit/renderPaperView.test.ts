@@ -37,6 +37,13 @@ describe('render: paper panel view', () => {
     assert.ok(v.abstract.flat().some(r => r.kind === 'math' && r.tex === '\\alpha'));
   });
 
+  it('does not repeat a venue year the venue name already says', () => {
+    const v = buildPaperView({ ...az, issued: { 'date-parts': [[2026]] }, custom: { venue: 'ICLR 2026' } }, [], { text: '' });
+    assert.equal(v.venue, 'ICLR 2026');
+    assert.equal(v.venueDate, undefined);
+    assert.equal(buildPaperView({ ...az, issued: { 'date-parts': [[2026]] }, custom: { venue: 'ICLR' } }, [], { text: '' }).venueDate, '2026');
+  });
+
   it('carries a BibTeX failure as a message instead of throwing', () => {
     const v = buildPaperView({ id: 'k', type: 'article', custom: {} }, [], { error: 'no title' });
     assert.equal(v.bibtexError, 'no title');

@@ -49,7 +49,7 @@ export function buildPaperView(p: Paper, related: readonly RelatedHit[], bibtex:
     authors: (p.author ?? []).map(formatName).filter(Boolean),
     authorsTruncated: !!c.authorsTruncated,
     ...(firstDate ? { firstDate } : {}),
-    ...(issued && issued !== firstDate ? { venueDate: issued } : {}),
+    ...(issued && issued !== firstDate && !venueNamesYear(str(c.venue) ?? str(p['container-title']), issued) ? { venueDate: issued } : {}),
     ...(str(c.venue) ?? str(p['container-title']) ? { venue: (str(c.venue) ?? str(p['container-title']))! } : {}),
     ...(str(c.category) ? { category: str(c.category)! } : {}),
     ...(typeof c.score === 'number' && Number.isFinite(c.score) ? { score: c.score } : {}),
@@ -74,6 +74,11 @@ export function buildPaperView(p: Paper, related: readonly RelatedHit[], bibtex:
     bibtex: 'text' in bibtex ? bibtex.text : '',
     ...('error' in bibtex ? { bibtexError: bibtex.error } : {}),
   };
+}
+
+/** "ICLR 2026" already says "2026". */
+function venueNamesYear(venue: string | undefined, date: string): boolean {
+  return !!venue && /^\d{4}$/.test(date) && venue.includes(date);
 }
 
 /** Every URL the panel may ask the host to open for this paper. */
