@@ -261,4 +261,17 @@ describe('PaperCite in VS Code: cite', function () {
     assert.ok(saved.includes(before.trimEnd()), 'every earlier byte is kept');
     assert.equal(count(saved, azr), 1);
   });
+
+  it('answers each keystroke quickly (timings logged by the provider, printed after the run)', async () => {
+    const ed = await switchTo('main.tex');
+    await gotoLineEnd(4);
+    await ed.type(' \\citep{');
+    // About 110 keystrokes: words of titles, authors, years, keys and typos, typed and erased.
+    for (const word of ['absolute', 'zhao', 'reasoning', '2025', 'reinforcment', 'entropy', 'survey', 'selfplay', 'wei2022', 'llm']) {
+      await ed.type(word);
+      await vs.suggest.rows.first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+      for (let i = 0; i < word.length; i++) await vs.page.keyboard.press('Backspace');
+    }
+    await vs.page.keyboard.press('Escape');
+  });
 });
