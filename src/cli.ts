@@ -1,4 +1,5 @@
 // `papercite`: the command line (bundled to dist/cli.js). The bundled corpus sits beside dist/.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from './cli/run';
@@ -17,8 +18,18 @@ process.stdout.on('error', err => {
   throw err;
 });
 
+/** Names this build: parsed libraries cached by another build are parsed again. */
+function buildTag(): string {
+  try {
+    return createHash('sha1').update(fs.readFileSync(__filename)).digest('hex').slice(0, 16);
+  } catch {
+    return 'dev';
+  }
+}
+
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, {
   corpusPath: path.resolve(__dirname, '../corpus/papers.json'),
+  cacheTag: buildTag(),
   ...(version() ? { version: version()! } : {}),
 }).then(
   code => { process.exitCode = code; },

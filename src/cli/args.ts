@@ -12,6 +12,7 @@ export interface CliArgs {
   format: string | undefined;
   output: string | undefined;
   progress: boolean | undefined;
+  noCache: boolean;
 }
 
 export class UsageError extends Error {
@@ -22,11 +23,11 @@ export class UsageError extends Error {
 }
 
 const WITH_VALUE = new Set(['--library', '--limit', '--format', '--output']);
-const FLAGS = new Set(['--json', '--stdin', '--no-corpus', '--help', '--version', '--progress', '--no-progress']);
+const FLAGS = new Set(['--json', '--stdin', '--no-corpus', '--no-cache', '--help', '--version', '--progress', '--no-progress']);
 const SHORT: Record<string, string> = { '-h': '--help', '-l': '--library', '-n': '--limit', '-f': '--format', '-o': '--output', '-V': '--version' };
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, progress: undefined };
+  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, progress: undefined, noCache: false };
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -67,6 +68,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--json': a.json = true; break;
       case '--stdin': a.stdin = true; break;
       case '--no-corpus': a.noCorpus = true; break;
+      case '--no-cache': a.noCache = true; break;
       case '--help': a.help = true; break;
       case '--version': a.version = true; break;
       case '--progress': a.progress = true; break;
@@ -89,6 +91,8 @@ Usage:
 Options for every command:
   --library PATH   a library to read as well: .bib, CSL-JSON (.json) or a publication page (repeatable)
   --no-corpus      leave the bundled corpus out
+  --no-cache       parse big libraries afresh (they are cached in $PAPERCITE_CACHE_DIR,
+                   else $XDG_CACHE_HOME/papercite or ~/.cache/papercite)
   --help           help for a command, e.g. papercite search --help
   --version        print the version
 

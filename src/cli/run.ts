@@ -2,13 +2,16 @@
 // user's libraries, through the same core code as the extension. `runCli` is the whole program
 // minus process wiring, so tests call it in-process as well as through dist/cli.js.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { toBibtex } from '../core/bibtex/export';
 import { toRis } from '../core/csl';
 import { Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
+import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
 import { readSourceFile } from '../core/sources/read';
+import type { ParsedSource } from '../core/sources/types';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { createProgressBar } from './progress';
 import { libraryStats } from './stats';
@@ -25,6 +28,17 @@ export interface CliEnv {
   corpusPath: string;
   version?: string;
   cwd?: string;
+  /** Names this build of the parser (a cache written by another build is not used). */
+  cacheTag?: string;
+  /** Environment variables (PAPERCITE_CACHE_DIR, XDG_CACHE_HOME). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Where the CLI caches parsed big libraries: $PAPERCITE_CACHE_DIR, else $XDG_CACHE_HOME/papercite, else ~/.cache/papercite. */
+export function cliCacheDir(env: CliEnv): string {
+  const e = env.env ?? process.env;
+  if (e.PAPERCITE_CACHE_DIR) return e.PAPERCITE_CACHE_DIR;
+  return path.join(e.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'papercite');
 }
 
 /** A failure the user must fix: printed as `papercite: message`, exit code 1. */
@@ -124,7 +138,16 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
     // Only big files get a bar: a small one is read before a bar could be seen.
     let big = false;
     try { big = fs.statSync(abs).size >= PROGRESS_MIN_BYTES; } catch { /* readSourceFile says why */ }
-    const parsed = readSourceFile(abs, big ? { onProgress: (done, total, phase) => bar.update(label, done, total, phase) } : {});
+    const onProgress = big ? (done: number, total: number, phase: string) => bar.update(label, done, total, phase) : undefined;
+    let parsed: ParsedSource;
+    const cacheDir = big && !args.noCache ? cliCacheDir(env) : undefined;
+    if (cacheDir) {
+      // Big libraries are cached like in the editor (keyed by path, size, mtime and this build).
+      const req = { path: abs, cacheDir, tag: env.cacheTag ?? 'dev' };
+      const outcome = parseWithCache(req, onProgress);
+      parsed = outcomeSource(outcome);
+      storeOutcome(req, outcome);
+    } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
     bar.clear();
     lib.setSource(parsed, given);
   }

@@ -44,7 +44,10 @@ const write = (name: string, content: string | Buffer) => {
 };
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, input: input ?? '', encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: tmp, input: input ?? '', encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, PAPERCITE_CACHE_DIR: path.join(tmp, 'cache') },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -55,7 +58,7 @@ async function inProcess(args: string[], stdin?: string) {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
     ...(stdin !== undefined ? { stdin: Readable.from([stdin]) } : {}),
-  }, { corpusPath: CORPUS, version: '9.9.9', cwd: tmp });
+  }, { corpusPath: CORPUS, version: '9.9.9', cwd: tmp, env: { PAPERCITE_CACHE_DIR: path.join(tmp, 'cache-inproc') } });
   return { code, out, err };
 }
 
@@ -225,6 +228,29 @@ describe('cli: dist/cli.js', function () {
     assert.equal(lines.length, 2);
     assert.equal(lines[0]![0]!.id, 'devlin-etal-2019-bert');
     assert.equal(lines[1]![0]?.id, 'devlin-etal-2019-bert', 'a typo still finds it');
+  });
+
+  it('caches a big library and reads it from the cache next time, until it changes', () => {
+    // ~2.4 MB (big enough to be cached): 3,500 copies of a real entry under distinct keys.
+    const big = Array.from({ length: 3500 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `bert-copy-${i}`)).join('\n');
+    write('big.bib', big);
+    const stats = (extra: string[] = []) => {
+      const r = run(['stats', '--json', '--library', 'big.bib', '--no-corpus', ...extra]);
+      assert.equal(r.code, 0, r.err);
+      return (JSON.parse(r.out) as { sources: { entries: number; fromCache?: boolean }[] }).sources[0]!;
+    };
+    const first = stats();
+    assert.equal(first.entries, 3500);
+    assert.ok(!first.fromCache);
+    const second = stats();
+    assert.equal(second.entries, 3500);
+    assert.equal(second.fromCache, true);
+    assert.ok(!stats(['--no-cache']).fromCache);
+    const e = run(['export', 'bert-copy-2999', '--library', 'big.bib', '--no-corpus']);
+    assert.equal(e.out, `${BERT_BIB.replace('devlin-etal-2019-bert', 'bert-copy-2999').trimEnd()}\n`, 'the original text is exported from a cached library too');
+    write('big.bib', big.replace('bert-copy-0,', 'bert-first,'));
+    const changed = stats();
+    assert.ok(!changed.fromCache);
   });
 
   describe('with the bundled corpus', () => {
