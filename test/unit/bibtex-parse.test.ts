@@ -170,6 +170,15 @@ describe('bibtex parse: damaged input', () => {
     assert.ok(j.problems.some(p => /not valid UTF-8/.test(p.message)));
   });
 
+  it('lists at most MAX_PROBLEMS problems and says how many more there were', () => {
+    const text = Array.from({ length: 700 }, (_, i) => `@misc{k${i}, note = undefined${i}}`).join('\n');
+    const t = parseBibtex(text, 'many.bib');
+    assert.equal(t.entries.length, 700);
+    assert.equal(t.problems.length, 501);
+    assert.match(t.problems[500]!.message, /^200 more problems not listed \(0 errors in all\)/);
+    assert.equal(t.problems[500]!.line, 0);
+  });
+
   it('reports a file that ends inside an entry and keeps the entries before', () => {
     const t = parseBibtex('@article{a, title={A}}\n@article{b, title={never closed\n', 'e.bib');
     assert.deepEqual(t.entries.map(e => e.key), ['a']);

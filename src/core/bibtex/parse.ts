@@ -32,6 +32,9 @@ export interface BibParseResult {
   preambles: string[];
 }
 
+/** A binary or badly broken file would list thousands: the first ones say enough. */
+export const MAX_PROBLEMS = 500;
+
 /** Month macros every BibTeX style and biber predefine. */
 export const MONTH_MACROS: Readonly<Record<string, string>> = {
   jan: 'January', feb: 'February', mar: 'March', apr: 'April', may: 'May', jun: 'June',
@@ -173,6 +176,12 @@ class Reader {
     for (const e of this.rewrite) e.raw = formatEntry(e);
     // Deferred checks report late; the user reads problems in file order.
     this.problems.sort((a, b) => a.line - b.line);
+    if (this.problems.length > MAX_PROBLEMS) {
+      const more = this.problems.length - MAX_PROBLEMS;
+      const errors = this.problems.filter(p => p.severity === 'error').length;
+      this.problems.length = MAX_PROBLEMS;
+      this.problems.push({ file: this.file, line: 0, severity: errors ? 'error' : 'warning', message: `${more} more problems not listed (${errors} errors in all); is this a BibTeX file?` });
+    }
     const strings: Record<string, string> = Object.create(null);
     for (const [k, v] of this.userMacros) strings[k] = v;
     return { entries: this.entries, problems: this.problems, strings, preambles: this.preambles };
