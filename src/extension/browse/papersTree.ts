@@ -193,7 +193,8 @@ export function paperTooltip(p: Paper): vscode.MarkdownString {
   const year = paperYear(p);
   const meta = [shown || 'Unknown authors', year === undefined ? '' : String(year), typeof p.custom?.venue === 'string' ? p.custom.venue : ''].filter(Boolean).join(' · ');
   md.appendMarkdown(`\n\n${escapeMarkdown(meta)}`);
-  const abs = typeof p.abstract === 'string' ? p.abstract.replace(/\s+/g, ' ').trim() : '';
+  // LaTeX escapes and abbreviation macros read as text; math stays as its $…$ source.
+  const abs = typeof p.abstract === 'string' ? richToPlain(renderAbstract(p.abstract)).replace(/\s+/g, ' ').trim() : '';
   if (abs) md.appendMarkdown(`\n\n${escapeMarkdown(abs.length > 400 ? `${abs.slice(0, 400).replace(/\s+\S*$/, '')}…` : abs)}`);
   md.appendMarkdown(`\n\n\`${p.id.replace(/`/g, "'")}\``);
   return md;
