@@ -262,6 +262,50 @@ describe('PaperCite in VS Code: cite', function () {
     assert.equal(count(saved, azr), 1);
   });
 
+  it('adds picked keys to the citation under the cursor', async () => {
+    const ed = await switchTo('main.tex');
+    await goto(6, 'A survey is \\citep{zhang2025survey'.length + 1);
+    await vs.page.keyboard.press('Control+Alt+C');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('absolute zero');
+    await q.row(/Absolute Zero/).waitFor({ timeout: 20_000 });
+    await sleep(300);
+    await q.input.press('Enter');
+    await q.waitClosed();
+    await ed.waitForText(`\\citep{zhang2025survey,${azr}}`);
+  });
+
+  it('goes to the .bib entry of a cited key', async () => {
+    await switchTo('main.tex');
+    await goto(6, 'A survey is \\citep{'.length + 3);
+    await vs.page.keyboard.press('F12');
+    await vs.page.locator('.tab.active', { hasText: 'references.bib' }).waitFor({ timeout: 15_000 });
+    const want = vs.read('references.bib').split('\n').findIndex(l => l.startsWith('@misc{zhang2025survey,')) + 1;
+    await vs.page.locator('.statusbar-item', { hasText: `Ln ${want},` }).first().waitFor({ timeout: 10_000 });
+  });
+
+  it('searches papers and copies a key from the chosen paper', async () => {
+    await switchTo('main.tex');
+    await vs.runCommand('PaperCite: Search Papers');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('absolute zero');
+    await q.row(/Absolute Zero/).waitFor({ timeout: 20_000 });
+    await sleep(300);
+    await q.input.press('Enter');
+    await q.row('Copy citation key').waitFor({ timeout: 10_000 });
+    await vs.shot('search-actions');
+    await q.input.fill('Copy citation key');
+    await sleep(200);
+    await q.input.press('Enter');
+    await q.waitClosed();
+    const end = Date.now() + 10_000;
+    let clip = '';
+    while (Date.now() < end && clip !== azr) { clip = await vs.clipboard(); await sleep(200); }
+    assert.equal(clip, azr);
+  });
+
   it('answers each keystroke quickly (timings logged by the provider, printed after the run)', async () => {
     const ed = await switchTo('main.tex');
     await gotoLineEnd(4);
