@@ -26,11 +26,21 @@ describe('PaperCite in VS Code: citing from a poisoned library', function () {
     if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
 
+  async function goto(line: number, column = 1): Promise<void> {
+    await vs.page.keyboard.press('Control+G');
+    await vs.quickInput.input.waitFor({ state: 'visible' });
+    await vs.quickInput.input.fill(`:${line}:${column}`);
+    await sleep(150);
+    await vs.page.keyboard.press('Enter');
+    await vs.quickInput.waitClosed();
+  }
+
   const pwned = () => vs.page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned);
 
   it('shows the poisoned paper as text in completion details', async () => {
     const ed = await vs.openFile('main.tex');
-    await ed.gotoLineEnd(3);
+    await goto(3);
+    await vs.page.keyboard.press('End');
     await ed.type(' \\cite{poison');
     await vs.suggest.waitFor('poison2026script');
     await vs.page.keyboard.press('Control+Space'); // details
@@ -49,8 +59,7 @@ describe('PaperCite in VS Code: citing from a poisoned library', function () {
   });
 
   it('shows it as text in the hover, whose only links are Open paper and Copy BibTeX', async () => {
-    const ed = vs.editor;
-    await ed.goto(3, 'Cite here. \\cite{'.length + 3);
+    await goto(3, 'Cite here. \\cite{'.length + 3);
     await vs.page.keyboard.press('Control+K');
     await vs.page.keyboard.press('Control+I');
     const hover = vs.hover();
