@@ -29,7 +29,7 @@ if (port) {
     try {
       const r = { ...req, tag: req.tag ?? tag };
       const outcome = parseWithCache(r, onProgress);
-      port.postMessage({ id: req.id, type: 'done', lines: outcome.lines, fromCache: outcome.fromCache } satisfies WorkerReply);
+      port.postMessage({ id: req.id, type: 'done', lines: outcome.lines, fromCache: outcome.fromCache, ...(outcome.readMs !== undefined ? { readMs: outcome.readMs } : {}) } satisfies WorkerReply);
       const cacheError = storeOutcome(r, outcome);
       if (cacheError) port.postMessage({ id: req.id, type: 'cacheError', message: cacheError } satisfies WorkerReply);
     } catch (err) {

@@ -246,7 +246,7 @@ class LibraryServiceImpl implements LibraryService {
     }
     const status = this.lib.sourceStatus(parsed.path);
     const timing = parsed.timing ? ` (worker answered in ${ms(parsed.timing.sentMs)}, decoded here in ${ms(parsed.timing.decodeMs)})` : '';
-    log.info(`[library] ${label}: ${parsed.papers.length} entries ${parsed.fromCache ? 'from the cache' : `parsed in ${ms(parsed.parseMs)}`}${timing}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
+    log.info(`[library] ${label}: ${parsed.papers.length} entries ${parsed.fromCache ? 'read from the cache' : 'parsed'} in ${ms(parsed.parseMs)}${timing}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
     const problems = status?.problems ?? parsed.problems;
     if (problems.length) {
       for (const p of problems.slice(0, 200)) log.warn(`[library] ${path.basename(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`);

@@ -13,7 +13,7 @@ export interface WorkerRequest extends ParseRequest {
 
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
-  | { id: number; type: 'done'; lines: string[]; fromCache: boolean }
+  | { id: number; type: 'done'; lines: string[]; fromCache: boolean; readMs?: number }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
 
@@ -129,6 +129,7 @@ export class SourceParser {
         const tArrived = performance.now();
         void decodeInTurns(m.lines, m.fromCache).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
+          if (m.fromCache) parsed.parseMs = (m.readMs ?? 0) + parsed.timing.decodeMs;
           p.resolve(parsed);
         }, err =>
           p.resolve(failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
