@@ -1,6 +1,7 @@
 // Problems for cited keys: unknown to both the library and the project's .bib (warning, with the
 // closest keys as fixes), or known to the library but missing from the .bib (fix: add the entry).
 import * as vscode from 'vscode';
+import { bibNamesIn } from '../../core/bibLocate';
 import { citeSyntaxFor, findCitations } from '../../core/citeContext';
 import { Commands } from '../ids';
 import { log } from '../log';
@@ -69,7 +70,12 @@ export class CiteDiagnostics implements vscode.Disposable {
     // Before the library is loaded every key would look unknown.
     if (this.services.library.state === 'loading') return;
     const version = doc.version;
-    const cited = findCitations(doc.getText(), { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: cfg.customCiteCommands });
+    const text = doc.getText();
+    let syntax = citeSyntaxFor(doc.languageId, doc.fileName);
+    // A Markdown file that names no bibliography and has no [@…] citation is not written for
+    // pandoc: its @mentions are not citation keys.
+    if (syntax !== 'latex' && !bibNamesIn(text).length && !cfg.bibFile && !/\[-?@/.test(text)) syntax = 'latex';
+    const cited = findCitations(text, { syntax, customCommands: cfg.customCiteCommands });
     if (!cited.length) { this.collection.set(doc.uri, []); return; }
     const index = await this.bib.index(doc);
     if (doc.version !== version || doc.isClosed) return; // a newer run follows
