@@ -1,6 +1,7 @@
 // Browse in a real VS Code: the Papers tree and the abstract panel, driven as a user would, on a
 // fixture library of real entries from the bundled pages (abstracts with LaTeX math and \href).
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
@@ -192,6 +193,22 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     await vs.shot('panel-and-tree-high-contrast');
     await setTheme(vs, 'Light Modern');
     await vs.shot('panel-and-tree-light');
+  });
+
+  it('updates the changed paper in the tree and the panel when the library file changes', async () => {
+    await vs.treeRow(GEO).first().waitFor({ timeout: 20_000 });
+    const file = vs.file('library.json');
+    const lib = JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string; title: string }[];
+    lib.find(p => p.id === GEO_KEY)!.title = `${GEO} (revised)`;
+    fs.writeFileSync(file, JSON.stringify(lib, null, 2));
+    await vs.treeRow(`${GEO} (revised)`).first().waitFor({ timeout: 30_000 });
+    // Only the paper's groups (its 8 authors) were redrawn; Xiner Li stays expanded.
+    assert.equal(await vs.treeRow(/^Xiner Li/).first().getAttribute('aria-expanded'), 'true');
+    assert.match(vs.extensionLog(), /\[browse\] library changed: refreshing 8 of \d+ groups/);
+    await panelTitle(vs.webview(), `${GEO} (revised)`);
+    lib.find(p => p.id === GEO_KEY)!.title = GEO;
+    fs.writeFileSync(file, JSON.stringify(lib, null, 2));
+    await vs.webview().locator('h1#title').filter({ hasNotText: 'revised' }).waitFor({ timeout: 30_000 });
   });
 
   it('restores the panel after a window reload', async () => {

@@ -61,9 +61,14 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.sigs = this.tree.signatures();
     const d = diffTrees(before, beforeSigs, this.tree, this.sigs);
     this.updateDescription();
-    if (d.roots) { this.canon.clear(); this.emitter.fire(undefined); return; }
+    if (d.roots) {
+      log.info(`[browse] library changed: groups changed, refreshing the whole tree (${this.tree.roots().length} groups)`);
+      this.canon.clear();
+      this.emitter.fire(undefined);
+      return;
+    }
     const changed = d.groups.map(id => this.canon.get(id)).filter((g): g is GroupNode => !!g);
-    log.debug(`[browse] library changed: refreshing ${changed.length} of ${this.tree.roots().length} groups`);
+    log.info(`[browse] library changed: refreshing ${changed.length} of ${this.tree.roots().length} groups`);
     if (changed.length) this.emitter.fire(changed);
   }
 
