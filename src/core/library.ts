@@ -39,7 +39,44 @@ export interface LibraryStats {
 
 /** Sources at least this big get a search index of their own, kept while they are unchanged. */
 const BIG_SOURCE = 5000;
-const bigIndexes = new WeakMap<ParsedSource, SearchIndex>();
+/**
+ * A big source is indexed in slices of this many papers, one slice per turn of the event loop
+ * (`warmIndexInTurns`), so indexing 73k papers stalls the editor for one slice at a time; a query
+ * asks every slice (the per-word bonus and field weights dominate scores, so they compare).
+ */
+const INDEX_SLICE = 8000;
+const bigIndexes = new WeakMap<ParsedSource, (SearchIndex | undefined)[]>();
+
+function slicesOf(s: ParsedSource): (SearchIndex | undefined)[] {
+  let slices = bigIndexes.get(s);
+  if (!slices) bigIndexes.set(s, (slices = new Array<SearchIndex | undefined>(Math.ceil(s.papers.length / INDEX_SLICE)).fill(undefined)));
+  return slices;
+}
+
+/**
+ * Indexes a big parsed source before it joins a library, one slice per turn of the event loop;
+ * returns the ms spent building. A small source needs nothing (0).
+ */
+export async function indexSourceInTurns(s: ParsedSource): Promise<number> {
+  if (s.papers.length < BIG_SOURCE) return 0;
+  let spent = 0;
+  const slices = slicesOf(s);
+  for (let i = 0; i < slices.length; i++) {
+    if (slices[i]) continue;
+    const t = performance.now();
+    sliceIndex(s, i);
+    spent += performance.now() - t;
+    await new Promise<void>(r => setImmediate(r));
+  }
+  return spent;
+}
+
+function sliceIndex(s: ParsedSource, i: number): SearchIndex {
+  const slices = slicesOf(s);
+  let idx = slices[i];
+  if (!idx) slices[i] = idx = SearchIndex.build(s.papers.slice(i * INDEX_SLICE, (i + 1) * INDEX_SLICE));
+  return idx;
+}
 
 interface Combined {
   papers: Paper[];
@@ -152,8 +189,8 @@ export class Library {
   }
 
   /**
-   * Searches every source. A big source (≥ 5,000 papers) has its own index, kept for as long as
-   * that source is unchanged; the other sources share one small index rebuilt on change. So
+   * Searches every source. A big source (≥ 5,000 papers) has its own index (in slices), kept for
+   * as long as that source is unchanged; the other sources share one small index rebuilt on change. So
    * saving a 10-entry refs.bib next to a 73k-entry anthology.bib re-indexes 10 papers, not 73k.
    * Hits are mapped to the papers shown (merged copies), deduplicated and ranked by score (scores
    * are dominated by a per-word bonus and field weights, so they compare across indexes).
@@ -188,9 +225,8 @@ export class Library {
       const small: Paper[] = [];
       this.ordered().forEach((s, i) => {
         if (s.papers.length >= BIG_SOURCE) {
-          let index = bigIndexes.get(s);
-          if (!index) bigIndexes.set(s, (index = SearchIndex.build(s.papers)));
-          parts.push({ index, big: true });
+          const n = slicesOf(s).length;
+          for (let k = 0; k < n; k++) parts.push({ index: sliceIndex(s, k), big: true });
         } else for (const p of c.bySource[i]!) small.push(p);
       });
       if (small.length || !parts.length) parts.push({ index: SearchIndex.build(small), big: false });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Library } from '../core/library';
+import { indexSourceInTurns, Library } from '../core/library';
 import type { Paper } from '../core/model';
 import type { SearchHit } from '../core/search';
 import { isGlob, markdownBibliographies, texBibliographies } from '../core/sources/discover';
@@ -210,7 +210,7 @@ class LibraryServiceImpl implements LibraryService {
           throw err;
         }
         if (this.disposed || !this.wanted.has(p)) continue;
-        this.install(parsed, label);
+        await this.install(parsed, label);
       }
     } finally {
       clearTimeout(timer);
@@ -220,17 +220,20 @@ class LibraryServiceImpl implements LibraryService {
   }
 
   /** Puts a parsed source in the library (in the wanted priority), builds what search needs, tells the views. */
-  private install(parsed: ParsedSource, label: string): void {
+  private async install(parsed: ParsedSource, label: string): Promise<void> {
+    // A big source's index is built first, a slice per turn of the event loop, so typing goes on
+    // meanwhile and search never meets a half-built library; small ones share an index built on
+    // the first search (a few ms).
+    const tIndex = await indexSourceInTurns(parsed);
+    if (this.disposed) return;
     this.lib.setSource(parsed, label);
     this.lib.setOrder([...this.wanted.keys()]);
     const t = performance.now();
     void this.lib.papers;
     const tCombine = performance.now() - t;
-    // A big source's own index is built now, before the views hear of it; small ones share an
-    // index built on the first search (a few ms).
-    const tIndex = parsed.papers.length >= 5000 ? this.lib.warmIndex() : 0;
+    const tRest = this.lib.warmIndex();
     this.logSource(parsed);
-    if (tCombine + tIndex > 50) log.info(`[library] ${label}: combined in ${ms(tCombine)}, indexed in ${ms(tIndex)}`);
+    if (tCombine + tIndex + tRest > 50) log.info(`[library] ${label}: combined in ${ms(tCombine)}, indexed in ${ms(tIndex + tRest)}`);
     this.changed();
   }
 
@@ -283,9 +286,9 @@ class LibraryServiceImpl implements LibraryService {
       this.pendingChanges.delete(file);
       if (this.disposed || !this.wanted.has(file)) return;
       const t = performance.now();
-      void this.parser.parse(file).then(parsed => {
+      void this.parser.parse(file).then(async parsed => {
         if (this.disposed || !this.wanted.has(file)) return;
-        this.install(parsed, vscode.workspace.asRelativePath(file));
+        await this.install(parsed, vscode.workspace.asRelativePath(file));
         this.updateState();
         log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read and searchable in ${ms(performance.now() - t)}`);
       }, err => {

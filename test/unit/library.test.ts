@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Library } from '../../src/core/library';
+import { indexSourceInTurns, Library } from '../../src/core/library';
 import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
@@ -188,9 +188,9 @@ describe('library: real libraries', function () {
 });
 
 describe('library: search across a big source and small ones', () => {
-  // 6,000 entries recombined from real Anthology titles: big enough for an index of its own.
+  // 9,000 entries recombined from real Anthology titles: big enough for an index of its own, in two slices.
   const words = ['Neural', 'Machine', 'Translation', 'Parsing', 'Dialogue', 'Summarization', 'Entity', 'Linking', 'Multilingual', 'Speech', 'Corpus', 'Evaluation'];
-  const bigItems = Array.from({ length: 6000 }, (_, i) => ({
+  const bigItems = Array.from({ length: 9000 }, (_, i) => ({
     id: `anth${i}`, type: 'paper-conference',
     title: `${words[i % 12]} ${words[(i * 7 + 3) % 12]} ${words[(i * 5 + 1) % 12]} study ${i}`,
     author: [{ family: `Author${i % 97}`, given: 'A.' }], issued: { 'date-parts': [[1990 + (i % 30)]] },
@@ -212,12 +212,38 @@ describe('library: search across a big source and small ones', () => {
       assert.deepEqual(hits[0]!.paper.custom.aliases, ['devlin-etal-2019-bert']);
       assert.ok(lib.search('entity speech linking 4242', 5).some(h => h.paper.id === 'anth4242'));
       assert.equal(lib.search('absolute zero', 3)[0]?.paper.id, 'zhao2025absolute');
-      assert.deepEqual(builds.sort((a, b) => a - b), [3, 6001], 'small sources share one index; the big one has its own');
+      assert.deepEqual(builds.sort((a, b) => a - b), [3, 1001, 8000], 'small sources share one index; the big one has its own, in slices');
+      assert.ok(lib.search('entity speech linking 8500', 5).some(h => h.paper.id === 'anth8500'), 'the second slice answers too');
       builds.length = 0;
       lib.loadSource('/w/refs.json', JSON.stringify([{ id: 'mine2024', type: 'article', title: 'My own paper on parsing dialogue' }]));
       assert.ok(lib.search('own paper parsing', 5).some(h => h.paper.id === 'mine2024'));
       assert.deepEqual(builds, [3], 'only the small index is rebuilt');
       assert.ok(lib.search('bidirectional transformers', 5).some(h => h.paper.id === 'devlin-etal-2019-bert'), 'the big source shows its own key again');
+    } finally {
+      SearchIndex.build = original;
+    }
+  });
+});
+
+describe('library: indexing a big source ahead, in turns', () => {
+  it('builds the slices before the source joins, so joining re-indexes nothing big', async () => {
+    const items = Array.from({ length: 12000 }, (_, i) => ({ id: `k${i}`, type: 'article', title: `Paper ${i} on neural parsing` }));
+    const parsed = { path: '/w/big.json', kind: 'csl-json' as const, papers: items.map(x => ({ ...x, custom: {} })), problems: [], entries: 12000, parseMs: 1 };
+    const builds: number[] = [];
+    const original = SearchIndex.build;
+    SearchIndex.build = (papers: readonly Paper[]) => { builds.push(papers.length); return original.call(SearchIndex, papers); };
+    try {
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 0);
+      const spent = await indexSourceInTurns(parsed);
+      clearInterval(ticking);
+      assert.deepEqual(builds, [8000, 4000]);
+      assert.ok(spent > 0 && turns >= 1, 'other work ran between the slices');
+      builds.length = 0;
+      const lib = new Library({ corpus: corpus() });
+      lib.setSource(parsed);
+      assert.equal(lib.search('paper 11999 neural', 3)[0]!.paper.id, 'k11999');
+      assert.deepEqual(builds, [2], 'only the small index (the corpus) is built');
     } finally {
       SearchIndex.build = original;
     }
