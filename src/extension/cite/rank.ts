@@ -18,6 +18,26 @@ function newestFirst(papers: readonly Paper[]): Paper[] {
   return sorted;
 }
 
+const byKeyIndex = new WeakMap<readonly Paper[], { keys: string[]; papers: Paper[] }>();
+/** Papers whose key starts with `lower` (shortest keys first): a binary search in sorted keys. */
+function keysStartingWith(papers: readonly Paper[], lower: string, max: number): Paper[] {
+  let idx = byKeyIndex.get(papers);
+  if (!idx) {
+    const sorted = papers.map(p => ({ k: p.id.toLowerCase(), p })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    idx = { keys: sorted.map(e => e.k), papers: sorted.map(e => e.p) };
+    byKeyIndex.set(papers, idx);
+  }
+  let lo = 0, hi = idx.keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (idx.keys[mid]! < lower) lo = mid + 1; else hi = mid;
+  }
+  const out: Paper[] = [];
+  // Look at a bounded run of matches; keep the shortest keys (closest to what was typed).
+  for (let i = lo; i < idx.keys.length && i < lo + 200 && idx.keys[i]!.startsWith(lower); i++) out.push(idx.papers[i]!);
+  return out.sort((a, b) => a.id.length - b.id.length).slice(0, max);
+}
+
 export function rankPapers(lib: Searchable, query: string, opts: { limit?: number; exclude?: ReadonlySet<string> } = {}): Paper[] {
   const limit = opts.limit ?? 50;
   const exclude = opts.exclude ?? new Set<string>();
@@ -36,8 +56,7 @@ export function rankPapers(lib: Searchable, query: string, opts: { limit?: numbe
   }
   const lq = q.toLowerCase();
   if (lq.length >= 2 && !/\s/.test(lq)) {
-    const byKey = lib.papers.filter(p => p.id.toLowerCase().startsWith(lq)).sort((a, b) => a.id.length - b.id.length).slice(0, 10);
-    for (const p of byKey) push(p);
+    for (const p of keysStartingWith(lib.papers, lq, 10)) push(p);
   }
   // Keys are written as words run together (`zhao2025absolute`): search their words.
   const words = q.replace(/[_:./-]+/g, ' ');
