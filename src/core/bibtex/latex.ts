@@ -145,16 +145,14 @@ class Decoder {
         case 92: { // backslash
           out += s.slice(run, i);
           this.i = i;
-          out += this.command(math);
-          this.ws = true;
+          out = this.join(out, this.command(math));
           i = run = this.i;
           continue;
         }
         case 123: { // {
           out += s.slice(run, i);
           this.i = i + 1;
-          out += this.seq(depth + 1, math);
-          this.ws = true; // a space before the group and one at its start can meet
+          out = this.join(out, this.seq(depth + 1, math));
           i = run = this.i;
           continue;
         }
@@ -210,6 +208,21 @@ class Decoder {
     }
     this.i = i;
     return out + s.slice(run, i);
+  }
+
+  /**
+   * `out` + a decoded piece (a group, a command), noting when spaces may have doubled where they
+   * meet: at the join, or between the piece and the text after it.
+   */
+  private join(out: string, piece: string): string {
+    const n = piece.length;
+    if (n === 0) { this.ws = true; return out; }
+    const s = this.s;
+    if ((piece.charCodeAt(0) === 32 && (out.length === 0 || out.charCodeAt(out.length - 1) === 32)) ||
+        (piece.charCodeAt(n - 1) === 32 && (this.i >= s.length || s.charCodeAt(this.i) === 32 || s.charCodeAt(this.i) === 125))) {
+      this.ws = true;
+    }
+    return out + piece;
   }
 
   /** `$…$` (or `$$…$$`): verbatim when keeping math, else its symbols in Unicode. */
