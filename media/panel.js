@@ -151,6 +151,11 @@
     }
   });
 
+  // Anything the CSP blocks is reported to the PaperCite log.
+  document.addEventListener('securitypolicyviolation', e => {
+    post({ type: 'cspViolation', directive: String(e.violatedDirective || ''), blocked: String(e.blockedURI || '') });
+  });
+
   // The host waits for this before it sends the paper.
   post({ type: 'ready' });
 })();

@@ -59,5 +59,7 @@ describe('render: paper panel view', () => {
     assert.equal(parsePageMessage({ type: 'showPaper' }), undefined, 'the page cannot send host messages');
     assert.equal(parsePageMessage('ready'), undefined);
     assert.equal(parsePageMessage(null), undefined);
+    assert.deepEqual(parsePageMessage({ type: 'cspViolation', directive: 'style-src-attr', blocked: 'x'.repeat(999) }),
+      { type: 'cspViolation', directive: 'style-src-attr', blocked: 'x'.repeat(200) });
   });
 });

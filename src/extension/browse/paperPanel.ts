@@ -160,6 +160,9 @@ export class PaperPanels implements vscode.Disposable {
           else log.warn(`[browse] refused to open a link not shown in the panel: ${m.url.slice(0, 200)}`);
           return;
         }
+        case 'cspViolation':
+          log.warn(`[browse] the paper panel's Content-Security-Policy blocked ${m.blocked || 'something'} (${m.directive})`);
+          return;
         case 'action':
           if (m.action === 'reveal') { await this.revealPaper(m.key); return; }
           if (m.action === 'insert') await this.focusLastEditor();

@@ -52,6 +52,8 @@ export type PanelMessage =
   | { type: 'revealAuthor'; name: string }
   | { type: 'openExternal'; url: string }
   | { type: 'action'; action: PanelAction; key: string }
+  /** The page's Content-Security-Policy blocked something (logged: a bug or an injection attempt). */
+  | { type: 'cspViolation'; directive: string; blocked: string }
   // host -> page
   | { type: 'showPaper'; paper: PaperView }
   | { type: 'missing'; key: string };
@@ -72,6 +74,7 @@ export function parsePageMessage(m: unknown): PanelMessage | undefined {
       const key = str('key'), action = str('action');
       return key && action && ACTIONS.includes(action) ? { type: 'action', action: action as PanelAction, key } : undefined;
     }
+    case 'cspViolation': return { type: 'cspViolation', directive: (str('directive') ?? '').slice(0, 200), blocked: (str('blocked') ?? '').slice(0, 200) };
     default: return undefined;
   }
 }
