@@ -234,7 +234,10 @@ class LibraryServiceImpl implements LibraryService {
     const tRest = this.lib.warmIndex();
     this.logSource(parsed);
     if (tCombine + tIndex + tRest > 50) log.info(`[library] ${label}: combined in ${ms(tCombine)}, indexed in ${ms(tIndex + tRest)}`);
+    const tViews = performance.now();
     this.changed();
+    const viewsMs = performance.now() - tViews;
+    if (viewsMs > 100) log.info(`[library] ${label}: listeners of the library's change event took ${ms(viewsMs)}`);
   }
 
   private logSource(parsed: ParsedSource): void {
