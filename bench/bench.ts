@@ -83,7 +83,7 @@ function timeEach(strokes: readonly string[], run: (q: string) => unknown, cpu?:
 
 /** Every k-th element, so that `estimateMs` per element fits in `budgetMs`. */
 function sample<T>(xs: readonly T[], estimateMs: number, budgetMs: number): T[] {
-  const k = Math.max(1, Math.min(Math.ceil((xs.length * estimateMs) / budgetMs), Math.floor(xs.length / 3)));
+  const k = Math.max(1, Math.ceil((xs.length * estimateMs) / budgetMs));
   return xs.filter((_, i) => i % k === 0);
 }
 
@@ -182,19 +182,26 @@ function benchLibrary(name: string, papers: readonly Paper[], queries: QuerySet)
     return new Fuse(docs, FUSE_OPTIONS, fi);
   });
   const fuse = fb.value;
-  // Sample so that fuse.js fits a time budget: estimate from three keystrokes spread over the list.
+  // Sample so that fuse.js fits a time budget: one probe keystroke from the middle of the list
+  // (kept in the sample) sets the stride.
   const budget = QUICK ? 3000 : 12_000;
-  const probe = [0.25, 0.5, 0.75].map(x => strokes[Math.floor(x * strokes.length)]).filter(Boolean);
-  const est = Math.max(...timeEach(probe, q => fuse.search(q, { limit: LIMIT })));
-  const fuseStrokes = sample(strokes, est, budget);
-  const fuseLatency = timeEach(fuseStrokes, q => fuse.search(q, { limit: LIMIT }));
-  const typoEst = queries.typos.length ? timeEach([queries.typos[0].query], q => fuse.search(q, { limit: 5 }))[0] : 0;
-  const fuseTypos = sample(queries.typos, typoEst, QUICK ? 3000 : 10_000);
+  const mid = Math.floor(strokes.length / 2);
+  const probe = timeEach([strokes[mid]], q => fuse.search(q, { limit: LIMIT }));
+  const fuseStrokes = sample(strokes.filter((_, i) => i !== mid), probe[0], budget - probe[0]);
+  const fuseLatency = probe.concat(timeEach(fuseStrokes, q => fuse.search(q, { limit: LIMIT })));
+  fuseStrokes.push(strokes[mid]);
+  // Typo queries until the time budget is spent (at least one).
+  const typoBudget = QUICK ? 3000 : 10_000;
+  const fuseTypos: QuerySet['typos'] = [];
+  const typoStart = performance.now();
   let fuseHit = 0;
-  for (const tq of fuseTypos) {
+  for (const tq of queries.typos) {
+    if (fuseTypos.length > 0 && performance.now() - typoStart > typoBudget) break;
+    fuseTypos.push(tq);
     const hits = fuse.search(tq.query, { limit: 5 });
     if (hits.some(h => h.refIndex === tq.target || normTitle(h.item.title) === tq.title)) fuseHit++;
   }
+
 
   const s = index.buildStats;
   const result: LibraryResult = {
