@@ -16,6 +16,8 @@ export interface RelatedOptions {
   maxDocFreq?: number;
   /** Title words count this many times. */
   titleWeight?: number;
+  /** idf = log(1 + n/df), never zero: for a candidate pool that shares the query's words. */
+  smoothIdf?: boolean;
 }
 
 const STOP = new Set(('a an and are as at be been being but by can could do does for from had has have how however if in into is it its '
@@ -73,7 +75,7 @@ export class RelatedIndex {
       tfs.push(tf);
     }
     const maxDf = Math.max(2, Math.floor((opts.maxDocFreq ?? 0.5) * n));
-    const idf = df.map(d => (d < 2 || d > maxDf ? 0 : Math.log(n / d))); // a term in one paper links nothing
+    const idf = df.map(d => (d < 2 || d > maxDf ? 0 : opts.smoothIdf ? Math.log(1 + n / d) : Math.log(n / d))); // a term in one paper links nothing
     const postCount = new Uint32Array(df.length);
     for (let i = 0; i < n; i++) {
       const entries: [number, number][] = [];
@@ -140,4 +142,29 @@ export class RelatedIndex {
     this.cache.set(key, hits);
     return hits;
   }
+}
+
+/**
+ * The words that best describe a paper for a search query: its title words, then its most frequent
+ * abstract words. For large libraries the related papers come from a search for these words.
+ */
+export function queryTerms(p: Paper, max = 10): string[] {
+  const out: string[] = [];
+  for (const t of tokenize(typeof p.title === 'string' ? p.title : '')) if (!out.includes(t)) out.push(t);
+  const tf = new Map<string, number>();
+  for (const t of tokenize(typeof p.abstract === 'string' ? p.abstract : '')) tf.set(t, (tf.get(t) ?? 0) + 1);
+  for (const [t] of [...tf].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    if (out.length >= max) break;
+    if (!out.includes(t)) out.push(t);
+  }
+  return out.slice(0, max);
+}
+
+/**
+ * Related papers among a bounded candidate pool (e.g. a search index's hits for `queryTerms`):
+ * TF-IDF cosine with document frequencies from the pool. Cost grows with the pool, not the library.
+ */
+export function rankRelated(paper: Paper, candidates: readonly Paper[], k = 5): RelatedHit[] {
+  const pool = [paper, ...candidates.filter(c => c.id !== paper.id)];
+  return RelatedIndex.build(pool, { maxDocFreq: 1, smoothIdf: true }).related(paper.id, k);
 }

@@ -4,7 +4,8 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { paperToBibtex } from '../../core/bibtex/export';
-import { RelatedIndex } from '../../core/related';
+import { queryTerms, rankRelated, RelatedIndex, type RelatedHit } from '../../core/related';
+import type { Paper } from '../../core/model';
 import { safeHttpUrl } from '../../core/render';
 import { Commands, Views } from '../ids';
 import { describe, log } from '../log';
@@ -23,6 +24,13 @@ interface PanelEntry {
   subs: vscode.Disposable[];
 }
 
+/**
+ * Up to this many papers, one TF-IDF index over the library is built per library change (about a
+ * second at 10k). Larger libraries rank the search index's hits for the paper's words instead.
+ */
+const FULL_INDEX_MAX = 5000;
+const SEARCH_CANDIDATES = 150;
+
 const ACTION_COMMANDS: Record<Exclude<PanelAction, 'reveal'>, string> = {
   insert: Commands.insertPaper,
   copyKey: Commands.copyKey,
@@ -34,6 +42,7 @@ export class PaperPanels implements vscode.Disposable {
   private readonly entries = new Set<PanelEntry>();
   private reused: PanelEntry | undefined;
   private related: RelatedIndex | undefined;
+  private readonly relatedCache = new Map<string, RelatedHit[]>();
   private readonly subs: vscode.Disposable[] = [];
   /** The last text editor: a citation from the panel goes there (the panel itself has no cursor). */
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
@@ -46,6 +55,7 @@ export class PaperPanels implements vscode.Disposable {
     this.subs.push(
       services.library.onDidChange(() => {
         this.related = undefined; // rebuilt on the next panel that needs it, once per library change
+        this.relatedCache.clear();
         for (const e of this.entries) this.show(e);
       }),
       vscode.window.onDidChangeActiveTextEditor(ed => { if (ed) this.lastEditor = ed; }),
@@ -110,6 +120,19 @@ export class PaperPanels implements vscode.Disposable {
     return this.related;
   }
 
+  private relatedTo(p: Paper): RelatedHit[] {
+    const lib = this.services.library;
+    if (lib.papers.length <= FULL_INDEX_MAX) return this.relatedIndex().related(p.id, 5);
+    let hits = this.relatedCache.get(p.id);
+    if (!hits) {
+      const t0 = performance.now();
+      hits = rankRelated(p, lib.search(queryTerms(p).join(' '), SEARCH_CANDIDATES).map(h => h.paper), 5);
+      this.relatedCache.set(p.id, hits);
+      log.debug(`[browse] related papers for ${p.id} from ${SEARCH_CANDIDATES} search hits in ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+    return hits;
+  }
+
   /** Builds the paper's view and posts it once the page is ready. */
   private show(entry: PanelEntry): void {
     const p = this.services.library.byKey(entry.key);
@@ -124,8 +147,8 @@ export class PaperPanels implements vscode.Disposable {
       log.warn(`[browse] no BibTeX for ${p.id}: ${describe(err)}`);
       bib = { error: describe(err) };
     }
-    let related: ReturnType<RelatedIndex['related']> = [];
-    try { related = this.relatedIndex().related(p.id, 5); } catch (err) { log.error(`[browse] related papers for ${p.id} failed`, err); }
+    let related: RelatedHit[] = [];
+    try { related = this.relatedTo(p); } catch (err) { log.error(`[browse] related papers for ${p.id} failed`, err); }
     entry.view = buildPaperView(p, related, bib);
     const t = entry.view.titleText;
     entry.panel.title = t.length > 48 ? `${t.slice(0, 47)}…` : t;
