@@ -38,6 +38,34 @@ export interface SearchHit {
   score: number;
 }
 
+/** A built index as plain, transferable data (see `SearchIndex.exportData`). */
+export interface SearchIndexData {
+  version: number;
+  papers: number;
+  /** Sorted vocabulary joined by newlines (tokens never contain one). */
+  vocab: string;
+  idf: Float32Array;
+  postStart: Uint32Array;
+  postPrimary: Uint32Array;
+  postings: Uint32Array;
+  fwdStart: Uint32Array;
+  fwdPrimaryEnd: Uint32Array;
+  fwd: Uint32Array;
+  byLength: Uint32Array;
+  lengthStart: Uint32Array;
+  signature: Int32Array;
+  stats: BuildStats;
+}
+
+/** The ArrayBuffers of index data, for a `postMessage` transfer list. */
+export function transferList(data: SearchIndexData): ArrayBuffer[] {
+  const arrays = [data.idf, data.postStart, data.postPrimary, data.postings, data.fwdStart, data.fwdPrimaryEnd,
+    data.fwd, data.byLength, data.lengthStart, data.signature];
+  return [...new Set(arrays.map(a => a.buffer as ArrayBuffer))];
+}
+
+const INDEX_DATA_VERSION = 1;
+
 export interface SearchOptions {
   /** Maximum number of hits (default 50). */
   limit?: number;
@@ -192,6 +220,31 @@ export class SearchIndex {
 
   static build(papers: readonly Paper[]): SearchIndex {
     return new SearchIndex(papers, buildIndex(papers));
+  }
+
+  /**
+   * The index as plain data (one string and typed arrays), to build it in a worker and transfer it
+   * (`postMessage(data, transferList(data))`), or to cache it beside parsed records.
+   */
+  exportData(): SearchIndexData {
+    return {
+      version: INDEX_DATA_VERSION,
+      papers: this.size,
+      vocab: this.vocab.join('\n'),
+      idf: this.idf, postStart: this.postStart, postPrimary: this.postPrimary, postings: this.postings,
+      fwdStart: this.fwdStart, fwdPrimaryEnd: this.fwdPrimaryEnd, fwd: this.fwd,
+      byLength: this.byLength, lengthStart: this.lengthStart, signature: this.signature,
+      stats: this.buildStats,
+    };
+  }
+
+  /** An index from `exportData()` of the same papers in the same order (checked by count and version). */
+  static fromData(papers: readonly Paper[], data: SearchIndexData): SearchIndex {
+    if (data.version !== INDEX_DATA_VERSION) throw new Error(`search index data version ${data.version}, expected ${INDEX_DATA_VERSION}`);
+    if (data.papers !== papers.length) throw new Error(`search index data for ${data.papers} papers, given ${papers.length}`);
+    const vocab = data.vocab === '' ? [] : data.vocab.split('\n');
+    if (vocab.length !== data.idf.length) throw new Error('search index data: vocabulary and arrays disagree');
+    return new SearchIndex(papers, { ...data, vocab });
   }
 
   /** Number of distinct indexed words. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { Paper } from '../../src/core/model';
-import { SearchIndex } from '../../src/core/search';
+import { SearchIndex, transferList } from '../../src/core/search';
 import { synthesize } from '../../bench/data';
 import { loadCorpus } from '../../bench/fixture';
 import { fold, tokens } from '../../src/core/search/text';
@@ -127,6 +127,19 @@ describe('search', () => {
     }
     assert.deepEqual(index.search(undefined as unknown as string), []);
     assert.match(titles('😀 grokking')[0] ?? '', /Grokking/);
+  });
+
+  it('survives a transfer as plain data (as from a worker) with the same answers', () => {
+    const built = SearchIndex.build(papers);
+    const data = built.exportData();
+    const moved = structuredClone(data, { transfer: transferList(data) });
+    assert.equal(data.postings.length, 0, 'buffers were transferred, not copied');
+    const again = SearchIndex.fromData(papers, moved);
+    for (const q of ['absolute zero', 'zhao reasoner', 'medial dialog', 'grokk', 'x']) {
+      assert.deepEqual(again.search(q).map(h => [h.paper.id, h.score]), index.search(q).map(h => [h.paper.id, h.score]), q);
+    }
+    assert.throws(() => SearchIndex.fromData(papers.slice(1), moved), /papers/);
+    assert.deepEqual(SearchIndex.fromData([], SearchIndex.build([]).exportData()).search('zero'), []);
   });
 
   it('handles an empty library and papers with missing fields', () => {
