@@ -17,7 +17,8 @@ export interface Config {
   panelReuse: boolean;
 }
 
-export function readConfig(scope?: vscode.ConfigurationScope): Config {
+/** `scope` null: the window's settings (no resource, so VS Code does not warn about resource settings). */
+export function readConfig(scope: vscode.ConfigurationScope | null = null): Config {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   return {
     citeCommand: c.get<string>('citeCommand', 'cite').replace(/^\\/, '') || 'cite',

@@ -173,8 +173,11 @@ export class VsCodeHost {
     const q = this.quickInput;
     await q.input.waitFor({ state: 'visible' });
     await this.page.keyboard.type(rel);
-    await q.row(path.basename(rel)).waitFor({ timeout: 20_000 });
-    await this.page.keyboard.press('Enter');
+    // Pick the row of exactly this file: Enter before the filter settles may open a history entry.
+    const row = q.rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${path.basename(rel).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+      .filter({ hasText: path.dirname(rel) === '.' ? '' : path.dirname(rel) }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
     await this.page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: 20_000 });
     const ed = this.editor;
     await ed.root.locator('.view-lines').waitFor();
@@ -272,7 +275,7 @@ export class Editor {
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget input').first();
     await input.waitFor({ state: 'visible' });
-    await input.fill(`${line}:${column}`);
+    await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await sleep(150);
   }
