@@ -118,6 +118,19 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     assert.match(clip, /Geometry Informed Tokenization/);
   });
 
+  it('works from the keyboard: a focused action button runs on Enter', async () => {
+    const web = vs.webview();
+    await vs.page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
+    const copyKey = web.getByRole('button', { name: 'Copy key' });
+    await copyKey.focus();
+    await copyKey.press('Enter');
+    let clip = '';
+    for (let i = 0; i < 40 && clip !== GEO_KEY; i++) { await sleep(250); clip = await vs.clipboard(); }
+    assert.equal(clip, GEO_KEY);
+    // Headings give screen readers the panel's outline.
+    assert.deepEqual(await web.locator('h2').allInnerTexts(), ['Abstract', 'Related papers', 'BibTeX']);
+  });
+
   it('inserts a citation into the editor at its cursor from the panel', async () => {
     // Put the cursor in main.tex (left group), then press the panel's button.
     await vs.page.locator('.tab', { hasText: 'main.tex' }).first().click();
