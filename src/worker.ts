@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { SearchIndex, transferList } from './core/search';
 import { parseWithCache, storeOutcome } from './core/sources/cached';
+import { decodeParsed } from './core/sources/transfer';
 import type { WorkerReply, WorkerRequest } from './core/sources/workerClient';
 
 /** A cache written by another build of the parser is not trusted: the tag is a hash of this bundle. */
@@ -32,6 +34,14 @@ if (port) {
       port.postMessage({ id: req.id, type: 'done', lines: outcome.lines, fromCache: outcome.fromCache, ...(outcome.readMs !== undefined ? { readMs: outcome.readMs } : {}) } satisfies WorkerReply);
       const cacheError = storeOutcome(r, outcome);
       if (cacheError) port.postMessage({ id: req.id, type: 'cacheError', message: cacheError } satisfies WorkerReply);
+      // While the editor's thread decodes the records, index them here and hand the index over.
+      const count = outcome.parsed ? outcome.parsed.papers.length : ((JSON.parse(outcome.lines[0] ?? '{}') as { entries?: number }).entries ?? 0);
+      if (req.index && count >= req.index) {
+        const papers = outcome.parsed?.papers ?? decodeParsed(outcome.lines, true).papers;
+        const t = performance.now();
+        const data = SearchIndex.build(papers).exportData();
+        port.postMessage({ id: req.id, type: 'index', data, ms: performance.now() - t } satisfies WorkerReply, transferList(data));
+      } else port.postMessage({ id: req.id, type: 'index', data: null, ms: 0 } satisfies WorkerReply);
     } catch (err) {
       port.postMessage({ id: req.id, type: 'error', message: (err as Error)?.stack ?? String(err) } satisfies WorkerReply);
     }

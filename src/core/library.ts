@@ -59,6 +59,7 @@ function slicesOf(s: ParsedSource): (SearchIndex | undefined)[] {
  */
 export async function indexSourceInTurns(s: ParsedSource): Promise<number> {
   if (s.papers.length < BIG_SOURCE) return 0;
+  if (adoptIndexData(s)) return 0;
   let spent = 0;
   const slices = slicesOf(s);
   for (let i = 0; i < slices.length; i++) {
@@ -69,6 +70,20 @@ export async function indexSourceInTurns(s: ParsedSource): Promise<number> {
     await new Promise<void>(r => setImmediate(r));
   }
   return spent;
+}
+
+/** Uses the index the worker built for a source (one slice over all its papers), if it fits. */
+function adoptIndexData(s: ParsedSource): boolean {
+  const data = s.indexData;
+  if (!data) return false;
+  delete s.indexData;
+  if (bigIndexes.get(s)?.every(Boolean)) return true;
+  try {
+    bigIndexes.set(s, [SearchIndex.fromData(s.papers, data)]);
+    return true;
+  } catch {
+    return false; // built for other papers: index here instead
+  }
 }
 
 function sliceIndex(s: ParsedSource, i: number): SearchIndex {
@@ -129,6 +144,7 @@ export class Library {
 
   /** Adds or replaces a parsed source (e.g. from the worker or the cache). */
   setSource(parsed: ParsedSource, label?: string): void {
+    adoptIndexData(parsed);
     if (parsed.kind === 'corpus' || parsed.path === CORPUS_SOURCE_ID) {
       this.corpus = { ...parsed, path: CORPUS_SOURCE_ID, kind: 'corpus' };
     } else {

@@ -52,7 +52,7 @@ class LibraryServiceImpl implements LibraryService {
   constructor(private readonly context: vscode.ExtensionContext, private readonly config: ConfigService) {
     const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
     const cacheDir = path.join(context.globalStorageUri.fsPath, 'parse-cache');
-    this.parser = new SourceParser({ workerFile, cacheDir, onWarning: m => log.warn(`[library] ${m}`) });
+    this.parser = new SourceParser({ workerFile, cacheDir, indexFrom: 5000, onWarning: m => log.warn(`[library] ${m}`) });
     void this.setState('loading');
     this.disposables.push(
       this.emitter,
@@ -251,7 +251,9 @@ class LibraryServiceImpl implements LibraryService {
       return;
     }
     const status = this.lib.sourceStatus(parsed.path);
-    const timing = parsed.timing ? ` (worker answered in ${ms(parsed.timing.sentMs)}, decoded here in ${ms(parsed.timing.decodeMs)})` : '';
+    const timing = parsed.timing
+      ? ` (worker answered in ${ms(parsed.timing.sentMs)}, decoded here in ${ms(parsed.timing.decodeMs)}${parsed.timing.indexMs !== undefined ? `, indexed in the worker in ${ms(parsed.timing.indexMs)}` : ''})`
+      : '';
     log.info(`[library] ${label}: ${parsed.papers.length} entries ${parsed.fromCache ? 'read from the cache' : 'parsed'} in ${ms(parsed.parseMs)}${timing}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
     const problems = status?.problems ?? parsed.problems;
     if (problems.length) {

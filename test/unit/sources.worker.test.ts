@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { SearchIndex } from '../../src/core/search';
 import { CancelledError, SourceParser } from '../../src/core/sources/workerClient';
 import { BERT_BIB } from './library.fixtures';
 
@@ -45,6 +46,26 @@ describe('sources: parse worker and cache', function () {
     assert.ok(!third.fromCache);
     assert.deepEqual(third.papers.map(p => p.id), ['devlin2019']);
     assert.deepEqual(warnings, []);
+  });
+
+  it('builds the search index of a big source in the worker, from parsed records and from the cache', async () => {
+    const indexing = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache-index'), inlineBelowBytes: 0, indexFrom: 2 });
+    try {
+      const f = path.join(tmp, 'two.bib');
+      fs.writeFileSync(f, `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'bert-again')}`);
+      for (const fromCache of [false, true]) {
+        const parsed = await indexing.parse(f);
+        assert.equal(!!parsed.fromCache, fromCache);
+        assert.ok(parsed.indexData, 'index data arrived');
+        assert.ok(parsed.timing?.indexMs !== undefined);
+        await new Promise(r => setTimeout(r, 200));
+        // The library adopts the worker's index when the source is big; here, fromData must accept it.
+        const index = SearchIndex.fromData(parsed.papers, parsed.indexData!);
+        assert.equal(index.search('bidirectional transformers', { limit: 5 }).length, 2);
+      }
+    } finally {
+      indexing.dispose();
+    }
   });
 
   it('reports a missing file as a failed source, not a rejection', async () => {

@@ -19,12 +19,12 @@ interface Chunk {
   spans?: number[];
 }
 
-type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing'> & { chunks: number; lazyBibtex?: boolean };
+type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData'> & { chunks: number; lazyBibtex?: boolean };
 
 /** The lines for a parsed source: meta first, then the chunks. */
 export function encodeParsed(parsed: ParsedSource): string[] {
-  const { papers, charSpans: _c, byteSpans, timing: _t, ...rest } = parsed;
-  void _c; void _t;
+  const { papers, charSpans: _c, byteSpans, timing: _t, indexData: _i, ...rest } = parsed;
+  void _c; void _t; void _i;
   const lazy = !!byteSpans && parsed.size !== undefined && parsed.mtimeMs !== undefined;
   const chunks: string[] = [];
   for (let i = 0; i < papers.length; i += CHUNK_PAPERS) {

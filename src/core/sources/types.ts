@@ -1,4 +1,5 @@
 import type { Paper, SourceProblem } from '../model';
+import type { SearchIndexData } from '../search';
 
 /** What a library file holds. The bundled corpus is a source of kind `corpus`. */
 export type SourceKind = 'corpus' | 'bibtex' | 'csl-json' | 'page';
@@ -28,7 +29,9 @@ export interface ParsedSource {
   /** The same as byte offsets in the file, when it is UTF-8 (see transfer.ts). Not serialized. */
   byteSpans?: number[];
   /** Through the worker: ms from request to answer (parse + encode + send), and decoding here. */
-  timing?: { sentMs: number; decodeMs: number };
+  timing?: { sentMs: number; decodeMs: number; indexMs?: number };
+  /** A big source's search index, built by the worker over `papers` in order. Not serialized. */
+  indexData?: SearchIndexData;
 }
 
 export const CORPUS_SOURCE_ID = 'bundled:corpus';

@@ -3,17 +3,21 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
+import type { SearchIndexData } from '../search';
 import { ParsedDecoder } from './transfer';
 import { detectKind } from './detect';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
 
 export interface WorkerRequest extends ParseRequest {
   id: number;
+  /** Build a search index in the worker for sources with at least this many papers. */
+  index?: number;
 }
 
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
   | { id: number; type: 'done'; lines: string[]; fromCache: boolean; readMs?: number }
+  | { id: number; type: 'index'; data: SearchIndexData | null; ms: number }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
 
@@ -31,6 +35,9 @@ interface Pending {
   onProgress: ProgressFn | undefined;
   /** When the request was posted (performance.now()). */
   sent: number;
+  /** The decoded records, and the worker's index (null: none), each once arrived. */
+  parsed?: ParsedSource;
+  index?: { data: SearchIndexData | null; ms: number };
 }
 
 export interface SourceParserOptions {
@@ -39,6 +46,8 @@ export interface SourceParserOptions {
   cacheDir?: string;
   /** Files up to this size are parsed on the calling thread: quicker than a round trip (default 256 KB). */
   inlineBelowBytes?: number;
+  /** Sources with at least this many papers get their search index built in the worker. */
+  indexFrom?: number;
   /** Told about cache write failures and worker crashes. */
   onWarning?: (message: string) => void;
 }
@@ -61,7 +70,7 @@ export class SourceParser {
 
   /** Reads and parses one file (from the cache when unchanged). Rejects only with CancelledError. */
   parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal): Promise<ParsedSource> {
-    const req: WorkerRequest = { id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}) };
+    const req: WorkerRequest = { id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(this.opts.indexFrom ? { index: this.opts.indexFrom } : {}) };
     if (this.inline || this.disposed || this.isSmall(path)) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
@@ -114,8 +123,6 @@ export class SourceParser {
 
   private onMessage(m: WorkerReply): void {
     const p = this.pending.get(m.id);
-    // An idle worker must not keep a process (the CLI, a test) alive.
-    if ((m.type === 'done' || m.type === 'error') && this.pending.size <= 1) this.worker?.unref();
     switch (m.type) {
       case 'progress':
         p?.onProgress?.(m.done, m.total, m.phase);
@@ -123,23 +130,47 @@ export class SourceParser {
       case 'cacheError':
         this.opts.onWarning?.(`could not cache ${p?.req.path ?? 'a source'}: ${m.message}`);
         return;
-      case 'done':
+      case 'done': {
         if (!p) return;
-        this.pending.delete(m.id);
         const tArrived = performance.now();
         void decodeInTurns(m.lines, m.fromCache).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
           if (m.fromCache) parsed.parseMs = (m.readMs ?? 0) + parsed.timing.decodeMs;
-          p.resolve(parsed);
-        }, err =>
-          p.resolve(failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
+          p.parsed = parsed;
+          this.tryFinish(m.id);
+        }, err => this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
+        return;
+      }
+      case 'index':
+        if (!p) return;
+        p.index = { data: m.data, ms: m.ms };
+        this.tryFinish(m.id);
         return;
       case 'error':
         if (!p) return;
-        this.pending.delete(m.id);
-        p.resolve(failedSource(p.req.path, detectKind(p.req.path), `could not be read: ${m.message.split('\n')[0]}`));
+        this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `could not be read: ${m.message.split('\n')[0]}`));
         return;
     }
+  }
+
+  /** Answers once both the records are decoded and the worker's index (or its absence) arrived. */
+  private tryFinish(id: number): void {
+    const p = this.pending.get(id);
+    if (!p?.parsed || !p.index) return;
+    if (p.index.data) {
+      p.parsed.indexData = p.index.data;
+      p.parsed.timing!.indexMs = p.index.ms;
+    }
+    this.finish(id, p.parsed);
+  }
+
+  private finish(id: number, parsed: ParsedSource): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    // An idle worker must not keep a process (the CLI, a test) alive.
+    if (this.pending.size === 0) this.worker?.unref();
+    p.resolve(parsed);
   }
 
   /** A crashed worker (out of memory on a huge file…) fails its requests, not the editor. */
