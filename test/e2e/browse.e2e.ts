@@ -171,6 +171,9 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     await vs.treeRow(/^2025/).first().waitFor({ timeout: 20_000 });
     assert.deepEqual((await rows(vs, 1)).map(r => r.label), ['2026', '2025', '2024']);
     await vs.page.locator('.pane-header', { hasText: 'by year' }).first().waitFor();
+    const settingsFile = path.join(vs.tmp, 'udd/User/settings.json');
+    for (let i = 0; i < 40 && !fs.readFileSync(settingsFile, 'utf8').includes('"papercite.tree.groupBy": "year"'); i++) await sleep(250);
+    assert.match(fs.readFileSync(settingsFile, 'utf8'), /"papercite\.tree\.groupBy": "year"/);
     await vs.shot('tree-by-year');
     await vs.runCommand('PaperCite: Group by Page Owner');
     await vs.treeRow('Not from a publication page').first().waitFor({ timeout: 20_000 });
