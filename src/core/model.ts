@@ -6,6 +6,8 @@ export interface CslName {
   family?: string;
   given?: string;
   literal?: string;
+  /** "Jr.", "III". */
+  suffix?: string;
 }
 
 /** CSL date: `[[y]]`, `[[y, m]]` or `[[y, m, d]]`. */
@@ -51,6 +53,9 @@ export interface PaperCustom {
   origins?: LibraryOrigin[];
   /** User-library BibTeX entries: the entry's original text, exported as written. */
   bibtex?: string;
+  /** Curators' caveat about a record (never printed in a bibliography). */
+  recordNote?: string;
+  homepage?: string;
   [key: string]: unknown;
 }
 
