@@ -54,6 +54,7 @@ describe('cite format', () => {
   });
   it('cuts abstracts at a word', () => {
     assert.equal(excerpt('one two three four', 10), 'one two…');
+    assert.equal(excerpt('One two. Three four five', 11), 'One two…');
     assert.equal(excerpt('  short\n text ', 100), 'short text');
   });
   it('measures edit distance with a cap', () => {

@@ -47,7 +47,8 @@ export function excerpt(text: string | undefined, max = 400): string {
   if (t.length <= max) return t;
   const cut = t.slice(0, max);
   const sp = cut.lastIndexOf(' ');
-  return (sp > max * 0.6 ? cut.slice(0, sp) : cut) + '…';
+  // A sentence's own full stop before the ellipsis reads as "…." : drop it.
+  return (sp > max * 0.6 ? cut.slice(0, sp) : cut).replace(/[\s.,;:]+$/, '') + '…';
 }
 
 /** The Markdown body describing a paper: every corpus string escaped. */
