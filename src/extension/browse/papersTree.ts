@@ -12,6 +12,10 @@ import { escapeMarkdown, untrustedMarkdown } from './markdown';
 
 const GROUP_ICONS: Record<TreeGroupBy, string> = { author: 'person', owner: 'account', year: 'calendar', category: 'tag' };
 const GROUP_WORDS: Record<TreeGroupBy, string> = { author: 'author', owner: 'page owner', year: 'year', category: 'category' };
+/** A burst of library changes (a save, a big source joining) rebuilds the tree once, after this. */
+const REBUILD_DELAY_MS = 400;
+/** Above this many papers a change redraws the whole tree instead of diffing row signatures (seconds at 73k). */
+const DIFF_MAX_PAPERS = 20_000;
 
 export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
@@ -24,6 +28,9 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** Group objects handed to VS Code, by id: it refreshes and reveals elements by identity. */
   private readonly canon = new Map<string, GroupNode>();
   private readonly subs: vscode.Disposable[] = [];
+  /** The library changed since the tree was built; rebuilt when visible (search and completion never wait on it). */
+  private stale = false;
+  private rebuildTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly services: Services) {
     this.groupBy = services.config.current.groupBy;
@@ -33,17 +40,19 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.subs.push(
       this.view,
       services.library.onDidChange(() => this.libraryChanged()),
+      this.view.onDidChangeVisibility(e => { if (e.visible && this.stale) this.scheduleRebuild(0); }),
       services.config.onDidChange(c => { if (c.groupBy !== this.groupBy) this.setGroupBy(c.groupBy, false); }),
     );
     void vscode.commands.executeCommand('setContext', ContextKeys.treeFiltered, false);
   }
 
   dispose(): void {
+    clearTimeout(this.rebuildTimer);
     for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }
 
-  get current(): PaperTree { return this.tree; }
+  get current(): PaperTree { this.ensureFresh(); return this.tree; }
   get grouping(): TreeGroupBy { return this.groupBy; }
 
   private build(): PaperTree {
@@ -54,10 +63,50 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     return tree;
   }
 
-  /** After a reload: redraw only the groups whose rows changed when the group list itself is unchanged. */
+  /**
+   * The library changed: rebuilding the tree costs seconds at 73k papers, so it is deferred (one
+   * rebuild per burst) and skipped while the view is hidden (done when it is shown again).
+   */
   private libraryChanged(): void {
-    const before = this.tree, beforeSigs = this.sigs ?? before.signatures();
+    this.stale = true;
+    if (this.view.visible) this.scheduleRebuild(REBUILD_DELAY_MS);
+  }
+
+  private scheduleRebuild(delay: number): void {
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = setTimeout(() => {
+      this.rebuildTimer = undefined;
+      if (this.stale) this.refreshChanged();
+    }, delay);
+  }
+
+  /** Brings the tree up to date without telling the view (it is about to ask anyway). */
+  private ensureFresh(): void {
+    if (!this.stale) return;
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = undefined;
+    this.stale = false;
     this.tree = this.build();
+    this.sigs = undefined;
+    this.canon.clear();
+    this.updateDescription();
+  }
+
+  /** After a reload: redraw only the groups whose rows changed when the group list itself is unchanged. */
+  private refreshChanged(): void {
+    this.stale = false;
+    const t0 = performance.now();
+    const before = this.tree;
+    this.tree = this.build();
+    if (this.tree.paperCount > DIFF_MAX_PAPERS || before.paperCount > DIFF_MAX_PAPERS) {
+      this.sigs = undefined;
+      this.canon.clear();
+      this.updateDescription();
+      log.info(`[browse] library changed: rebuilt the tree of ${this.tree.paperCount} papers in ${(performance.now() - t0).toFixed(0)} ms, refreshing it whole`);
+      this.emitter.fire(undefined);
+      return;
+    }
+    const beforeSigs = this.sigs ?? before.signatures();
     this.sigs = this.tree.signatures();
     const d = diffTrees(before, beforeSigs, this.tree, this.sigs);
     this.updateDescription();
@@ -73,6 +122,8 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   private rebuildAll(): void {
+    this.stale = false;
+    clearTimeout(this.rebuildTimer);
     this.tree = this.build();
     this.sigs = undefined;
     this.canon.clear();
@@ -113,6 +164,7 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   // ---------------------------------------------------------------- TreeDataProvider
   getChildren(el?: TreeNode): TreeNode[] {
+    if (!el) this.ensureFresh();
     if (!el) return this.tree.roots().map(g => this.canonical(g));
     if (el.kind === 'paper') return [];
     const g = this.tree.group(el.id);
@@ -166,6 +218,7 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** Reveals a paper (under its first group), clearing a filter that hides it. */
   async revealPaper(key: string): Promise<boolean> {
     if (!this.services.library.byKey(key)) return false;
+    this.ensureFresh();
     if (!this.tree.has(key) && this.filterText) await this.setFilter('');
     const node = this.tree.nodeFor(key);
     if (!node) return false;
@@ -176,6 +229,7 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** Reveals and expands an author's node, switching the tree to group by author if needed. */
   async revealAuthor(name: string): Promise<boolean> {
     if (this.groupBy !== 'author') await this.setGroupBy('author');
+    this.ensureFresh();
     let g = this.tree.groupByName(name);
     if (!g && this.filterText) { await this.setFilter(''); g = this.tree.groupByName(name); }
     if (!g) return false;

@@ -6,6 +6,7 @@ import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeC
 import type { Paper } from '../../core/model';
 import { log } from '../log';
 import type { Services } from '../services';
+import { activationMarked, sinceActivation } from '../timing';
 import { paperDetail, paperMarkdown } from './format';
 import { rankPapers } from './rank';
 
@@ -33,6 +34,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   readonly timings: number[] = [];
 
   private calls = 0;
+  private firstAnswered = false;
   private papers = new WeakMap<vscode.CompletionItem, Paper>();
 
   constructor(private readonly services: Services) {}
@@ -76,6 +78,10 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       item.command = { title: 'Add BibTeX entry', command: ACCEPTED_COMMAND };
       return item;
     });
+    if (!this.firstAnswered && items.length) {
+      this.firstAnswered = true;
+      log.info(`[cite] first completion answered ${Math.round(sinceActivation())} ms after activation${activationMarked() ? '' : ' (measured from loading the completion module: activation was not marked)'} (${items.length} items, ${this.services.library.papers.length} papers, library ${this.services.library.state})`);
+    }
     this.timings.push(performance.now() - t0);
     if (this.timings.length > 500) this.timings.splice(0, this.timings.length - 500);
     if (++this.calls === 10 || this.calls % 100 === 0) {
