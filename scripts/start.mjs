@@ -2,7 +2,7 @@
 // `npm start`: builds PaperCite and opens it in a real VS Code (code-server) on the example paper.
 //   npm start [-- --port 8080] [-- --fresh]
 // The example project is copied to .demo/workspace on first start (your edits there survive later
-// starts; --fresh starts over). Stop with Ctrl+C.
+// starts; --fresh starts over; PAPERCITE_DEMO_DIR moves it). Stop with Ctrl+C.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const port = opt('--port', process.env.PAPERCITE_PORT || '8080');
-const demo = path.join(ROOT, '.demo');
+const demo = path.resolve(process.env.PAPERCITE_DEMO_DIR || path.join(ROOT, '.demo'));
 const ws = path.join(demo, 'workspace');
 const t0 = Date.now();
 const say = m => console.log(`[papercite start +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
