@@ -1,4 +1,5 @@
 import { chromium } from 'playwright-core';
+// Renders media/icon.svg to media/icon.png (the Marketplace icon) with Chromium: node scripts/render-icon.mjs
 import * as fs from 'node:fs';
 const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 const p = await b.newPage({ viewport: { width: 128, height: 128 } });
