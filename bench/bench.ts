@@ -351,9 +351,29 @@ async function benchParse(file: string): Promise<{ result: ParseResult; papers: 
 
 // ---- main ----
 
+function writeSvg(libraries: readonly LibraryResult[]): void {
+  const svg = latencySvg(
+    [
+      { name: 'PaperCite', color: '#0a7d32', points: libraries.map(l => ({ x: l.size, y: l.papercite.latency.p95 })) },
+      { name: 'fuse.js 7 (threshold 0.4)', color: '#c25400', points: libraries.map(l => ({ x: l.size, y: l.fuse.latency.p95 })) },
+    ],
+    {
+      title: 'Search latency per keystroke (p95) vs library size',
+      budgetMs: 16,
+      xLabels: libraries.map(l => ({ x: l.size, label: l.size >= 1000 ? `${Math.round(l.size / 1000)}k` : String(l.size) })),
+    },
+  );
+  fs.writeFileSync(path.join(RESULTS, 'latency.svg'), svg);
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   fs.mkdirSync(RESULTS, { recursive: true });
+  if (process.argv.includes('--plot-only')) {
+    // Redraw the plot from the last results.
+    writeSvg((JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8')) as { libraries: LibraryResult[] }).libraries);
+    return;
+  }
   const libraries: LibraryResult[] = [];
   const nTyped = QUICK ? 16 : 40;
   const nTypo = QUICK ? 20 : 40;
@@ -413,18 +433,7 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(out, null, 2) + '\n');
 
-  const svg = latencySvg(
-    [
-      { name: 'PaperCite', color: '#0a7d32', points: libraries.map(l => ({ x: l.size, y: l.papercite.latency.p95 })) },
-      { name: 'fuse.js 7 (threshold 0.4)', color: '#c25400', points: libraries.map(l => ({ x: l.size, y: l.fuse.latency.p95 })) },
-    ],
-    {
-      title: 'Search latency per keystroke (p95) vs library size',
-      budgetMs: 16,
-      xLabels: libraries.map(l => ({ x: l.size, label: l.size >= 1000 ? `${Math.round(l.size / 1000)}k` : String(l.size) })),
-    },
-  );
-  fs.writeFileSync(path.join(RESULTS, 'latency.svg'), svg);
+  writeSvg(libraries);
 
   console.log(renderTable(out.libraries, parse, activation));
   console.log(`\n(${out.totalSeconds.toFixed(0)} s; load average ${os.loadavg().map(x => x.toFixed(1)).join(' ')}; bench/results/latest.json, bench/results/latency.svg)`);

@@ -29,14 +29,17 @@ export function latencySvg(series: Series[], opts: { title: string; budgetMs: nu
     out.push(`<line x1="${L}" y1="${y}" x2="${W - R}" y2="${y}" stroke="#ddd"/>`);
     out.push(`<text x="${L - 8}" y="${y + 4}" text-anchor="end">${fmt(10 ** e)} ms</text>`);
   }
+  let lastX = -Infinity, row = 0;
   for (const { x, label } of opts.xLabels) {
     const X = px(x);
+    row = X - lastX < 32 ? 1 - row : 0; // close labels (73k, 100k) on two rows
+    lastX = X;
     out.push(`<line x1="${X}" y1="${T}" x2="${X}" y2="${H - B}" stroke="#eee"/>`);
-    out.push(`<text x="${X}" y="${H - B + 18}" text-anchor="middle">${esc(label)}</text>`);
+    out.push(`<text x="${X}" y="${H - B + 18 + row * 14}" text-anchor="middle">${esc(label)}</text>`);
   }
   out.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/>`);
   out.push(`<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>`);
-  out.push(`<text x="${(L + W - R) / 2}" y="${H - 22}" text-anchor="middle">library size (entries, log scale)</text>`);
+  out.push(`<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">library size (entries, log scale)</text>`);
   out.push(`<text transform="translate(20 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">p95 per keystroke (log scale)</text>`);
   // Frame budget.
   const yb = py(opts.budgetMs);
