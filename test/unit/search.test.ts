@@ -6,6 +6,7 @@ import { synthesize } from '../../bench/data';
 import { loadCorpus } from '../../bench/fixture';
 import { fold, tokens } from '../../src/core/search/text';
 import { boundedOsa } from '../../src/core/search/typo';
+import { sortedTermIds } from '../../src/core/search/build';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -218,6 +219,21 @@ describe('search text', () => {
   it('folds accents and case', () => {
     assert.equal(fold('Sørensen Müller ŁÓDŹ Straße'), 'sorensen muller lodz strasse');
     assert.deepEqual(tokens(fold('Beyond the 80/20 Rule: High-Entropy')), ['beyond', 'the', '80', '20', 'rule', 'high', 'entropy']);
+  });
+  it('sorts the vocabulary exactly as Array.prototype.sort does', () => {
+    const alphabet = ['a', 'b', 'z', '0', '9', 'é', '中', 'ß'];
+    let seed = 1;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const words = new Set<string>(['a', 'ab', 'abc', 'abcdef', 'abcdefg', 'abcdefh', 'abcdef0', 'z', '0', '2025']);
+    while (words.size < 3000) {
+      let w = '';
+      const n = 1 + Math.floor(rand() * 9);
+      for (let i = 0; i < n; i++) w += alphabet[Math.floor(rand() * (i < 6 ? 3 : alphabet.length))];
+      words.add(w);
+    }
+    const terms = ['stop', ...words];
+    const ids = Array.from(sortedTermIds(terms, 1));
+    assert.deepEqual(ids.map(i => terms[i]), [...words].sort());
   });
   it('counts transpositions, missing and doubled letters as one edit', () => {
     assert.equal(boundedOsa('zreo', 'zero', 2), 1);
