@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { SearchIndex, transferList } from './core/search';
+import { readIndexCache, writeIndexCache } from './core/sources/cache';
 import { parseWithCache, storeOutcome } from './core/sources/cached';
 import { decodeParsed } from './core/sources/transfer';
 import type { WorkerReply, WorkerRequest } from './core/sources/workerClient';
@@ -34,13 +35,25 @@ if (port) {
       port.postMessage({ id: req.id, type: 'done', lines: outcome.lines, fromCache: outcome.fromCache, ...(outcome.readMs !== undefined ? { readMs: outcome.readMs } : {}) } satisfies WorkerReply);
       const cacheError = storeOutcome(r, outcome);
       if (cacheError) port.postMessage({ id: req.id, type: 'cacheError', message: cacheError } satisfies WorkerReply);
-      // While the editor's thread decodes the records, index them here and hand the index over.
-      const count = outcome.parsed ? outcome.parsed.papers.length : ((JSON.parse(outcome.lines[0] ?? '{}') as { entries?: number }).entries ?? 0);
+      // While the editor's thread decodes the records, index them here (or read the index cached
+      // beside them) and hand the index over.
+      const meta = outcome.parsed ?? (JSON.parse(outcome.lines[0] ?? '{}') as { entries?: number; size?: number; mtimeMs?: number });
+      const count = outcome.parsed ? outcome.parsed.papers.length : (meta.entries ?? 0);
       if (req.index && count >= req.index) {
-        const papers = outcome.parsed?.papers ?? decodeParsed(outcome.lines, true).papers;
         const t = performance.now();
-        const data = SearchIndex.build(papers).exportData();
-        port.postMessage({ id: req.id, type: 'index', data, ms: performance.now() - t } satisfies WorkerReply, transferList(data));
+        const key = meta.size !== undefined && meta.mtimeMs !== undefined ? { path: req.path, size: meta.size, mtimeMs: meta.mtimeMs } : undefined;
+        let data = outcome.fromCache && r.cacheDir && key ? readIndexCache(r.cacheDir, key, r.tag) : undefined;
+        const fromCache = !!data;
+        if (!data) {
+          const papers = outcome.parsed?.papers ?? decodeParsed(outcome.lines, true).papers;
+          data = SearchIndex.build(papers).exportData();
+          // Written before the transfer below takes the arrays away.
+          if (r.cacheDir && key && (outcome.parsed ? outcome.parsed.error === undefined : true)) {
+            const err = writeIndexCache(r.cacheDir, key, r.tag, data);
+            if (err) port.postMessage({ id: req.id, type: 'cacheError', message: `search index: ${err}` } satisfies WorkerReply);
+          }
+        }
+        port.postMessage({ id: req.id, type: 'index', data, ms: performance.now() - t, fromCache } satisfies WorkerReply, transferList(data));
       } else port.postMessage({ id: req.id, type: 'index', data: null, ms: 0 } satisfies WorkerReply);
     } catch (err) {
       port.postMessage({ id: req.id, type: 'error', message: (err as Error)?.stack ?? String(err) } satisfies WorkerReply);

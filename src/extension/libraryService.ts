@@ -252,7 +252,7 @@ class LibraryServiceImpl implements LibraryService {
     }
     const status = this.lib.sourceStatus(parsed.path);
     const timing = parsed.timing
-      ? ` (worker answered in ${ms(parsed.timing.sentMs)}, decoded here in ${ms(parsed.timing.decodeMs)}${parsed.timing.indexMs !== undefined ? `, indexed in the worker in ${ms(parsed.timing.indexMs)}` : ''})`
+      ? ` (worker answered in ${ms(parsed.timing.sentMs)}, decoded here in ${ms(parsed.timing.decodeMs)}${parsed.timing.indexMs !== undefined ? `, ${parsed.timing.indexFromCache ? 'search index read from the cache' : 'indexed in the worker'} in ${ms(parsed.timing.indexMs)}` : ''})`
       : '';
     log.info(`[library] ${label}: ${parsed.papers.length} entries ${parsed.fromCache ? 'read from the cache' : 'parsed'} in ${ms(parsed.parseMs)}${timing}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
     const problems = status?.problems ?? parsed.problems;

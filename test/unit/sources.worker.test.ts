@@ -58,11 +58,40 @@ describe('sources: parse worker and cache', function () {
         assert.equal(!!parsed.fromCache, fromCache);
         assert.ok(parsed.indexData, 'index data arrived');
         assert.ok(parsed.timing?.indexMs !== undefined);
+        // A reload from the cache reads the index cached beside the records instead of rebuilding it.
+        assert.equal(!!parsed.timing?.indexFromCache, fromCache);
         await new Promise(r => setTimeout(r, 200));
         // The library adopts the worker's index when the source is big; here, fromData must accept it.
         const index = SearchIndex.fromData(parsed.papers, parsed.indexData!);
         assert.equal(index.search('bidirectional transformers', { limit: 5 }).length, 2);
       }
+    } finally {
+      indexing.dispose();
+    }
+  });
+
+  it('rebuilds the cached search index when the file changed or the index file is damaged', async () => {
+    const cacheDir = path.join(tmp, 'cache-index-stale');
+    const indexing = new SourceParser({ workerFile, cacheDir, inlineBelowBytes: 0, indexFrom: 2 });
+    try {
+      const f = path.join(tmp, 'three.bib');
+      const text = (k: string) => `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', k)}`;
+      fs.writeFileSync(f, text('bert-again'));
+      await indexing.parse(f);
+      await new Promise(r => setTimeout(r, 200));
+      const [indexFile] = fs.readdirSync(cacheDir).filter(n => n.endsWith('.index'));
+      assert.ok(indexFile, 'the index is cached');
+      // Cut short: a damaged index file is a miss, rebuilt from the records.
+      const full = fs.readFileSync(path.join(cacheDir, indexFile!));
+      fs.writeFileSync(path.join(cacheDir, indexFile!), full.subarray(0, full.length - 7));
+      const damaged = await indexing.parse(f);
+      assert.ok(damaged.fromCache && !damaged.timing?.indexFromCache);
+      assert.equal(SearchIndex.fromData(damaged.papers, damaged.indexData!).search('bert again', { limit: 5 })[0]?.paper.id, 'bert-again');
+      // Changed text: neither records nor index come from the cache, and the new key is found.
+      fs.writeFileSync(f, text('renamed-entry'));
+      const changed = await indexing.parse(f);
+      assert.ok(!changed.fromCache && !changed.timing?.indexFromCache);
+      assert.ok(SearchIndex.fromData(changed.papers, changed.indexData!).search('renamed entry', { limit: 5 }).some(h => h.paper.id === 'renamed-entry'));
     } finally {
       indexing.dispose();
     }

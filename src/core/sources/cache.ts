@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { SearchIndexData } from '../search';
 import { encodeParsed } from './transfer';
 import type { ParsedSource } from './types';
 
@@ -54,5 +55,85 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
   } catch (err) {
     try { fs.unlinkSync(tmp); } catch { /* already gone */ }
     return (err as Error).message;
+  }
+}
+
+// ---------------------------------------------------------------- search index beside the records
+// A big source's search index (SearchIndex.exportData) is cached too, under the same key, so a
+// reload from the cache neither decodes the records a second time in the worker nor re-indexes
+// them. Layout: a JSON header line, then the vocabulary (UTF-8), then each typed array's bytes.
+
+const INDEX_FORMAT = 1;
+const ARRAYS = ['idf', 'postStart', 'postPrimary', 'postings', 'fwdStart', 'fwdPrimaryEnd', 'fwd', 'byLength', 'lengthStart', 'signature'] as const;
+type ArrayName = typeof ARRAYS[number];
+const CTORS: Record<ArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor> = {
+  idf: Float32Array, postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwdStart: Uint32Array,
+  fwdPrimaryEnd: Uint32Array, fwd: Uint32Array, byLength: Uint32Array, lengthStart: Uint32Array, signature: Int32Array,
+};
+
+interface IndexHeader extends CacheHeader {
+  indexFormat: number;
+  version: number;
+  papers: number;
+  stats: SearchIndexData['stats'];
+  vocabBytes: number;
+  lengths: Record<ArrayName, number>;
+}
+
+export function indexCacheFileFor(cacheDir: string, sourcePath: string): string {
+  return cacheFileFor(cacheDir, sourcePath).replace(/\.json$/, '.index');
+}
+
+/** Writes a source's index data (atomically); returns why not, if it failed. */
+export function writeIndexCache(cacheDir: string, key: { path: string; size: number; mtimeMs: number }, tag: string, data: SearchIndexData): string | undefined {
+  const file = indexCacheFileFor(cacheDir, key.path);
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const vocab = Buffer.from(data.vocab, 'utf8');
+    const lengths = Object.fromEntries(ARRAYS.map(n => [n, data[n].length])) as Record<ArrayName, number>;
+    const header: IndexHeader = {
+      format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs,
+      indexFormat: INDEX_FORMAT, version: data.version, papers: data.papers, stats: data.stats, vocabBytes: vocab.length, lengths,
+    };
+    const parts: Buffer[] = [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), vocab];
+    for (const n of ARRAYS) {
+      const a = data[n];
+      parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    }
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(tmp, Buffer.concat(parts));
+    fs.renameSync(tmp, file);
+    return undefined;
+  } catch (err) {
+    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
+    return (err as Error).message;
+  }
+}
+
+/** The cached index data of a source when its key matches, else undefined. Never throws. */
+export function readIndexCache(cacheDir: string, key: { path: string; size: number; mtimeMs: number }, tag: string): SearchIndexData | undefined {
+  try {
+    const buf = fs.readFileSync(indexCacheFileFor(cacheDir, key.path));
+    const nl = buf.indexOf(10);
+    if (nl < 0) return undefined;
+    const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as IndexHeader;
+    if (h.format !== FORMAT || h.indexFormat !== INDEX_FORMAT || h.tag !== tag || h.path !== key.path || h.size !== key.size || h.mtimeMs !== key.mtimeMs) return undefined;
+    let at = nl + 1;
+    const vocab = buf.subarray(at, at + h.vocabBytes).toString('utf8');
+    at += h.vocabBytes;
+    const arrays = {} as Record<ArrayName, Float32Array | Uint32Array | Int32Array>;
+    for (const n of ARRAYS) {
+      const bytes = h.lengths[n] * 4;
+      if (at + bytes > buf.length) return undefined;
+      // A copy: typed arrays need aligned offsets, and the copy's buffer can be transferred alone.
+      const ab = new ArrayBuffer(bytes);
+      buf.copy(new Uint8Array(ab), 0, at, at + bytes);
+      arrays[n] = new CTORS[n](ab);
+      at += bytes;
+    }
+    if (at !== buf.length) return undefined;
+    return { version: h.version, papers: h.papers, vocab, stats: h.stats, ...arrays } as SearchIndexData;
+  } catch {
+    return undefined;
   }
 }

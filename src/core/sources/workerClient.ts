@@ -17,7 +17,7 @@ export interface WorkerRequest extends ParseRequest {
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
   | { id: number; type: 'done'; lines: string[]; fromCache: boolean; readMs?: number }
-  | { id: number; type: 'index'; data: SearchIndexData | null; ms: number }
+  | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
 
@@ -37,7 +37,7 @@ interface Pending {
   sent: number;
   /** The decoded records, and the worker's index (null: none), each once arrived. */
   parsed?: ParsedSource;
-  index?: { data: SearchIndexData | null; ms: number };
+  index?: { data: SearchIndexData | null; ms: number; fromCache?: boolean };
 }
 
 export interface SourceParserOptions {
@@ -143,7 +143,7 @@ export class SourceParser {
       }
       case 'index':
         if (!p) return;
-        p.index = { data: m.data, ms: m.ms };
+        p.index = { data: m.data, ms: m.ms, ...(m.fromCache ? { fromCache: true } : {}) };
         this.tryFinish(m.id);
         return;
       case 'error':
@@ -160,6 +160,7 @@ export class SourceParser {
     if (p.index.data) {
       p.parsed.indexData = p.index.data;
       p.parsed.timing!.indexMs = p.index.ms;
+      if (p.index.fromCache) p.parsed.timing!.indexFromCache = true;
     }
     this.finish(id, p.parsed);
   }
