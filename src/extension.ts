@@ -8,8 +8,10 @@ import type { Services } from './extension/services';
 import { registerSources } from './extension/sources/sourcesView';
 import { registerCite } from './extension/cite';
 import { registerBrowse } from './extension/browse';
+import { markActivated } from './extension/timing';
 
 export function activate(context: vscode.ExtensionContext): void {
+  markActivated();
   const t0 = Date.now();
   context.subscriptions.push(log, vscode.commands.registerCommand(Commands.showLog, () => log.show()));
   try {
