@@ -41,6 +41,37 @@ export function readCacheLines(cacheDir: string, sourcePath: string, size: numbe
   }
 }
 
+/**
+ * The cached lines as raw UTF-8 bytes (a view starting after the header) when the cache matches,
+ * else undefined: the worker hands them over without decoding, as a transfer (no copy). Never throws.
+ */
+export function readCacheBytes(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string): Uint8Array | undefined {
+  try {
+    let buf: Uint8Array = fs.readFileSync(cacheFileFor(cacheDir, sourcePath));
+    const nl = buf.indexOf(10);
+    if (nl < 0) return undefined;
+    const h = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset, nl).toString('utf8')) as CacheHeader;
+    if (h.format !== FORMAT || h.tag !== tag || h.path !== sourcePath || h.size !== size || h.mtimeMs !== mtimeMs) return undefined;
+    // Its own ArrayBuffer, so it can be transferred (small reads share a pool).
+    if (buf.byteOffset !== 0 || buf.buffer.byteLength !== buf.length) buf = new Uint8Array(buf);
+    return buf.subarray(nl + 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The non-empty lines of cached bytes (see `readCacheBytes`), decoded one at a time. */
+export function* linesOfBytes(bytes: Uint8Array): Generator<string> {
+  const dec = new TextDecoder();
+  let at = 0;
+  while (at < bytes.length) {
+    let nl = bytes.indexOf(10, at);
+    if (nl < 0) nl = bytes.length;
+    if (nl > at) yield dec.decode(bytes.subarray(at, nl));
+    at = nl + 1;
+  }
+}
+
 /** Writes a cache entry atomically (temp file + rename); failures are returned, not thrown. */
 export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, lines: readonly string[] = encodeParsed(parsed)): string | undefined {
   if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';

@@ -2,6 +2,7 @@
 // requests queued, each cancellable. Falls back to parsing inline when no worker can run.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { linesOfBytes } from './cache';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
 import type { SearchIndexData } from '../search';
 import { ParsedDecoder } from './transfer';
@@ -16,7 +17,7 @@ export interface WorkerRequest extends ParseRequest {
 
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
-  | { id: number; type: 'done'; lines: string[]; fromCache: boolean; readMs?: number }
+  | { id: number; type: 'done'; lines: string[]; fromCache: boolean; readMs?: number; /** Instead of `lines`: cached lines as UTF-8 bytes, transferred. */ bytes?: Uint8Array }
   | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
@@ -133,7 +134,7 @@ export class SourceParser {
       case 'done': {
         if (!p) return;
         const tArrived = performance.now();
-        void decodeInTurns(m.lines, m.fromCache).then(parsed => {
+        void decodeInTurns(m.bytes ? linesOfBytes(m.bytes) : m.lines, m.fromCache).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
           if (m.fromCache) parsed.parseMs = (m.readMs ?? 0) + parsed.timing.decodeMs;
           p.parsed = parsed;
@@ -215,11 +216,12 @@ export class SourceParser {
 }
 
 /** Decodes one chunk per turn of the event loop, so typing is never stalled for long. */
-async function decodeInTurns(lines: readonly string[], fromCache: boolean): Promise<ParsedSource> {
+async function decodeInTurns(lines: Iterable<string>, fromCache: boolean): Promise<ParsedSource> {
   const d = new ParsedDecoder();
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]) d.feed(lines[i]!);
-    if (i > 0) await new Promise<void>(r => setImmediate(r));
+  let i = 0;
+  for (const line of lines) {
+    if (line) d.feed(line);
+    if (i++ > 0) await new Promise<void>(r => setImmediate(r));
   }
   return d.finish(fromCache);
 }
