@@ -112,27 +112,30 @@ export interface PaperTreeOptions {
  */
 export class PaperTree {
   private readonly groups = new Map<string, GroupData>();
-  private readonly rootList: GroupNode[];
   /** Key -> index into `papers` (first occurrence). */
   private readonly indexByKey = new Map<string, number>();
   /** Key -> the id of its first group (for reveal). */
   private readonly firstGroup = new Map<string, string>();
 
-  private constructor(readonly papers: readonly Paper[], readonly groupBy: TreeGroupBy, opts: PaperTreeOptions) {
-    const missing = missingLabel(groupBy);
-    const byName = new Map<string, GroupData>();
-    let missingGroup: GroupData | undefined;
-    const filter = opts.filter;
-    for (let i = 0; i < papers.length; i++) {
+  private rootList: GroupNode[] = [];
+  private readonly byName = new Map<string, GroupData>();
+  private missingGroup: GroupData | undefined;
+
+  private constructor(readonly papers: readonly Paper[], readonly groupBy: TreeGroupBy, private readonly filter: ((p: Paper) => boolean) | undefined) {}
+
+  /** Puts papers [from, to) into their groups. */
+  private add(from: number, to: number): void {
+    const { papers, groupBy, filter, byName } = this;
+    for (let i = from; i < to; i++) {
       const p = papers[i]!;
       if (this.indexByKey.has(p.id)) continue; // a key is one paper; later duplicates are not shown twice
       if (filter && !filter(p)) continue;
       this.indexByKey.set(p.id, i);
       const names = groupNamesOf(p, groupBy);
       if (names.length === 0) {
-        missingGroup ??= { node: { kind: 'group', id: `${groupBy}:\u0000missing`, groupBy, label: missing, missing: true, count: 0 }, members: [], sorted: false };
-        missingGroup.members.push(i);
-        if (!this.firstGroup.has(p.id)) this.firstGroup.set(p.id, missingGroup.node.id);
+        this.missingGroup ??= { node: { kind: 'group', id: `${groupBy}:\u0000missing`, groupBy, label: missingLabel(groupBy), missing: true, count: 0 }, members: [], sorted: false };
+        this.missingGroup.members.push(i);
+        if (!this.firstGroup.has(p.id)) this.firstGroup.set(p.id, this.missingGroup.node.id);
         continue;
       }
       for (const n of names) {
@@ -145,8 +148,14 @@ export class PaperTree {
         if (!this.firstGroup.has(p.id)) this.firstGroup.set(p.id, g.node.id);
       }
     }
-    const all = [...byName.values()];
-    if (missingGroup) all.push(missingGroup);
+  }
+
+  /** Counts and orders the groups once every paper was added. */
+  private finish(): this {
+    const groupBy = this.groupBy;
+    const all = [...this.byName.values()];
+    this.byName.clear();
+    if (this.missingGroup) all.push(this.missingGroup);
     for (const g of all) (g.node as { count: number }).count = g.members.length;
     const cmpName = (a: GroupData, b: GroupData) => collator.compare(a.node.label, b.node.label);
     all.sort((a, b) => {
@@ -156,10 +165,29 @@ export class PaperTree {
     });
     for (const g of all) this.groups.set(g.node.id, g);
     this.rootList = all.map(g => g.node);
+    return this;
   }
 
   static build(papers: readonly Paper[], groupBy: TreeGroupBy, opts: PaperTreeOptions = {}): PaperTree {
-    return new PaperTree(papers, groupBy, opts);
+    const t = new PaperTree(papers, groupBy, opts.filter);
+    t.add(0, papers.length);
+    return t.finish();
+  }
+
+  /**
+   * The same tree as `build`, grouping `slice` papers per turn of the event loop, so building the
+   * tree of a 73k-paper library never stalls the editor for long. `cancelled()` is asked between
+   * slices; when it says yes, the promise resolves to undefined.
+   */
+  static async buildInTurns(papers: readonly Paper[], groupBy: TreeGroupBy, opts: PaperTreeOptions & { slice?: number; cancelled?: () => boolean } = {}): Promise<PaperTree | undefined> {
+    const t = new PaperTree(papers, groupBy, opts.filter);
+    const slice = Math.max(1, opts.slice ?? 5000);
+    for (let i = 0; i < papers.length; i += slice) {
+      t.add(i, Math.min(papers.length, i + slice));
+      await new Promise<void>(r => setImmediate(r));
+      if (opts.cancelled?.()) return undefined;
+    }
+    return t.finish();
   }
 
   /** Number of papers shown (after the filter). */

@@ -149,3 +149,22 @@ describe('tree', () => {
     console.log(`      [tree 100k] ${times.join('\n      [tree 100k] ')}`);
   });
 });
+
+describe('tree: built in turns', () => {
+  it('gives the same groups, counts and children as a build in one go, and can be cancelled', async () => {
+    // A duplicate key and a filter: the sliced build must skip and filter exactly as `build` does.
+    const papers = [...real, { ...real[3]!, title: 'A later duplicate of a key' }];
+    const filter = makeFilter('learning');
+    for (const groupBy of ['author', 'year'] as const) {
+      const whole = PaperTree.build(papers, groupBy, { filter: filter! });
+      const turns = (await PaperTree.buildInTurns(papers, groupBy, { filter: filter!, slice: 7 }))!;
+      assert.ok(whole.roots().length > (groupBy === 'author' ? 3 : 0), `${groupBy}: ${whole.roots().length} groups`);
+      assert.deepEqual(turns.roots(), whole.roots());
+      assert.equal(turns.paperCount, whole.paperCount);
+      for (const g of whole.roots()) assert.deepEqual(turns.children(g).map(c => c.key), whole.children(g).map(c => c.key));
+    }
+    let asked = 0;
+    assert.equal(await PaperTree.buildInTurns(real, 'author', { slice: 5, cancelled: () => ++asked >= 2 }), undefined);
+    assert.equal(asked, 2);
+  });
+});

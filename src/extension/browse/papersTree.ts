@@ -31,6 +31,8 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** The library changed since the tree was built; rebuilt when visible (search and completion never wait on it). */
   private stale = false;
   private rebuildTimer: NodeJS.Timeout | undefined;
+  /** Bumped by every rebuild; a build in turns that sees another number gives up. */
+  private buildGen = 0;
 
   constructor(private readonly services: Services) {
     this.groupBy = services.config.current.groupBy;
@@ -80,9 +82,14 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     }, delay);
   }
 
+  private isBig(): boolean {
+    return this.services.library.papers.length > DIFF_MAX_PAPERS || this.tree.paperCount > DIFF_MAX_PAPERS;
+  }
+
   /** Brings the tree up to date without telling the view (it is about to ask anyway). */
   private ensureFresh(): void {
     if (!this.stale) return;
+    this.buildGen++;
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = undefined;
     this.stale = false;
@@ -94,18 +101,11 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   /** After a reload: redraw only the groups whose rows changed when the group list itself is unchanged. */
   private refreshChanged(): void {
+    if (this.isBig()) { void this.rebuildInTurns(); return; }
     this.stale = false;
-    const t0 = performance.now();
+    this.buildGen++;
     const before = this.tree;
     this.tree = this.build();
-    if (this.tree.paperCount > DIFF_MAX_PAPERS || before.paperCount > DIFF_MAX_PAPERS) {
-      this.sigs = undefined;
-      this.canon.clear();
-      this.updateDescription();
-      log.info(`[browse] library changed: rebuilt the tree of ${this.tree.paperCount} papers in ${(performance.now() - t0).toFixed(0)} ms, refreshing it whole`);
-      this.emitter.fire(undefined);
-      return;
-    }
     const beforeSigs = this.sigs ?? before.signatures();
     this.sigs = this.tree.signatures();
     const d = diffTrees(before, beforeSigs, this.tree, this.sigs);
@@ -121,8 +121,30 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     if (changed.length) this.emitter.fire(changed);
   }
 
+  /**
+   * A big library's tree is built a slice per turn of the event loop (the old tree is shown
+   * meanwhile), then redrawn whole: diffing 73k rows would cost more than it saves.
+   */
+  private async rebuildInTurns(): Promise<void> {
+    const gen = ++this.buildGen;
+    this.stale = false;
+    const t0 = performance.now();
+    const filter = makeFilter(this.filterText);
+    const papers = this.services.library.papers;
+    const tree = await PaperTree.buildInTurns(papers, this.groupBy, { ...(filter ? { filter } : {}), cancelled: () => gen !== this.buildGen || this.stale });
+    // Changed again meanwhile: the rebuild scheduled for that change (or on showing the view) takes over.
+    if (!tree || gen !== this.buildGen) return;
+    this.tree = tree;
+    this.sigs = undefined;
+    this.canon.clear();
+    this.updateDescription();
+    log.info(`[browse] library changed: rebuilt the tree of ${tree.paperCount} papers in turns in ${(performance.now() - t0).toFixed(0)} ms, refreshing it whole`);
+    this.emitter.fire(undefined);
+  }
+
   private rebuildAll(): void {
     this.stale = false;
+    this.buildGen++;
     clearTimeout(this.rebuildTimer);
     this.tree = this.build();
     this.sigs = undefined;
@@ -164,7 +186,10 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   // ---------------------------------------------------------------- TreeDataProvider
   getChildren(el?: TreeNode): TreeNode[] {
-    if (!el) this.ensureFresh();
+    // A big library's stale tree is shown until its rebuild in turns is done: never a stall here.
+    if (!el && this.stale) {
+      if (this.isBig()) { if (!this.rebuildTimer) this.scheduleRebuild(0); } else this.ensureFresh();
+    }
     if (!el) return this.tree.roots().map(g => this.canonical(g));
     if (el.kind === 'paper') return [];
     const g = this.tree.group(el.id);
