@@ -59,35 +59,4 @@ describe('cite completion speed (reported, not asserted)', function () {
     console.log(`      first item for "abs": ${firstForAbs}`);
     assert.match(firstForAbs, /Absolute Zero/);
   });
-
-  it('measures the same on a large library (PAPERCITE_PERF_LARGE=100000; skipped otherwise)', function () {
-    const n = Number(process.env.PAPERCITE_PERF_LARGE ?? 0);
-    if (!n || !fs.existsSync(CORPUS)) {
-      console.log('      (skipped: set PAPERCITE_PERF_LARGE=<papers> to measure a large library built from the corpus)');
-      this.skip();
-    }
-    const base = JSON.parse(fs.readFileSync(CORPUS, 'utf8')) as Paper[];
-    // Copies of the corpus with distinct keys and a word of noise in each title.
-    const papers: Paper[] = [];
-    for (let i = 0; papers.length < n; i++) for (const p of base) { if (papers.length >= n) break; papers.push({ ...p, id: `${p.id}${i}`, title: `${p.title} v${i}` }); }
-    const t0 = performance.now();
-    const index = SearchIndex.build(papers);
-    const buildMs = performance.now() - t0;
-    const lib = { papers, search: (q: string, limit?: number) => index.search(q, { limit: limit ?? 50 }) };
-    const times: number[] = [];
-    for (let pass = 0; pass < 2; pass++) {
-      if (pass === 1) times.length = 0;
-      for (const phrase of ['absolute', 'zhao', 'self-play', 'reinforcment', 'wei2022', 'entropy', '2025', 'reasonign']) {
-        for (let k = 1; k <= phrase.length; k++) {
-          const text = '\\citep[see][]{' + phrase.slice(0, k);
-          const t1 = performance.now();
-          const ctx = citeContextAt(text, text.length, { syntax: 'latex' })!;
-          const hits = rankPapers(lib, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
-          for (const p of hits) paperDetail(p);
-          times.push(performance.now() - t1);
-        }
-      }
-    }
-    console.log(`      ${papers.length} papers (index built in ${buildMs.toFixed(0)} ms), warm: ${times.length} keystrokes: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`);
-  });
 });
