@@ -62,6 +62,8 @@ async function waitForSuggestion(vs: VsCodeHost, text: string | RegExp, timeout:
   while (Date.now() < end) {
     if (await vs.suggest.row(text).isVisible().catch(() => false)) return Date.now();
     if (Date.now() - lastAsk > 600) {
+      // Ctrl+Space in an open suggest widget ("No suggestions." included) only toggles details: close it first.
+      if (await vs.page.locator('.editor-widget.suggest-widget.visible').count()) await vs.page.keyboard.press('Escape');
       await vs.page.keyboard.press('Control+Space');
       lastAsk = Date.now();
     }

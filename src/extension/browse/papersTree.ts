@@ -16,6 +16,11 @@ const GROUP_WORDS: Record<TreeGroupBy, string> = { author: 'author', owner: 'pag
 const REBUILD_DELAY_MS = 400;
 /** Above this many papers a change redraws the whole tree instead of diffing row signatures (seconds at 73k). */
 const DIFF_MAX_PAPERS = 20_000;
+/**
+ * Top-level groups shown (the largest first), then one "more" row pointing to Filter Papers:
+ * VS Code makes a TreeItem for every child at once, and a 73k-paper library has ~100k authors.
+ */
+const MAX_ROOTS = 1000;
 
 export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
@@ -33,6 +38,8 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   private rebuildTimer: NodeJS.Timeout | undefined;
   /** Bumped by every rebuild; a build in turns that sees another number gives up. */
   private buildGen = 0;
+  /** A build in turns is running (a change meanwhile waits for it, then rebuilds again). */
+  private building = false;
 
   constructor(private readonly services: Services) {
     this.groupBy = services.config.current.groupBy;
@@ -101,7 +108,10 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   /** After a reload: redraw only the groups whose rows changed when the group list itself is unchanged. */
   private refreshChanged(): void {
-    if (this.isBig()) { void this.rebuildInTurns(); return; }
+    if (this.isBig()) {
+      if (!this.building) void this.rebuildInTurns();
+      return;
+    }
     this.stale = false;
     this.buildGen++;
     const before = this.tree;
@@ -123,16 +133,25 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   /**
    * A big library's tree is built a slice per turn of the event loop (the old tree is shown
-   * meanwhile), then redrawn whole: diffing 73k rows would cost more than it saves.
+   * meanwhile), then redrawn whole: diffing 73k rows would cost more than it saves. A change
+   * during the build does not restart it (a stream of changes would starve it): the finished tree
+   * is shown, then built again.
    */
   private async rebuildInTurns(): Promise<void> {
     const gen = ++this.buildGen;
     this.stale = false;
+    this.building = true;
     const t0 = performance.now();
     const filter = makeFilter(this.filterText);
     const papers = this.services.library.papers;
-    const tree = await PaperTree.buildInTurns(papers, this.groupBy, { ...(filter ? { filter } : {}), cancelled: () => gen !== this.buildGen || this.stale });
-    // Changed again meanwhile: the rebuild scheduled for that change (or on showing the view) takes over.
+    let tree: PaperTree | undefined;
+    try {
+      // Only a synchronous rebuild (grouping, filter, reveal) supersedes it.
+      tree = await PaperTree.buildInTurns(papers, this.groupBy, { ...(filter ? { filter } : {}), cancelled: () => gen !== this.buildGen });
+    } finally {
+      this.building = false;
+    }
+    if (this.stale && this.view.visible) this.scheduleRebuild(REBUILD_DELAY_MS);
     if (!tree || gen !== this.buildGen) return;
     this.tree = tree;
     this.sigs = undefined;
@@ -185,12 +204,33 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   // ---------------------------------------------------------------- TreeDataProvider
+  /** Whether a group is among the rows shown at the top level (see MAX_ROOTS). */
+  private isShownRoot(g: GroupNode): boolean {
+    const roots = this.tree.roots();
+    if (roots.length <= MAX_ROOTS + 1) return true;
+    const i = roots.findIndex(r => r.id === g.id);
+    return i >= 0 && (i < MAX_ROOTS || roots[i]!.missing);
+  }
+
+  private moreRow(hidden: number): GroupNode {
+    return { kind: 'group', id: `${this.groupBy}:\u0000more`, groupBy: this.groupBy, label: `${hidden.toLocaleString('en-US')} more ${GROUP_WORDS[this.groupBy]}s: use Filter Papers to find them`, missing: false, count: hidden };
+  }
+
   getChildren(el?: TreeNode): TreeNode[] {
     // A big library's stale tree is shown until its rebuild in turns is done: never a stall here.
     if (!el && this.stale) {
       if (this.isBig()) { if (!this.rebuildTimer) this.scheduleRebuild(0); } else this.ensureFresh();
     }
-    if (!el) return this.tree.roots().map(g => this.canonical(g));
+    if (!el) {
+      const roots = this.tree.roots();
+      if (roots.length <= MAX_ROOTS + 1) return roots.map(g => this.canonical(g));
+      const shown = roots.slice(0, MAX_ROOTS).map(g => this.canonical(g));
+      const missing = roots[roots.length - 1]!.missing ? roots[roots.length - 1]! : undefined;
+      const hidden = roots.length - MAX_ROOTS - (missing ? 1 : 0);
+      if (missing) shown.push(this.canonical(missing));
+      if (hidden > 0) shown.push(this.canonical(this.moreRow(hidden)));
+      return shown;
+    }
     if (el.kind === 'paper') return [];
     const g = this.tree.group(el.id);
     return g ? [...this.tree.children(g)] : [];
@@ -201,6 +241,14 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   getTreeItem(el: TreeNode): vscode.TreeItem {
+    if (el.kind === 'group' && el.id === `${this.groupBy}:\u0000more`) {
+      const item = new vscode.TreeItem(el.label, vscode.TreeItemCollapsibleState.None);
+      item.id = el.id;
+      item.iconPath = new vscode.ThemeIcon('filter');
+      item.command = { command: Commands.filterTree, title: 'Filter Papers' };
+      item.tooltip = `The ${MAX_ROOTS.toLocaleString('en-US')} ${GROUP_WORDS[this.groupBy]}s with the most papers are listed; Filter Papers finds any other.`;
+      return item;
+    }
     if (el.kind === 'group') return this.groupItem(this.tree.group(el.id) ?? el);
     const p = this.tree.paper(el);
     const item = new vscode.TreeItem(p ? plainTitle(p) : el.key, vscode.TreeItemCollapsibleState.None);
@@ -245,7 +293,8 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     if (!this.services.library.byKey(key)) return false;
     this.ensureFresh();
     if (!this.tree.has(key) && this.filterText) await this.setFilter('');
-    const node = this.tree.nodeFor(key);
+    let node = this.tree.nodeFor(key);
+    if (node && !this.isShownRoot(node.parent)) { await this.setFilter(key); node = this.tree.nodeFor(key); }
     if (!node) return false;
     await this.view.reveal(node, { select: true, focus: true, expand: true });
     return true;
@@ -257,6 +306,7 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.ensureFresh();
     let g = this.tree.groupByName(name);
     if (!g && this.filterText) { await this.setFilter(''); g = this.tree.groupByName(name); }
+    if (g && !this.isShownRoot(g)) { await this.setFilter(name); g = this.tree.groupByName(name); }
     if (!g) return false;
     await this.view.reveal(this.canonical(g), { select: true, focus: true, expand: true });
     return true;
