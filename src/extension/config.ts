@@ -19,17 +19,20 @@ export interface Config {
 
 /** `scope` null: the window's settings (no resource, so VS Code does not warn about resource settings). */
 export function readConfig(scope: vscode.ConfigurationScope | null = null): Config {
+  // Resource settings are read for the scope, window settings without one: VS Code warns about
+  // either kind read the other way.
   const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const w = scope === null ? c : vscode.workspace.getConfiguration(SECTION, null);
   return {
     citeCommand: c.get<string>('citeCommand', 'cite').replace(/^\\/, '') || 'cite',
     bibFile: c.get<string>('bibFile', ''),
     libraries: c.get<string[]>('libraries', []),
-    includeBundledCorpus: c.get<boolean>('includeBundledCorpus', true),
+    includeBundledCorpus: w.get<boolean>('includeBundledCorpus', true),
     customCiteCommands: c.get<string[]>('customCiteCommands', []),
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
-    referenceStyle: c.get<ReferenceStyle>('referenceStyle', 'apa'),
-    groupBy: c.get<GroupBy>('tree.groupBy', 'author'),
-    panelReuse: c.get<boolean>('panel.reuse', true),
+    referenceStyle: w.get<ReferenceStyle>('referenceStyle', 'apa'),
+    groupBy: w.get<GroupBy>('tree.groupBy', 'author'),
+    panelReuse: w.get<boolean>('panel.reuse', true),
   };
 }
 

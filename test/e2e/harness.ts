@@ -187,7 +187,9 @@ export class VsCodeHost {
 
   /** Opens the PaperCite container in the activity bar. */
   async openPaperCiteView(): Promise<void> {
-    await this.page.locator('.activitybar .action-item .action-label[aria-label^="PaperCite"]').click();
+    // Clicking the icon of a container already showing would hide it.
+    const item = this.page.locator('.activitybar .action-item', { has: this.page.locator('.action-label[aria-label^="PaperCite"]') });
+    if (!(await item.getAttribute('class'))?.includes('checked')) await item.locator('.action-label').click();
     await this.page.locator('.pane-header', { hasText: 'Papers' }).first().waitFor({ timeout: 30_000 });
   }
 
@@ -239,6 +241,8 @@ export class Suggest {
     for (let i = 0; ; i++) {
       try { await this.row(text).waitFor({ timeout: 5_000 }); return; } catch (e) {
         if (i >= attempts) throw e;
+        // While "No suggestions." shows, Ctrl+Space would only toggle details: close it first.
+        await this.page.keyboard.press('Escape');
         await this.page.keyboard.press('Control+Space');
       }
     }

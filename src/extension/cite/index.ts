@@ -35,8 +35,13 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     } catch { /* only a warm-up */ }
   };
   void services.library.ready.then(warm);
+  // After a change, warm once the burst is over: at 73k papers the warm-up costs a few hundred ms,
+  // which must not run inside every change event.
+  let warmTimer: ReturnType<typeof setTimeout> | undefined;
+  const warmSoon = () => { clearTimeout(warmTimer); warmTimer = setTimeout(warm, 1500); };
   const disposable = vscode.Disposable.from(
-    services.library.onDidChange(warm),
+    services.library.onDidChange(warmSoon),
+    { dispose: () => clearTimeout(warmTimer) },
     bib,
     vscode.languages.registerCompletionItemProvider(CITE_SELECTOR, completion, '{', ',', '@'),
     vscode.languages.registerHoverProvider(CITE_SELECTOR, new CiteHoverProvider(services, bib)),
