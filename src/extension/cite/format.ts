@@ -1,6 +1,7 @@
 // Text shown for a paper in completion, quick pick and hover. Pure (no `vscode`), so the escaping
 // of untrusted corpus text is unit-tested.
 import { formatName, paperYear, shortAuthors, type Paper } from '../../core/model';
+import { editDistance as coreEditDistance } from '../../core/editDistance';
 
 /**
  * Escapes text for a Markdown string: every ASCII punctuation character gets a backslash (CommonMark
@@ -74,20 +75,7 @@ export function commandLink(label: string, command: string, args: unknown[]): st
 
 /** Edit distance (for "did you mean" on unknown keys), capped to stay cheap. */
 export function editDistance(a: string, b: string, cap = 8): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > cap) return cap + 1;
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return coreEditDistance(a, b, cap);
 }
 
 /** Words of a key for a title search: `zhao2025absolute` → `zhao 2025 absolute`. */
