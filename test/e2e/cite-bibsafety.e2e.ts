@@ -32,14 +32,7 @@ describe('PaperCite in VS Code: .bib safety', function () {
     if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
 
-  async function goto(line: number, column = 1): Promise<void> {
-    await vs.page.keyboard.press('Control+G');
-    await vs.quickInput.input.waitFor({ state: 'visible' });
-    await vs.quickInput.input.fill(`:${line}:${column}`);
-    await sleep(150);
-    await vs.page.keyboard.press('Enter');
-    await vs.quickInput.waitClosed();
-  }
+  const goto = (line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
 
   /** Types `\cite{<prefix>` on line 3 and accepts the first suggestion; returns its key. */
   async function citeFirst(prefix: string, opening = true): Promise<string> {

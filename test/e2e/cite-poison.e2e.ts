@@ -26,14 +26,7 @@ describe('PaperCite in VS Code: citing from a poisoned library', function () {
     if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
 
-  async function goto(line: number, column = 1): Promise<void> {
-    await vs.page.keyboard.press('Control+G');
-    await vs.quickInput.input.waitFor({ state: 'visible' });
-    await vs.quickInput.input.fill(`:${line}:${column}`);
-    await sleep(150);
-    await vs.page.keyboard.press('Enter');
-    await vs.quickInput.waitClosed();
-  }
+  const goto = (line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
 
   const pwned = () => vs.page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned);
 

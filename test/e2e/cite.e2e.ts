@@ -28,16 +28,7 @@ describe('PaperCite in VS Code: cite', function () {
     if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
 
-  /** Cursor to 1-based line/column (Go to Line takes `:line:col`). */
-  async function goto(line: number, column = 1): Promise<void> {
-    await vs.page.keyboard.press('Control+G');
-    const input = vs.quickInput.input;
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`:${line}:${column}`);
-    await sleep(150);
-    await vs.page.keyboard.press('Enter');
-    await vs.quickInput.waitClosed();
-  }
+  const goto = (line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
   async function gotoLineEnd(line: number): Promise<void> {
     await goto(line, 1);
     await vs.page.keyboard.press('End');

@@ -274,14 +274,15 @@ export class Editor {
     }
     throw new Error(`editor never showed ${JSON.stringify(fragment)}; it shows:\n${last}`);
   }
-  /** Puts the cursor at 1-based line/column with "Go to Line" (Ctrl+G, `line:col`). */
+  /** Puts the cursor at 1-based line/column with "Go to Line" (Ctrl+G, `:line:col`). */
   async goto(line: number, column = 1): Promise<void> {
     await this.page.keyboard.press('Control+G');
-    const input = this.page.locator('.quick-input-widget input').first();
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`:${line}:${column}`);
-    await this.page.keyboard.press('Enter');
+    const q = new QuickInput(this.page);
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill(`:${line}:${column}`);
     await sleep(150);
+    await this.page.keyboard.press('Enter');
+    await q.waitClosed();
   }
   /** Moves to the end of the given line. */
   async gotoLineEnd(line: number): Promise<void> {

@@ -32,16 +32,7 @@ function report(line: string): void {
   console.log(`      [library e2e] ${line}`);
 }
 
-/** Cursor to 1-based line/column with Go to Line. */
-async function goto(vs: VsCodeHost, line: number, column = 1): Promise<void> {
-  await vs.page.keyboard.press('Control+G');
-  const input = vs.quickInput.input;
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`:${line}:${column}`);
-  await sleep(150);
-  await vs.page.keyboard.press('Enter');
-  await vs.quickInput.waitClosed();
-}
+const goto = (vs: VsCodeHost, line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
 
 /** Brings an open file's tab to the front (or opens it). */
 async function switchTo(vs: VsCodeHost, name: string): Promise<void> {
@@ -193,9 +184,12 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
     const tShown = await waitForSuggestion(vs!, 'achterberg2023dunes', 60_000);
     report(`73k + refs.bib: written on disk → suggestion on screen ${tShown - tWritten} ms (includes typing \\cite{achterb)`);
     await vs!.shot('anthology-refs-change-completes');
-    const changed = await waitForLog(vs!, /\[library\] refs\.bib changed: re-read and searchable in [\d.]+ ms/, 30_000);
+    const changed = await waitForLog(vs!, /\[library\] refs\.bib changed: re-read and searchable in ([\d.]+) ms/, 30_000);
     report(`73k + refs.bib: host: ${changed[0]}`);
-    assert.ok(tShown - tWritten <= 3_000, `the written entry took ${tShown - tWritten} ms to reach completion next to the Anthology`);
+    // The target: searchable within a second of the change event. On screen this also takes
+    // VS Code's file watcher, the typing and the suggest widget, which a loaded CI machine stretches.
+    assert.ok(Number(changed[1]) <= 1_000, `refs.bib took ${changed[1]} ms to be re-read and searchable next to the Anthology`);
+    assert.ok(tShown - tWritten <= 8_000, `the written entry took ${tShown - tWritten} ms to reach completion next to the Anthology`);
   });
 });
 
