@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import type { Locator } from 'playwright-core';
+import { type QuickInput, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 const KEY = /^[A-Za-z][\w:.-]*\d{4}[\w:.-]*$/;
 
@@ -29,10 +30,19 @@ describe('PaperCite in VS Code: cite', function () {
   });
 
   const goto = (line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
-  async function gotoLineEnd(line: number): Promise<void> {
-    await goto(line, 1);
-    await vs.page.keyboard.press('End');
+
+  /** Opens Insert Citation (Ctrl+Alt+C), searches `query` and waits for `ready`, then lets the list settle. */
+  async function openInsertCitation(query: string, ready: Locator, settleMs = 400): Promise<QuickInput> {
+    await vs.page.keyboard.press('Control+Alt+C');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill(query);
+    await ready.waitFor({ timeout: 20_000 });
+    await sleep(settleMs);
+    return q;
   }
+
+  const gotoLineEnd = (line: number): Promise<void> => vs.editor.gotoLineEnd(line);
 
   /** Brings an open file's tab to the front (or opens it). */
   async function switchTo(name: string) {
@@ -151,12 +161,7 @@ describe('PaperCite in VS Code: cite', function () {
     const ed = vs.editor;
     await gotoLineEnd(10);
     await vs.page.keyboard.type(' ');
-    await vs.page.keyboard.press('Control+Alt+C');
-    const q = vs.quickInput;
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill('reasoning');
-    await rowAt(2).waitFor({ timeout: 20_000 });
-    await sleep(400);
+    const q = await openInsertCitation('reasoning', rowAt(2));
     const shown = await rowKeys(3);
     const picks = [0, 1, 2].filter(i => shown[i] !== azr).slice(0, 2);
     const keys = picks.map(i => shown[i]!);
@@ -171,11 +176,7 @@ describe('PaperCite in VS Code: cite', function () {
 
     // Enter without ticking: the highlighted paper.
     await vs.page.keyboard.type(' and ');
-    await vs.page.keyboard.press('Control+Alt+C');
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill('absolute zero self-play');
-    await q.row(/Absolute Zero/).waitFor({ timeout: 20_000 });
-    await sleep(300);
+    await openInsertCitation('absolute zero self-play', q.row(/Absolute Zero/), 300);
     await vs.shot('quickpick');
     await q.input.press('Enter');
     await q.waitClosed();
@@ -201,12 +202,7 @@ describe('PaperCite in VS Code: cite', function () {
 
     await gotoLineEnd(10);
     await vs.page.keyboard.type(' ');
-    await vs.page.keyboard.press('Control+Alt+C');
-    const q = vs.quickInput;
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill('reinforcement learning');
-    await rowAt(2).waitFor({ timeout: 20_000 });
-    await sleep(400);
+    const q = await openInsertCitation('reinforcement learning', rowAt(2));
     const keys = await rowKeys(2);
     for (const i of [0, 1]) await rowAt(i).locator('label.quick-input-list-label').first().click();
     await q.input.press('Enter');
@@ -225,12 +221,7 @@ describe('PaperCite in VS Code: cite', function () {
     const ed = await switchTo('main.tex');
     await gotoLineEnd(12);
     await vs.page.keyboard.type(' ');
-    await vs.page.keyboard.press('Control+Alt+C');
-    const q = vs.quickInput;
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill('language models');
-    await rowAt(4).waitFor({ timeout: 20_000 });
-    await sleep(400);
+    const q = await openInsertCitation('language models', rowAt(4));
     // The first hit not yet in the .bib; the arrow keys move the highlight, Enter takes it.
     const shown = await rowKeys(5);
     const idx = shown.findIndex(k => count(before, k) === 0);
@@ -256,12 +247,7 @@ describe('PaperCite in VS Code: cite', function () {
   it('adds picked keys to the citation under the cursor', async () => {
     const ed = await switchTo('main.tex');
     await goto(6, 'A survey is \\citep{zhang2025survey'.length + 1);
-    await vs.page.keyboard.press('Control+Alt+C');
-    const q = vs.quickInput;
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill('absolute zero');
-    await q.row(/Absolute Zero/).waitFor({ timeout: 20_000 });
-    await sleep(300);
+    const q = await openInsertCitation('absolute zero', vs.quickInput.row(/Absolute Zero/), 300);
     await q.input.press('Enter');
     await q.waitClosed();
     await ed.waitForText(`\\citep{zhang2025survey,${azr}}`);
