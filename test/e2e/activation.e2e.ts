@@ -2,7 +2,7 @@
 // log are there, and a first search answers.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { requireHost, ROOT, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, VsCodeHost } from './harness';
 
 describe('PaperCite in VS Code: activation', function () {
   let vs: VsCodeHost;
@@ -11,13 +11,7 @@ describe('PaperCite in VS Code: activation', function () {
     requireHost();
     vs = await VsCodeHost.start({ name: 'activation', workspace: path.join(ROOT, 'examples/paper') });
   });
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  hostHooks(() => vs);
 
   it('activates on a LaTeX file and shows its view container in the activity bar', async () => {
     await vs.openFile('main.tex');

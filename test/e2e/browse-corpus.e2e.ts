@@ -3,7 +3,7 @@
 // tree and the panel in a light and a dark theme.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 const FLOWRL = 'FlowRL: Matching Reward Distributions for LLM Reasoning';
 
@@ -16,13 +16,7 @@ describe('PaperCite in VS Code: browse the bundled corpus', function () {
     await vs.openFile('main.tex');
     await vs.openPaperCiteView();
   });
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  hostHooks(() => vs);
 
   it('groups by page owner: the mixed "Yue Yang" page is one node apart from "Yang Yue"', async () => {
     await vs.runCommand('PaperCite: Group by Page Owner');

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 const FIXTURE = path.join(ROOT, 'test/fixtures/ws-browse-poison');
 const [poison] = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'library.json'), 'utf8')) as { title: string; abstract: string }[];
@@ -25,13 +25,7 @@ describe('PaperCite in VS Code: browse with a poisoned library', function () {
     await vs.openFile('main.tex');
     await vs.openPaperCiteView();
   });
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  hostHooks(() => vs);
 
   it('shows poisoned names and titles in the tree as typed', async () => {
     const author = vs.treeRow(AUTHOR).first();

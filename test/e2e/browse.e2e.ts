@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 const GEO = 'Geometry Informed Tokenization of Molecules for Language Model Generation';
 const GEO_KEY = 'li2024geometry';
@@ -54,13 +54,7 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     vs.page.on('dialog', d => { dialogs.push(d.message()); void d.dismiss(); });
     await vs.openFile('main.tex');
   });
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  hostHooks(() => vs);
 
   it('lists authors by number of papers, with the count, and expands one to its papers', async () => {
     await vs.openPaperCiteView();

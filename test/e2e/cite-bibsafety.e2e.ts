@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 const CRLF_BIB = '% refs kept by hand\r\n\r\n@misc{keep2020,\r\n  title = {Kept As Is},\r\n  year = {2020},\r\n}\r\n';
 const LATIN1_BIB = Buffer.from('@article{mueller2019,\n  author = {M\u00fcller, J\u00fcrgen},\n  title = {\u00dcber Dinge},\n  year = {2019},\n}\n', 'latin1');
@@ -23,14 +23,7 @@ describe('PaperCite in VS Code: .bib safety', function () {
     fs.writeFileSync(vs.file('latin1/refs.bib'), LATIN1_BIB);
     fs.chmodSync(vs.file('readonly/refs.bib'), 0o444);
   });
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    if (vs) fs.chmodSync(vs.file('readonly/refs.bib'), 0o644);
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  hostHooks(() => vs, host => fs.chmodSync(host.file('readonly/refs.bib'), 0o644));
 
   const goto = (line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
 

@@ -3,7 +3,7 @@
 // show it as typed; nothing runs; the only links in the hover are PaperCite's two commands.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 describe('PaperCite in VS Code: citing from a poisoned library', function () {
   let vs: VsCodeHost;
@@ -18,13 +18,7 @@ describe('PaperCite in VS Code: citing from a poisoned library', function () {
     });
     vs.page.on('dialog', d => { dialogs.push(d.message()); void d.dismiss(); });
   });
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
+  hostHooks(() => vs);
 
   const goto = (line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
 

@@ -2,10 +2,9 @@
 // quick pick (multi-select), hover, the unknown-key diagnostic and its fix, and the project's .bib
 // kept right (entries added once, unsaved edits in an open .bib kept).
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
-import { type QuickInput, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, type QuickInput, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 const KEY = /^[A-Za-z][\w:.-]*\d{4}[\w:.-]*$/;
 
@@ -17,16 +16,9 @@ describe('PaperCite in VS Code: cite', function () {
     requireHost();
     vs = await VsCodeHost.start({ name: process.env.CITE_E2E_NAME ?? 'cite', workspace: path.join(ROOT, 'test/fixtures/ws-cite') });
   });
-  after(async function () {
-    // Completion timings the provider logged in the host (the whole log, not only its tail).
-    const udd = (vs as unknown as { host?: Record<string, string> })?.host?.VSCODE_HOST_USER_DATA_DIR;
-    const logs = udd ? fs.readdirSync(udd, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('PaperCite.log')) : [];
-    for (const f of logs) for (const m of fs.readFileSync(path.join(udd!, f), 'utf8').match(/\[cite\] completion: .*/g) ?? []) console.log(`      in the host: ${m}`);
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  // Completion timings the provider logged in the host (the whole log, not only its tail).
+  hostHooks(() => vs, host => {
+    for (const m of host.paperCiteLog().match(/\[cite\] completion: .*/g) ?? []) console.log(`      in the host: ${m}`);
   });
 
   const goto = (line: number, column = 1): Promise<void> => vs.editor.goto(line, column);

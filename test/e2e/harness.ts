@@ -117,6 +117,14 @@ export class VsCodeHost {
       .map(f => `--- ${path.basename(f)}\n${fs.readFileSync(f, 'utf8').split('\n').slice(-60).join('\n')}`).join('\n');
   }
 
+  /** The whole PaperCite log of this window, every session of it (e.g. across Reload Window). */
+  paperCiteLog(): string {
+    const udd = this.host.VSCODE_HOST_USER_DATA_DIR;
+    if (!udd || !fs.existsSync(udd)) return '';
+    return fs.readdirSync(udd, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('PaperCite.log'))
+      .map(f => fs.readFileSync(path.join(udd, f), 'utf8')).join('\n');
+  }
+
   async stop(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     spawnSync('bash', [path.join(HOST_SCRIPTS, 'stop.sh'), this.host.VSCODE_HOST_PID, this.host.VSCODE_HOST_TMP], { stdio: 'inherit' });
@@ -291,6 +299,23 @@ export class Editor {
   }
   async type(text: string): Promise<void> { await this.page.keyboard.type(text, { delay: 25 }); }
   async save(): Promise<void> { await this.page.keyboard.press('Control+S'); }
+}
+
+/**
+ * The hooks every suite needs: a screenshot of each failed test; at the end the log's tail when a
+ * test failed (or E2E_DEBUG is set), then `beforeStop` (e.g. to report timings), then the stop.
+ */
+export function hostHooks(host: () => VsCodeHost | undefined, beforeStop?: (vs: VsCodeHost) => void): void {
+  afterEach(async function () {
+    const vs = host();
+    if (vs && this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+  after(async function () {
+    const vs = host();
+    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
+    if (vs) beforeStop?.(vs);
+    await vs?.stop();
+  });
 }
 
 export function sleep(ms: number): Promise<void> { return new Promise(r => setTimeout(r, ms)); }

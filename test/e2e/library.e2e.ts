@@ -5,18 +5,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
 const SHARED = path.resolve(ROOT, '../shared');
 const ANTHOLOGY_GZ = path.join(SHARED, 'testdata/bib/anthology+abstracts.bib.gz');
 
 /** The whole PaperCite log of the host (the harness's extensionLog() gives only its tail). */
-function fullLog(vs: VsCodeHost): string {
-  const udd = (vs as unknown as { host?: Record<string, string> }).host?.VSCODE_HOST_USER_DATA_DIR;
-  if (!udd || !fs.existsSync(udd)) return '';
-  return fs.readdirSync(udd, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('PaperCite.log'))
-    .map(f => fs.readFileSync(path.join(udd, f), 'utf8')).join('\n');
-}
+const fullLog = (vs: VsCodeHost): string => vs.paperCiteLog();
 
 async function waitForLog(vs: VsCodeHost, re: RegExp, timeout: number): Promise<RegExpMatchArray> {
   const end = Date.now() + timeout;
@@ -86,13 +81,8 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
       files: { 'anthology.bib': bib },
     });
   });
-  after(async function () {
-    if (vs && (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG)) console.log(vs.extensionLog());
-    if (vs) for (const m of fullLog(vs).match(/\[(?:library|cite|browse)\] (?:activation →|first completion|anthology\.bib|completion:|library changed).*/g) ?? []) report(`in the host: ${m}`);
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (vs && this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  hostHooks(() => vs, host => {
+    for (const m of fullLog(host).match(/\[(?:library|cite|browse)\] (?:activation →|first completion|anthology\.bib|completion:|library changed).*/g) ?? []) report(`in the host: ${m}`);
   });
 
   it('loads the Anthology, then completion and Insert Citation answer while typing', async function () {
@@ -202,13 +192,8 @@ describe('PaperCite in VS Code: user libraries stay live and lose only damaged e
     vs = await VsCodeHost.start({ name: 'library', workspace: path.join(ROOT, 'test/fixtures/ws-library') });
     await waitForLog(vs, /\[library\] activation → ready/, 180_000);
   });
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    if (vs) for (const m of fullLog(vs).match(/\[(?:library|cite)\] (?:activation →|first completion|refs\.bib changed).*/g) ?? []) report(`in the host: ${m}`);
-    await vs?.stop();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  hostHooks(() => vs, host => {
+    for (const m of fullLog(host).match(/\[(?:library|cite)\] (?:activation →|first completion|refs\.bib changed).*/g) ?? []) report(`in the host: ${m}`);
   });
 
   it('an entry typed into refs.bib and saved is offered by completion within seconds', async function () {
