@@ -1,6 +1,8 @@
-// Bundles the extension, the CLI and the corpus-parse worker.
+// Bundles the extension, the CLI and the corpus-parse worker, then builds the bundled corpus's
+// search index (dist/corpus.index) with the code just bundled.
 //   node esbuild.config.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
@@ -37,6 +39,14 @@ function copyWebviewAssets() {
   fs.cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', `${out}/codicon.ttf`);
 }
 
+// Built with the bundled code, so it always matches the search that reads it. The bundle that
+// writes it stays out of dist/ (and out of the .vsix).
+async function buildCorpusIndex() {
+  const script = 'node_modules/.cache/papercite/corpus-index.js';
+  await esbuild.build({ ...common, entryPoints: ['src/build/corpusIndex.ts'], outfile: script, sourcemap: false, metafile: false });
+  execFileSync(process.execPath, [script, 'corpus/papers.json', 'dist/corpus.index'], { stdio: 'inherit' });
+}
+
 function report(result) {
   for (const [file, out] of Object.entries(result.metafile.outputs)) {
     if (file.endsWith('.map')) continue;
@@ -57,7 +67,14 @@ if (watch) {
   const settled = await Promise.allSettled(targets.filter(t => fs.existsSync(Object.values(t.entryPoints)[0])).map(t => esbuild.build(t)));
   for (const s of settled) if (s.status === 'fulfilled') report(s.value);
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
-  const failed = settled.filter(s => s.status === 'rejected').length;
+  let failed = settled.filter(s => s.status === 'rejected').length;
+  try {
+    await buildCorpusIndex();
+  } catch (err) {
+    // The extension indexes the corpus itself when the file is missing.
+    console.error(`corpus index: ${err.message}`);
+    failed++;
+  }
   console.log(`esbuild: ${production ? 'production' : 'development'} build in ${Date.now() - t0} ms${failed ? `, ${failed} bundle(s) failed` : ''}`);
   if (failed) process.exitCode = 1;
 }

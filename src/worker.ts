@@ -3,10 +3,12 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { SearchIndex, transferList } from './core/search';
-import { linesOfBytes, readCacheBytes, readIndexCache, writeIndexCache } from './core/sources/cache';
-import { parseWithCache, storeOutcome } from './core/sources/cached';
-import { decodeParsed } from './core/sources/transfer';
+import type { Paper } from './core/model';
+import { SearchIndex, transferList, type SearchIndexData } from './core/search';
+import { hasIndexCache, readCacheBytes, readIndexCache, writeCache, writeIndexCache } from './core/sources/cache';
+import { parseWithCache } from './core/sources/cached';
+import { RecordRows, rowStarts } from './core/sources/transfer';
+import type { ParsedSource } from './core/sources/types';
 import type { WorkerReply, WorkerRequest } from './core/sources/workerClient';
 
 /** A cache written by another build of the parser is not trusted: the tag is a hash of this bundle. */
@@ -19,71 +21,90 @@ function buildTag(): string {
 }
 
 const tag = buildTag();
+const port = parentPort;
 
 /**
- * A big source whose records and search index are both cached: its bytes go to the editor's
- * thread as a transfer (no decoding here, no copy), then the index. False: take the usual path.
+ * One request: the source's rows (from the cache as stored, or parsed and encoded), sent to the
+ * editor's thread as one transferred buffer (no copy); then, for a big source, its search index
+ * (from the cache beside the rows, or built here while the editor's thread decodes the rows).
  */
-function answerFromCache(req: WorkerRequest & { tag: string }): boolean {
-  if (!req.cacheDir || !req.index || !port) return false;
+function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): void {
+  let lastProgress = 0;
+  const onProgress = (done: number, total: number, phase: string) => {
+    const now = Date.now();
+    if (now - lastProgress < 100 && done < total) return;
+    lastProgress = now;
+    post({ id: req.id, type: 'progress', done, total, phase });
+  };
   const t0 = performance.now();
-  let st: fs.Stats;
+  const rtag = req.tag ?? tag;
+  let st: fs.Stats | undefined;
   try {
     st = fs.statSync(req.path);
   } catch {
-    return false;
+    // Not there: the reader says so in words.
   }
-  if (!st.isFile()) return false;
-  const bytes = readCacheBytes(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag);
-  if (!bytes) return false;
-  const first = linesOfBytes(bytes).next();
-  const meta = first.done ? {} : (JSON.parse(first.value) as { entries?: number });
-  if ((meta.entries ?? 0) < req.index) return false;
-  const key = { path: req.path, size: st.size, mtimeMs: st.mtimeMs };
-  const data = readIndexCache(req.cacheDir, key, req.tag);
-  if (!data) return false;
+  const key = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  let bytes = req.cacheDir && key ? readCacheBytes(req.cacheDir, req.path, key.size, key.mtimeMs, rtag) : undefined;
+  const fromCache = !!bytes;
   const readMs = performance.now() - t0;
-  port.postMessage({ id: req.id, type: 'done', lines: [], bytes, fromCache: true, readMs } satisfies WorkerReply, [bytes.buffer as ArrayBuffer]);
-  port.postMessage({ id: req.id, type: 'index', data, ms: performance.now() - t0 - readMs, fromCache: true } satisfies WorkerReply, transferList(data));
-  return true;
+  let parsed: ParsedSource | undefined;
+  if (!bytes) {
+    const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}) }, onProgress);
+    parsed = outcome.parsed;
+    bytes = Buffer.from(outcome.lines.join('\n'), 'utf8');
+    // A file that could not be read is read again next time (it may be fixed by then).
+    if (req.cacheDir && parsed && parsed.error === undefined) {
+      const err = writeCache(req.cacheDir, parsed, rtag, bytes);
+      if (err) post({ id: req.id, type: 'cacheError', message: err });
+    }
+  }
+  const starts = rowStarts(bytes);
+  const count = starts.length - 1;
+  const wantIndex = !!req.index && count >= req.index && (!parsed || parsed.error === undefined);
+  // A cached index is read after the rows are sent (the editor's thread starts on them meanwhile);
+  // without one, the papers are decoded before the bytes are handed over (a transfer takes them away).
+  const indexCached = wantIndex && fromCache && !!req.cacheDir && !!key && hasIndexCache(req.cacheDir, key, rtag);
+  const papers = wantIndex && !indexCached ? (parsed?.papers ?? rowsOf(bytes, starts)) : undefined;
+  // Cached bytes have an ArrayBuffer of their own (see readCacheBytes); fresh ones may be pooled.
+  const own = fromCache ? bytes : ownBuffer(bytes);
+  post({ id: req.id, type: 'done', bytes: own, starts, fromCache, readMs }, [own.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
+  if (!wantIndex) return post({ id: req.id, type: 'index', data: null, ms: 0 });
+  const tIndex = performance.now();
+  let data: SearchIndexData | undefined = indexCached ? readIndexCache(req.cacheDir!, key!, rtag) : undefined;
+  const indexFromCache = !!data;
+  // The cached index was damaged after all: index the cached rows again (read anew: ours are gone).
+  const again = !data && !papers && req.cacheDir && key ? readCacheBytes(req.cacheDir, req.path, key.size, key.mtimeMs, rtag) : undefined;
+  const toIndex = papers ?? (again ? rowsOf(again, rowStarts(again)) : undefined);
+  if (!data && toIndex) {
+    data = SearchIndex.build(toIndex).exportData();
+    // Written before the transfer below takes the arrays away.
+    if (req.cacheDir && key) {
+      const err = writeIndexCache(req.cacheDir, key, rtag, data);
+      if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
+    }
+  }
+  // No index (the cache vanished meanwhile): the editor's thread indexes in turns.
+  if (!data) return post({ id: req.id, type: 'index', data: null, ms: 0 });
+  post({ id: req.id, type: 'index', data, ms: performance.now() - tIndex, fromCache: indexFromCache }, transferList(data));
 }
-const port = parentPort;
+
+function rowsOf(bytes: Uint8Array, starts: Uint32Array): Paper[] {
+  const rows = new RecordRows(bytes, starts);
+  const out = new Array<Paper>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows.at(i)!;
+  return out;
+}
+
+/** Bytes with an ArrayBuffer of their own, so they can be transferred (small buffers share a pool). */
+function ownBuffer(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.length ? b : new Uint8Array(b);
+}
+
 if (port) {
   port.on('message', (req: WorkerRequest) => {
-    let lastProgress = 0;
-    const onProgress = (done: number, total: number, phase: string) => {
-      const now = Date.now();
-      if (now - lastProgress < 100 && done < total) return;
-      lastProgress = now;
-      port.postMessage({ id: req.id, type: 'progress', done, total, phase } satisfies WorkerReply);
-    };
     try {
-      const r = { ...req, tag: req.tag ?? tag };
-      if (answerFromCache(r)) return;
-      const outcome = parseWithCache(r, onProgress);
-      port.postMessage({ id: req.id, type: 'done', lines: outcome.lines, fromCache: outcome.fromCache, ...(outcome.readMs !== undefined ? { readMs: outcome.readMs } : {}) } satisfies WorkerReply);
-      const cacheError = storeOutcome(r, outcome);
-      if (cacheError) port.postMessage({ id: req.id, type: 'cacheError', message: cacheError } satisfies WorkerReply);
-      // While the editor's thread decodes the records, index them here (or read the index cached
-      // beside them) and hand the index over.
-      const meta = outcome.parsed ?? (JSON.parse(outcome.lines[0] ?? '{}') as { entries?: number; size?: number; mtimeMs?: number });
-      const count = outcome.parsed ? outcome.parsed.papers.length : (meta.entries ?? 0);
-      if (req.index && count >= req.index) {
-        const t = performance.now();
-        const key = meta.size !== undefined && meta.mtimeMs !== undefined ? { path: req.path, size: meta.size, mtimeMs: meta.mtimeMs } : undefined;
-        let data = outcome.fromCache && r.cacheDir && key ? readIndexCache(r.cacheDir, key, r.tag) : undefined;
-        const fromCache = !!data;
-        if (!data) {
-          const papers = outcome.parsed?.papers ?? decodeParsed(outcome.lines, true).papers;
-          data = SearchIndex.build(papers).exportData();
-          // Written before the transfer below takes the arrays away.
-          if (r.cacheDir && key && (outcome.parsed ? outcome.parsed.error === undefined : true)) {
-            const err = writeIndexCache(r.cacheDir, key, r.tag, data);
-            if (err) port.postMessage({ id: req.id, type: 'cacheError', message: `search index: ${err}` } satisfies WorkerReply);
-          }
-        }
-        port.postMessage({ id: req.id, type: 'index', data, ms: performance.now() - t, fromCache } satisfies WorkerReply, transferList(data));
-      } else port.postMessage({ id: req.id, type: 'index', data: null, ms: 0 } satisfies WorkerReply);
+      answer(req, (m, transfer) => port.postMessage(m, transfer ?? []));
     } catch (err) {
       port.postMessage({ id: req.id, type: 'error', message: (err as Error)?.stack ?? String(err) } satisfies WorkerReply);
     }

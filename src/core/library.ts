@@ -3,7 +3,7 @@
 // read elsewhere (src/core/sources/read.ts, the worker) and handed in as text or parsed sources.
 import * as path from 'node:path';
 import type { Paper, SourceProblem } from './model';
-import { SearchIndex, type SearchHit } from './search';
+import { SearchIndex, type SearchHit, type SearchIndexData } from './search';
 import { authorsAgree, identityOf, sameWork } from './sources/identity';
 import { parseSourceText } from './sources/parse';
 import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './sources/types';
@@ -72,6 +72,11 @@ export async function indexSourceInTurns(s: ParsedSource): Promise<number> {
   return spent;
 }
 
+/** Whether a source has an index of its own (big, or given one already built, like the bundled corpus). */
+function hasOwnIndex(s: ParsedSource): boolean {
+  return s.papers.length >= BIG_SOURCE || !!bigIndexes.get(s)?.every(Boolean);
+}
+
 /** Uses the index the worker built for a source (one slice over all its papers), if it fits. */
 function adoptIndexData(s: ParsedSource): boolean {
   const data = s.indexData;
@@ -122,18 +127,32 @@ export class Library {
   private combined: Combined | undefined;
   private idx: SearchIndex | undefined;
   private parts: { index: SearchIndex; big: boolean }[] | undefined;
+  /** Big sources searchable before their papers are decoded (see `setSearchable`). */
+  private readonly early = new Map<string, SearchIndex>();
   private ver = 0;
 
   constructor(opts: LibraryOptions = {}) {
     if (opts.corpus) this.setCorpus(opts.corpus, opts.corpusParseMs);
   }
 
-  /** Sets (or with `undefined` removes) the bundled corpus. */
-  setCorpus(papers: readonly Paper[] | undefined, parseMs = 0): void {
+  /** Sets (or with `undefined` removes) the bundled corpus, with its index when built ahead of time. */
+  setCorpus(papers: readonly Paper[] | undefined, parseMs = 0, indexData?: SearchIndexData): void {
     this.corpus = papers
-      ? { path: CORPUS_SOURCE_ID, kind: 'corpus', papers: papers as Paper[], problems: [], entries: papers.length, parseMs }
+      ? { path: CORPUS_SOURCE_ID, kind: 'corpus', papers: papers as Paper[], problems: [], entries: papers.length, parseMs, ...(indexData ? { indexData } : {}) }
       : undefined;
+    if (this.corpus) adoptIndexData(this.corpus);
     this.changed();
+  }
+
+  /**
+   * Makes a library file searchable before its papers are all decoded: `index` is over its papers
+   * in file order, decoded on first use. Hits stand for the paper shown under their key, if any. It
+   * is not part of `papers`, `sources` or the merging until `setSource` of the same path, which
+   * replaces it.
+   */
+  setSearchable(file: string, index: SearchIndex): void {
+    this.early.set(file, index);
+    this.ver++;
   }
 
   /** Parses a library file's text and adds it (or replaces the source of that path). */
@@ -145,6 +164,7 @@ export class Library {
   /** Adds or replaces a parsed source (e.g. from the worker or the cache). */
   setSource(parsed: ParsedSource, label?: string): void {
     adoptIndexData(parsed);
+    this.early.delete(parsed.path);
     if (parsed.kind === 'corpus' || parsed.path === CORPUS_SOURCE_ID) {
       this.corpus = { ...parsed, path: CORPUS_SOURCE_ID, kind: 'corpus' };
     } else {
@@ -166,7 +186,8 @@ export class Library {
   }
 
   removeSource(file: string): boolean {
-    const had = this.user.delete(file);
+    const wasEarly = this.early.delete(file);
+    const had = this.user.delete(file) || wasEarly;
     this.labels.delete(file);
     if (had) this.changed();
     return had;
@@ -174,6 +195,11 @@ export class Library {
 
   hasSource(file: string): boolean {
     return this.user.has(file);
+  }
+
+  /** Whether a file is searchable but its papers are still being decoded (see `setSearchable`). */
+  isDecoding(file: string): boolean {
+    return this.early.has(file);
   }
 
   /** Paths of the user's sources, in priority order. */
@@ -192,7 +218,13 @@ export class Library {
 
   /** A paper by its key, or by the key it has in another source it was merged from. */
   byKey(key: string): Paper | undefined {
-    return this.combine().byKey(key);
+    const hit = this.combine().byKey(key);
+    if (hit || !this.early.size) return hit;
+    // A source still being decoded: its index holds every key's words.
+    for (const index of this.early.values()) {
+      for (const h of index.search(key, { limit: 50 })) if (h.paper.id === key) return h.paper;
+    }
+    return undefined;
   }
 
   /**
@@ -214,15 +246,27 @@ export class Library {
   search(query: string, limit = 50): SearchHit[] {
     const c = this.combine();
     const parts = this.searchParts(c);
-    if (parts.length === 1 && !parts[0]!.big) return parts[0]!.index.search(query, { limit });
+    if (parts.length === 1 && !parts[0]!.big && !this.early.size) return parts[0]!.index.search(query, { limit });
     const best = new Map<Paper, number>();
+    const add = (shown: Paper, score: number) => {
+      const prev = best.get(shown);
+      if (prev === undefined || score > prev) best.set(shown, score);
+    };
     for (const part of parts) {
       // A big source's hits may include entries shown as part of another paper or left out.
       for (const h of part.index.search(query, { limit: part.big ? limit + 20 : limit })) {
         const shown = part.big ? c.shownOf(h.paper) : h.paper;
-        if (!shown) continue;
-        const prev = best.get(shown);
-        if (prev === undefined || h.score > prev) best.set(shown, h.score);
+        if (shown) add(shown, h.score);
+      }
+    }
+    if (this.early.size) {
+      const shownKeys = new Set([...best.keys()].map(p => p.id));
+      for (const index of this.early.values()) {
+        for (const h of index.search(query, { limit: limit + 20 })) {
+          if (shownKeys.has(h.paper.id)) continue;
+          add(c.byKey(h.paper.id) ?? h.paper, h.score);
+          shownKeys.add(h.paper.id);
+        }
       }
     }
     return [...best].map(([paper, score]) => ({ paper, score })).sort((a, b) => b.score - a.score).slice(0, limit);
@@ -240,7 +284,7 @@ export class Library {
       const parts: { index: SearchIndex; big: boolean }[] = [];
       const small: Paper[] = [];
       this.ordered().forEach((s, i) => {
-        if (s.papers.length >= BIG_SOURCE) {
+        if (hasOwnIndex(s)) {
           const n = slicesOf(s).length;
           for (let k = 0; k < n; k++) parts.push({ index: sliceIndex(s, k), big: true });
         } else for (const p of c.bySource[i]!) small.push(p);

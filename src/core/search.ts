@@ -153,13 +153,19 @@ export interface QueryStats {
   candidates: number;
 }
 
+/** The papers an index is over: an array, or rows decoded on first use (`RecordRows`). */
+export interface PaperList {
+  readonly length: number;
+  at(i: number): Paper | undefined;
+}
+
 export class SearchIndex {
   readonly size: number;
   /** How the index was built: sizes and phase times. */
   readonly buildStats: BuildStats;
   /** What the last `search` call did. */
   readonly lastQuery: QueryStats = { words: 0, narrowed: false, cached: 0, candidates: 0 };
-  private readonly papers: readonly Paper[];
+  private readonly papers: PaperList;
   /** Sorted vocabulary; a term's id is its position. */
   private readonly vocab: string[];
   private readonly termLength: Uint8Array;
@@ -191,7 +197,7 @@ export class SearchIndex {
   private cacheEntries = 0;
   private readonly plans = new Map<string, WordPlan>();
 
-  private constructor(papers: readonly Paper[], built: BuiltIndex) {
+  private constructor(papers: PaperList, built: BuiltIndex) {
     this.papers = papers;
     this.size = papers.length;
     this.buildStats = built.stats;
@@ -239,7 +245,7 @@ export class SearchIndex {
   }
 
   /** An index from `exportData()` of the same papers in the same order (checked by count and version). */
-  static fromData(papers: readonly Paper[], data: SearchIndexData): SearchIndex {
+  static fromData(papers: PaperList, data: SearchIndexData): SearchIndex {
     if (data.version !== INDEX_DATA_VERSION) throw new Error(`search index data version ${data.version}, expected ${INDEX_DATA_VERSION}`);
     if (data.papers !== papers.length) throw new Error(`search index data for ${data.papers} papers, given ${papers.length}`);
     const vocab = data.vocab === '' ? [] : data.vocab.split('\n');
@@ -541,7 +547,7 @@ export class SearchIndex {
       }
     }
     heap.sort((a, b) => (acc[b] - acc[a]) || a - b);
-    return heap.map(d => ({ paper: this.papers[d], score: Math.round(acc[d] * 1000) / 1000 }));
+    return heap.map(d => ({ paper: this.papers.at(d)!, score: Math.round(acc[d] * 1000) / 1000 }));
   }
 
   private nextEpoch(): number {

@@ -5,6 +5,8 @@ import { indexSourceInTurns, Library } from '../../src/core/library';
 import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
+import { parseSourceText } from '../../src/core/sources/parse';
+import { encodeParsed, RecordRows } from '../../src/core/sources/transfer';
 import { BERT_BIB } from './library.fixtures';
 
 // Real records: the ACL Anthology export (../shared/testdata/bib, CC BY 4.0) and a corpus paper.
@@ -247,5 +249,46 @@ describe('library: indexing a big source ahead, in turns', () => {
     } finally {
       SearchIndex.build = original;
     }
+  });
+});
+
+describe('library: a big source searchable before its papers are decoded', () => {
+  const bertRows = () => {
+    const parsed = parseSourceText('/w/anthology.bib', `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'devlin-again').replace('{BERT}:', '{BERT} again:').replace('10.18653/v1/N19-1423', '10.18653/v1/N19-9999')}`);
+    const bytes = Buffer.from(encodeParsed(parsed).join('\n'));
+    return { parsed, rows: new RecordRows(bytes) };
+  };
+
+  it('answers search and byKey from the rows, maps a key the library already shows to that paper, and gives way to setSource', async () => {
+    const lib = new Library({ corpus: corpus() });
+    lib.loadSource('/w/zotero.json', BERT_CSL);
+    const { parsed, rows } = bertRows();
+    lib.setSearchable('/w/anthology.bib', SearchIndex.fromData(rows, SearchIndex.build(parsed.papers).exportData()));
+    assert.ok(lib.isDecoding('/w/anthology.bib'));
+    assert.equal(rows.decodedCount, 0);
+    const ids = lib.search('bidirectional transformers').map(h => h.paper.id);
+    // Devlin2019BERT (zotero.json) and the two anthology entries, each once.
+    assert.deepEqual([...ids].sort(), ['Devlin2019BERT', 'devlin-again', 'devlin-etal-2019-bert']);
+    assert.ok(rows.decodedCount <= 2, 'only hits were decoded');
+    assert.equal(lib.byKey('devlin-again')?.title, 'BERT again: Pre-training of Deep Bidirectional Transformers for Language Understanding');
+    assert.equal(lib.byKey('no-such-key'), undefined);
+    // Not part of the papers (the tree) until it joins.
+    assert.ok(!lib.papers.some(p => p.id === 'devlin-again'));
+    const early = lib.byKey('devlin-again');
+    const full = await rows.materialize(false);
+    lib.setSource(full, 'anthology.bib');
+    assert.ok(!lib.isDecoding('/w/anthology.bib'));
+    // The paper decoded early is the one the library now holds.
+    assert.equal(lib.papers.find(p => p.id === 'devlin-again'), early);
+    // Merged with zotero.json's copy by DOI now: the anthology entry is shown once, under zotero's key.
+    assert.deepEqual(lib.search('bidirectional transformers').map(h => h.paper.id).sort(), ['Devlin2019BERT', 'devlin-again']);
+  });
+
+  it('forgets a searchable source that is removed', () => {
+    const lib = new Library();
+    const { parsed, rows } = bertRows();
+    lib.setSearchable('/w/anthology.bib', SearchIndex.fromData(rows, SearchIndex.build(parsed.papers).exportData()));
+    assert.ok(lib.removeSource('/w/anthology.bib'));
+    assert.deepEqual(lib.search('bidirectional'), []);
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheFileFor, readCacheLines, writeCache } from '../../src/core/sources/cache';
-import { decodeParsed, encodeParsed } from '../../src/core/sources/transfer';
+import { decodeParsed, encodeParsed, RecordRows, rowStarts } from '../../src/core/sources/transfer';
 import { readCslJson } from '../../src/core/sources/cslJson';
 import { detectKind } from '../../src/core/sources/detect';
 import { isGlob, markdownBibliographies, texBibliographies } from '../../src/core/sources/discover';
@@ -266,6 +266,29 @@ describe('sources: transfer between threads', () => {
     const back = decodeParsed(encodeParsed(readSourceFile(f)), false);
     fs.writeFileSync(f, `% edited\n${BERT_BIB}`);
     assert.equal(back.papers[0]!.custom.bibtex, undefined);
+  });
+  it('decodes rows one at a time from bytes, each once, and says when rows are damaged or missing', async () => {
+    const f = write('rows.bib', `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'second')}`);
+    const lines = encodeParsed(readSourceFile(f));
+    const bytes = Buffer.from(lines.join('\n'));
+    const rows = new RecordRows(bytes, rowStarts(bytes));
+    assert.equal(rows.length, 2);
+    assert.equal(rows.at(1)!.id, 'second');
+    assert.equal(rows.decodedCount, 1);
+    assert.equal(rows.at(1), rows.at(1));
+    assert.equal(rows.at(2), undefined);
+    const all = await rows.materialize(true);
+    assert.ok(all.fromCache);
+    assert.deepEqual(all.papers.map(p => p.id), ['devlin-etal-2019-bert', 'second']);
+    assert.equal(all.papers[1], rows.at(1));
+    assert.equal(all.papers[0]!.custom.bibtex, BERT_BIB.trimEnd());
+    // A cut-off cache: fewer rows than its meta line says.
+    assert.throws(() => new RecordRows(Buffer.from(lines.slice(0, 2).join('\n'))), /expected 2 rows, got 1/);
+    // A damaged row fails when decoded, not before.
+    const damaged = new RecordRows(Buffer.from([lines[0], lines[1], lines[2]!.slice(0, 40)].join('\n')));
+    assert.equal(damaged.at(0)!.id, 'devlin-etal-2019-bert');
+    assert.throws(() => damaged.at(1), SyntaxError);
+    assert.throws(() => new RecordRows(Buffer.from('')), /no parsed source/);
   });
   it('keeps the identities computed by the sender', () => {
     const f = write('ids.bib', BERT_BIB);

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { SearchIndex } from '../../src/core/search';
-import { CancelledError, SourceParser } from '../../src/core/sources/workerClient';
+import type { Paper } from '../../src/core/model';
+import { CancelledError, SourceParser, type EarlySource } from '../../src/core/sources/workerClient';
 import { BERT_BIB } from './library.fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -65,6 +66,33 @@ describe('sources: parse worker and cache', function () {
         const index = SearchIndex.fromData(parsed.papers, parsed.indexData!);
         assert.equal(index.search('bidirectional transformers', { limit: 5 }).length, 2);
       }
+    } finally {
+      indexing.dispose();
+    }
+  });
+
+  it('from a warm cache, makes a big source searchable before its papers are decoded, with the same paper objects', async () => {
+    const indexing = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache-early'), inlineBelowBytes: 0, indexFrom: 2 });
+    try {
+      const f = path.join(tmp, 'early.bib');
+      fs.writeFileSync(f, Array.from({ length: 3000 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n'));
+      await indexing.parse(f);
+      await new Promise(r => setTimeout(r, 300));
+      let early: EarlySource | undefined;
+      let decodedThen = -1;
+      let earlyHit: Paper | undefined;
+      const warm = await indexing.parse(f, undefined, undefined, e => {
+        early = e;
+        decodedThen = e.rows.decodedCount;
+        earlyHit = SearchIndex.fromData(e.rows, e.index).search('k2999', { limit: 5 })[0]?.paper;
+      });
+      assert.ok(warm.fromCache && warm.timing?.indexFromCache);
+      assert.ok(early, 'searchable before decoded');
+      assert.ok(decodedThen < 3000, `only part of the rows were decoded when it became searchable (${decodedThen})`);
+      assert.equal(earlyHit?.id, 'k2999');
+      assert.equal(warm.papers[2999], earlyHit, 'the paper found early is the one in the decoded source');
+      assert.equal(warm.papers[2999]!.custom.bibtex, BERT_BIB.replace('devlin-etal-2019-bert', 'k2999').trimEnd());
+      assert.equal(warm.papers.length, 3000);
     } finally {
       indexing.dispose();
     }

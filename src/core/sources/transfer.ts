@@ -1,7 +1,7 @@
 // How a parsed source crosses from the worker to the editor's thread and sits in the cache: as
-// lines of JSON (a meta line, then chunks of papers), so the receiver parses one chunk per turn
-// of the event loop instead of stalling on one 100 MB JSON.parse. Two things make the lines
-// small and the receiver quick:
+// lines of JSON, a meta line then one row per paper, so the receiver can decode any one paper
+// alone (a search hit, before the rest are decoded) or all of them a slice per turn of the event
+// loop instead of stalling on one 100 MB JSON.parse. Two things make rows small and quick to use:
 //  - a BibTeX entry's original text (`custom.bibtex`, half of a big library) is not sent: the
 //    paper carries where it is in the file, and the text is read from there when first asked for;
 //  - each paper's identity (DOI, arXiv id, normalized title…) is computed in the worker.
@@ -10,82 +10,135 @@ import type { Paper } from '../model';
 import { identityOf, primeIdentity, titleYearKey, type PaperIdentity } from './identity';
 import type { ParsedSource } from './types';
 
-export const CHUNK_PAPERS = 2000;
+/** One paper: its record, its identity, and the byte span of its BibTeX in the file ([-1, -1]: none or inline). */
+type Row = [paper: Paper, id: PaperIdentity, start: number, end: number];
 
-interface Chunk {
-  papers: Paper[];
-  ids: PaperIdentity[];
-  /** Byte spans of `custom.bibtex` in the file, per paper ([-1, -1]: sent inline). */
-  spans?: number[];
-}
+type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData'> & { rows: number; lazyBibtex?: boolean };
 
-type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData'> & { chunks: number; lazyBibtex?: boolean };
-
-/** The lines for a parsed source: meta first, then the chunks. */
+/** The lines for a parsed source: meta first, then one row per paper. */
 export function encodeParsed(parsed: ParsedSource): string[] {
   const { papers, charSpans: _c, byteSpans, timing: _t, indexData: _i, ...rest } = parsed;
   void _c; void _t; void _i;
   const lazy = !!byteSpans && parsed.size !== undefined && parsed.mtimeMs !== undefined;
-  const chunks: string[] = [];
-  for (let i = 0; i < papers.length; i += CHUNK_PAPERS) {
-    const slice = papers.slice(i, i + CHUNK_PAPERS);
+  const meta: Meta = { ...rest, rows: papers.length, ...(lazy ? { lazyBibtex: true } : {}) };
+  const lines = new Array<string>(papers.length + 1);
+  lines[0] = JSON.stringify(meta);
+  for (let i = 0; i < papers.length; i++) {
+    let p = papers[i]!;
     // titleYear is rebuilt from title and year on arrival: no need to send the title twice.
-    const chunk: Chunk = { papers: slice, ids: slice.map(p => ({ ...identityOf(p), titleYear: undefined })) };
-    if (lazy) {
-      chunk.spans = byteSpans!.slice(2 * i, 2 * (i + slice.length));
-      chunk.papers = slice.map((p, j) => {
-        if (chunk.spans![2 * j]! < 0) return p;
-        const { bibtex: _b, ...custom } = p.custom;
-        void _b;
-        return { ...p, custom };
-      });
+    const id = { ...identityOf(p), titleYear: undefined };
+    let start = -1, end = -1;
+    if (lazy && byteSpans![2 * i]! >= 0) {
+      start = byteSpans![2 * i]!;
+      end = byteSpans![2 * i + 1]!;
+      const { bibtex: _b, ...custom } = p.custom;
+      void _b;
+      p = { ...p, custom };
     }
-    chunks.push(JSON.stringify(chunk));
+    lines[i + 1] = JSON.stringify([p, id, start, end] satisfies Row);
   }
-  const meta: Meta = { ...rest, chunks: chunks.length, ...(lazy ? { lazyBibtex: true } : {}) };
-  return [JSON.stringify(meta), ...chunks];
+  return lines;
 }
 
-/** Rebuilds a parsed source from its lines, one chunk at a time (`feed`), then `finish`. */
-export class ParsedDecoder {
-  private meta: Meta | undefined;
-  private readonly papers: Paper[] = [];
-  private reader: BibtexReader | undefined;
-
-  feed(line: string): void {
-    if (!this.meta) {
-      this.meta = JSON.parse(line) as Meta;
-      if (this.meta.lazyBibtex) this.reader = new BibtexReader(this.meta.path, this.meta.size!, this.meta.mtimeMs!);
-      return;
-    }
-    const chunk = JSON.parse(line) as Chunk;
-    chunk.papers.forEach((p, i) => {
-      const id = chunk.ids[i]!;
-      if (id.title) {
-        const ty = titleYearKey(id.title, id.year);
-        if (ty) id.titleYear = ty;
-      }
-      primeIdentity(p, id);
-      const s = chunk.spans?.[2 * i];
-      if (this.reader && s !== undefined && s >= 0) this.reader.attach(p, s, chunk.spans![2 * i + 1]!);
-      this.papers.push(p);
-    });
+/** Where each row starts in encoded bytes (meta line first): `starts[i]` for row i, `starts[rows]` one past the end + 1. */
+export function rowStarts(bytes: Uint8Array): Uint32Array {
+  const nl = bytes.indexOf(10);
+  if (nl < 0) return new Uint32Array([bytes.length + 1]);
+  const out: number[] = [];
+  let at = nl + 1;
+  while (at < bytes.length) {
+    out.push(at);
+    const next = bytes.indexOf(10, at);
+    at = next < 0 ? bytes.length + 1 : next + 1;
   }
+  out.push(Math.max(at, bytes.length + 1));
+  return Uint32Array.from(out);
+}
 
-  finish(fromCache: boolean): ParsedSource {
-    if (!this.meta) throw new Error('no parsed source received');
-    const { chunks: _n, lazyBibtex: _l, ...rest } = this.meta;
-    void _n; void _l;
-    const parsed: ParsedSource = { ...rest, papers: this.papers };
-    if (fromCache) parsed.fromCache = true;
-    return parsed;
+function decodeMeta(line: string): { meta: Meta; reader: BibtexReader | undefined } {
+  const meta = JSON.parse(line) as Meta;
+  if (typeof meta !== 'object' || meta === null || typeof meta.path !== 'string') throw new Error('no parsed source meta line');
+  return { meta, reader: meta.lazyBibtex ? new BibtexReader(meta.path, meta.size!, meta.mtimeMs!) : undefined };
+}
+
+function decodeRow(line: string, reader: BibtexReader | undefined): Paper {
+  const [p, id, start, end] = JSON.parse(line) as Row;
+  if (id.title) {
+    const ty = titleYearKey(id.title, id.year);
+    if (ty) id.titleYear = ty;
   }
+  primeIdentity(p, id);
+  if (reader && start >= 0) reader.attach(p, start, end);
+  return p;
+}
+
+function sourceOf(meta: Meta, papers: Paper[], fromCache: boolean): ParsedSource {
+  const { rows: _n, lazyBibtex: _l, ...rest } = meta;
+  void _n; void _l;
+  const parsed: ParsedSource = { ...rest, papers };
+  if (fromCache) parsed.fromCache = true;
+  return parsed;
 }
 
 export function decodeParsed(lines: readonly string[], fromCache: boolean): ParsedSource {
-  const d = new ParsedDecoder();
-  for (const l of lines) if (l) d.feed(l);
-  return d.finish(fromCache);
+  if (!lines[0]) throw new Error('no parsed source received');
+  const { meta, reader } = decodeMeta(lines[0]);
+  const papers: Paper[] = [];
+  for (let i = 1; i < lines.length; i++) if (lines[i]) papers.push(decodeRow(lines[i]!, reader));
+  return sourceOf(meta, papers, fromCache);
+}
+
+/**
+ * A parsed source still encoded (UTF-8 rows, as the worker sent them): `at(i)` decodes paper i on
+ * first use, so a 73k-entry library answers searches before its papers are decoded, and
+ * `materialize` decodes the rest a slice per turn of the event loop. A paper is decoded once: the
+ * object `at` returned is the one in the final `papers`.
+ */
+export class RecordRows {
+  readonly length: number;
+  readonly meta: Meta;
+  private readonly buf: Buffer;
+  private readonly memo: Paper[];
+  private readonly reader: BibtexReader | undefined;
+  private decoded = 0;
+
+  constructor(bytes: Uint8Array, private readonly starts: Uint32Array = rowStarts(bytes)) {
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const nl = this.buf.indexOf(10);
+    const first = this.buf.toString('utf8', 0, nl < 0 ? this.buf.length : nl);
+    if (!first) throw new Error('no parsed source received');
+    ({ meta: this.meta, reader: this.reader } = decodeMeta(first));
+    this.length = Math.max(0, starts.length - 1);
+    if (this.length !== this.meta.rows) throw new Error(`expected ${this.meta.rows} rows, got ${this.length}`);
+    this.memo = new Array<Paper>(this.length);
+  }
+
+  /** Paper `i`, decoded now if it was not yet. Throws on a damaged row. */
+  at(i: number): Paper | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    let p = this.memo[i];
+    if (!p) {
+      p = this.memo[i] = decodeRow(this.buf.toString('utf8', this.starts[i]!, this.starts[i + 1]! - 1), this.reader);
+      this.decoded++;
+    }
+    return p;
+  }
+
+  /** Decodes every paper, for at most `sliceMs` per turn of the event loop; the bytes are let go after. */
+  async materialize(fromCache: boolean, sliceMs = 8): Promise<ParsedSource> {
+    let i = 0;
+    while (i < this.length) {
+      const t = performance.now();
+      for (let k = 0; i < this.length && (k < 64 || performance.now() - t < sliceMs); k++, i++) this.at(i);
+      if (i < this.length) await new Promise<void>(r => setImmediate(r));
+    }
+    return sourceOf(this.meta, this.memo, fromCache);
+  }
+
+  /** How many papers were decoded so far. */
+  get decodedCount(): number {
+    return this.decoded;
+  }
 }
 
 /**

@@ -2,10 +2,9 @@
 // requests queued, each cancellable. Falls back to parsing inline when no worker can run.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { linesOfBytes } from './cache';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
 import type { SearchIndexData } from '../search';
-import { ParsedDecoder } from './transfer';
+import { RecordRows } from './transfer';
 import { detectKind } from './detect';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
 
@@ -17,7 +16,8 @@ export interface WorkerRequest extends ParseRequest {
 
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
-  | { id: number; type: 'done'; lines: string[]; fromCache: boolean; readMs?: number; /** Instead of `lines`: cached lines as UTF-8 bytes, transferred. */ bytes?: Uint8Array }
+  /** The source's lines (see transfer.ts) as UTF-8 bytes, transferred, and where each row starts. */
+  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; fromCache: boolean; readMs: number }
   | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
@@ -36,9 +36,23 @@ interface Pending {
   onProgress: ProgressFn | undefined;
   /** When the request was posted (performance.now()). */
   sent: number;
-  /** The decoded records, and the worker's index (null: none), each once arrived. */
+  onSearchable: ((early: EarlySource) => void) | undefined;
+  /** The rows as they arrived, then decoded; and the worker's index (null: none), each once arrived. */
+  rows?: RecordRows;
   parsed?: ParsedSource;
   index?: { data: SearchIndexData | null; ms: number; fromCache?: boolean };
+}
+
+/**
+ * A big source that can be searched before its papers are decoded: its rows (paper i decoded on
+ * first use) and the search index the worker read from the cache or built.
+ */
+export interface EarlySource {
+  path: string;
+  rows: RecordRows;
+  index: SearchIndexData;
+  /** ms from the request to now. */
+  sinceRequestMs: number;
 }
 
 export interface SourceParserOptions {
@@ -69,13 +83,17 @@ export class SourceParser {
     return !this.inline;
   }
 
-  /** Reads and parses one file (from the cache when unchanged). Rejects only with CancelledError. */
-  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal): Promise<ParsedSource> {
+  /**
+   * Reads and parses one file (from the cache when unchanged). Rejects only with CancelledError.
+   * `onSearchable` is called when a big source's index arrives before its papers are all decoded
+   * (from a warm cache: at once), so it can be searched meanwhile.
+   */
+  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal, onSearchable?: (early: EarlySource) => void): Promise<ParsedSource> {
     const req: WorkerRequest = { id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(this.opts.indexFrom ? { index: this.opts.indexFrom } : {}) };
     if (this.inline || this.disposed || this.isSmall(path)) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
-      this.pending.set(req.id, { req, resolve, reject, onProgress, sent: performance.now() });
+      this.pending.set(req.id, { req, resolve, reject, onProgress, onSearchable, sent: performance.now() });
       signal?.addEventListener('abort', () => this.cancel(req.id), { once: true });
       try {
         const w = this.ensureWorker();
@@ -87,6 +105,16 @@ export class SourceParser {
         resolve(this.parseInline(req, onProgress));
       }
     });
+  }
+
+  /** Starts the worker thread ahead of the first big file (it takes tens of ms to boot). */
+  warmUp(): void {
+    if (this.inline || this.disposed || this.worker) return;
+    try {
+      this.ensureWorker();
+    } catch (err) {
+      this.fallBack(`the parse worker could not start (${(err as Error).message}); parsing inline`);
+    }
   }
 
   private isSmall(path: string): boolean {
@@ -134,9 +162,17 @@ export class SourceParser {
       case 'done': {
         if (!p) return;
         const tArrived = performance.now();
-        void decodeInTurns(m.bytes ? linesOfBytes(m.bytes) : m.lines, m.fromCache).then(parsed => {
+        let rows: RecordRows;
+        try {
+          rows = p.rows = new RecordRows(m.bytes, m.starts);
+        } catch (err) {
+          this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`));
+          return;
+        }
+        // Decoded a slice per turn of the event loop, so typing is never stalled for long.
+        void rows.materialize(m.fromCache).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
-          if (m.fromCache) parsed.parseMs = (m.readMs ?? 0) + parsed.timing.decodeMs;
+          if (m.fromCache) parsed.parseMs = m.readMs + parsed.timing.decodeMs;
           p.parsed = parsed;
           this.tryFinish(m.id);
         }, err => this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
@@ -145,6 +181,13 @@ export class SourceParser {
       case 'index':
         if (!p) return;
         p.index = { data: m.data, ms: m.ms, ...(m.fromCache ? { fromCache: true } : {}) };
+        if (m.data && !p.parsed && p.rows && p.onSearchable) {
+          try {
+            p.onSearchable({ path: p.req.path, rows: p.rows, index: m.data, sinceRequestMs: performance.now() - p.sent });
+          } catch (err) {
+            this.opts.onWarning?.(`searching ${p.req.path} before it is decoded failed: ${(err as Error).message}`);
+          }
+        }
         this.tryFinish(m.id);
         return;
       case 'error':
@@ -213,15 +256,4 @@ export class SourceParser {
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
   }
-}
-
-/** Decodes one chunk per turn of the event loop, so typing is never stalled for long. */
-async function decodeInTurns(lines: Iterable<string>, fromCache: boolean): Promise<ParsedSource> {
-  const d = new ParsedDecoder();
-  let i = 0;
-  for (const line of lines) {
-    if (line) d.feed(line);
-    if (i++ > 0) await new Promise<void>(r => setImmediate(r));
-  }
-  return d.finish(fromCache);
 }
