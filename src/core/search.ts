@@ -64,7 +64,7 @@ export function transferList(data: SearchIndexData): ArrayBuffer[] {
   return [...new Set(arrays.map(a => a.buffer as ArrayBuffer))];
 }
 
-const INDEX_DATA_VERSION = 1;
+const INDEX_DATA_VERSION = 2;
 
 export interface SearchOptions {
   /** Maximum number of hits (default 50). */

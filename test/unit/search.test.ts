@@ -4,7 +4,7 @@ import type { Paper } from '../../src/core/model';
 import { SearchIndex, transferList } from '../../src/core/search';
 import { synthesize } from '../../bench/data';
 import { loadCorpus } from '../../bench/fixture';
-import { fold, tokens } from '../../src/core/search/text';
+import { extraTokens, fold, tokens } from '../../src/core/search/text';
 import { boundedOsa } from '../../src/core/search/typo';
 import { sortedTermIds } from '../../src/core/search/build';
 
@@ -172,6 +172,58 @@ describe('search', () => {
     assert.deepEqual(ix.search('reinforrcement').map(h => h.paper.id), ['b'], 'doubled letter');
     assert.deepEqual(ix.search('rxinforcemxnt').map(h => h.paper.id), ['b'], 'two wrong letters in a long word');
     assert.deepEqual(ix.search('rxinfxrcemxnt').map(h => h.paper.id), [], 'three edits is too many');
+  });
+
+  it('finds an edited book by its editor, but not the papers of a volume by the volume\'s editor', () => {
+    const lib: Paper[] = [
+      { id: 'vol', type: 'book', title: 'Proceedings of the Workshop', editor: [{ family: 'Quirk', given: 'Ada' }], custom: {} },
+      { id: 'paper', type: 'paper-conference', title: 'Parsing things', author: [{ family: 'Smith' }], editor: [{ family: 'Quirk', given: 'Ada' }], custom: {} },
+      { id: 'empty', type: 'book', title: 'Edited volume', author: [], editor: [{ literal: 'Kappa Group' }], custom: {} },
+    ];
+    const ix = SearchIndex.build(lib);
+    assert.deepEqual(ix.search('quirk').map(h => h.paper.id), ['vol']);
+    assert.deepEqual(ix.search('ada').map(h => h.paper.id), ['vol']);
+    assert.deepEqual(ix.search('smith').map(h => h.paper.id), ['paper']);
+    assert.deepEqual(ix.search('kappa').map(h => h.paper.id), ['empty'], 'an empty author list counts as none');
+  });
+
+  it('finds every paper of a venue by its words, below title matches', () => {
+    const venue = 'Proceedings of the 60th Annual Meeting of the Association for Computational Linguistics';
+    const lib: Paper[] = Array.from({ length: 30 }, (_, i) => ({
+      id: `p${i}`, type: 'paper-conference', title: i === 29 ? 'Computational humour' : `Paper ${i}`,
+      'container-title': venue, custom: i % 2 ? { venue: 'ACL Ünïcode' } : {},
+    }) as Paper);
+    const ix = SearchIndex.build(lib);
+    const hits = ix.search('computational', { limit: 50 });
+    assert.equal(hits.length, 30);
+    assert.equal(hits[0].paper.id, 'p29');
+    assert.equal(ix.search('60th', { limit: 50 }).length, 30);
+    assert.equal(ix.search('unicode', { limit: 50 }).length, 15);
+    assert.equal(ix.search('of', { limit: 50 }).length, 0, 'stop words are not indexed');
+  });
+
+  it('adds the parts of camel-case words and hyphenated words joined, as the regular expressions did', () => {
+    const CAMEL_WORD = /\b[A-Za-z0-9]*(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z])[A-Za-z0-9]*/g;
+    const CAMEL_PART = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g;
+    const HYPHENATED = /\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+/g;
+    const reference = (s: string, join: boolean) => [
+      ...(s.match(CAMEL_WORD) ?? []).flatMap(w => w.match(CAMEL_PART) ?? []).map(t => t.toLowerCase()),
+      ...(join ? (s.match(HYPHENATED) ?? []).map(w => w.replace(/-/g, '').toLowerCase()) : []),
+    ];
+    const ours = (s: string, join: boolean) => {
+      const out: string[] = [];
+      extraTokens(s, t => out.push(t), join);
+      return out;
+    };
+    assert.deepEqual(ours('MedDialog: Self-play for GPT4o and BERTScore', true), ['med', 'dialog', 'gpt', '4', 'o', 'selfplay']);
+    const alphabet = ['a', 'B', 'c', 'D', '1', '2', '-', '_', ' ', 'é', '.', 'Z', '--'];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < 20_000; i++) {
+      let s = '';
+      for (let k = Math.floor(rand() * 14); k > 0; k--) s += alphabet[Math.floor(rand() * alphabet.length)];
+      for (const join of [true, false]) assert.deepEqual(ours(s, join), reference(s, join), JSON.stringify(s));
+    }
   });
 
   it('does not confuse years or numbers through typo tolerance', () => {

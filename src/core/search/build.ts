@@ -3,7 +3,7 @@
 // vocabulary's postings and each paper's forward list.
 
 import { type CslName, type Paper, paperYear } from '../model';
-import { extraTokens, foldedTokens, isWordCodeNonAscii, STOP_WORDS } from './text';
+import { extraTokenRanges, foldedTokens, isWordCodeNonAscii, STOP_WORDS } from './text';
 import { letterSignature } from './typo';
 
 /** Field bits. Meta: citation key, year, arXiv id. Abstract: also the venue. */
@@ -48,56 +48,49 @@ export interface BuildStats {
 const H1_SEED = 0x811c9dc5 | 0, H1_PRIME = 0x01000193;
 const H2_SEED = 0x2545f491, H2_PRIME = 0x5bd1e995;
 
-const HOT_SIZE = 16384;
-
 /**
- * Open-addressing table of terms keyed by both hashes, with a small direct-mapped cache in front:
- * the frequent words of abstracts hit the cache and never touch the large table.
+ * Open-addressing table of terms keyed by both hashes. Each slot also holds where the term's entry
+ * for the paper being scanned is, so a word costs one probe of one slot.
  */
 class TermTable {
   readonly terms: string[] = [];
-  /** Stride 4: h1, h2, id + 1 (0 = empty), unused. */
-  private slots: Int32Array;
+  /** Stride 4: h1, h2, id + 1 (0 = empty), 1 + the term's latest position in the entry buffer. */
+  slots: Int32Array;
   private mask: number;
-  private readonly hot = new Int32Array(HOT_SIZE * 4);
 
   constructor(expectedTerms: number) {
-    let size = 1 << 14;
+    let size = 1 << 10;
     while (size < expectedTerms * 2) size *= 2;
     this.slots = new Int32Array(size * 4);
     this.mask = size - 1;
   }
 
-  /** Id of the term with these hashes, or -1. */
-  find(h1: number, h2: number): number {
-    const hot = this.hot;
-    const ho = (h2 & (HOT_SIZE - 1)) << 2;
-    if (hot[ho] === h1 && hot[ho + 1] === h2 && hot[ho + 2] !== 0) return hot[ho + 2] - 1;
+  /** Offset of the slot holding these hashes, or of the empty slot where they belong (id field 0). */
+  probe(h1: number, h2: number): number {
     const { slots, mask } = this;
     let s = h1 & mask;
     for (;;) {
       const o = s << 2;
-      const v = slots[o + 2];
-      if (v === 0) return -1;
-      if (slots[o] === h1 && slots[o + 1] === h2) {
-        hot[ho] = h1;
-        hot[ho + 1] = h2;
-        hot[ho + 2] = v;
-        return v - 1;
-      }
+      if (slots[o + 2] === 0 || (slots[o] === h1 && slots[o + 1] === h2)) return o;
       s = (s + 1) & mask;
     }
   }
 
-  add(h1: number, h2: number, term: string): number {
+  /** Puts a new term into the empty slot `o` from `probe`; returns its slot's offset (the table may grow). */
+  insert(o: number, h1: number, h2: number, term: string): number {
     const id = this.terms.length;
     this.terms.push(term);
-    this.place(h1, h2, id + 1);
-    if (this.terms.length * 2 > this.mask + 1) this.rehash();
-    return id;
+    const slots = this.slots;
+    slots[o] = h1;
+    slots[o + 1] = h2;
+    slots[o + 2] = id + 1;
+    slots[o + 3] = 0;
+    if (this.terms.length * 2 <= this.mask + 1) return o;
+    this.rehash();
+    return this.probe(h1, h2);
   }
 
-  /** Id of a (folded, lower-case) term, created when absent. */
+  /** Slot offset of a (folded, lower-case) term, created when absent. */
   intern(term: string): number {
     let h1 = H1_SEED, h2 = H2_SEED;
     for (let i = 0; i < term.length; i++) {
@@ -106,25 +99,26 @@ class TermTable {
       h2 = Math.imul(h2 ^ c, H2_PRIME);
     }
     h2 ^= h2 >>> 15;
-    const id = this.find(h1, h2);
-    return id >= 0 ? id : this.add(h1, h2, own(term));
-  }
-
-  private place(h1: number, h2: number, v: number): void {
-    const { slots, mask } = this;
-    let s = h1 & mask;
-    while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
-    const o = s << 2;
-    slots[o] = h1;
-    slots[o + 1] = h2;
-    slots[o + 2] = v;
+    const o = this.probe(h1, h2);
+    return this.slots[o + 2] !== 0 ? o : this.insert(o, h1, h2, own(term));
   }
 
   private rehash(): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    this.mask = (this.slots.length >> 2) - 1;
-    for (let o = 0; o < old.length; o += 4) if (old[o + 2] !== 0) this.place(old[o], old[o + 1], old[o + 2]);
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 2) - 1;
+    for (let p = 0; p < old.length; p += 4) {
+      if (old[p + 2] === 0) continue;
+      let s = old[p] & mask;
+      while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
+      const o = s << 2;
+      slots[o] = old[p];
+      slots[o + 1] = old[p + 1];
+      slots[o + 2] = old[p + 2];
+      slots[o + 3] = old[p + 3];
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 
@@ -133,65 +127,58 @@ function own(s: string): string {
   return s.length > 12 ? (' ' + s).slice(1) : s;
 }
 
+/** Venue strings longer than this are scanned each time rather than remembered. */
+const MAX_CACHED_VENUE = 512;
+const MAX_CACHED_VENUES = 65536;
+
 export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   const t0 = performance.now();
   const N = papers.length;
   // Sized small and grown: a table that fits the caches beats one that never rehashes.
-  const table = new TermTable(Math.min(1 << 16, 2 * N));
+  const table = new TermTable(Math.min(1 << 16, 4 * N + 256));
   for (const w of STOP_WORDS) table.intern(w);
   const nStop = table.terms.length; // ids below this are stop words: never indexed
 
-  // One entry per (paper, term): the term id and the fields it occurs in. Sized from the text so
-  // that it rarely grows (growing a large buffer can force a full garbage collection).
+  // One entry per (paper, term): `term id << 4 | field bits`. Sized from the text so that it rarely
+  // grows (growing a large buffer can force a full garbage collection).
   let chars = 0;
   for (let d = 0; d < N; d++) {
     const p = papers[d];
     if (p && typeof p.abstract === 'string') chars += p.abstract.length;
   }
-  let bufTerm = new Uint32Array(Math.max(1024, N * 40 + (chars >>> 3)));
-  let bufBits = new Uint8Array(bufTerm.length);
+  let buf = new Uint32Array(Math.max(256, N * 36 + (chars >>> 3)));
   let bufLen = 0;
-  let posInBuf = new Uint32Array(1 << 16);
-  /** Per term: 1 + the last paper it was added for (0: none yet). */
-  let lastDoc = new Int32Array(1 << 16);
+  /** Positions from this one on (plus one) belong to the paper being scanned. */
+  let mark = 1;
   const docStart = new Uint32Array(N + 1);
-  let doc = 0;
 
-  /** Adds term `id` to the current paper with field `bit`. */
-  const addId = (id: number, bit: number) => {
+  /** Adds the term in slot `o` to the current paper with field `bit`. */
+  const addSlot = (o: number, bit: number) => {
+    const slots = table.slots;
+    const id = slots[o + 2] - 1;
     if (id < nStop) return;
-    if (id >= lastDoc.length) {
-      const size = Math.max(id + 1, lastDoc.length * 2);
-      const l = new Int32Array(size);
-      l.set(lastDoc);
-      lastDoc = l;
-      const p = new Uint32Array(size);
-      p.set(posInBuf);
-      posInBuf = p;
-    }
-    if (lastDoc[id] === doc + 1) {
-      bufBits[posInBuf[id]] |= bit;
+    const at = slots[o + 3];
+    if (at >= mark) {
+      buf[at - 1] |= bit;
       return;
     }
-    lastDoc[id] = doc + 1;
-    if (bufLen === bufTerm.length) {
-      const t = new Uint32Array(bufLen * 2);
-      t.set(bufTerm);
-      bufTerm = t;
-      const b = new Uint8Array(bufLen * 2);
-      b.set(bufBits);
-      bufBits = b;
+    if (bufLen === buf.length) {
+      const b = new Uint32Array(bufLen * 2);
+      b.set(buf);
+      buf = b;
     }
-    posInBuf[id] = bufLen;
-    bufTerm[bufLen] = id;
-    bufBits[bufLen++] = bit;
+    buf[bufLen] = (id << 4) | bit;
+    slots[o + 3] = ++bufLen;
   };
   const addString = (tok: string, bit: number) => {
-    if (tok.length <= MAX_TOKEN) addId(table.intern(tok), bit);
+    if (tok.length <= MAX_TOKEN) addSlot(table.intern(tok), bit);
   };
 
-  /** Scans a field's text, hashing lower-cased ASCII words in place. */
-  const scan = (text: string, bit: number, minLen: number) => {
+  /**
+   * Scans a field's text, hashing lower-cased ASCII words in place. With `keep`, also appends each
+   * added word's two hashes to it.
+   */
+  const scan = (text: string, bit: number, minLen: number, keep?: number[]) => {
     const n = text.length;
     let i = 0;
     while (i < n) {
@@ -222,45 +209,88 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
         const len = i - start;
         if (len < minLen || len > MAX_TOKEN) continue;
         h2 ^= h2 >>> 15;
-        let id = table.find(h1, h2);
-        if (id < 0) id = table.add(h1, h2, own(text.slice(start, i).toLowerCase()));
-        addId(id, bit);
+        let o = table.probe(h1, h2);
+        if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, own(text.slice(start, i).toLowerCase()));
+        if (keep) keep.push(h1, h2);
+        addSlot(o, bit);
       } else {
         foldedTokens(text.slice(start, i), t => {
-          if (t.length >= minLen) addString(t, bit);
+          if (t.length < minLen || t.length > MAX_TOKEN) return;
+          const o = table.intern(t);
+          if (keep) keep.push(table.slots[o], table.slots[o + 1]);
+          addSlot(o, bit);
         });
       }
     }
   };
-  const addExtraTitle = (t: string) => addString(t, F_TITLE);
-  const addExtraMeta = (t: string) => addString(t, F_META);
+  /** Adds the lower-cased letters and digits of `text[a, b)` (hyphens left out) as one token. */
+  const addRange = (text: string, a: number, b: number, bit: number) => {
+    let h1 = H1_SEED, h2 = H2_SEED, len = 0;
+    for (let i = a; i < b; i++) {
+      let c = text.charCodeAt(i);
+      if (c === 45) continue;
+      if (c >= 65 && c <= 90) c += 32;
+      h1 = Math.imul(h1 ^ c, H1_PRIME);
+      h2 = Math.imul(h2 ^ c, H2_PRIME);
+      len++;
+    }
+    if (len > MAX_TOKEN) return;
+    h2 ^= h2 >>> 15;
+    let o = table.probe(h1, h2);
+    if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, text.slice(a, b).replace(/-/g, '').toLowerCase());
+    addSlot(o, bit);
+  };
+  let extraText = '';
+  let extraBit = 0;
+  const addExtra = (a: number, b: number) => addRange(extraText, a, b, extraBit);
+  const extras = (text: string, bit: number, joinHyphens: boolean) => {
+    extraText = text;
+    extraBit = bit;
+    extraTokenRanges(text, addExtra, joinHyphens);
+  };
 
-  for (doc = 0; doc < N; doc++) {
+  // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the Association
+  // for Computational Linguistics"): each distinct one is scanned once, then its words' hashes reused.
+  const venues = new Map<string, Int32Array>();
+  const addVenue = (v: string) => {
+    if (v.length > MAX_CACHED_VENUE) return scan(v, F_ABSTRACT, 2);
+    const known = venues.get(v);
+    if (known) {
+      for (let k = 0; k < known.length; k += 2) addSlot(table.probe(known[k], known[k + 1]), F_ABSTRACT);
+      return;
+    }
+    const keep: number[] = [];
+    scan(v, F_ABSTRACT, 2, keep);
+    if (venues.size < MAX_CACHED_VENUES) venues.set(v, Int32Array.from(keep));
+  };
+
+  for (let doc = 0; doc < N; doc++) {
     docStart[doc] = bufLen;
+    mark = bufLen + 1;
     const p = papers[doc];
     if (!p || typeof p !== 'object') continue;
     if (typeof p.title === 'string' && p.title) {
       scan(p.title, F_TITLE, 1);
-      extraTokens(p.title, addExtraTitle);
+      extras(p.title, F_TITLE, true);
     }
-    scanNames(p.author);
-    scanNames(p.editor);
+    // Editors of a proceedings volume are not the authors of its papers: they are searchable only
+    // on an entry without authors (the volume itself, an edited book).
+    if (!scanNames(p.author)) scanNames(p.editor);
     if (typeof p.id === 'string') {
       // `zhao2025absolute` is one token (typing `zhao2025` finds it as a prefix) plus its parts.
       scan(p.id, F_META, 1);
-      extraTokens(p.id, addExtraMeta, false);
+      extras(p.id, F_META, false);
     }
     const year = paperYear(p);
     if (year !== undefined) addString(String(year), F_META);
     const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
     if (typeof issuedYear === 'number' && issuedYear !== year) addString(String(issuedYear), F_META);
-    // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the
-    // Association for Computational Linguistics"): they rank like abstract text, so broad prefixes
-    // skip them. DOIs are not indexed (their parts, "10", "18653", "v1", are on every paper).
-    if (typeof p['container-title'] === 'string') scan(p['container-title'], F_ABSTRACT, 2);
+    // Venues rank like abstract text, so broad prefixes skip them. DOIs are not indexed (their
+    // parts, "10", "18653", "v1", are on every paper).
+    if (typeof p['container-title'] === 'string') addVenue(p['container-title']);
     const custom = p.custom;
     if (custom && typeof custom === 'object') {
-      if (typeof custom.venue === 'string') scan(custom.venue, F_ABSTRACT, 2);
+      if (typeof custom.venue === 'string') addVenue(custom.venue);
       if (typeof custom.arxiv === 'string') scan(custom.arxiv, F_META, 1);
     }
     // Abstract words of one or two letters are skipped (nearly all are stop words).
@@ -269,14 +299,18 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   docStart[N] = bufLen;
   const tScan = performance.now();
 
-  function scanNames(list: unknown): void {
-    if (!Array.isArray(list)) return;
+  /** Scans a list of names as authors; returns how many names it held. */
+  function scanNames(list: unknown): number {
+    if (!Array.isArray(list)) return 0;
+    let names = 0;
     for (const a of list as CslName[]) {
       if (!a || typeof a !== 'object') continue;
+      names++;
       if (typeof a.family === 'string') scan(a.family, F_AUTHOR, 1);
       if (typeof a.given === 'string') scan(a.given, F_AUTHOR, 1);
       if (typeof a.literal === 'string') scan(a.literal, F_AUTHOR, 1);
     }
+    return names;
   }
 
   // Sort the vocabulary (stop words left out); build id -> sorted id.
@@ -295,10 +329,11 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   const count = new Uint32Array(V);
   const postPrimary = new Uint32Array(V);
   for (let i = 0; i < bufLen; i++) {
-    const t = remap[bufTerm[i]];
-    bufTerm[i] = t;
+    const e = buf[i];
+    const t = remap[e >>> 4];
+    buf[i] = (t << 4) | (e & 15);
     count[t]++;
-    if (bufBits[i] & PRIMARY) postPrimary[t]++;
+    if (e & PRIMARY) postPrimary[t]++;
   }
   const postStart = new Uint32Array(V + 1);
   for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t] + count[t];
@@ -307,8 +342,9 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   const postings = new Uint32Array(bufLen);
   for (let d = 0; d < N; d++) {
     for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
-      const t = bufTerm[i];
-      const bits = bufBits[i];
+      const e = buf[i];
+      const t = e >>> 4;
+      const bits = e & 15;
       if (bits & PRIMARY) postings[front[t]++] = (d << 4) | bits;
       else postings[--back[t]] = (d << 4) | bits;
     }
@@ -408,10 +444,21 @@ export function sortedTermIds(terms: readonly string[], from: number): Uint32Arr
     const k = Math.floor(keys[i] / 1048576);
     let j = i + 1;
     while (j < n && Math.floor(keys[j] / 1048576) === k) j++;
-    if (j - i > 1) {
+    if (j - i > 24) {
       const run = Array.from(out.subarray(i, j));
       run.sort((a, b) => (terms[a] < terms[b] ? -1 : terms[a] > terms[b] ? 1 : 0));
       out.set(run, i);
+    } else {
+      // Short runs (nearly all): insertion sort in place.
+      for (let a = i + 1; a < j; a++) {
+        const id = out[a], s = terms[id];
+        let b = a - 1;
+        while (b >= i && terms[out[b]] > s) {
+          out[b + 1] = out[b];
+          b--;
+        }
+        out[b + 1] = id;
+      }
     }
     i = j;
   }

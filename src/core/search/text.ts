@@ -93,26 +93,91 @@ export function tokens(text: string): string[] {
   return out;
 }
 
-const HAS_CAMEL = /[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]/;
-// Parts of a word that changes case or switches between letters and digits.
-// `\b` anchors matches at word starts (without it the engine retries from every letter of a word).
-const CAMEL_WORD = /\b[A-Za-z0-9]*(?:[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z])[A-Za-z0-9]*/g;
-const CAMEL_PART = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g;
-const HYPHENATED = /\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+/g;
+/** ASCII letter or digit: 1 lower case, 2 upper case, 3 digit; 0 otherwise. */
+function charClass(c: number): number {
+  return c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 3 : 0;
+}
+
+/** Whether position `p` starts a run of ASCII letters and digits after a non-word character (regex `\b`). */
+function runStarts(s: string, p: number): boolean {
+  if (charClass(s.charCodeAt(p)) === 0) return false;
+  if (p === 0) return true;
+  const c = s.charCodeAt(p - 1);
+  return c !== 95 && charClass(c) === 0;
+}
+
+/** End of the run of characters of class `cls` (or any letter or digit when 0) from `p`. */
+function runEnd(s: string, p: number, cls: number): number {
+  const n = s.length;
+  while (p < n) {
+    const k = charClass(s.charCodeAt(p));
+    if (k === 0 || (cls !== 0 && k !== cls)) break;
+    p++;
+  }
+  return p;
+}
 
 /**
  * Extra tokens for titles and keys, so that `MedDialog` is found by "med dialog" and `Self-play`
- * by "selfplay": the parts of camel-case and letter-digit words, and hyphenated words joined.
+ * by "selfplay", as ranges of `original`: the parts of each word (a run of ASCII letters and digits
+ * starting after a non-word character) that changes case or switches between letters and digits
+ * (`emit(start, end, false)`), then hyphenated words whole (`emit(start, end, true)`; the range
+ * includes the hyphens, which the token leaves out). No regular expressions: this runs on every title.
  */
-export function extraTokens(original: string, emit: (token: string) => void, joinHyphens = true): void {
-  if (HAS_CAMEL.test(original)) {
-    for (const w of original.match(CAMEL_WORD) ?? []) {
-      for (const part of w.match(CAMEL_PART) ?? []) emit(part.toLowerCase());
+export function extraTokenRanges(original: string, emit: (start: number, end: number, hyphenated: boolean) => void, joinHyphens = true): void {
+  const s = original;
+  const n = s.length;
+  for (let p = 0; p < n;) {
+    if (!runStarts(s, p)) {
+      p++;
+      continue;
     }
+    const q = runEnd(s, p, 0);
+    let camel = false;
+    for (let i = p + 1; i < q && !camel; i++) {
+      const a = charClass(s.charCodeAt(i - 1)), b = charClass(s.charCodeAt(i));
+      camel = (a === 1 && b === 2) || (a !== 3 && b === 3) || (a === 3 && b !== 3);
+    }
+    if (camel) {
+      // Parts: an optional capital with lower-case letters, a run of capitals (less one before
+      // lower-case letters), or digits.
+      for (let k = p; k < q;) {
+        const c = charClass(s.charCodeAt(k));
+        let r: number;
+        if (c === 2 && k + 1 < q && charClass(s.charCodeAt(k + 1)) === 1) r = runEnd(s, k + 1, 1);
+        else {
+          r = runEnd(s, k, c);
+          if (c === 2 && r < q && charClass(s.charCodeAt(r)) === 1) r--;
+        }
+        emit(k, r, false);
+        k = r;
+      }
+    }
+    p = q;
   }
-  if (joinHyphens && original.includes('-')) {
-    for (const w of original.match(HYPHENATED) ?? []) emit(w.replace(/-/g, '').toLowerCase());
+  if (!joinHyphens) return;
+  for (let p = 0; p < n;) {
+    if (!runStarts(s, p)) {
+      p++;
+      continue;
+    }
+    let q = runEnd(s, p, 0);
+    let parts = 1;
+    while (q + 1 < n && s.charCodeAt(q) === 45 && charClass(s.charCodeAt(q + 1)) !== 0) {
+      q = runEnd(s, q + 1, 0);
+      parts++;
+    }
+    if (parts > 1) emit(p, q, true);
+    p = q;
   }
+}
+
+/** The tokens of `extraTokenRanges`, lower-cased. */
+export function extraTokens(original: string, emit: (token: string) => void, joinHyphens = true): void {
+  extraTokenRanges(original, (a, b, hyphenated) => {
+    const w = original.slice(a, b);
+    emit((hyphenated ? w.replace(/-/g, '') : w).toLowerCase());
+  }, joinHyphens);
 }
 
 /**
