@@ -127,6 +127,21 @@ function own(s: string): string {
   return s.length > 12 ? (' ' + s).slice(1) : s;
 }
 
+const wordCodes = new Uint8Array(MAX_TOKEN);
+
+/**
+ * `text[start, end)` lower-cased, for ASCII letters and digits (and hyphens, left out): made in one
+ * allocation as a one-byte string (a slice of a two-byte text, lower-cased and copied, took four).
+ */
+function asciiWord(text: string, start: number, end: number): string {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 45) wordCodes[n++] = c >= 65 && c <= 90 ? c + 32 : c;
+  }
+  return String.fromCharCode.apply(null, wordCodes.subarray(0, n) as unknown as number[]);
+}
+
 /** Venue strings longer than this are scanned each time rather than remembered. */
 const MAX_CACHED_VENUE = 512;
 const MAX_CACHED_VENUES = 65536;
@@ -174,6 +189,23 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     if (tok.length <= MAX_TOKEN) addSlot(table.intern(tok), bit);
   };
 
+  // Words with other letters than ASCII are folded first (rare). Their state lives out here: a
+  // closure inside `scan` would make every call of `scan` allocate a context.
+  let foldBit = 0, foldMin = 0;
+  let foldKeep: number[] | undefined;
+  const addFoldedToken = (t: string) => {
+    if (t.length < foldMin || t.length > MAX_TOKEN) return;
+    const o = table.intern(t);
+    if (foldKeep) foldKeep.push(table.slots[o], table.slots[o + 1]);
+    addSlot(o, foldBit);
+  };
+  const addFolded = (run: string, bit: number, minLen: number, keep: number[] | undefined) => {
+    foldBit = bit;
+    foldMin = minLen;
+    foldKeep = keep;
+    foldedTokens(run, addFoldedToken);
+  };
+
   /**
    * Scans a field's text, hashing lower-cased ASCII words in place. With `keep`, also appends each
    * added word's two hashes to it.
@@ -210,16 +242,11 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
         if (len < minLen || len > MAX_TOKEN) continue;
         h2 ^= h2 >>> 15;
         let o = table.probe(h1, h2);
-        if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, own(text.slice(start, i).toLowerCase()));
+        if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, asciiWord(text, start, i));
         if (keep) keep.push(h1, h2);
         addSlot(o, bit);
       } else {
-        foldedTokens(text.slice(start, i), t => {
-          if (t.length < minLen || t.length > MAX_TOKEN) return;
-          const o = table.intern(t);
-          if (keep) keep.push(table.slots[o], table.slots[o + 1]);
-          addSlot(o, bit);
-        });
+        addFolded(text.slice(start, i), bit, minLen, keep);
       }
     }
   };
@@ -237,7 +264,7 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     if (len > MAX_TOKEN) return;
     h2 ^= h2 >>> 15;
     let o = table.probe(h1, h2);
-    if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, text.slice(a, b).replace(/-/g, '').toLowerCase());
+    if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, asciiWord(text, a, b));
     addSlot(o, bit);
   };
   let extraText = '';
