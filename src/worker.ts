@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { SearchIndex, transferList, type SearchIndexData } from './core/search';
-import { hasIndexCache, readCacheBytes, readIndexCache, writeCache, writeIndexCache } from './core/sources/cache';
+import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CachedRows } from './core/sources/cache';
 import { parseWithCache } from './core/sources/cached';
 import { RecordRows, rowStarts } from './core/sources/transfer';
 import type { ParsedSource } from './core/sources/types';
@@ -23,12 +23,18 @@ function buildTag(): string {
 const tag = buildTag();
 const port = parentPort;
 
+/** A file's bytes, or undefined when it cannot be read. */
+function readOrNothing(file: string): Promise<Buffer | undefined> {
+  return fs.promises.readFile(file).catch(() => undefined);
+}
+
 /**
  * One request: the source's rows (from the cache as stored, or parsed and encoded), sent to the
  * editor's thread as one transferred buffer (no copy); then, for a big source, its search index
- * (from the cache beside the rows, or built here while the editor's thread decodes the rows).
+ * (read from the cache at the same time as the rows, or built here while the editor's thread
+ * decodes the rows).
  */
-function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): void {
+async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): Promise<void> {
   let lastProgress = 0;
   const onProgress = (done: number, total: number, phase: string) => {
     const now = Date.now();
@@ -45,48 +51,51 @@ function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: ArrayBuffe
     // Not there: the reader says so in words.
   }
   const key = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs } : undefined;
-  let bytes = req.cacheDir && key ? readCacheBytes(req.cacheDir, req.path, key.size, key.mtimeMs, rtag) : undefined;
-  const fromCache = !!bytes;
+  let cached: CachedRows | undefined;
+  let data: SearchIndexData | undefined;
+  if (req.cacheDir && key) {
+    // Both files at once: reading them one after the other is most of a warm start.
+    const [rowsBuf, indexBuf] = await Promise.all([
+      readOrNothing(cacheFileFor(req.cacheDir, req.path)),
+      req.index ? readOrNothing(indexCacheFileFor(req.cacheDir, req.path)) : undefined,
+    ]);
+    cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag);
+    if (cached && indexBuf && cached.starts.length - 1 >= req.index!) data = indexFromCacheBuffer(indexBuf, key, rtag);
+  }
   const readMs = performance.now() - t0;
   let parsed: ParsedSource | undefined;
-  if (!bytes) {
+  let bytes: Uint8Array;
+  let starts: Uint32Array;
+  if (cached) ({ bytes, starts } = cached);
+  else {
     const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}) }, onProgress);
     parsed = outcome.parsed;
-    bytes = Buffer.from(outcome.lines.join('\n'), 'utf8');
+    bytes = ownBuffer(Buffer.from(outcome.lines.join('\n'), 'utf8'));
+    starts = rowStarts(bytes);
     // A file that could not be read is read again next time (it may be fixed by then).
     if (req.cacheDir && parsed && parsed.error === undefined) {
       const err = writeCache(req.cacheDir, parsed, rtag, bytes);
       if (err) post({ id: req.id, type: 'cacheError', message: err });
     }
   }
-  const starts = rowStarts(bytes);
   const count = starts.length - 1;
   const wantIndex = !!req.index && count >= req.index && (!parsed || parsed.error === undefined);
-  // A cached index is read after the rows are sent (the editor's thread starts on them meanwhile);
-  // without one, the papers are decoded before the bytes are handed over (a transfer takes them away).
-  const indexCached = wantIndex && fromCache && !!req.cacheDir && !!key && hasIndexCache(req.cacheDir, key, rtag);
-  const papers = wantIndex && !indexCached ? (parsed?.papers ?? rowsOf(bytes, starts)) : undefined;
-  // Cached bytes have an ArrayBuffer of their own (see readCacheBytes); fresh ones may be pooled.
-  const own = fromCache ? bytes : ownBuffer(bytes);
-  post({ id: req.id, type: 'done', bytes: own, starts, fromCache, readMs }, [own.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
+  // Without a cached index the papers are decoded before the bytes are handed over (a transfer takes them away).
+  const papers = wantIndex && !data ? (parsed?.papers ?? rowsOf(bytes, starts)) : undefined;
+  post({ id: req.id, type: 'done', bytes, starts, fromCache: !!cached, readMs, workMs: performance.now() - t0 },
+    [...new Set([bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer])]);
   if (!wantIndex) return post({ id: req.id, type: 'index', data: null, ms: 0 });
   const tIndex = performance.now();
-  let data: SearchIndexData | undefined = indexCached ? readIndexCache(req.cacheDir!, key!, rtag) : undefined;
   const indexFromCache = !!data;
-  // The cached index was damaged after all: index the cached rows again (read anew: ours are gone).
-  const again = !data && !papers && req.cacheDir && key ? readCacheBytes(req.cacheDir, req.path, key.size, key.mtimeMs, rtag) : undefined;
-  const toIndex = papers ?? (again ? rowsOf(again, rowStarts(again)) : undefined);
-  if (!data && toIndex) {
-    data = SearchIndex.build(toIndex).exportData();
+  if (!data) {
+    data = SearchIndex.build(papers!).exportData();
     // Written before the transfer below takes the arrays away.
     if (req.cacheDir && key) {
       const err = writeIndexCache(req.cacheDir, key, rtag, data);
       if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
     }
   }
-  // No index (the cache vanished meanwhile): the editor's thread indexes in turns.
-  if (!data) return post({ id: req.id, type: 'index', data: null, ms: 0 });
-  post({ id: req.id, type: 'index', data, ms: performance.now() - tIndex, fromCache: indexFromCache }, transferList(data));
+  post({ id: req.id, type: 'index', data, ms: indexFromCache ? readMs : performance.now() - tIndex, fromCache: indexFromCache }, transferList(data));
 }
 
 function rowsOf(bytes: Uint8Array, starts: Uint32Array): Paper[] {
@@ -103,10 +112,8 @@ function ownBuffer(b: Uint8Array): Uint8Array {
 
 if (port) {
   port.on('message', (req: WorkerRequest) => {
-    try {
-      answer(req, (m, transfer) => port.postMessage(m, transfer ?? []));
-    } catch (err) {
+    answer(req, (m, transfer) => port.postMessage(m, transfer ?? [])).catch(err => {
       port.postMessage({ id: req.id, type: 'error', message: (err as Error)?.stack ?? String(err) } satisfies WorkerReply);
-    }
+    });
   });
 }

@@ -197,6 +197,11 @@ export class Library {
     return this.user.has(file);
   }
 
+  /** Files searchable while their papers are still being decoded (see `setSearchable`). */
+  get decodingPaths(): string[] {
+    return [...this.early.keys()];
+  }
+
   /** Whether a file is searchable but its papers are still being decoded (see `setSearchable`). */
   isDecoding(file: string): boolean {
     return this.early.has(file);

@@ -24,6 +24,8 @@ const PROGRESS_AFTER_MS = 800;
 /** Watcher events come in bursts (save = truncate + write); one re-read per burst. */
 const CHANGE_DEBOUNCE_MS = 150;
 const DOC_SCAN_LIMIT = 2000;
+/** workspaceState: the libraries found last time, read at once on the next start. */
+const LAST_LIBRARIES = 'papercite.lastLibraries';
 
 /** Where a user library came from, for the log and the Sources view. */
 interface Wanted {
@@ -49,6 +51,10 @@ class LibraryServiceImpl implements LibraryService {
   private readonly aborts = new Set<AbortController>();
   private rediscoverTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Library files being read now. */
+  private readonly reading = new Set<string>();
+  /** When the bundled corpus first became searchable, in ms after activation. */
+  private corpusSearchableMs: number | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly config: ConfigService) {
     const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
@@ -102,9 +108,12 @@ class LibraryServiceImpl implements LibraryService {
       last = now;
     }, 50);
     try {
+      // The last session's libraries first: the worker reads them while the corpus loads and the
+      // workspace is searched (which takes hundreds of ms in a fresh window).
+      const resumed = this.resumeLastLibraries();
       await this.loadCorpus();
-      log.info(`[library] activation → bundled corpus searchable: ${ms(sinceActivation())}`);
-      await this.syncSources(false);
+      if (this.corpusSearchableMs !== undefined) log.info(`[library] activation → bundled corpus searchable: ${ms(this.corpusSearchableMs)}`);
+      await this.syncSources(false, resumed);
       this.updateState();
       log.info(`[library] activation → ready: ${ms(sinceActivation())} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'}; longest stall of this thread while loading: ${ms(Math.max(0, maxStall))})`);
     } catch (err) {
@@ -131,6 +140,7 @@ class LibraryServiceImpl implements LibraryService {
       const text = uri.scheme === 'file'
         ? fs.readFileSync(uri.fsPath, 'utf8')
         : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const tText = performance.now();
       const data = JSON.parse(text) as unknown;
       if (!Array.isArray(data)) throw new Error('not a JSON array');
       const papers = data as Paper[];
@@ -139,15 +149,28 @@ class LibraryServiceImpl implements LibraryService {
       const indexData = indexFile.scheme === 'file' ? readCorpusIndex(text, indexFile.fsPath) : undefined;
       this.lib.setCorpus(papers, tRead - t, indexData);
       this.lib.warmIndex();
-      log.info(`[library] bundled corpus: ${papers.length} papers read in ${ms(tRead - t)}, ${indexData ? 'its prebuilt index read' : 'indexed (no prebuilt index matched dist/corpus.index)'} in ${ms(performance.now() - tRead)}`);
+      this.corpusSearchableMs ??= sinceActivation();
+      log.info(`[library] bundled corpus: ${papers.length} papers read in ${ms(tRead - t)} (file ${ms(tText - t)}, JSON ${ms(tRead - tText)}), ${indexData ? 'its prebuilt index read' : 'indexed (no prebuilt index matched dist/corpus.index)'} in ${ms(performance.now() - tRead)}`);
       this.changed();
     } catch (err) {
       reportError(`The bundled corpus (${uri.fsPath}) could not be loaded; reinstall PaperCite`, err, 'bundled-corpus');
     }
   }
 
-  /** Finds the wanted sources, drops the unwanted, (re)reads new ones, or all with `all`. */
-  private async syncSources(all: boolean): Promise<void> {
+  /** Starts reading the libraries found last time in this workspace; settles once they are in. */
+  private resumeLastLibraries(): Promise<void> | undefined {
+    const last = this.context.workspaceState.get<unknown>(LAST_LIBRARIES);
+    const paths = Array.isArray(last) ? last.filter((p): p is string => typeof p === 'string' && fs.existsSync(p)) : [];
+    if (!paths.length) return undefined;
+    for (const p of paths) this.wanted.set(p, { path: p, from: 'the last session', quietIfMissing: true });
+    return this.readSources(bySize(paths));
+  }
+
+  /**
+   * Finds the wanted sources, drops the unwanted, (re)reads new ones, or all with `all`.
+   * `resumed`: the reading of the last session's libraries, already under way.
+   */
+  private async syncSources(all: boolean, resumed?: Promise<void>): Promise<void> {
     const gen = ++this.loadGeneration;
     let wanted: Map<string, Wanted>;
     // Boots while the workspace is searched: a big library found next is read without waiting for it.
@@ -158,11 +181,13 @@ class LibraryServiceImpl implements LibraryService {
       log.info(`[library] found ${wanted.size} librar${wanted.size === 1 ? 'y' : 'ies'} in the workspace in ${ms(performance.now() - t)}`);
     } catch (err) {
       reportError('Could not look for library files in the workspace', err, 'discover');
+      await resumed;
       return;
     }
     if (gen !== this.loadGeneration || this.disposed) return;
     this.wanted = wanted;
-    for (const p of this.lib.sourcePaths) {
+    void Promise.resolve(this.context.workspaceState.update(LAST_LIBRARIES, [...wanted.keys()])).catch(() => undefined);
+    for (const p of this.lib.sourcePaths.concat([...this.lib.decodingPaths])) {
       if (!wanted.has(p)) {
         this.lib.removeSource(p);
         this.watchers.get(p)?.dispose();
@@ -171,11 +196,12 @@ class LibraryServiceImpl implements LibraryService {
         this.changed();
       }
     }
-    const toRead = [...wanted.values()].filter(w => all || !this.lib.hasSource(w.path));
+    const toRead = [...wanted.values()].filter(w => (all || !this.lib.hasSource(w.path)) && !this.reading.has(w.path));
     for (const w of wanted.values()) this.watch(w.path);
     // Small files first: they are searchable at once while a big one is still being parsed.
-    const size = (p: string) => { try { return fs.statSync(p).size; } catch { return 0; } };
-    if (toRead.length) await this.readSources(toRead.map(w => w.path).sort((a, b) => size(a) - size(b)));
+    if (toRead.length) await this.readSources(bySize(toRead.map(w => w.path)));
+    await resumed;
+    this.lib.setOrder([...this.wanted.keys()]);
   }
 
   /** Reads sources in the worker, with a cancellable notification when it takes long. */
@@ -198,27 +224,38 @@ class LibraryServiceImpl implements LibraryService {
       );
     }, PROGRESS_AFTER_MS);
     try {
-      for (const [i, p] of paths.entries()) {
-        if (abort.signal.aborted || this.disposed) break;
+      // All requested at once (the worker takes them in order), so none waits for the one before
+      // it to be decoded here; they join the library in the order given.
+      const requests = paths.map((p, i) => {
         const label = vscode.workspace.asRelativePath(p);
-        current = `${label}${paths.length > 1 ? ` (${i + 1}/${paths.length})` : ''}`;
+        const counted = `${label}${paths.length > 1 ? ` (${i + 1}/${paths.length})` : ''}`;
+        this.reading.add(p);
+        const parsed = this.parser.parse(p, (done, total, phase) => {
+          report?.(`${counted}: ${phase}${total > 1 ? ` ${Math.round((100 * done) / total)}%` : ''}`);
+        }, abort.signal, early => this.searchEarly(early, label));
+        parsed.catch(() => undefined); // a cancelled request is told below
+        return { p, label, counted, parsed };
+      });
+      for (const r of requests) {
+        if (abort.signal.aborted || this.disposed) break;
+        current = r.counted;
         report?.(current);
         let parsed: ParsedSource;
         try {
-          parsed = await this.parser.parse(p, (done, total, phase) => {
-            report?.(`${current}: ${phase}${total > 1 ? ` ${Math.round((100 * done) / total)}%` : ''}`);
-          }, abort.signal, early => this.searchEarly(early, label));
+          parsed = await r.parsed;
         } catch (err) {
           if (err instanceof CancelledError) {
-            log.warn(`[library] reading ${p} was cancelled; Reload Library reads it again`);
+            log.warn(`[library] reading ${r.p} was cancelled; Reload Library reads it again`);
             break;
           }
           throw err;
         }
-        if (this.disposed || !this.wanted.has(p)) continue;
-        await this.install(parsed, label);
+        if (this.disposed || !this.wanted.has(r.p)) continue;
+        await this.install(parsed, r.label);
+        this.reading.delete(r.p);
       }
     } finally {
+      for (const p of paths) this.reading.delete(p);
       clearTimeout(timer);
       finish();
       this.aborts.delete(abort);
@@ -230,7 +267,8 @@ class LibraryServiceImpl implements LibraryService {
     if (this.disposed || !this.wanted.has(early.path)) return;
     const t = performance.now();
     this.lib.setSearchable(early.path, SearchIndex.fromData(early.rows, early.index));
-    log.info(`[library] ${label}: searchable ${ms(sinceActivation())} after activation, ${early.rows.length} entries (worker answered in ${ms(early.sinceRequestMs)}, index ready here in ${ms(performance.now() - t)}; decoding the entries for the tree meanwhile)`);
+    const w = early.worker;
+    log.info(`[library] ${label}: searchable ${ms(sinceActivation())} after activation, ${early.rows.length} entries (requested ${ms(sinceActivation() - early.sinceRequestMs - (performance.now() - t))} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(early.sinceRequestMs)} after the request; index ready here in ${ms(performance.now() - t)}; decoding the entries for the tree meanwhile)`);
     this.changed();
   }
 
@@ -411,6 +449,12 @@ class LibraryServiceImpl implements LibraryService {
     this.parser.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Paths, smallest file first (a missing one counts as empty). */
+function bySize(paths: string[]): string[] {
+  const size = (p: string) => { try { return fs.statSync(p).size; } catch { return 0; } };
+  return paths.map(p => ({ p, s: size(p) })).sort((a, b) => a.s - b.s).map(e => e.p);
 }
 
 /** Reads at most `max` bytes of a file as UTF-8 (front matter and preambles live at the top). */

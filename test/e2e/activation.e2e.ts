@@ -41,6 +41,10 @@ describe('PaperCite in VS Code: activation', function () {
     const text = (await output.first().innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /\[activate\] PaperCite \d+\.\d+\.\d+ registered in \d+ ms/);
     assert.match(text, /library ready: \d+ papers/);
+    // The corpus's index was built with the extension and read, not rebuilt in the host.
+    const log = vs.paperCiteLog();
+    assert.match(log, /\[library\] bundled corpus: \d+ papers read in [\d.]+ ms .*, its prebuilt index read in [\d.]+ ms/);
+    for (const m of log.match(/\[library\] (?:bundled corpus:|activation → bundled corpus searchable).*/g) ?? []) console.log(`      in the host: ${m}`);
     await vs.shot('log');
   });
 });

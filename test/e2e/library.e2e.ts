@@ -154,6 +154,10 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
     const source = [...log.matchAll(/\[library\] anthology\.bib: \d+ entries read from the cache.*/g)].map(m => m[0]);
     assert.ok(source.length, `the reloaded window did not read anthology.bib from the cache:\n${vs!.extensionLog()}`);
     report(`warm: ${source[source.length - 1]}`);
+    // From the warm cache the Anthology is searchable before its 73k entries are decoded.
+    const searchable = [...log.matchAll(/\[library\] anthology\.bib: searchable .*/g)].map(m => m[0]);
+    assert.ok(searchable.length, `the reloaded window did not search anthology.bib before decoding it:\n${vs!.extensionLog()}`);
+    report(`warm: ${searchable[searchable.length - 1]}`);
     report(`warm: ${readyLines[readyLines.length - 1]}`);
     const firsts = [...log.matchAll(/\[cite\] first completion answered .*/g)].map(m => m[0]);
     report(`warm: ${firsts[firsts.length - 1]}`);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheFileFor, readCacheLines, writeCache } from '../../src/core/sources/cache';
+import { cacheFileFor, readCacheLines, readCacheRows, writeCache } from '../../src/core/sources/cache';
 import { decodeParsed, encodeParsed, RecordRows, rowStarts } from '../../src/core/sources/transfer';
 import { readCslJson } from '../../src/core/sources/cslJson';
 import { detectKind } from '../../src/core/sources/detect';
@@ -156,6 +156,14 @@ describe('sources: parsed-records cache', () => {
     assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs! + 1, 'v1'), undefined);
     assert.equal(readCacheLines(dir, f, parsed.size! + 1, parsed.mtimeMs!, 'v1'), undefined);
     assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v2'), undefined);
+    // The rows' starts are stored after them: a reload hands them on without scanning.
+    const rows = readCacheRows(dir, { path: f, size: parsed.size!, mtimeMs: parsed.mtimeMs! }, 'v1')!;
+    assert.deepEqual([...rows.starts], [...rowStarts(rows.bytes)]);
+    assert.equal(new RecordRows(rows.bytes, rows.starts).at(0)!.id, 'a');
+    // Cut short by a crash, or garbage: a miss, never an error.
+    const whole = fs.readFileSync(cacheFileFor(dir, f));
+    fs.writeFileSync(cacheFileFor(dir, f), whole.subarray(0, whole.length - 3));
+    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
     fs.writeFileSync(cacheFileFor(dir, f), 'garbage');
     assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
   });

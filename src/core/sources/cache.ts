@@ -1,64 +1,90 @@
 // Parsed-records cache on disk: one file per source, keyed by the source's path, size and mtime
 // and by a tag naming the parser build, so a reload starts from parsed records instead of text.
-// Layout: line 1 is a small JSON header, then the lines of transfer.ts (meta, chunks of papers),
-// so a stale entry is rejected after one line and a fresh one is handed on without parsing.
+// Layout: a JSON header line; the body, the lines of transfer.ts (meta, one row per paper) as
+// UTF-8; zero bytes up to a multiple of 4; then where each row starts in the body (Uint32), so a
+// reload neither parses nor scans 95 MB to hand the rows on.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SearchIndexData } from '../search';
-import { encodeParsed } from './transfer';
+import { encodeParsed, rowStarts } from './transfer';
 import type { ParsedSource } from './types';
 
-// 3: one row per paper (transfer.ts), so one paper can be decoded alone.
-const FORMAT = 3;
+// 4: one row per paper (transfer.ts) and the rows' starts after them.
+const FORMAT = 4;
 
-interface CacheHeader {
-  format: number;
-  tag: string;
+/** What a cache entry is for: the source file's path, size and mtime. */
+export interface CacheKey {
   path: string;
   size: number;
   mtimeMs: number;
+}
+
+interface CacheHeader extends CacheKey {
+  format: number;
+  tag: string;
+}
+
+interface RecordsHeader extends CacheHeader {
+  bodyBytes: number;
+  rows: number;
+}
+
+/** A source's cached rows: the body's bytes and where each row starts in them (see `rowStarts`). */
+export interface CachedRows {
+  bytes: Uint8Array;
+  starts: Uint32Array;
 }
 
 export function cacheFileFor(cacheDir: string, sourcePath: string): string {
   return path.join(cacheDir, `${createHash('sha1').update(sourcePath).digest('hex').slice(0, 20)}.json`);
 }
 
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function keyMatches(h: CacheHeader, key: CacheKey, tag: string): boolean {
+  return h.format === FORMAT && h.tag === tag && h.path === key.path && h.size === key.size && h.mtimeMs === key.mtimeMs;
+}
+
 /**
- * The cached lines (see transfer.ts) when the cache matches the file's size and mtime, else
- * undefined. Never throws: a damaged cache is a miss.
+ * The rows in a cache file's bytes when they are for this key, else undefined. The views share
+ * the file's buffer when it is the file's alone (then they can be transferred). Never throws.
  */
-export function readCacheLines(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string): string[] | undefined {
+export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): CachedRows | undefined {
   try {
-    const text = fs.readFileSync(cacheFileFor(cacheDir, sourcePath), 'utf8');
-    const nl = text.indexOf('\n');
+    const nl = buf.indexOf(10);
     if (nl < 0) return undefined;
-    const h = JSON.parse(text.slice(0, nl)) as CacheHeader;
-    if (h.format !== FORMAT || h.tag !== tag || h.path !== sourcePath || h.size !== size || h.mtimeMs !== mtimeMs) return undefined;
-    const lines = text.slice(nl + 1).split('\n');
-    return lines.length >= 1 && lines[0] ? lines : undefined;
+    const h = JSON.parse(buf.toString('utf8', 0, nl)) as RecordsHeader;
+    if (!keyMatches(h, key, tag)) return undefined;
+    const bodyEnd = nl + 1 + h.bodyBytes;
+    const at = align4(bodyEnd);
+    if (at + 4 * (h.rows + 1) !== buf.length) return undefined;
+    // Own buffers: a big file's read is; a small one may share Node's pool, so it is copied.
+    let b: Buffer = buf;
+    if (b.byteOffset !== 0 || b.buffer.byteLength !== b.length) b = Buffer.from(b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer);
+    return { bytes: b.subarray(nl + 1, bodyEnd), starts: new Uint32Array(b.buffer, at, h.rows + 1) };
   } catch {
     return undefined;
   }
 }
 
-/**
- * The cached lines as raw UTF-8 bytes (a view starting after the header) when the cache matches,
- * else undefined: the worker hands them over without decoding, as a transfer (no copy). Never throws.
- */
-export function readCacheBytes(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string): Uint8Array | undefined {
+/** The cached rows when the cache matches the file's key, else undefined. Never throws: a damaged cache is a miss. */
+export function readCacheRows(cacheDir: string, key: CacheKey, tag: string): CachedRows | undefined {
   try {
-    let buf: Uint8Array = fs.readFileSync(cacheFileFor(cacheDir, sourcePath));
-    const nl = buf.indexOf(10);
-    if (nl < 0) return undefined;
-    const h = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset, nl).toString('utf8')) as CacheHeader;
-    if (h.format !== FORMAT || h.tag !== tag || h.path !== sourcePath || h.size !== size || h.mtimeMs !== mtimeMs) return undefined;
-    // Its own ArrayBuffer, so it can be transferred (small reads share a pool).
-    if (buf.byteOffset !== 0 || buf.buffer.byteLength !== buf.length) buf = new Uint8Array(buf);
-    return buf.subarray(nl + 1);
+    return rowsFromCacheBuffer(fs.readFileSync(cacheFileFor(cacheDir, key.path)), key, tag);
   } catch {
     return undefined;
   }
+}
+
+/** The cached lines (see transfer.ts) when the cache matches the file's key, else undefined. Never throws. */
+export function readCacheLines(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string): string[] | undefined {
+  const rows = readCacheRows(cacheDir, { path: sourcePath, size, mtimeMs }, tag);
+  if (!rows) return undefined;
+  const lines = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length).toString('utf8').split('\n');
+  return lines[0] ? lines : undefined;
 }
 
 /**
@@ -67,21 +93,24 @@ export function readCacheBytes(cacheDir: string, sourcePath: string, size: numbe
  */
 export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | Uint8Array = encodeParsed(parsed)): string | undefined {
   if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';
-  const header: CacheHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs };
+  const bytes = body instanceof Uint8Array ? body : Buffer.from(body.join('\n'), 'utf8');
+  const starts = rowStarts(bytes);
+  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, bodyBytes: bytes.length, rows: starts.length - 1 };
+  const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   const file = cacheFileFor(cacheDir, parsed.path);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    if (body instanceof Uint8Array) {
-      const fd = fs.openSync(tmp, 'w');
-      try {
-        // writeFileSync on a descriptor writes everything, from the current position.
-        fs.writeFileSync(fd, `${JSON.stringify(header)}\n`);
-        fs.writeFileSync(fd, body);
-      } finally {
-        fs.closeSync(fd);
-      }
-    } else fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${body.join('\n')}`);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      // writeFileSync on a descriptor writes everything, from the current position.
+      fs.writeFileSync(fd, head);
+      fs.writeFileSync(fd, bytes);
+      fs.writeFileSync(fd, Buffer.alloc(align4(head.length + bytes.length) - head.length - bytes.length));
+      fs.writeFileSync(fd, new Uint8Array(starts.buffer, starts.byteOffset, starts.byteLength));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
     return undefined;
   } catch (err) {
@@ -148,31 +177,12 @@ export function writeIndexFile(file: string, key: { path: string; size: number; 
   }
 }
 
-function align4(n: number): number {
-  return (n + 3) & ~3;
-}
-
 function indexHeader(buf: Buffer, key: { path: string; size: number; mtimeMs: number }, tag: string): { h: IndexHeader; at: number } | undefined {
   const nl = buf.indexOf(10);
   if (nl < 0) return undefined;
   const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as IndexHeader;
-  if (h.format !== FORMAT || h.indexFormat !== INDEX_FORMAT || h.tag !== tag || h.path !== key.path || h.size !== key.size || h.mtimeMs !== key.mtimeMs) return undefined;
+  if (!keyMatches(h, key, tag) || h.indexFormat !== INDEX_FORMAT) return undefined;
   return { h, at: nl + 1 };
-}
-
-/** Whether a source's index is cached for this key (reads the header only). Never throws. */
-export function hasIndexCache(cacheDir: string, key: { path: string; size: number; mtimeMs: number }, tag: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(indexCacheFileFor(cacheDir, key.path), 'r');
-    const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    return !!indexHeader(buf.subarray(0, n), key, tag);
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }
 
 /** The cached index data of a source when its key matches, else undefined. Never throws. */
@@ -183,7 +193,15 @@ export function readIndexCache(cacheDir: string, key: { path: string; size: numb
 /** The index data in a file when its key and tag match, else undefined. Never throws. */
 export function readIndexFile(file: string, key: { path: string; size: number; mtimeMs: number }, tag: string): SearchIndexData | undefined {
   try {
-    const buf = fs.readFileSync(file);
+    return indexFromCacheBuffer(fs.readFileSync(file), key, tag);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The index data in an index file's bytes when they are for this key, else undefined. Never throws. */
+export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): SearchIndexData | undefined {
+  try {
     const head = indexHeader(buf, key, tag);
     if (!head) return undefined;
     const { h } = head;
@@ -196,7 +214,7 @@ export function readIndexFile(file: string, key: { path: string; size: number; m
     for (const n of ARRAYS) {
       const bytes = h.lengths[n] * 4;
       if (at + bytes > buf.length) return undefined;
-      if (aligned) arrays[n] = new CTORS[n](buf.buffer, buf.byteOffset + at, h.lengths[n]);
+      if (aligned) arrays[n] = new CTORS[n](buf.buffer as ArrayBuffer, buf.byteOffset + at, h.lengths[n]);
       else {
         const ab = new ArrayBuffer(bytes);
         buf.copy(new Uint8Array(ab), 0, at, at + bytes);

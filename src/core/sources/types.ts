@@ -29,7 +29,7 @@ export interface ParsedSource {
   /** The same as byte offsets in the file, when it is UTF-8 (see transfer.ts). Not serialized. */
   byteSpans?: number[];
   /** Through the worker: ms from request to answer (parse + encode + send), and decoding here. */
-  timing?: { sentMs: number; decodeMs: number; indexMs?: number; indexFromCache?: boolean };
+  timing?: { sentMs: number; decodeMs: number; indexMs?: number; indexFromCache?: boolean; workerMs?: number };
   /** A big source's search index, built by the worker over `papers` in order. Not serialized. */
   indexData?: SearchIndexData;
 }

@@ -17,7 +17,9 @@ export interface WorkerRequest extends ParseRequest {
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
   /** The source's lines (see transfer.ts) as UTF-8 bytes, transferred, and where each row starts. */
-  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; fromCache: boolean; readMs: number }
+  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; fromCache: boolean; readMs: number;
+    /** The worker's own time for this answer, from receiving the request to sending the rows. */
+    workMs: number }
   | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
@@ -39,6 +41,7 @@ interface Pending {
   onSearchable: ((early: EarlySource) => void) | undefined;
   /** The rows as they arrived, then decoded; and the worker's index (null: none), each once arrived. */
   rows?: RecordRows;
+  workerTimes?: EarlySource['worker'];
   parsed?: ParsedSource;
   index?: { data: SearchIndexData | null; ms: number; fromCache?: boolean };
 }
@@ -53,6 +56,8 @@ export interface EarlySource {
   index: SearchIndexData;
   /** ms from the request to now. */
   sinceRequestMs: number;
+  /** ms from the request to the rows' arrival; the worker's reading the cache, and all its work before sending. */
+  worker: { rowsArrivedMs: number; readMs: number; workMs: number };
 }
 
 export interface SourceParserOptions {
@@ -162,6 +167,7 @@ export class SourceParser {
       case 'done': {
         if (!p) return;
         const tArrived = performance.now();
+        p.workerTimes = { rowsArrivedMs: tArrived - p.sent, readMs: m.readMs, workMs: m.workMs };
         let rows: RecordRows;
         try {
           rows = p.rows = new RecordRows(m.bytes, m.starts);
@@ -171,7 +177,7 @@ export class SourceParser {
         }
         // Decoded a slice per turn of the event loop, so typing is never stalled for long.
         void rows.materialize(m.fromCache).then(parsed => {
-          parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
+          parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived, workerMs: m.workMs };
           if (m.fromCache) parsed.parseMs = m.readMs + parsed.timing.decodeMs;
           p.parsed = parsed;
           this.tryFinish(m.id);
@@ -183,7 +189,7 @@ export class SourceParser {
         p.index = { data: m.data, ms: m.ms, ...(m.fromCache ? { fromCache: true } : {}) };
         if (m.data && !p.parsed && p.rows && p.onSearchable) {
           try {
-            p.onSearchable({ path: p.req.path, rows: p.rows, index: m.data, sinceRequestMs: performance.now() - p.sent });
+            p.onSearchable({ path: p.req.path, rows: p.rows, index: m.data, sinceRequestMs: performance.now() - p.sent, worker: p.workerTimes! });
           } catch (err) {
             this.opts.onWarning?.(`searching ${p.req.path} before it is decoded failed: ${(err as Error).message}`);
           }
