@@ -29,6 +29,7 @@ function buildTag(): string {
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, {
   corpusPath: path.resolve(__dirname, '../corpus/papers.json'),
+  corpusIndexPath: path.resolve(__dirname, 'corpus.index'),
   cacheTag: buildTag(),
   ...(version() ? { version: version()! } : {}),
 }).then(

@@ -6,9 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { toBibtex } from '../core/bibtex/export';
+import { readCorpusIndex } from '../core/corpusIndex';
 import { toRis } from '../core/csl';
 import { Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
+import type { SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
 import { readSourceFile } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
@@ -26,6 +28,8 @@ export interface CliIO {
 export interface CliEnv {
   /** corpus/papers.json */
   corpusPath: string;
+  /** dist/corpus.index: the corpus's search index built with PaperCite (rebuilt here when absent or stale). */
+  corpusIndexPath?: string;
   version?: string;
   cwd?: string;
   /** Names this build of the parser (a cache written by another build is not used). */
@@ -111,7 +115,8 @@ interface Loaded {
   errors: number;
 }
 
-export function readCorpus(corpusPath: string): Paper[] {
+/** The bundled corpus, with its prebuilt search index when `indexPath` holds one for exactly this text. */
+export function readCorpus(corpusPath: string, indexPath?: string): { papers: Paper[]; indexData?: SearchIndexData } {
   let text: string;
   try {
     text = fs.readFileSync(corpusPath, 'utf8');
@@ -121,15 +126,17 @@ export function readCorpus(corpusPath: string): Paper[] {
   try {
     const data = JSON.parse(text) as unknown;
     if (!Array.isArray(data)) throw new Error('not an array');
-    return data as Paper[];
+    const indexData = indexPath ? readCorpusIndex(text, indexPath) : undefined;
+    return { papers: data as Paper[], ...(indexData ? { indexData } : {}) };
   } catch (err) {
     throw new CliError(`the bundled corpus ${corpusPath} is damaged (${(err as Error).message}); reinstall PaperCite or pass --no-corpus`);
   }
 }
 
 function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
-  const corpus = args.noCorpus ? undefined : readCorpus(env.corpusPath);
-  const lib = new Library(corpus ? { corpus } : {});
+  const corpus = args.noCorpus ? undefined : readCorpus(env.corpusPath, env.corpusIndexPath);
+  const lib = new Library();
+  if (corpus) lib.setCorpus(corpus.papers, 0, corpus.indexData);
   const cwd = env.cwd ?? process.cwd();
   const bar = createProgressBar(io.stderr, args.progress ?? !!io.stderr.isTTY);
   for (const given of args.libraries) {
@@ -157,7 +164,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
     errors += s.problems.filter(p => p.severity === 'error').length;
     if (args.command !== 'stats') printProblems(s, io, cwd, MAX_PROBLEMS_SHOWN);
   }
-  return { lib, corpus, errors };
+  return { lib, corpus: corpus?.papers, errors };
 }
 
 function shown(file: string, cwd: string): string {
