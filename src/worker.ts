@@ -8,6 +8,7 @@ import { SearchIndex, transferList, type SearchIndexData } from './core/search';
 import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CachedRows } from './core/sources/cache';
 import { parseWithCache } from './core/sources/cached';
 import { RecordRows, rowStarts } from './core/sources/transfer';
+import { sourceOrders, type SourceOrders } from './core/sources/orders';
 import type { ParsedSource } from './core/sources/types';
 import type { WorkerReply, WorkerRequest } from './core/sources/workerClient';
 
@@ -66,15 +67,18 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   let parsed: ParsedSource | undefined;
   let bytes: Uint8Array;
   let starts: Uint32Array;
-  if (cached) ({ bytes, starts } = cached);
+  let orders: SourceOrders | undefined;
+  if (cached) ({ bytes, starts, orders } = cached);
   else {
     const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}) }, onProgress);
     parsed = outcome.parsed;
     bytes = ownBuffer(Buffer.from(outcome.lines.join('\n'), 'utf8'));
     starts = rowStarts(bytes);
+    // A big source's orders are sorted here once, not on the editor's thread after every load.
+    if (parsed && req.index && parsed.papers.length >= req.index) orders = sourceOrders(parsed.papers);
     // A file that could not be read is read again next time (it may be fixed by then).
     if (req.cacheDir && parsed && parsed.error === undefined) {
-      const err = writeCache(req.cacheDir, parsed, rtag, bytes);
+      const err = writeCache(req.cacheDir, parsed, rtag, bytes, orders);
       if (err) post({ id: req.id, type: 'cacheError', message: err });
     }
   }
@@ -82,8 +86,9 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   const wantIndex = !!req.index && count >= req.index && (!parsed || parsed.error === undefined);
   // Without a cached index the papers are decoded before the bytes are handed over (a transfer takes them away).
   const papers = wantIndex && !data ? (parsed?.papers ?? rowsOf(bytes, starts)) : undefined;
-  post({ id: req.id, type: 'done', bytes, starts, fromCache: !!cached, readMs, workMs: performance.now() - t0 },
-    [...new Set([bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer])]);
+  const arrays: ArrayBufferView[] = [bytes, starts, ...(orders ? [orders.byKey, orders.newest] : [])];
+  post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: !!cached, readMs, workMs: performance.now() - t0 },
+    [...new Set(arrays.map(a => a.buffer as ArrayBuffer))]);
   if (!wantIndex) return post({ id: req.id, type: 'index', data: null, ms: 0 });
   const tIndex = performance.now();
   const indexFromCache = !!data;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Paper, SourceProblem } from './model';
 import { SearchIndex, type SearchHit, type SearchIndexData } from './search';
 import { authorsAgree, identityOf, sameWork } from './sources/identity';
+import { compareNewest, ordersFit, sourceOrders, withKeyPrefix, type SourceOrders } from './sources/orders';
 import { parseSourceText } from './sources/parse';
 import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './sources/types';
 
@@ -54,11 +55,13 @@ function slicesOf(s: ParsedSource): (SearchIndex | undefined)[] {
 }
 
 /**
- * Indexes a big parsed source before it joins a library, one slice per turn of the event loop;
- * returns the ms spent building. A small source needs nothing (0).
+ * Prepares a big parsed source before it joins a library, a slice per turn of the event loop: its
+ * lookup tables (for merging with other sources) and its search index (unless the worker sent
+ * one). Returns the ms spent indexing. A small source needs nothing (0).
  */
-export async function indexSourceInTurns(s: ParsedSource): Promise<number> {
+export async function prepareSourceInTurns(s: ParsedSource): Promise<number> {
   if (s.papers.length < BIG_SOURCE) return 0;
+  await ownMapsInTurns(s);
   if (adoptIndexData(s)) return 0;
   let spent = 0;
   const slices = slicesOf(s);
@@ -70,6 +73,15 @@ export async function indexSourceInTurns(s: ParsedSource): Promise<number> {
     await new Promise<void>(r => setImmediate(r));
   }
   return spent;
+}
+
+const orderCache = new WeakMap<ParsedSource, SourceOrders>();
+
+/** A source's key and newest-first orders: the worker's for a big source, else sorted here once. */
+function ordersOf(s: ParsedSource): SourceOrders {
+  let o = orderCache.get(s);
+  if (!o) orderCache.set(s, (o = s.orders && ordersFit(s.orders, s.papers.length) ? s.orders : sourceOrders(s.papers)));
+  return o;
 }
 
 /** Whether a source has an index of its own (big, or given one already built, like the bundled corpus). */
@@ -277,6 +289,39 @@ export class Library {
     return [...best].map(([paper, score]) => ({ paper, score })).sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
+  /**
+   * Papers whose key starts with `prefix` (case-insensitive), shortest keys first: a binary search
+   * in each source's papers sorted by key (a big source's order comes sorted from the worker).
+   */
+  keysStartingWith(prefix: string, max: number): Paper[] {
+    const c = this.combine();
+    const lower = prefix.toLowerCase();
+    const out = new Set<Paper>();
+    for (const s of this.ordered()) {
+      // A bounded run of matches per source; the shortest keys are the closest to what was typed.
+      for (const p of withKeyPrefix(s.papers, ordersOf(s).byKey, lower)) {
+        const shown = c.shownOf(p);
+        if (shown) out.add(shown);
+      }
+    }
+    return [...out].sort((a, b) => a.id.length - b.id.length).slice(0, max);
+  }
+
+  /** The newest `limit` papers (then by key), merged from each source's newest-first order. */
+  newest(limit: number): Paper[] {
+    const c = this.combine();
+    const out = new Set<Paper>();
+    for (const s of this.ordered()) {
+      const order = ordersOf(s).newest;
+      let taken = 0;
+      for (let i = 0; i < order.length && taken < limit; i++) {
+        const shown = c.shownOf(s.papers[order[i]!]!);
+        if (shown && !out.has(shown)) { out.add(shown); taken++; }
+      }
+    }
+    return [...out].sort(compareNewest).slice(0, limit);
+  }
+
   /** Builds the indexes `search` needs now (e.g. while the editor is idle); returns the ms spent. */
   warmIndex(): number {
     const t = performance.now();
@@ -361,12 +406,12 @@ interface OwnMaps {
 }
 
 const ownMapsCache = new WeakMap<ParsedSource, OwnMaps>();
+/** Tables being built in turns, and how far. */
+const partialMaps = new WeakMap<ParsedSource, { maps: OwnMaps; done: number }>();
 
-function ownMaps(s: ParsedSource): OwnMaps {
-  let m = ownMapsCache.get(s);
-  if (m) return m;
-  m = { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() };
-  for (const p of s.papers) {
+function addToMaps(m: OwnMaps, papers: readonly Paper[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const p = papers[i]!;
     if (m.byKey.has(p.id)) { m.duplicates.add(p); continue; }
     m.byKey.set(p.id, p);
     const id = identityOf(p);
@@ -374,8 +419,31 @@ function ownMaps(s: ParsedSource): OwnMaps {
     if (id.arxiv && !m.byArxiv.has(id.arxiv)) m.byArxiv.set(id.arxiv, p);
     if (id.titleYear && !m.byTitle.has(id.titleYear)) m.byTitle.set(id.titleYear, p);
   }
+}
+
+function ownMaps(s: ParsedSource): OwnMaps {
+  let m = ownMapsCache.get(s);
+  if (m) return m;
+  const partial = partialMaps.get(s);
+  m = partial?.maps ?? { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() };
+  addToMaps(m, s.papers, partial?.done ?? 0, s.papers.length);
+  partialMaps.delete(s);
   ownMapsCache.set(s, m);
   return m;
+}
+
+/** Builds a source's lookup tables a slice per turn of the event loop (at 73k papers they take ~0.2 s). */
+async function ownMapsInTurns(s: ParsedSource, slice = 8000): Promise<void> {
+  if (ownMapsCache.has(s)) return;
+  let partial = partialMaps.get(s);
+  if (!partial) partialMaps.set(s, (partial = { maps: { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() }, done: 0 }));
+  while (partial.done < s.papers.length && !ownMapsCache.has(s)) {
+    const to = Math.min(s.papers.length, partial.done + slice);
+    addToMaps(partial.maps, s.papers, partial.done, to);
+    partial.done = to;
+    await new Promise<void>(r => setImmediate(r));
+  }
+  if (!ownMapsCache.has(s)) ownMaps(s);
 }
 
 /**

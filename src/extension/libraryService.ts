@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readCorpusIndex } from '../core/corpusIndex';
-import { indexSourceInTurns, Library } from '../core/library';
+import { prepareSourceInTurns, Library } from '../core/library';
 import type { Paper } from '../core/model';
 import { SearchIndex, type SearchHit } from '../core/search';
 import { isGlob, markdownBibliographies, texBibliographies } from '../core/sources/discover';
@@ -83,6 +83,24 @@ class LibraryServiceImpl implements LibraryService {
       return this.lib.search(query, limit);
     } catch (err) {
       reportError('Search failed', err, 'search');
+      return [];
+    }
+  }
+
+  keysStartingWith(prefix: string, max: number): Paper[] {
+    try {
+      return this.lib.keysStartingWith(prefix, max);
+    } catch (err) {
+      reportError('Looking up keys failed', err, 'search');
+      return [];
+    }
+  }
+
+  newest(limit: number): Paper[] {
+    try {
+      return this.lib.newest(limit);
+    } catch (err) {
+      reportError('Listing the newest papers failed', err, 'search');
       return [];
     }
   }
@@ -277,7 +295,7 @@ class LibraryServiceImpl implements LibraryService {
     // A big source's index is built first, a slice per turn of the event loop, so typing goes on
     // meanwhile and search never meets a half-built library; small ones share an index built on
     // the first search (a few ms).
-    const tIndex = await indexSourceInTurns(parsed);
+    const tIndex = await prepareSourceInTurns(parsed);
     if (this.disposed) return;
     this.lib.setSource(parsed, label);
     this.lib.setOrder([...this.wanted.keys()]);

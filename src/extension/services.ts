@@ -29,6 +29,10 @@ export interface LibraryService extends vscode.Disposable {
   readonly sources: readonly SourceStatus[];
   byKey(key: string): Paper | undefined;
   search(query: string, limit?: number): SearchHit[];
+  /** Papers whose key starts with `prefix` (case-insensitive), shortest keys first. */
+  keysStartingWith(prefix: string, max: number): Paper[];
+  /** The newest `limit` papers. */
+  newest(limit: number): Paper[];
   /** Re-reads every source. */
   reload(): Promise<void>;
 }

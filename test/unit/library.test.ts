@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { indexSourceInTurns, Library } from '../../src/core/library';
+import { prepareSourceInTurns, Library } from '../../src/core/library';
 import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
+import { sourceOrders } from '../../src/core/sources/orders';
 import { parseSourceText } from '../../src/core/sources/parse';
 import { encodeParsed, RecordRows } from '../../src/core/sources/transfer';
 import { BERT_BIB } from './library.fixtures';
@@ -237,7 +238,7 @@ describe('library: indexing a big source ahead, in turns', () => {
     try {
       let turns = 0;
       const ticking = setInterval(() => turns++, 0);
-      const spent = await indexSourceInTurns(parsed);
+      const spent = await prepareSourceInTurns(parsed);
       clearInterval(ticking);
       assert.deepEqual(builds, [8000, 4000]);
       assert.ok(spent > 0 && turns >= 1, 'other work ran between the slices');
@@ -290,5 +291,37 @@ describe('library: a big source searchable before its papers are decoded', () =>
     lib.setSearchable('/w/anthology.bib', SearchIndex.fromData(rows, SearchIndex.build(parsed.papers).exportData()));
     assert.ok(lib.removeSource('/w/anthology.bib'));
     assert.deepEqual(lib.search('bidirectional'), []);
+  });
+});
+
+describe('library: keys and newest papers across sources', () => {
+  it('finds keys by prefix in every source, under the key the paper is shown by, shortest first', () => {
+    const lib = new Library({ corpus: corpus() });
+    lib.loadSource('/w/zotero.json', BERT_CSL);
+    lib.loadSource('/w/anthology.bib', `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'devlin-etal-2019-bert-long').replace('10.18653/v1/N19-1423', '10.18653/v1/N19-9999').replace('{BERT}:', '{BERT} again:')}`);
+    // devlin-etal-2019-bert is folded into zotero's Devlin2019BERT (same DOI): found, shown under that key.
+    assert.deepEqual(lib.keysStartingWith('DEVLIN', 10).map(p => p.id), ['Devlin2019BERT', 'devlin-etal-2019-bert-long']);
+    assert.deepEqual(lib.keysStartingWith('zhao2025', 10).map(p => p.id), ['zhao2025absolute']);
+    assert.deepEqual(lib.keysStartingWith('nobody', 10), []);
+  });
+
+  it('lists the newest papers first across sources', () => {
+    const lib = new Library({ corpus: corpus() });
+    lib.loadSource('/w/anthology.bib', BERT_BIB);
+    assert.deepEqual(lib.newest(3).map(p => p.id), ['wang2025beyond', 'zhao2025absolute', 'devlin-etal-2019-bert']);
+    assert.deepEqual(lib.newest(1).map(p => p.id), ['wang2025beyond']);
+  });
+
+  it('uses the orders a big source brought from the worker, and ignores ones that do not fit', () => {
+    const papers = Array.from({ length: 6 }, (_, i) => ({ ...structuredClone(ABSOLUTE_ZERO), id: `k${i}`, title: `Paper number ${i} of a set`, issued: { 'date-parts': [[2000 + i]] } })) as Paper[];
+    const orders = sourceOrders(papers);
+    assert.deepEqual([...orders.newest], [5, 4, 3, 2, 1, 0]);
+    const lib = new Library();
+    lib.setSource({ path: '/w/big.json', kind: 'csl-json', papers, problems: [], entries: 6, parseMs: 0, orders });
+    assert.deepEqual(lib.keysStartingWith('k', 2).map(p => p.id), ['k0', 'k1']);
+    assert.deepEqual(lib.newest(2).map(p => p.id), ['k5', 'k4']);
+    const other = new Library();
+    other.setSource({ path: '/w/big.json', kind: 'csl-json', papers, problems: [], entries: 6, parseMs: 0, orders: { byKey: new Uint32Array(2), newest: new Uint32Array(2) } });
+    assert.deepEqual(other.newest(2).map(p => p.id), ['k5', 'k4']);
   });
 });

@@ -93,6 +93,10 @@ describe('sources: parse worker and cache', function () {
       assert.equal(warm.papers[2999], earlyHit, 'the paper found early is the one in the decoded source');
       assert.equal(warm.papers[2999]!.custom.bibtex, BERT_BIB.replace('devlin-etal-2019-bert', 'k2999').trimEnd());
       assert.equal(warm.papers.length, 3000);
+      // The key and newest-first orders were sorted in the worker once, and came back from the cache.
+      assert.ok(warm.orders, 'orders from the cache');
+      assert.deepEqual([...warm.orders.byKey.subarray(0, 3)].map(i => warm.papers[i]!.id), ['k0', 'k1', 'k10']);
+      assert.equal(warm.orders.newest.length, 3000);
     } finally {
       indexing.dispose();
     }

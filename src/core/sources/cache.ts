@@ -2,16 +2,18 @@
 // and by a tag naming the parser build, so a reload starts from parsed records instead of text.
 // Layout: a JSON header line; the body, the lines of transfer.ts (meta, one row per paper) as
 // UTF-8; zero bytes up to a multiple of 4; then where each row starts in the body (Uint32), so a
-// reload neither parses nor scans 95 MB to hand the rows on.
+// reload neither parses nor scans 95 MB to hand the rows on; then, for a big source, its papers'
+// orders (orders.ts), so a reload does not sort them again.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SearchIndexData } from '../search';
+import type { SourceOrders } from './orders';
 import { encodeParsed, rowStarts } from './transfer';
 import type { ParsedSource } from './types';
 
-// 4: one row per paper (transfer.ts) and the rows' starts after them.
-const FORMAT = 4;
+// 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
+const FORMAT = 5;
 
 /** What a cache entry is for: the source file's path, size and mtime. */
 export interface CacheKey {
@@ -28,12 +30,15 @@ interface CacheHeader extends CacheKey {
 interface RecordsHeader extends CacheHeader {
   bodyBytes: number;
   rows: number;
+  /** Whether the papers' orders follow the starts. */
+  orders?: boolean;
 }
 
-/** A source's cached rows: the body's bytes and where each row starts in them (see `rowStarts`). */
+/** A source's cached rows: the body's bytes, where each row starts in them (see `rowStarts`), and the papers' orders if stored. */
 export interface CachedRows {
   bytes: Uint8Array;
   starts: Uint32Array;
+  orders?: SourceOrders;
 }
 
 export function cacheFileFor(cacheDir: string, sourcePath: string): string {
@@ -60,11 +65,17 @@ export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): Ca
     if (!keyMatches(h, key, tag)) return undefined;
     const bodyEnd = nl + 1 + h.bodyBytes;
     const at = align4(bodyEnd);
-    if (at + 4 * (h.rows + 1) !== buf.length) return undefined;
+    const n = h.rows;
+    if (at + 4 * (n + 1) + (h.orders ? 8 * n : 0) !== buf.length) return undefined;
     // Own buffers: a big file's read is; a small one may share Node's pool, so it is copied.
     let b: Buffer = buf;
     if (b.byteOffset !== 0 || b.buffer.byteLength !== b.length) b = Buffer.from(b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer);
-    return { bytes: b.subarray(nl + 1, bodyEnd), starts: new Uint32Array(b.buffer, at, h.rows + 1) };
+    const rows: CachedRows = { bytes: b.subarray(nl + 1, bodyEnd), starts: new Uint32Array(b.buffer, at, n + 1) };
+    if (h.orders) {
+      const o = at + 4 * (n + 1);
+      rows.orders = { byKey: new Uint32Array(b.buffer, o, n), newest: new Uint32Array(b.buffer, o + 4 * n, n) };
+    }
+    return rows;
   } catch {
     return undefined;
   }
@@ -91,11 +102,13 @@ export function readCacheLines(cacheDir: string, sourcePath: string, size: numbe
  * Writes a cache entry atomically (temp file + rename): the source's lines, or the same lines
  * already joined and encoded (what the worker sends on). Failures are returned, not thrown.
  */
-export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | Uint8Array = encodeParsed(parsed)): string | undefined {
+export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | Uint8Array = encodeParsed(parsed), orders?: SourceOrders): string | undefined {
   if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';
   const bytes = body instanceof Uint8Array ? body : Buffer.from(body.join('\n'), 'utf8');
   const starts = rowStarts(bytes);
-  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, bodyBytes: bytes.length, rows: starts.length - 1 };
+  const rows = starts.length - 1;
+  const withOrders = !!orders && orders.byKey.length === rows && orders.newest.length === rows;
+  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, bodyBytes: bytes.length, rows, ...(withOrders ? { orders: true } : {}) };
   const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   const file = cacheFileFor(cacheDir, parsed.path);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -107,7 +120,7 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
       fs.writeFileSync(fd, head);
       fs.writeFileSync(fd, bytes);
       fs.writeFileSync(fd, Buffer.alloc(align4(head.length + bytes.length) - head.length - bytes.length));
-      fs.writeFileSync(fd, new Uint8Array(starts.buffer, starts.byteOffset, starts.byteLength));
+      for (const a of withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]) fs.writeFileSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     } finally {
       fs.closeSync(fd);
     }

@@ -13,12 +13,12 @@ import type { ParsedSource } from './types';
 /** One paper: its record, its identity, and the byte span of its BibTeX in the file ([-1, -1]: none or inline). */
 type Row = [paper: Paper, id: PaperIdentity, start: number, end: number];
 
-type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData'> & { rows: number; lazyBibtex?: boolean };
+type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData' | 'orders'> & { rows: number; lazyBibtex?: boolean };
 
 /** The lines for a parsed source: meta first, then one row per paper. */
 export function encodeParsed(parsed: ParsedSource): string[] {
-  const { papers, charSpans: _c, byteSpans, timing: _t, indexData: _i, ...rest } = parsed;
-  void _c; void _t; void _i;
+  const { papers, charSpans: _c, byteSpans, timing: _t, indexData: _i, orders: _o, ...rest } = parsed;
+  void _c; void _t; void _i; void _o;
   const lazy = !!byteSpans && parsed.size !== undefined && parsed.mtimeMs !== undefined;
   const meta: Meta = { ...rest, rows: papers.length, ...(lazy ? { lazyBibtex: true } : {}) };
   const lines = new Array<string>(papers.length + 1);

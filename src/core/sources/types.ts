@@ -1,5 +1,6 @@
 import type { Paper, SourceProblem } from '../model';
 import type { SearchIndexData } from '../search';
+import type { SourceOrders } from './orders';
 
 /** What a library file holds. The bundled corpus is a source of kind `corpus`. */
 export type SourceKind = 'corpus' | 'bibtex' | 'csl-json' | 'page';
@@ -32,6 +33,8 @@ export interface ParsedSource {
   timing?: { sentMs: number; decodeMs: number; indexMs?: number; indexFromCache?: boolean; workerMs?: number };
   /** A big source's search index, built by the worker over `papers` in order. Not serialized. */
   indexData?: SearchIndexData;
+  /** A big source's papers in key and newest-first order, made by the worker. Not serialized. */
+  orders?: SourceOrders;
 }
 
 export const CORPUS_SOURCE_ID = 'bundled:corpus';

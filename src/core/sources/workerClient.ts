@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
 import type { SearchIndexData } from '../search';
+import { ordersFit, type SourceOrders } from './orders';
 import { RecordRows } from './transfer';
 import { detectKind } from './detect';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
@@ -17,7 +18,7 @@ export interface WorkerRequest extends ParseRequest {
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
   /** The source's lines (see transfer.ts) as UTF-8 bytes, transferred, and where each row starts. */
-  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; fromCache: boolean; readMs: number;
+  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; fromCache: boolean; readMs: number;
     /** The worker's own time for this answer, from receiving the request to sending the rows. */
     workMs: number }
   | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
@@ -178,6 +179,7 @@ export class SourceParser {
         // Decoded a slice per turn of the event loop, so typing is never stalled for long.
         void rows.materialize(m.fromCache).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived, workerMs: m.workMs };
+          if (m.orders && ordersFit(m.orders, parsed.papers.length)) parsed.orders = m.orders;
           if (m.fromCache) parsed.parseMs = m.readMs + parsed.timing.decodeMs;
           p.parsed = parsed;
           this.tryFinish(m.id);
