@@ -179,7 +179,8 @@ export class SourceParser {
         // Decoded a slice per turn of the event loop, so typing is never stalled for long.
         void rows.materialize(m.fromCache).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived, workerMs: m.workMs };
-          if (m.orders && ordersFit(m.orders, parsed.papers.length)) parsed.orders = m.orders;
+          // Copies: from the cache they are views of the rows' buffer, which must not outlive decoding.
+          if (m.orders && ordersFit(m.orders, parsed.papers.length)) parsed.orders = { byKey: m.orders.byKey.slice(), newest: m.orders.newest.slice() };
           if (m.fromCache) parsed.parseMs = m.readMs + parsed.timing.decodeMs;
           p.parsed = parsed;
           this.tryFinish(m.id);
