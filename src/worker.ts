@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
-import { SearchIndex, transferList, type SearchIndexData } from './core/search';
+import { SearchIndex, transferList, vocabStarts, type SearchIndexData } from './core/search';
 import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CachedRows } from './core/sources/cache';
 import { parseWithCache } from './core/sources/cached';
 import { RecordRows, rowStarts } from './core/sources/transfer';
@@ -62,6 +62,8 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     ]);
     cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag);
     if (cached && indexBuf && cached.starts.length - 1 >= req.index!) data = indexFromCacheBuffer(indexBuf, key, rtag);
+    // Found here, not on the editor's thread.
+    if (data) data.vocabStarts = vocabStarts(data.vocab);
   }
   const readMs = performance.now() - t0;
   let parsed: ParsedSource | undefined;
@@ -94,6 +96,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   const indexFromCache = !!data;
   if (!data) {
     data = SearchIndex.build(papers!).exportData();
+    data.vocabStarts = vocabStarts(data.vocab);
     // Written before the transfer below takes the arrays away.
     if (req.cacheDir && key) {
       const err = writeIndexCache(req.cacheDir, key, rtag, data);

@@ -44,6 +44,8 @@ export interface SearchIndexData {
   papers: number;
   /** Sorted vocabulary joined by newlines (tokens never contain one). */
   vocab: string;
+  /** Where each term starts in `vocab`, and one past the end + 1 (see `vocabStarts`); made where it is cheap (the worker). */
+  vocabStarts?: Uint32Array;
   idf: Float32Array;
   postStart: Uint32Array;
   postPrimary: Uint32Array;
@@ -60,7 +62,7 @@ export interface SearchIndexData {
 /** The ArrayBuffers of index data, for a `postMessage` transfer list. */
 export function transferList(data: SearchIndexData): ArrayBuffer[] {
   const arrays = [data.idf, data.postStart, data.postPrimary, data.postings, data.fwdStart, data.fwdPrimaryEnd,
-    data.fwd, data.byLength, data.lengthStart, data.signature];
+    data.fwd, data.byLength, data.lengthStart, data.signature, ...(data.vocabStarts ? [data.vocabStarts] : [])];
   return [...new Set(arrays.map(a => a.buffer as ArrayBuffer))];
 }
 
@@ -153,6 +155,66 @@ export interface QueryStats {
   candidates: number;
 }
 
+/** Where each term of a joined vocabulary starts, then its length + 1. */
+export function vocabStarts(text: string): Uint32Array {
+  if (text === '') return new Uint32Array([1]);
+  const starts: number[] = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  starts.push(text.length + 1);
+  return Uint32Array.from(starts);
+}
+
+/**
+ * The sorted vocabulary. From index data it stays one string with each term's offset, and a term's
+ * string is made when first asked for: splitting 115k terms at once is most of the time a warm
+ * start spends making an index ready.
+ */
+class Vocabulary {
+  readonly length: number;
+  private readonly terms: (string | undefined)[];
+
+  private constructor(terms: (string | undefined)[], private readonly text?: string, private readonly starts?: Uint32Array) {
+    this.terms = terms;
+    this.length = starts ? starts.length - 1 : terms.length;
+  }
+
+  static of(terms: string[]): Vocabulary {
+    return new Vocabulary(terms);
+  }
+
+  /** From terms joined by newlines (`\n` never occurs in a term), and where each starts if known. */
+  static joined(text: string, starts = vocabStarts(text)): Vocabulary {
+    if (text === '') return new Vocabulary([]);
+    return new Vocabulary(new Array<string | undefined>(starts.length - 1), text, starts);
+  }
+
+  at(t: number): string {
+    let s = this.terms[t];
+    if (s === undefined) s = this.terms[t] = this.text!.slice(this.starts![t], this.starts![t + 1]! - 1);
+    return s;
+  }
+
+  /** A term's length without making its string. */
+  lengthOf(t: number): number {
+    return this.starts ? this.starts[t + 1]! - 1 - this.starts[t]! : this.terms[t]!.length;
+  }
+
+  join(): string {
+    return this.text ?? (this.terms as string[]).join('\n');
+  }
+
+  /** First term id from `from` on whose term is not below `s`. */
+  lowerBound(s: string, from = 0): number {
+    let lo = from, hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid) < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
 /** The papers an index is over: an array, or rows decoded on first use (`RecordRows`). */
 export interface PaperList {
   readonly length: number;
@@ -167,7 +229,7 @@ export class SearchIndex {
   readonly lastQuery: QueryStats = { words: 0, narrowed: false, cached: 0, candidates: 0 };
   private readonly papers: PaperList;
   /** Sorted vocabulary; a term's id is its position. */
-  private readonly vocab: string[];
+  private readonly vocab: Vocabulary;
   private readonly termLength: Uint8Array;
   private readonly idf: Float32Array;
   /** CSR postings: term t's entries are postings[postStart[t] .. postStart[t+1]), primary first. */
@@ -197,13 +259,13 @@ export class SearchIndex {
   private cacheEntries = 0;
   private readonly plans = new Map<string, WordPlan>();
 
-  private constructor(papers: PaperList, built: BuiltIndex) {
+  private constructor(papers: PaperList, built: Omit<BuiltIndex, 'vocab'> & { vocab: Vocabulary }) {
     this.papers = papers;
     this.size = papers.length;
     this.buildStats = built.stats;
     this.vocab = built.vocab;
     this.termLength = new Uint8Array(built.vocab.length);
-    for (let t = 0; t < built.vocab.length; t++) this.termLength[t] = Math.min(255, built.vocab[t].length);
+    for (let t = 0; t < built.vocab.length; t++) this.termLength[t] = Math.min(255, built.vocab.lengthOf(t));
     this.idf = built.idf;
     this.postStart = built.postStart;
     this.postPrimary = built.postPrimary;
@@ -225,7 +287,8 @@ export class SearchIndex {
   }
 
   static build(papers: readonly Paper[]): SearchIndex {
-    return new SearchIndex(papers, buildIndex(papers));
+    const built = buildIndex(papers);
+    return new SearchIndex(papers, { ...built, vocab: Vocabulary.of(built.vocab) });
   }
 
   /**
@@ -236,7 +299,7 @@ export class SearchIndex {
     return {
       version: INDEX_DATA_VERSION,
       papers: this.size,
-      vocab: this.vocab.join('\n'),
+      vocab: this.vocab.join(),
       idf: this.idf, postStart: this.postStart, postPrimary: this.postPrimary, postings: this.postings,
       fwdStart: this.fwdStart, fwdPrimaryEnd: this.fwdPrimaryEnd, fwd: this.fwd,
       byLength: this.byLength, lengthStart: this.lengthStart, signature: this.signature,
@@ -248,7 +311,7 @@ export class SearchIndex {
   static fromData(papers: PaperList, data: SearchIndexData): SearchIndex {
     if (data.version !== INDEX_DATA_VERSION) throw new Error(`search index data version ${data.version}, expected ${INDEX_DATA_VERSION}`);
     if (data.papers !== papers.length) throw new Error(`search index data for ${data.papers} papers, given ${papers.length}`);
-    const vocab = data.vocab === '' ? [] : data.vocab.split('\n');
+    const vocab = Vocabulary.joined(data.vocab, data.vocabStarts?.length && data.vocabStarts[data.vocabStarts.length - 1] === data.vocab.length + 1 ? data.vocabStarts : undefined);
     if (vocab.length !== data.idf.length) throw new Error('search index data: vocabulary and arrays disagree');
     return new SearchIndex(papers, { ...data, vocab });
   }
@@ -397,10 +460,10 @@ export class SearchIndex {
     const cached = this.plans.get(key);
     if (cached) return cached;
     const stop = STOP_WORDS.has(word);
-    const lo = lowerBound(this.vocab, word);
-    const exact = lo < this.vocab.length && this.vocab[lo] === word && !stop ? lo : -1;
+    const lo = this.vocab.lowerBound(word);
+    const exact = lo < this.vocab.length && this.vocab.at(lo) === word && !stop ? lo : -1;
     let hi: number;
-    if (open || word.length >= 3) hi = lowerBound(this.vocab, word + '\uffff', lo);
+    if (open || word.length >= 3) hi = this.vocab.lowerBound(word + '\uffff', lo);
     else hi = exact >= 0 ? lo + 1 : lo;
     if (stop && !open) hi = lo; // a finished stop word matches nothing
 
@@ -491,9 +554,10 @@ export class SearchIndex {
         const t = byLength[j];
         if (t >= lo && t < hi) continue; // already an exact or prefix match
         if (!signaturesClose(sig, signature[t], k)) continue;
-        const d = boundedOsa(word, vocab[t], k);
+        const term = vocab.at(t);
+        const d = boundedOsa(word, term, k);
         if (d < 1 || d > k) continue;
-        const substitution = d === 1 && L === len && isSubstitution(word, vocab[t]);
+        const substitution = d === 1 && L === len && isSubstitution(word, term);
         if (swapOnly && substitution) continue;
         const quality = d === 2 ? Q_TYPO2 : substitution ? Q_SUBSTITUTION : Q_TYPO1;
         out.push({ term: t, quality });
@@ -587,17 +651,6 @@ function parseQuery(query: string): QueryWord[] {
     out.push({ text: w, open });
   });
   return out.length > MAX_QUERY_WORDS ? out.slice(out.length - MAX_QUERY_WORDS) : out;
-}
-
-/** First index i in [from, a.length) with a[i] >= s (UTF-16 order, as Array.prototype.sort). */
-function lowerBound(a: readonly string[], s: string, from = 0): number {
-  let lo = from, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < s) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Same-length strings one edit apart: one wrong letter rather than two swapped ones. */

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCorpusIndex, writeCorpusIndex } from '../../src/core/corpusIndex';
 import type { Paper } from '../../src/core/model';
-import { SearchIndex } from '../../src/core/search';
+import { SearchIndex, vocabStarts } from '../../src/core/search';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PAPERS_JSON = fs.readFileSync(path.join(ROOT, 'corpus/papers.json'), 'utf8');
@@ -26,6 +26,13 @@ describe('corpus index: built ahead, read at activation', () => {
       assert.deepEqual(read.search(q, { limit: 10 }), built.search(q, { limit: 10 }), q);
     }
     assert.equal(read.search('absolute zero', { limit: 1 })[0]?.paper.id, 'zhao2025absolute');
+    // The vocabulary's offsets found ahead (as the worker does) answer the same; wrong ones are not trusted.
+    const ahead = SearchIndex.fromData(papers, { ...data, vocabStarts: vocabStarts(data.vocab) });
+    const wrong = SearchIndex.fromData(papers, { ...data, vocabStarts: new Uint32Array([0, 3]) });
+    for (const q of ['absolute zero', 'reinforcment lerning', 'zh']) {
+      assert.deepEqual(ahead.search(q, { limit: 10 }), built.search(q, { limit: 10 }), q);
+      assert.deepEqual(wrong.search(q, { limit: 10 }), built.search(q, { limit: 10 }), q);
+    }
   });
 
   it('refuses an index built for other papers, or a damaged one', () => {
