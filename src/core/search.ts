@@ -4,8 +4,9 @@
 // - Vocabulary sorted, so a term id is its rank and the words starting with a prefix are one id
 //   range (binary search). Postings and a per-paper forward list are flat Uint32Arrays
 //   (`paper << 4 | field bits`, `term << 4 | field bits`): a few hundred bytes per paper.
-// - Fields: title, authors, meta (citation key, year, venue, arXiv id, DOI) and abstract. A match in
-//   title or authors weighs most, meta less, abstract least; rarer words weigh more (BM25 idf).
+// - Fields: title, authors (editors only when there are no authors), meta (citation key, year,
+//   arXiv id) and abstract (with the venue). A match in title or authors weighs most, meta less,
+//   abstract least; rarer words weigh more (BM25 idf). DOIs are not indexed.
 // - Each query word matches the word itself, words it starts (always for the word being typed,
 //   with less weight for finished words of three letters or more), and words within one edit (two
 //   for words of eight letters or more: transposed, missing, doubled or wrong letters), found by a
