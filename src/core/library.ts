@@ -28,6 +28,8 @@ export interface SourceStatus {
   /** Entries shown as part of a paper of an earlier source (same key, DOI, arXiv id or title + year). */
   merged: number;
   fromCache?: boolean;
+  /** Searchable while its entries are still being decoded (not yet merged or in the tree). */
+  decoding?: boolean;
 }
 
 export interface LibraryStats {
@@ -141,6 +143,7 @@ export class Library {
   private parts: { index: SearchIndex; big: boolean }[] | undefined;
   /** Big sources searchable before their papers are decoded (see `setSearchable`). */
   private readonly early = new Map<string, SearchIndex>();
+  private readonly earlyKinds = new Map<string, SourceKind>();
   private ver = 0;
 
   constructor(opts: LibraryOptions = {}) {
@@ -162,8 +165,10 @@ export class Library {
    * is not part of `papers`, `sources` or the merging until `setSource` of the same path, which
    * replaces it.
    */
-  setSearchable(file: string, index: SearchIndex): void {
+  setSearchable(file: string, index: SearchIndex, kind: SourceKind = 'bibtex', label?: string): void {
     this.early.set(file, index);
+    this.earlyKinds.set(file, kind);
+    if (label) this.labels.set(file, label);
     this.ver++;
   }
 
@@ -177,6 +182,7 @@ export class Library {
   setSource(parsed: ParsedSource, label?: string): void {
     adoptIndexData(parsed);
     this.early.delete(parsed.path);
+    this.earlyKinds.delete(parsed.path);
     if (parsed.kind === 'corpus' || parsed.path === CORPUS_SOURCE_ID) {
       this.corpus = { ...parsed, path: CORPUS_SOURCE_ID, kind: 'corpus' };
     } else {
@@ -199,6 +205,7 @@ export class Library {
 
   removeSource(file: string): boolean {
     const wasEarly = this.early.delete(file);
+    this.earlyKinds.delete(file);
     const had = this.user.delete(file) || wasEarly;
     this.labels.delete(file);
     if (had) this.changed();
@@ -349,10 +356,16 @@ export class Library {
     return this.combine().stats;
   }
 
-  /** Every source in priority order: the user's libraries, then the bundled corpus. */
+  /** Every source in priority order: the user's libraries, then the bundled corpus; sources still being decoded before the corpus. */
   get sources(): SourceStatus[] {
     const c = this.combine();
-    return this.ordered().map(s => this.statusOf(s, c));
+    const all = this.ordered().map(s => this.statusOf(s, c));
+    const decoding: SourceStatus[] = [...this.early].filter(([f]) => !this.user.has(f)).map(([f, index]) => ({
+      id: f, label: this.labels.get(f) ?? path.basename(f), kind: this.earlyKinds.get(f) ?? 'bibtex',
+      entries: index.size, parseMs: 0, problems: [], merged: 0, fromCache: true, decoding: true,
+    }));
+    if (decoding.length) all.splice(this.corpus ? all.length - 1 : all.length, 0, ...decoding);
+    return all;
   }
 
   sourceStatus(file: string): SourceStatus | undefined {

@@ -284,7 +284,7 @@ class LibraryServiceImpl implements LibraryService {
   private searchEarly(early: EarlySource, label: string): void {
     if (this.disposed || !this.wanted.has(early.path)) return;
     const t = performance.now();
-    this.lib.setSearchable(early.path, SearchIndex.fromData(early.rows, early.index));
+    this.lib.setSearchable(early.path, SearchIndex.fromData(early.rows, early.index), early.rows.meta.kind, label);
     const w = early.worker;
     log.info(`[library] ${label}: searchable ${ms(sinceActivation())} after activation, ${early.rows.length} entries (requested ${ms(sinceActivation() - early.sinceRequestMs - (performance.now() - t))} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(early.sinceRequestMs)} after the request; index ready here in ${ms(performance.now() - t)}; decoding the entries for the tree meanwhile)`);
     this.changed();

@@ -273,12 +273,14 @@ describe('library: a big source searchable before its papers are decoded', () =>
     assert.ok(rows.decodedCount <= 2, 'only hits were decoded');
     assert.equal(lib.byKey('devlin-again')?.title, 'BERT again: Pre-training of Deep Bidirectional Transformers for Language Understanding');
     assert.equal(lib.byKey('no-such-key'), undefined);
-    // Not part of the papers (the tree) until it joins.
+    // Not part of the papers (the tree) until it joins; listed as a source being read, before the corpus.
     assert.ok(!lib.papers.some(p => p.id === 'devlin-again'));
+    assert.deepEqual(lib.sources.map(s => [s.label, s.entries, !!s.decoding]), [['zotero.json', 1, false], ['anthology.bib', 2, true], ['Bundled corpus', 2, false]]);
     const early = lib.byKey('devlin-again');
     const full = await rows.materialize(false);
     lib.setSource(full, 'anthology.bib');
     assert.ok(!lib.isDecoding('/w/anthology.bib'));
+    assert.ok(!lib.sources.some(s => s.decoding));
     // The paper decoded early is the one the library now holds.
     assert.equal(lib.papers.find(p => p.id === 'devlin-again'), early);
     // Merged with zotero.json's copy by DOI now: the anthology entry is shown once, under zotero's key.
