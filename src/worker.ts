@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { SearchIndex, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CachedRows } from './core/sources/cache';
+import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, ownBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CachedRows } from './core/sources/cache';
 import { parseWithCache } from './core/sources/cached';
 import { RecordRows, rowStarts } from './core/sources/transfer';
 import { sourceOrders, type SourceOrders } from './core/sources/orders';
@@ -62,8 +62,6 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     ]);
     cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag);
     if (cached && indexBuf && cached.starts.length - 1 >= req.index!) data = indexFromCacheBuffer(indexBuf, key, rtag);
-    // Found here, not on the editor's thread.
-    if (data) data.vocabStarts = vocabStarts(data.vocab);
   }
   const readMs = performance.now() - t0;
   let parsed: ParsedSource | undefined;
@@ -80,7 +78,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     if (parsed && req.index && parsed.papers.length >= req.index) orders = sourceOrders(parsed.papers);
     // A file that could not be read is read again next time (it may be fixed by then).
     if (req.cacheDir && parsed && parsed.error === undefined) {
-      const err = writeCache(req.cacheDir, parsed, rtag, bytes, orders);
+      const err = writeCache(req.cacheDir, parsed, rtag, { bytes, starts, ...(orders ? { orders } : {}) });
       if (err) post({ id: req.id, type: 'cacheError', message: err });
     }
   }
@@ -89,20 +87,21 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   // Without a cached index the papers are decoded before the bytes are handed over (a transfer takes them away).
   const papers = wantIndex && !data ? (parsed?.papers ?? rowsOf(bytes, starts)) : undefined;
   const arrays: ArrayBufferView[] = [bytes, starts, ...(orders ? [orders.byKey, orders.newest] : [])];
-  post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: !!cached, readMs, workMs: performance.now() - t0 },
+  post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: !!cached, readMs },
     [...new Set(arrays.map(a => a.buffer as ArrayBuffer))]);
   if (!wantIndex) return post({ id: req.id, type: 'index', data: null, ms: 0 });
   const tIndex = performance.now();
   const indexFromCache = !!data;
   if (!data) {
     data = SearchIndex.build(papers!).exportData();
-    data.vocabStarts = vocabStarts(data.vocab);
     // Written before the transfer below takes the arrays away.
     if (req.cacheDir && key) {
       const err = writeIndexCache(req.cacheDir, key, rtag, data);
       if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
     }
   }
+  // Found here, not on the editor's thread.
+  data.vocabStarts = vocabStarts(data.vocab);
   post({ id: req.id, type: 'index', data, ms: indexFromCache ? readMs : performance.now() - tIndex, fromCache: indexFromCache }, transferList(data));
 }
 
@@ -111,11 +110,6 @@ function rowsOf(bytes: Uint8Array, starts: Uint32Array): Paper[] {
   const out = new Array<Paper>(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = rows.at(i)!;
   return out;
-}
-
-/** Bytes with an ArrayBuffer of their own, so they can be transferred (small buffers share a pool). */
-function ownBuffer(b: Uint8Array): Uint8Array {
-  return b.byteOffset === 0 && b.buffer.byteLength === b.length ? b : new Uint8Array(b);
 }
 
 if (port) {

@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import type { Paper } from './model';
 import { SearchIndex, type SearchIndexData } from './search';
-import { readIndexFile, writeIndexFile } from './sources/cache';
+import { readIndexFile, writeIndexFile, type CacheKey } from './sources/cache';
 import { CORPUS_SOURCE_ID } from './sources/types';
 
-function keyOf(papersJson: string): { key: { path: string; size: number; mtimeMs: number }; tag: string } {
+function keyOf(papersJson: string): { key: CacheKey; tag: string } {
   return {
     key: { path: CORPUS_SOURCE_ID, size: Buffer.byteLength(papersJson), mtimeMs: 0 },
     tag: createHash('sha1').update(papersJson).digest('hex').slice(0, 16),

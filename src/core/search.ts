@@ -39,31 +39,23 @@ export interface SearchHit {
   score: number;
 }
 
+/** The typed arrays of an index, by name: what is transferred from a worker and cached on disk. */
+export const INDEX_ARRAYS = ['idf', 'postStart', 'postPrimary', 'postings', 'fwdStart', 'fwdPrimaryEnd', 'fwd', 'byLength', 'lengthStart', 'signature'] as const;
+export type IndexArrayName = typeof INDEX_ARRAYS[number];
+
 /** A built index as plain, transferable data (see `SearchIndex.exportData`). */
-export interface SearchIndexData {
+export interface SearchIndexData extends Omit<BuiltIndex, 'vocab'> {
   version: number;
   papers: number;
   /** Sorted vocabulary joined by newlines (tokens never contain one). */
   vocab: string;
   /** Where each term starts in `vocab`, and one past the end + 1 (see `vocabStarts`); made where it is cheap (the worker). */
   vocabStarts?: Uint32Array;
-  idf: Float32Array;
-  postStart: Uint32Array;
-  postPrimary: Uint32Array;
-  postings: Uint32Array;
-  fwdStart: Uint32Array;
-  fwdPrimaryEnd: Uint32Array;
-  fwd: Uint32Array;
-  byLength: Uint32Array;
-  lengthStart: Uint32Array;
-  signature: Int32Array;
-  stats: BuildStats;
 }
 
 /** The ArrayBuffers of index data, for a `postMessage` transfer list. */
 export function transferList(data: SearchIndexData): ArrayBuffer[] {
-  const arrays = [data.idf, data.postStart, data.postPrimary, data.postings, data.fwdStart, data.fwdPrimaryEnd,
-    data.fwd, data.byLength, data.lengthStart, data.signature, ...(data.vocabStarts ? [data.vocabStarts] : [])];
+  const arrays = [...INDEX_ARRAYS.map(n => data[n]), ...(data.vocabStarts ? [data.vocabStarts] : [])];
   return [...new Set(arrays.map(a => a.buffer as ArrayBuffer))];
 }
 

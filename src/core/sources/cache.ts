@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SearchIndexData } from '../search';
+import { INDEX_ARRAYS, type IndexArrayName, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
 import { encodeParsed, rowStarts } from './transfer';
 import type { ParsedSource } from './types';
@@ -49,6 +49,38 @@ function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
+/** The bytes in an ArrayBuffer of their own (Node pools small buffers), so views of them can be transferred. */
+export function ownBuffer(b: Uint8Array): Buffer {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.length
+    ? Buffer.from(b.buffer, 0, b.length)
+    : Buffer.from(b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer);
+}
+
+/** Writes `parts` to `file` through a temp file and a rename; returns why not, if it failed. */
+function writeAtomically(file: string, parts: readonly Uint8Array[]): string | undefined {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      // writeFileSync on a descriptor writes everything, from the current position.
+      for (const part of parts) fs.writeFileSync(fd, part);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    return undefined;
+  } catch (err) {
+    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
+    return (err as Error).message;
+  }
+}
+
+/** The bytes of typed arrays, without copying. */
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
 function keyMatches(h: CacheHeader, key: CacheKey, tag: string): boolean {
   return h.format === FORMAT && h.tag === tag && h.path === key.path && h.size === key.size && h.mtimeMs === key.mtimeMs;
 }
@@ -67,9 +99,8 @@ export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): Ca
     const at = align4(bodyEnd);
     const n = h.rows;
     if (at + 4 * (n + 1) + (h.orders ? 8 * n : 0) !== buf.length) return undefined;
-    // Own buffers: a big file's read is; a small one may share Node's pool, so it is copied.
-    let b: Buffer = buf;
-    if (b.byteOffset !== 0 || b.buffer.byteLength !== b.length) b = Buffer.from(b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer);
+    // A big file's read has its own buffer; a small one may share Node's pool, so it is copied.
+    const b = ownBuffer(buf);
     const rows: CachedRows = { bytes: b.subarray(nl + 1, bodyEnd), starts: new Uint32Array(b.buffer, at, n + 1) };
     if (h.orders) {
       const o = at + 4 * (n + 1);
@@ -99,37 +130,23 @@ export function readCacheLines(cacheDir: string, sourcePath: string, size: numbe
 }
 
 /**
- * Writes a cache entry atomically (temp file + rename): the source's lines, or the same lines
- * already joined and encoded (what the worker sends on). Failures are returned, not thrown.
+ * Writes a cache entry atomically: the source's lines, or the same rows already encoded (with their
+ * starts and orders, as the worker sends them on). Failures are returned, not thrown.
  */
-export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | Uint8Array = encodeParsed(parsed), orders?: SourceOrders): string | undefined {
+export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | CachedRows = encodeParsed(parsed)): string | undefined {
   if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';
-  const bytes = body instanceof Uint8Array ? body : Buffer.from(body.join('\n'), 'utf8');
-  const starts = rowStarts(bytes);
-  const rows = starts.length - 1;
-  const withOrders = !!orders && orders.byKey.length === rows && orders.newest.length === rows;
-  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, bodyBytes: bytes.length, rows, ...(withOrders ? { orders: true } : {}) };
+  let rows: CachedRows;
+  if (Array.isArray(body)) {
+    const bytes = Buffer.from(body.join('\n'), 'utf8');
+    rows = { bytes, starts: rowStarts(bytes) };
+  } else rows = body as CachedRows;
+  const { bytes, starts, orders } = rows;
+  const n = starts.length - 1;
+  const withOrders = !!orders && orders.byKey.length === n && orders.newest.length === n;
+  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, bodyBytes: bytes.length, rows: n, ...(withOrders ? { orders: true } : {}) };
   const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
-  const file = cacheFileFor(cacheDir, parsed.path);
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      // writeFileSync on a descriptor writes everything, from the current position.
-      fs.writeFileSync(fd, head);
-      fs.writeFileSync(fd, bytes);
-      fs.writeFileSync(fd, Buffer.alloc(align4(head.length + bytes.length) - head.length - bytes.length));
-      for (const a of withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]) fs.writeFileSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    return undefined;
-  } catch (err) {
-    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
-    return (err as Error).message;
-  }
+  const pad = Buffer.alloc(align4(head.length + bytes.length) - head.length - bytes.length);
+  return writeAtomically(cacheFileFor(cacheDir, parsed.path), [head, bytes, pad, ...(withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]).map(bytesOf)]);
 }
 
 // ---------------------------------------------------------------- search index beside the records
@@ -139,9 +156,7 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
 // then each typed array's bytes: read back, the arrays are views of the file's buffer (no copy).
 
 const INDEX_FORMAT = 2;
-const ARRAYS = ['idf', 'postStart', 'postPrimary', 'postings', 'fwdStart', 'fwdPrimaryEnd', 'fwd', 'byLength', 'lengthStart', 'signature'] as const;
-type ArrayName = typeof ARRAYS[number];
-const CTORS: Record<ArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor> = {
+const CTORS: Record<IndexArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor> = {
   idf: Float32Array, postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwdStart: Uint32Array,
   fwdPrimaryEnd: Uint32Array, fwd: Uint32Array, byLength: Uint32Array, lengthStart: Uint32Array, signature: Int32Array,
 };
@@ -152,7 +167,7 @@ interface IndexHeader extends CacheHeader {
   papers: number;
   stats: SearchIndexData['stats'];
   vocabBytes: number;
-  lengths: Record<ArrayName, number>;
+  lengths: Record<IndexArrayName, number>;
 }
 
 export function indexCacheFileFor(cacheDir: string, sourcePath: string): string {
@@ -160,37 +175,24 @@ export function indexCacheFileFor(cacheDir: string, sourcePath: string): string 
 }
 
 /** Writes a source's index data (atomically); returns why not, if it failed. */
-export function writeIndexCache(cacheDir: string, key: { path: string; size: number; mtimeMs: number }, tag: string, data: SearchIndexData): string | undefined {
+export function writeIndexCache(cacheDir: string, key: CacheKey, tag: string, data: SearchIndexData): string | undefined {
   return writeIndexFile(indexCacheFileFor(cacheDir, key.path), key, tag, data);
 }
 
 /** Writes index data to a file of that name (atomically); returns why not, if it failed. */
-export function writeIndexFile(file: string, key: { path: string; size: number; mtimeMs: number }, tag: string, data: SearchIndexData): string | undefined {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const vocab = Buffer.from(data.vocab, 'utf8');
-    const lengths = Object.fromEntries(ARRAYS.map(n => [n, data[n].length])) as Record<ArrayName, number>;
-    const header: IndexHeader = {
-      format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs,
-      indexFormat: INDEX_FORMAT, version: data.version, papers: data.papers, stats: data.stats, vocabBytes: vocab.length, lengths,
-    };
-    const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
-    const parts: Buffer[] = [head, vocab, Buffer.alloc(align4(head.length + vocab.length) - head.length - vocab.length)];
-    for (const n of ARRAYS) {
-      const a = data[n];
-      parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, Buffer.concat(parts));
-    fs.renameSync(tmp, file);
-    return undefined;
-  } catch (err) {
-    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
-    return (err as Error).message;
-  }
+export function writeIndexFile(file: string, key: CacheKey, tag: string, data: SearchIndexData): string | undefined {
+  const vocab = Buffer.from(data.vocab, 'utf8');
+  const lengths = Object.fromEntries(INDEX_ARRAYS.map(n => [n, data[n].length])) as Record<IndexArrayName, number>;
+  const header: IndexHeader = {
+    format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs,
+    indexFormat: INDEX_FORMAT, version: data.version, papers: data.papers, stats: data.stats, vocabBytes: vocab.length, lengths,
+  };
+  const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
+  const pad = Buffer.alloc(align4(head.length + vocab.length) - head.length - vocab.length);
+  return writeAtomically(file, [head, vocab, pad, ...INDEX_ARRAYS.map(n => bytesOf(data[n]))]);
 }
 
-function indexHeader(buf: Buffer, key: { path: string; size: number; mtimeMs: number }, tag: string): { h: IndexHeader; at: number } | undefined {
+function indexHeader(buf: Buffer, key: CacheKey, tag: string): { h: IndexHeader; at: number } | undefined {
   const nl = buf.indexOf(10);
   if (nl < 0) return undefined;
   const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as IndexHeader;
@@ -199,12 +201,12 @@ function indexHeader(buf: Buffer, key: { path: string; size: number; mtimeMs: nu
 }
 
 /** The cached index data of a source when its key matches, else undefined. Never throws. */
-export function readIndexCache(cacheDir: string, key: { path: string; size: number; mtimeMs: number }, tag: string): SearchIndexData | undefined {
+export function readIndexCache(cacheDir: string, key: CacheKey, tag: string): SearchIndexData | undefined {
   return readIndexFile(indexCacheFileFor(cacheDir, key.path), key, tag);
 }
 
 /** The index data in a file when its key and tag match, else undefined. Never throws. */
-export function readIndexFile(file: string, key: { path: string; size: number; mtimeMs: number }, tag: string): SearchIndexData | undefined {
+export function readIndexFile(file: string, key: CacheKey, tag: string): SearchIndexData | undefined {
   try {
     return indexFromCacheBuffer(fs.readFileSync(file), key, tag);
   } catch {
@@ -219,21 +221,15 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): S
     if (!head) return undefined;
     const { h } = head;
     let at = head.at;
-    const vocab = buf.subarray(at, at + h.vocabBytes).toString('utf8');
+    const vocab = buf.toString('utf8', at, at + h.vocabBytes);
     at = align4(at + h.vocabBytes);
-    // Views of the file's own buffer where it is aligned (a big file's is); else copies.
-    const aligned = buf.byteOffset % 4 === 0 && buf.buffer.byteLength === buf.length;
-    const arrays = {} as Record<ArrayName, Float32Array | Uint32Array | Int32Array>;
-    for (const n of ARRAYS) {
-      const bytes = h.lengths[n] * 4;
-      if (at + bytes > buf.length) return undefined;
-      if (aligned) arrays[n] = new CTORS[n](buf.buffer as ArrayBuffer, buf.byteOffset + at, h.lengths[n]);
-      else {
-        const ab = new ArrayBuffer(bytes);
-        buf.copy(new Uint8Array(ab), 0, at, at + bytes);
-        arrays[n] = new CTORS[n](ab);
-      }
-      at += bytes;
+    // Views of the file's buffer (its own when big; copied when it shares Node's pool).
+    const b = ownBuffer(buf);
+    const arrays = {} as Record<IndexArrayName, Float32Array | Uint32Array | Int32Array>;
+    for (const n of INDEX_ARRAYS) {
+      if (at + h.lengths[n] * 4 > b.length) return undefined;
+      arrays[n] = new CTORS[n](b.buffer as ArrayBuffer, at, h.lengths[n]);
+      at += h.lengths[n] * 4;
     }
     if (at !== buf.length) return undefined;
     return { version: h.version, papers: h.papers, vocab, stats: h.stats, ...arrays } as SearchIndexData;

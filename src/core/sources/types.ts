@@ -30,7 +30,7 @@ export interface ParsedSource {
   /** The same as byte offsets in the file, when it is UTF-8 (see transfer.ts). Not serialized. */
   byteSpans?: number[];
   /** Through the worker: ms from request to answer (parse + encode + send), and decoding here. */
-  timing?: { sentMs: number; decodeMs: number; indexMs?: number; indexFromCache?: boolean; workerMs?: number };
+  timing?: { sentMs: number; decodeMs: number; indexMs?: number; indexFromCache?: boolean };
   /** A big source's search index, built by the worker over `papers` in order. Not serialized. */
   indexData?: SearchIndexData;
   /** A big source's papers in key and newest-first order, made by the worker. Not serialized. */

@@ -18,9 +18,7 @@ export interface WorkerRequest extends ParseRequest {
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
   /** The source's lines (see transfer.ts) as UTF-8 bytes, transferred, and where each row starts. */
-  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; fromCache: boolean; readMs: number;
-    /** The worker's own time for this answer, from receiving the request to sending the rows. */
-    workMs: number }
+  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; fromCache: boolean; readMs: number }
   | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'error'; message: string };
@@ -57,8 +55,8 @@ export interface EarlySource {
   index: SearchIndexData;
   /** ms from the request to now. */
   sinceRequestMs: number;
-  /** ms from the request to the rows' arrival; the worker's reading the cache, and all its work before sending. */
-  worker: { rowsArrivedMs: number; readMs: number; workMs: number };
+  /** ms from the request to the rows' arrival, and the worker's reading of the cache. */
+  worker: { rowsArrivedMs: number; readMs: number };
 }
 
 export interface SourceParserOptions {
@@ -168,7 +166,7 @@ export class SourceParser {
       case 'done': {
         if (!p) return;
         const tArrived = performance.now();
-        p.workerTimes = { rowsArrivedMs: tArrived - p.sent, readMs: m.readMs, workMs: m.workMs };
+        p.workerTimes = { rowsArrivedMs: tArrived - p.sent, readMs: m.readMs };
         let rows: RecordRows;
         try {
           rows = p.rows = new RecordRows(m.bytes, m.starts);
@@ -178,7 +176,7 @@ export class SourceParser {
         }
         // Decoded a slice per turn of the event loop, so typing is never stalled for long.
         void rows.materialize(m.fromCache).then(parsed => {
-          parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived, workerMs: m.workMs };
+          parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
           // Copies: from the cache they are views of the rows' buffer, which must not outlive decoding.
           if (m.orders && ordersFit(m.orders, parsed.papers.length)) parsed.orders = { byKey: m.orders.byKey.slice(), newest: m.orders.newest.slice() };
           if (m.fromCache) parsed.parseMs = m.readMs + parsed.timing.decodeMs;
