@@ -139,11 +139,9 @@ export class Library {
   private readonly user = new Map<string, ParsedSource>();
   private readonly labels = new Map<string, string>();
   private combined: Combined | undefined;
-  private idx: SearchIndex | undefined;
   private parts: { index: SearchIndex; big: boolean }[] | undefined;
   /** Big sources searchable before their papers are decoded (see `setSearchable`). */
-  private readonly early = new Map<string, SearchIndex>();
-  private readonly earlyKinds = new Map<string, SourceKind>();
+  private readonly early = new Map<string, { index: SearchIndex; kind: SourceKind }>();
   private ver = 0;
 
   constructor(opts: LibraryOptions = {}) {
@@ -166,8 +164,7 @@ export class Library {
    * replaces it.
    */
   setSearchable(file: string, index: SearchIndex, kind: SourceKind = 'bibtex', label?: string): void {
-    this.early.set(file, index);
-    this.earlyKinds.set(file, kind);
+    this.early.set(file, { index, kind });
     if (label) this.labels.set(file, label);
     this.ver++;
   }
@@ -182,7 +179,6 @@ export class Library {
   setSource(parsed: ParsedSource, label?: string): void {
     adoptIndexData(parsed);
     this.early.delete(parsed.path);
-    this.earlyKinds.delete(parsed.path);
     if (parsed.kind === 'corpus' || parsed.path === CORPUS_SOURCE_ID) {
       this.corpus = { ...parsed, path: CORPUS_SOURCE_ID, kind: 'corpus' };
     } else {
@@ -205,7 +201,6 @@ export class Library {
 
   removeSource(file: string): boolean {
     const wasEarly = this.early.delete(file);
-    this.earlyKinds.delete(file);
     const had = this.user.delete(file) || wasEarly;
     this.labels.delete(file);
     if (had) this.changed();
@@ -219,11 +214,6 @@ export class Library {
   /** Files searchable while their papers are still being decoded (see `setSearchable`). */
   get decodingPaths(): string[] {
     return [...this.early.keys()];
-  }
-
-  /** Whether a file is searchable but its papers are still being decoded (see `setSearchable`). */
-  isDecoding(file: string): boolean {
-    return this.early.has(file);
   }
 
   /** Paths of the user's sources, in priority order. */
@@ -245,19 +235,10 @@ export class Library {
     const hit = this.combine().byKey(key);
     if (hit || !this.early.size) return hit;
     // A source still being decoded: its index holds every key's words.
-    for (const index of this.early.values()) {
+    for (const { index } of this.early.values()) {
       for (const h of index.search(key, { limit: 50 })) if (h.paper.id === key) return h.paper;
     }
     return undefined;
-  }
-
-  /**
-   * One search index over all of `papers`, built on first use after a change. `search` does not use
-   * it: it keeps a big source's index across changes of other sources (see `search`).
-   */
-  get index(): SearchIndex {
-    if (!this.idx) this.idx = SearchIndex.build(this.combine().papers);
-    return this.idx;
   }
 
   /**
@@ -285,7 +266,7 @@ export class Library {
     }
     if (this.early.size) {
       const shownKeys = new Set([...best.keys()].map(p => p.id));
-      for (const index of this.early.values()) {
+      for (const { index } of this.early.values()) {
         for (const h of index.search(query, { limit: limit + 20 })) {
           if (shownKeys.has(h.paper.id)) continue;
           add(c.byKey(h.paper.id) ?? h.paper, h.score);
@@ -360,9 +341,8 @@ export class Library {
   get sources(): SourceStatus[] {
     const c = this.combine();
     const all = this.ordered().map(s => this.statusOf(s, c));
-    const decoding: SourceStatus[] = [...this.early].filter(([f]) => !this.user.has(f)).map(([f, index]) => ({
-      id: f, label: this.labels.get(f) ?? path.basename(f), kind: this.earlyKinds.get(f) ?? 'bibtex',
-      entries: index.size, parseMs: 0, problems: [], merged: 0, fromCache: true, decoding: true,
+    const decoding: SourceStatus[] = [...this.early].filter(([f]) => !this.user.has(f)).map(([f, { index, kind }]) => ({
+      id: f, label: this.labels.get(f) ?? path.basename(f), kind, entries: index.size, parseMs: 0, problems: [], merged: 0, decoding: true,
     }));
     if (decoding.length) all.splice(this.corpus ? all.length - 1 : all.length, 0, ...decoding);
     return all;
@@ -397,7 +377,6 @@ export class Library {
 
   private changed(): void {
     this.combined = undefined;
-    this.idx = undefined;
     this.parts = undefined;
     this.ver++;
   }
@@ -434,11 +413,15 @@ function addToMaps(m: OwnMaps, papers: readonly Paper[], from: number, to: numbe
   }
 }
 
+function emptyMaps(): OwnMaps {
+  return { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() };
+}
+
 function ownMaps(s: ParsedSource): OwnMaps {
   let m = ownMapsCache.get(s);
   if (m) return m;
   const partial = partialMaps.get(s);
-  m = partial?.maps ?? { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() };
+  m = partial?.maps ?? emptyMaps();
   addToMaps(m, s.papers, partial?.done ?? 0, s.papers.length);
   partialMaps.delete(s);
   ownMapsCache.set(s, m);
@@ -449,7 +432,7 @@ function ownMaps(s: ParsedSource): OwnMaps {
 async function ownMapsInTurns(s: ParsedSource, slice = 8000): Promise<void> {
   if (ownMapsCache.has(s)) return;
   let partial = partialMaps.get(s);
-  if (!partial) partialMaps.set(s, (partial = { maps: { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() }, done: 0 }));
+  if (!partial) partialMaps.set(s, (partial = { maps: emptyMaps(), done: 0 }));
   while (partial.done < s.papers.length && !ownMapsCache.has(s)) {
     const to = Math.min(s.papers.length, partial.done + slice);
     addToMaps(partial.maps, s.papers, partial.done, to);

@@ -265,7 +265,7 @@ describe('library: a big source searchable before its papers are decoded', () =>
     lib.loadSource('/w/zotero.json', BERT_CSL);
     const { parsed, rows } = bertRows();
     lib.setSearchable('/w/anthology.bib', SearchIndex.fromData(rows, SearchIndex.build(parsed.papers).exportData()));
-    assert.ok(lib.isDecoding('/w/anthology.bib'));
+    assert.deepEqual(lib.decodingPaths, ['/w/anthology.bib']);
     assert.equal(rows.decodedCount, 0);
     const ids = lib.search('bidirectional transformers').map(h => h.paper.id);
     // Devlin2019BERT (zotero.json) and the two anthology entries, each once.
@@ -279,7 +279,7 @@ describe('library: a big source searchable before its papers are decoded', () =>
     const early = lib.byKey('devlin-again');
     const full = await rows.materialize(false);
     lib.setSource(full, 'anthology.bib');
-    assert.ok(!lib.isDecoding('/w/anthology.bib'));
+    assert.deepEqual(lib.decodingPaths, []);
     assert.ok(!lib.sources.some(s => s.decoding));
     // The paper decoded early is the one the library now holds.
     assert.equal(lib.papers.find(p => p.id === 'devlin-again'), early);
