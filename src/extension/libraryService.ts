@@ -285,8 +285,10 @@ class LibraryServiceImpl implements LibraryService {
     if (this.disposed || !this.wanted.has(early.path)) return;
     const t = performance.now();
     this.lib.setSearchable(early.path, SearchIndex.fromData(early.rows, early.index), early.rows.meta.kind, label);
+    const readyHere = performance.now() - t;
+    const now = sinceActivation();
     const w = early.worker;
-    log.info(`[library] ${label}: searchable ${ms(sinceActivation())} after activation, ${early.rows.length} entries (requested ${ms(sinceActivation() - early.sinceRequestMs - (performance.now() - t))} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(early.sinceRequestMs)} after the request; index ready here in ${ms(performance.now() - t)}; decoding the entries for the tree meanwhile)`);
+    log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${early.rows.length} entries (requested ${ms(now - early.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(early.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
     this.changed();
   }
 
