@@ -6,17 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { median } from './data';
 
 export interface ActivationResult {
   runs: number;
   corpus: { searchableMs: number[]; firstListMs: number[]; prebuiltIndex: boolean };
   warm73k?: { entries: number; searchableMs: number[]; firstListMs: number[]; decodedMs: number[]; firstHit: string; fromCache: boolean };
   targets: { corpusMs: 50; warm73kMs: 500 };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 export function benchActivation(root: string, bib: string | undefined, runs: number): ActivationResult {
@@ -66,8 +62,4 @@ export function describeActivation(a: ActivationResult): string[] {
     out.push(`  ${w.entries} entries, warm cache: searchable ${f(w.searchableMs)}, first list ${f(w.firstListMs)} (target <= ${a.targets.warm73kMs} ms; top hit ${w.firstHit}); all entries decoded ${f(w.decodedMs)}`);
   }
   return out;
-}
-
-export function medianOf(xs: number[]): number {
-  return median(xs);
 }

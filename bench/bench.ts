@@ -15,7 +15,7 @@ import Fuse from 'fuse.js';
 import type { Paper } from '../src/core/model';
 import { SearchIndex } from '../src/core/search';
 import {
-  type BibEntryLike, evenSlice, loadBibModules, simpleEntryToPaper, stripBraces, synthesize, unpackAnthology,
+  type BibEntryLike, evenSlice, loadBibModules, median, simpleEntryToPaper, stripBraces, synthesize, unpackAnthology,
 } from './data';
 import { loadCorpus } from './fixture';
 import { benchActivation, describeActivation, type ActivationResult } from './activation';
@@ -41,11 +41,6 @@ function stat(xs: number[]): Stat {
     n: s.length, p50: q(0.5), p95: q(0.95), p99: q(0.99),
     mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), max: s[s.length - 1] ?? NaN,
   };
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function settle(): void {

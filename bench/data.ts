@@ -138,3 +138,8 @@ export function synthesize(real: readonly Paper[], count: number, seed = 7): Pap
   }
   return out;
 }
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
