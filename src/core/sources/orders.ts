@@ -21,6 +21,7 @@ export function sourceOrders(papers: readonly Paper[]): SourceOrders {
   const keys = new Array<string>(n);
   for (let i = 0; i < n; i++) keys[i] = papers[i]!.id.toLowerCase();
   const byKey = Array.from({ length: n }, (_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+  // The order of `compareNewest`, with each year read once instead of per comparison.
   const years = new Float64Array(n);
   for (let i = 0; i < n; i++) years[i] = paperYear(papers[i]!) ?? 0;
   const newest = Array.from({ length: n }, (_, i) => i).sort((a, b) => years[b]! - years[a]! || papers[a]!.id.localeCompare(papers[b]!.id));
