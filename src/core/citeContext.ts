@@ -11,13 +11,24 @@ export interface CiteContext {
   kind: CiteKind;
   /** LaTeX command name without backslash or star (`citep`); undefined for pandoc. */
   command?: string;
-  /** The text of the key under the cursor up to the cursor: `text.slice(start, end)`. */
+  /**
+   * What the user typed since the last separator, up to the cursor: `text.slice(start, end)`. In a
+   * LaTeX key list or a bracketed pandoc citation this may be a phrase (`global vect`): see
+   * `phraseStart`. Elsewhere it is the key under the cursor up to the cursor.
+   */
   prefix: string;
   /** Offsets of the prefix; `end` is the cursor. */
   start: number;
   end: number;
   /** End of the whole key token under the cursor (≥ end), for replacing a key rather than inserting. */
   keyEnd: number;
+  /** Start of the key token under the cursor (≥ start): hover and go-to-definition name this token. */
+  keyStart: number;
+  /**
+   * The prefix follows a complete key and a space (`\cite{knuth84 |`): accepting writes this
+   * separator before the new key (LaTeX `, `). Only set when `isKey` was given.
+   */
+  separator?: string;
   /** Keys already in the citation, the one under the cursor excluded, in order. */
   keys: string[];
   /** The key list holding the cursor: LaTeX the inside of `{…}`, pandoc the inside of `[…]` (absent for `@key` in text). */
@@ -30,6 +41,11 @@ export interface CiteOptions {
   customCommands?: readonly string[];
   /** How far to look back from the cursor (chars). */
   window?: number;
+  /**
+   * Is this a complete, known citation key? Decides what a space after a word means: after a known
+   * key it separates keys (LaTeX) or starts a locator (pandoc); otherwise it is part of a phrase.
+   */
+  isKey?: (key: string) => boolean;
 }
 
 /** One cited key found by `findCitations`. */
@@ -273,7 +289,66 @@ function latexCommandsIn(text: string, from: number, to: number, match: CommandM
   return out;
 }
 
-function latexContextAt(text: string, offset: number, match: CommandMatcher, window: number): CiteContext | undefined {
+
+// --- phrases -------------------------------------------------------------------------------------
+//
+// Inside a key list the user may type what they remember of a paper (`\cite{a, global vect|`), so
+// the query is everything typed since the last separator, spaces included. The rule:
+// - a phrase is at most PHRASE_MAX_WORDS words and PHRASE_MAX_CHARS characters, on the cursor's line
+//   (the separator itself may end an earlier line: `\cite{a,⏎  global vect|`);
+// - LaTeX separators are `{` (the list's own) and `,`; pandoc phrases run from the `@` of a bracketed
+//   citation and stop at `;`, `[`, `]` and `@`;
+// - a space right after a complete known key (`isKey`) separates keys in LaTeX (`\cite{knuth84 |`
+//   lists the next key and accepting writes `knuth84, key`) and starts a locator in pandoc
+//   (`[@knuth84 p. 7]`: no completion), as pandoc reads it;
+// - where none of this holds (a phrase too long, prose after an unclosed list), the prefix is the
+//   key under the cursor, as before.
+
+const PHRASE_MAX_WORDS = 8;
+const PHRASE_MAX_CHARS = 120;
+
+/** Letters typed in a LaTeX phrase: key characters and apostrophes (`o'neil`). */
+function isLatexPhraseChar(c: number): boolean {
+  return isLatexKeyChar(c) || c === 39;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/**
+ * Where a phrase ending at `wordStart` starts: walks back over words and blanks on the line to a
+ * separator (`isSeparator`), then over line breaks and blanks only. Returns the separator's offset and
+ * the phrase's first word, or undefined when no separator is reached within the bounds.
+ */
+function phraseStart(text: string, wordStart: number, from: number, isWord: (c: number) => boolean, isSeparator: (i: number) => boolean): { sep: number; start: number } | undefined {
+  let j = wordStart;
+  let start = wordStart;
+  let words = 0;
+  const limit = Math.max(from, wordStart - PHRASE_MAX_CHARS);
+  for (;;) {
+    while (j > limit && isBlank(text.charCodeAt(j - 1))) j--;
+    if (j <= limit) return undefined;
+    const c = text.charCodeAt(j - 1);
+    if (isSeparator(j - 1)) return { sep: j - 1, start };
+    if (c === 10 || c === 13) break;
+    if (!isWord(c)) return undefined;
+    while (j > limit && isWord(text.charCodeAt(j - 1))) j--;
+    start = j;
+    if (++words > PHRASE_MAX_WORDS) return undefined;
+  }
+  // The phrase starts its line: the separator must end an earlier line (blanks between, no blank line).
+  let newlines = 0;
+  while (j > limit) {
+    const c = text.charCodeAt(j - 1);
+    if (c === 10) { if (++newlines > 1) return undefined; j--; continue; }
+    if (c === 13 || isBlank(c)) { j--; continue; }
+    return isSeparator(j - 1) ? { sep: j - 1, start } : undefined;
+  }
+  return undefined;
+}
+
+function latexContextAt(text: string, offset: number, match: CommandMatcher, window: number, isKey?: (key: string) => boolean): CiteContext | undefined {
   if (inLatexComment(text, offset)) return undefined;
   const from = Math.max(0, offset - window);
   const limit = Math.min(text.length, offset + window);
@@ -284,17 +359,30 @@ function latexContextAt(text: string, offset: number, match: CommandMatcher, win
     const cite = parseLatexArgs(text, c.start, c.name, c.nameEnd, limit);
     if (!cite) continue;
     for (const g of cite.groups) {
-      if (!(offset > g.open && offset <= g.close)) continue;
+      if (!(offset > g.open) || (g.closed && offset > g.close)) continue;
       if (g.comments.some(([s, e]) => offset > s && offset <= e)) return undefined;
       let s = offset;
       while (s > g.open + 1 && isLatexKeyChar(text.charCodeAt(s - 1))) s--;
       let e = offset;
-      while (e < g.close && isLatexKeyChar(text.charCodeAt(e))) e++;
+      const eLimit = g.closed ? g.close : limit;
+      while (e < eLimit && isLatexKeyChar(text.charCodeAt(e))) e++;
+      // The query: a phrase since the last separator of this list, else the key under the cursor.
+      const phrase = phraseStart(text, s, g.open, isLatexPhraseChar, i => i === g.open || (i > g.open && i <= g.close && text.charCodeAt(i) === 44));
+      if (!phrase && offset > g.close) continue;
+      let start = phrase ? phrase.start : s;
+      let separator: string | undefined;
+      if (start < s && isKey) {
+        // `\cite{knuth84 dev|`: a known key, a space, then the next key's query.
+        let k = start;
+        while (k < s && isLatexKeyChar(text.charCodeAt(k))) k++;
+        if (isKey(text.slice(start, k))) { start = k; separator = ', '; }
+      }
       const keys: string[] = [];
-      for (const gg of cite.groups) for (const t of gg.tokens) if (!(t.start === s && t.end === e) && !keys.includes(t.key)) keys.push(t.key);
+      for (const gg of cite.groups) for (const t of gg.tokens) if (!(t.end > start && t.start < e) && !keys.includes(t.key)) keys.push(t.key);
       return {
-        kind: 'latex', command: c.name, prefix: text.slice(s, offset), start: s, end: offset, keyEnd: e, keys,
-        group: { start: g.open + 1, end: g.close, closed: g.closed },
+        kind: 'latex', command: c.name, prefix: text.slice(start, offset), start, end: offset, keyStart: s, keyEnd: e, keys,
+        ...(separator ? { separator } : {}),
+        group: { start: g.open + 1, end: Math.max(g.close, e), closed: g.closed },
       };
     }
     if (cite.end < offset) break;
@@ -343,17 +431,27 @@ function pandocKeyAt(text: string, at: number, limit: number): KeyToken | undefi
   return { key: m[0], start: at + 1, end: at + 1 + m[0].length };
 }
 
-function pandocContextAt(text: string, offset: number, window: number): CiteContext | undefined {
+function pandocContextAt(text: string, offset: number, window: number, isKey?: (key: string) => boolean): CiteContext | undefined {
   const from = Math.max(0, offset - window);
   let s = offset;
   let braced = false;
+  let phrase = false;
   while (s > from && isPandocKeyChar(text[s - 1])) s--;
+  const keyStart = s;
   let at = s - 1;
   if (text[at] !== '@') {
     // `@{key with odd chars}`
     let b = offset;
     while (b > from && text[b - 1] !== '{' && text[b - 1] !== '}' && !/\s/.test(text[b - 1]!)) b--;
-    if (text[b - 1] === '{' && text[b - 2] === '@') { braced = true; s = b; at = b - 2; } else return undefined;
+    if (text[b - 1] === '{' && text[b - 2] === '@') { braced = true; s = b; at = b - 2; } else {
+      // `[@devlin bert|`: a phrase after the `@` of a bracketed citation (checked below).
+      const p = phraseStart(text, s, from, c => isPandocKeyChar(String.fromCharCode(c)), i => text.charCodeAt(i) === 64 && isCiteAt(text, i));
+      if (!p || p.sep !== p.start - 1) return undefined;
+      const first = PANDOC_KEY.exec(text.slice(p.start, Math.min(text.length, p.start + 300)));
+      // A space after a complete key starts a locator or suffix (`[@knuth84 p. 7]`).
+      if (first && isKey?.(first[0])) return undefined;
+      s = p.start; at = p.sep; phrase = true;
+    }
   }
   if (at < 0 || !isCiteAt(text, at)) return undefined;
   if (inMarkdownCode(text, at)) return undefined;
@@ -362,10 +460,10 @@ function pandocContextAt(text: string, offset: number, window: number): CiteCont
   if (braced) { while (e < limit && text[e] !== '}' && text[e] !== '{' && !/\s/.test(text[e]!)) e++; } else {
     while (e < limit && isPandocKeyChar(text[e])) e++;
     // Trailing punctuation is not part of a pandoc key (`@doe99.` cites doe99).
-    const full = PANDOC_KEY.exec(text.slice(s, e));
-    e = Math.max(offset, s + (full ? full[0].length : 0));
+    const full = PANDOC_KEY.exec(text.slice(keyStart, e));
+    e = Math.max(offset, keyStart + (full ? full[0].length : 0));
   }
-  const ctx: CiteContext = { kind: 'pandoc', prefix: text.slice(s, offset), start: s, end: offset, keyEnd: e, keys: [] };
+  const ctx: CiteContext = { kind: 'pandoc', prefix: text.slice(s, offset), start: s, end: offset, keyStart: braced ? s : keyStart, keyEnd: e, keys: [] };
   // Bracketed citation: an unmatched `[` before, a `]` after, no blank line in between.
   let open = -1;
   for (let j = at - 1; j >= Math.max(from, at - 1000); j--) {
@@ -382,14 +480,16 @@ function pandocContextAt(text: string, offset: number, window: number): CiteCont
       if (ch === ']') { close = j; break; }
       if (ch === '\n' && blankLineAround(text, j)) break;
     }
-    if (close >= 0) {
-      ctx.group = { start: open + 1, end: close, closed: true };
-      for (const t of pandocKeysIn(text, open + 1, close)) {
+    if (close >= 0 || phrase) {
+      ctx.group = { start: open + 1, end: close >= 0 ? close : e, closed: close >= 0 };
+      for (const t of pandocKeysIn(text, open + 1, close >= 0 ? close : e)) {
         if (t.start === s) continue;
         if (!ctx.keys.includes(t.key)) ctx.keys.push(t.key);
       }
     }
   }
+  // A phrase is a query only inside brackets: after a bare `@key` in prose a space ends the key.
+  if (phrase && !ctx.group) return undefined;
   return ctx;
 }
 
@@ -428,10 +528,10 @@ export function citeContextAt(text: string, offset: number, opts: CiteOptions = 
   const window = Math.max(16, opts.window ?? DEFAULT_WINDOW);
   try {
     if (syntax !== 'pandoc') {
-      const ctx = latexContextAt(text, offset, citeCommandMatcher(opts.customCommands).match, window);
+      const ctx = latexContextAt(text, offset, citeCommandMatcher(opts.customCommands).match, window, opts.isKey);
       if (ctx) return ctx;
     }
-    if (syntax !== 'latex') return pandocContextAt(text, offset, window);
+    if (syntax !== 'latex') return pandocContextAt(text, offset, window, opts.isKey);
   } catch {
     // A parser bug must never break typing.
   }
@@ -486,9 +586,9 @@ function markdownCodeRanges(text: string): [number, number][] {
 /** The cited key at `offset` (cursor anywhere on it), for hover and go-to-definition. */
 export function citedKeyAt(text: string, offset: number, opts: CiteOptions = {}): CitedKey | undefined {
   const ctx = citeContextAt(text, offset, opts);
-  if (!ctx || ctx.keyEnd <= ctx.start) return undefined;
-  const key = text.slice(ctx.start, ctx.keyEnd);
-  return { key, start: ctx.start, end: ctx.keyEnd, kind: ctx.kind, ...(ctx.command ? { command: ctx.command } : {}) };
+  if (!ctx || ctx.keyEnd <= ctx.keyStart) return undefined;
+  const key = text.slice(ctx.keyStart, ctx.keyEnd);
+  return { key, start: ctx.keyStart, end: ctx.keyEnd, kind: ctx.kind, ...(ctx.command ? { command: ctx.command } : {}) };
 }
 
 /** Which syntaxes a document speaks, from its language id and file name. */

@@ -169,6 +169,84 @@ describe('citeContext: findCitations', () => {
   });
 });
 
+describe('citeContext: phrases typed inside a citation', () => {
+  const known = new Set(['knuth84', 'a', 'zhao2025absolute', 'doe99']);
+  const isKey = (k: string) => known.has(k);
+  it('takes everything typed since the list opened, spaces included', () => {
+    const { text, ctx } = at('as in \\cite{global vect|', latex);
+    assert.equal(ctx?.prefix, 'global vect');
+    assert.equal(text.slice(ctx!.start, ctx!.end), 'global vect');
+    assert.equal(ctx?.keyStart, text.indexOf('vect'));
+    assert.equal(at('\\cite{ global vectors  |}', latex).ctx?.prefix, 'global vectors  ');
+  });
+  it('takes everything since the last comma and keeps the keys before it', () => {
+    const { text, ctx } = at('\\cite{a, devlin bert|}', latex);
+    assert.equal(ctx?.prefix, 'devlin bert');
+    assert.deepEqual(ctx?.keys, ['a']);
+    assert.equal(text.slice(ctx!.start, ctx!.keyEnd), 'devlin bert');
+    assert.equal(at('\\cite{a,devlin bert|', latex).ctx?.prefix, 'devlin bert');
+    assert.equal(at('\\citep[see][p.~3]{a, pennigton glove|}', latex).ctx?.prefix, 'pennigton glove');
+    assert.equal(at('\\parencites[p.~3]{a}[chap.~2]{deep contextualized|}', latex).ctx?.prefix, 'deep contextualized');
+  });
+  it('replaces the whole phrase and the rest of the word under the cursor', () => {
+    const { text, ctx } = at('\\cite{a, global vec|tors} and more', latex);
+    assert.equal(ctx?.prefix, 'global vec');
+    assert.equal(text.slice(ctx!.start, ctx!.keyEnd), 'global vectors');
+  });
+  it('reads a phrase on its own line after a separator that ends an earlier line', () => {
+    const { ctx } = at('\\citep{\n  zhao2025absolute,\n  global vect|\n}', latex);
+    assert.equal(ctx?.prefix, 'global vect');
+    assert.deepEqual(ctx?.keys, ['zhao2025absolute']);
+    assert.equal(at('\\citep{\n  deep contextual|', latex).ctx?.prefix, 'deep contextual');
+  });
+  it('keeps hyphens, underscores, plus signs and apostrophes inside the phrase', () => {
+    assert.equal(at('\\cite{global-vectors|}', latex).ctx?.prefix, 'global-vectors');
+    assert.equal(at('\\cite{devlin_bert|}', latex).ctx?.prefix, 'devlin_bert');
+    assert.equal(at('\\cite{devlin+bert|}', latex).ctx?.prefix, 'devlin+bert');
+    assert.equal(at("\\cite{o'neil deep|}", latex).ctx?.prefix, "o'neil deep");
+  });
+  it('after a complete known key, a space means the next key (LaTeX)', () => {
+    const { text, ctx } = at('\\cite{knuth84 dev|}', { ...latex, isKey });
+    assert.equal(ctx?.prefix, ' dev');
+    assert.equal(ctx?.separator, ', ');
+    assert.equal(text.slice(0, ctx!.start), '\\cite{knuth84');
+    assert.deepEqual(ctx?.keys, ['knuth84']);
+    assert.equal(at('\\cite{knuth84 |}', { ...latex, isKey }).ctx?.prefix, ' ');
+    // Without a known key the words are one phrase.
+    assert.equal(at('\\cite{knuth dev|}', { ...latex, isKey }).ctx?.separator, undefined);
+    assert.equal(at('\\cite{knuth84 dev|}', latex).ctx?.prefix, 'knuth84 dev');
+  });
+  it('never reaches across a closed list, a comment, a blank line or a long run of prose', () => {
+    assert.equal(at('\\cite{a} global vect|', latex).ctx, undefined);
+    assert.equal(at('\\cite{a, % glob|', latex).ctx, undefined);
+    assert.equal(at('\\cite{a,\n\n global vect|', latex).ctx, undefined);
+    assert.equal(at('\\cite{ab\nand then some prose|', latex).ctx, undefined);
+    assert.equal(at('\\cite{' + 'word '.repeat(12) + 'more|', latex).ctx, undefined);
+    assert.equal(at('\\cite{a, b c, d|', latex).ctx, undefined);
+  });
+  it('hover and definition name the key under the cursor, not the phrase', () => {
+    const { text, offset } = at('\\cite{x, knuth84 zh|ao}', latex);
+    assert.equal(citedKeyAt(text, offset, latex)?.key, 'zhao');
+  });
+  it('takes a phrase after the @ of a bracketed pandoc citation', () => {
+    const { text, ctx } = at('As shown [@devlin bert|]', md);
+    assert.equal(ctx?.kind, 'pandoc');
+    assert.equal(ctx?.prefix, 'devlin bert');
+    assert.equal(text[ctx!.start - 1], '@');
+    const list = at('[see @doe99, p. 3; @global vect|]', md).ctx;
+    assert.equal(list?.prefix, 'global vect');
+    assert.deepEqual(list?.keys, ['doe99']);
+    assert.equal(at('Unclosed [@deep contextualized|', md).ctx?.prefix, 'deep contextualized');
+    assert.equal(at('[-@subword units|]', md).ctx?.prefix, 'subword units');
+  });
+  it('after a complete key, a pandoc space starts a locator; in prose a space ends the key', () => {
+    assert.equal(at('[@knuth84 p. 7|]', { ...md, isKey }).ctx, undefined);
+    assert.equal(at('[@doe99, pp. 33-35|]', { ...md, isKey }).ctx, undefined);
+    assert.equal(at('@devlin bert| says', md).ctx, undefined);
+    assert.equal(at('`[@global vect|]`', md).ctx, undefined);
+  });
+});
+
 describe('citeContext: properties', () => {
   const pieces = fc.constantFrom('\\cite', '\\citep', '\\parencites', '[', ']', '{', '}', '(', ')', '@', ',', ';', ' ', '\n', '%', '\\', '`', '```\n', 'ab', 'key:1', '-', '*', 'é', '\r\n');
   const doc = fc.array(fc.oneof(pieces, fc.string({ maxLength: 4 })), { maxLength: 60 }).map(a => a.join(''));
@@ -199,5 +277,15 @@ describe('citeContext: properties', () => {
     fc.assert(fc.property(doc, text => {
       for (const f of findCitations(text, md)) assert.equal(text.slice(f.start, f.end), f.key);
     }), { numRuns: 2000 });
+  });
+  it('a phrase of words typed after a separator is the query, in LaTeX and pandoc', () => {
+    const word = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,8}$/);
+    fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), fc.array(word, { maxLength: 3 }), fc.boolean(), (words, before, closed) => {
+      const phrase = words.join(' ');
+      const latexHead = `\\citep[see]{${before.map(b => b + ', ').join('')}${phrase}`;
+      assert.equal(citeContextAt(`${latexHead}${closed ? '}' : ''} more text`, latexHead.length, latex)?.prefix, phrase);
+      const mdHead = `Text [${before.map(b => '@' + b + '; ').join('')}@${phrase}`;
+      assert.equal(citeContextAt(`${mdHead}${closed ? ']' : ''} more text`, mdHead.length, md)?.prefix, phrase);
+    }), { numRuns: 500 });
   });
 });
