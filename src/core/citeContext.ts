@@ -84,6 +84,11 @@ export function citeCommandMatcher(custom: readonly string[] = []): { match: Com
     if (!s) continue;
     const m = /^\/(.*)\/([a-z]*)$/.exec(s);
     if (m) {
+      const risk = backtrackingRisk(m[1]!);
+      if (risk) {
+        problems.push(`papercite.customCiteCommands: "${raw}" is not used: ${risk}, which can make matching take exponential time; write it without that, e.g. /^my(cite|ref)$/`);
+        continue;
+      }
       try {
         regexes.push(new RegExp(m[1]!, m[2]!.replace(/[gy]/g, '')));
       } catch (err) {
@@ -95,12 +100,74 @@ export function citeCommandMatcher(custom: readonly string[] = []): { match: Com
       problems.push(`papercite.customCiteCommands: "${raw}" is neither a command name nor a /regular expression/`);
     }
   }
-  const match: CommandMatcher = name =>
-    names.has(name) || regexes.some(r => r.test(name)) || (CITE_NAME.test(name) && !NOT_KEYS.test(name));
+  // Command names repeat: each is tested once (a bounded memo), and only names of sane length.
+  const seen = new Map<string, boolean>();
+  const match: CommandMatcher = name => {
+    if (names.has(name)) return true;
+    const builtIn = CITE_NAME.test(name) && !NOT_KEYS.test(name);
+    if (!regexes.length || builtIn) return builtIn;
+    let r = seen.get(name);
+    if (r === undefined) {
+      r = name.length <= MAX_COMMAND_NAME && regexes.some(x => x.test(name));
+      if (seen.size > 5000) seen.clear();
+      seen.set(name, r);
+    }
+    return r;
+  };
   const result = { match, problems };
   if (matcherCache.size > 50) matcherCache.clear();
   matcherCache.set(cacheKey, result);
   return result;
+}
+
+/** Custom patterns are tested only on command names up to this long. */
+const MAX_COMMAND_NAME = 64;
+const MAX_PATTERN = 200;
+
+/**
+ * Why a user's regular expression could backtrack exponentially, or undefined: a repeated group
+ * that itself holds a repetition or an alternation (`(a+)+`, `(a|ab)*`), or a back-reference. A
+ * linear scan of the pattern; conservative (it may refuse a harmless pattern, never the reverse).
+ */
+export function backtrackingRisk(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN) return `it is longer than ${MAX_PATTERN} characters`;
+  const frames: { quant: boolean; alt: boolean }[] = [{ quant: false, alt: false }];
+  let closed: { quant: boolean; alt: boolean } | undefined;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    const top = frames[frames.length - 1]!;
+    const justClosed = closed;
+    closed = undefined;
+    if (c === '\\') {
+      const d = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(d) || (d === 'k' && pattern[i + 2] === '<')) return 'it has a back-reference';
+      i++;
+      continue;
+    }
+    if (c === '[') { // a character class: skip to its end
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') { frames.push({ quant: false, alt: false }); continue; }
+    if (c === ')') {
+      if (frames.length > 1) {
+        const f = frames.pop()!;
+        closed = f;
+        const outer = frames[frames.length - 1]!;
+        outer.quant ||= f.quant;
+      }
+      continue;
+    }
+    if (c === '|') { top.alt = true; continue; }
+    const repeats = c === '*' || c === '+' || (c === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i, i + 12)));
+    if (repeats) {
+      if (justClosed && (justClosed.quant || justClosed.alt)) return 'a repeated group holds a repetition or an alternation';
+      top.quant = true;
+      if (c === '{') i = pattern.indexOf('}', i);
+      if (pattern[i + 1] === '?' || pattern[i + 1] === '+') i++;
+    }
+  }
+  return undefined;
 }
 
 /** `\cites`, `\parencites`, `\footcitetexts`…: several `[pre][post]{keys}` groups. */
@@ -178,12 +245,30 @@ function skipSpace(text: string, i: number, limit: number, comments?: [number, n
   return i;
 }
 
+/**
+ * Optional and parenthesised arguments are notes (`see`, `p.~3`): one longer than this, or one
+ * holding a blank line (a paragraph, which LaTeX rejects there), is not an argument, so a line of
+ * unclosed `\cite[` costs a bounded scan per command.
+ */
+const OPT_MAX = 1000;
+
+/** Does a citation-like command name (`\cite`, `\citep`, `\parencite`…) start at the backslash at `j`? */
+function startsCiteCommand(text: string, j: number): boolean {
+  let k = j + 1;
+  while (k < text.length && k - j <= 32 && /[a-zA-Z]/.test(text[k]!)) k++;
+  return k > j + 1 && CITE_NAME.test(text.slice(j + 1, k));
+}
+
 /** Skips a balanced `open … close` argument (braces inside are balanced); -1 if unterminated. */
 function skipBracketed(text: string, i: number, limit: number, open: number, close: number): number {
   let depth = 0;
   let braces = 0;
+  if (open !== 123) limit = Math.min(limit, i + OPT_MAX);
   for (let j = i; j < limit; j++) {
     const c = text.charCodeAt(j);
+    if (c === 10 && open !== 123 && blankLineAround(text, j)) return -1;
+    // A note never holds another citation: a line of unclosed `\cite[` costs one step per command.
+    if (c === 92 && open !== 123 && startsCiteCommand(text, j)) return -1;
     if (c === 92) { j++; continue; } // escaped char
     if (open === 123) { // a brace group
       if (c === 123) depth++;
@@ -274,21 +359,33 @@ function parseLatexArgs(text: string, start: number, name: string, i: number, li
 
 const COMMAND = /\\([a-zA-Z@]+)/g;
 
-/** LaTeX citation commands starting in [from, to), last first is not guaranteed: in text order. */
+/**
+ * LaTeX citation commands starting in [from, to), in text order. Whether each is in a `%` comment is
+ * followed along in one pass (looking back per command made a long line quadratic).
+ */
 function latexCommandsIn(text: string, from: number, to: number, match: CommandMatcher): { start: number; name: string; nameEnd: number }[] {
   const out: { start: number; name: string; nameEnd: number }[] = [];
+  // Comment state at `pos`: start from the beginning of `from`'s line.
+  let pos = from;
+  while (pos > 0 && text.charCodeAt(pos - 1) !== 10 && text.charCodeAt(pos - 1) !== 13) pos--;
+  let inComment = false;
+  let backslashes = 0;
   COMMAND.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = COMMAND.exec(text)) && m.index < to) {
+    for (; pos < m.index; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 10 || c === 13) inComment = false;
+      else if (c === 37 && backslashes % 2 === 0) inComment = true;
+      backslashes = c === 92 ? backslashes + 1 : 0;
+    }
     const name = m[1]!;
-    if (!match(name)) continue;
-    if (backslashesBefore(text, m.index) % 2 === 1) continue; // `\\cite` is a line break, then text
-    if (inLatexComment(text, m.index)) continue;
+    if (inComment || !match(name)) continue;
+    if (backslashes % 2 === 1) continue; // `\\cite` is a line break, then text
     out.push({ start: m.index, name, nameEnd: m.index + m[0].length });
   }
   return out;
 }
-
 
 // --- phrases -------------------------------------------------------------------------------------
 //
@@ -420,8 +517,11 @@ function isCiteAt(text: string, at: number): boolean {
 /** `@key` or `@{key}` at `at`: the key's range. */
 function pandocKeyAt(text: string, at: number, limit: number): KeyToken | undefined {
   if (text[at + 1] === '{') {
-    const close = text.indexOf('}', at + 2);
-    if (close < 0 || close > limit) return undefined;
+    // A braced key holds no space or brace: stop there (a line of `@{` costs one step per `@{`).
+    let close = at + 2;
+    const end = Math.min(limit, at + 2 + 300);
+    while (close < end && text.charCodeAt(close) !== 125 && text.charCodeAt(close) !== 123 && !isSpace(text.charCodeAt(close))) close++;
+    if (close >= end || text.charCodeAt(close) !== 125) return undefined;
     const key = text.slice(at + 2, close);
     if (!key || /[\s{]/.test(key)) return undefined;
     return { key, start: at + 2, end: close };
@@ -558,8 +658,11 @@ export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] 
     const code = markdownCodeRanges(text);
     const frontMatter = /^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
     const skipTo = frontMatter ? frontMatter[0].length : 0;
+    let c = 0;
     for (const t of pandocKeysIn(text, skipTo, text.length)) {
-      if (code.some(([s, e]) => t.start >= s && t.start < e)) continue;
+      // Keys and code ranges both come in text order.
+      while (c < code.length && code[c]![1] <= t.start) c++;
+      if (c < code.length && code[c]![0] <= t.start) continue;
       out.push({ ...t, kind: 'pandoc' });
     }
   }
@@ -567,19 +670,49 @@ export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] 
   return out;
 }
 
-/** Fenced blocks and inline code spans of a Markdown text. */
+/** Fenced blocks and inline code spans of a Markdown text, sorted and disjoint; linear time. */
 function markdownCodeRanges(text: string): [number, number][] {
-  const out: [number, number][] = [];
+  const fences: [number, number][] = [];
   const fence = /^[ ]{0,3}(```|~~~)[^\n]*$/gm;
   let m: RegExpExecArray | null;
   let openAt = -1;
   let marker = '';
   while ((m = fence.exec(text))) {
-    if (openAt < 0) { openAt = m.index; marker = m[1]!; } else if (m[1] === marker) { out.push([openAt, m.index + m[0].length]); openAt = -1; }
+    if (openAt < 0) { openAt = m.index; marker = m[1]!; } else if (m[1] === marker) { fences.push([openAt, m.index + m[0].length]); openAt = -1; }
   }
-  if (openAt >= 0) out.push([openAt, text.length]);
-  const span = /(`+)[^`]*?\1(?!`)/g;
-  while ((m = span.exec(text))) out.push([m.index, m.index + m[0].length]);
+  if (openAt >= 0) fences.push([openAt, text.length]);
+  // Backtick runs outside fences; a run opens a span that the next run of the same length closes.
+  const runs: { start: number; end: number; fence: number }[] = [];
+  let f = 0;
+  for (let i = text.indexOf('`'); i >= 0; i = text.indexOf('`', i)) {
+    while (f < fences.length && fences[f]![1] <= i) f++;
+    if (f < fences.length && fences[f]![0] <= i) { i = fences[f]![1]; continue; }
+    let j = i;
+    while (j < text.length && text.charCodeAt(j) === 96) j++;
+    runs.push({ start: i, end: j, fence: f }); // fences[f]: the first fence after the run
+    i = j;
+  }
+  const next = new Int32Array(runs.length).fill(-1);
+  const lastOfLength = new Map<number, number>();
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const len = runs[r]!.end - runs[r]!.start;
+    next[r] = lastOfLength.get(len) ?? -1;
+    lastOfLength.set(len, r);
+  }
+  const out: [number, number][] = [];
+  let fi = 0;
+  const pushFencesBefore = (at: number) => { while (fi < fences.length && fences[fi]![0] < at) out.push(fences[fi++]!); };
+  for (let r = 0; r < runs.length;) {
+    const close = next[r]!;
+    // A span ends before the next fence.
+    const fenceAfter = fences[runs[r]!.fence];
+    if (close >= 0 && !(fenceAfter && fenceAfter[0] < runs[close]!.start)) {
+      pushFencesBefore(runs[r]!.start);
+      out.push([runs[r]!.start, runs[close]!.end]);
+      r = close + 1;
+    } else r++;
+  }
+  pushFencesBefore(text.length);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { citeContextAt, citedKeyAt, citeCommandMatcher, citeSyntaxFor, findCitations, CiteOptions } from '../../src/core/citeContext';
+import { backtrackingRisk, citeContextAt, citedKeyAt, citeCommandMatcher, citeSyntaxFor, findCitations, CiteOptions } from '../../src/core/citeContext';
 
 /** `|` marks the cursor. */
 function at(marked: string, opts?: CiteOptions) {
@@ -244,6 +244,67 @@ describe('citeContext: phrases typed inside a citation', () => {
     assert.equal(at('[@doe99, pp. 33-35|]', { ...md, isKey }).ctx, undefined);
     assert.equal(at('@devlin bert| says', md).ctx, undefined);
     assert.equal(at('`[@global vect|]`', md).ctx, undefined);
+  });
+});
+
+describe('citeContext: hostile documents', function () {
+  this.timeout(60_000);
+  /** Best of three runs (ms): a loaded machine slows both sides of a comparison alike. */
+  const time = (f: () => unknown) => Math.min(...[0, 1, 2].map(() => { const t0 = performance.now(); f(); return performance.now() - t0; }));
+  const SIZE = 240_000;
+  const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
+  const benignLatex = fill('As shown by \\citep[see][p.~3]{zhao2025absolute, wei2022chain} and more.\n');
+  const benignMd = fill('As shown [see @zhao2025absolute, p. 3; @wei2022chain] and `code` here.\n');
+  // Each hostile document is one class of input that used to cost time quadratic in its length.
+  const hostile: [string, string, CiteOptions][] = [
+    ['a long line of \\cite{a}', fill('\\cite{a} '), latex],
+    ['a long line of unclosed \\cite[', fill('\\cite['), latex],
+    ['unclosed \\cite[ across lines', fill('\\citep[see\n'), latex],
+    ['a flood of code spans', fill('`a` @k '), md],
+    ['a flood of fences', fill('```\n@k\n'), md],
+    ['fences between backticks', fill('```\n@k\n```\n` @k '), md],
+    ['unclosed braced keys', fill('@{'), md],
+    ['one long backtick run', fill('`'), md],
+    ['percent signs before commands', fill('%\\cite{a}'), latex],
+  ];
+  for (const [name, text, opts] of hostile) {
+    it(`stays linear on ${name}`, () => {
+      const benign = time(() => findCitations(opts === latex ? benignLatex : benignMd, opts));
+      const bad = time(() => findCitations(text, opts));
+      assert.ok(bad <= 10 * benign + 20, `${name}: ${bad.toFixed(0)} ms against ${benign.toFixed(0)} ms for a benign document of the same size`);
+    });
+  }
+  it('answers completion in a bounded window whatever the document holds', () => {
+    for (const [, text, opts] of hostile) {
+      const benign = time(() => citeContextAt(benignLatex, benignLatex.length, opts));
+      const bad = time(() => citeContextAt(text, text.length, opts));
+      assert.ok(bad <= 10 * benign + 20, `${bad.toFixed(1)} ms against ${benign.toFixed(1)} ms`);
+    }
+  });
+  it('refuses custom patterns that could backtrack exponentially, and says why', () => {
+    for (const bad of ['(a+)+$', '(a|ab)*c', '^(x+x+)+y$', '(\\w+)\\1', '(?<n>a)\\k<n>', '((a)+)+', '(a*){2,}', 'x'.repeat(300)]) {
+      assert.ok(backtrackingRisk(bad), bad);
+      const { match, problems } = citeCommandMatcher([`/${bad}/`]);
+      assert.equal(problems.length, 1, bad);
+      assert.match(problems[0]!, /exponential time|longer than/);
+      assert.equal(match('a'.repeat(40) + '!'), false);
+    }
+    for (const good of ['^my.*cite$', '^ref(see|also)$', '^(?:foo|bar)cite$', '^x[a-z]+(cite)?$', '\\w+cite']) {
+      assert.equal(backtrackingRisk(good), undefined, good);
+      assert.equal(citeCommandMatcher([`/${good}/`]).problems.length, 0, good);
+    }
+    assert.equal(citeCommandMatcher(['/^ref(see|also)$/']).match('refsee'), true);
+  });
+  it('tests a custom pattern once per command name, and never on absurdly long names', () => {
+    let calls = 0;
+    const { match } = citeCommandMatcher(['/^zz.*$/']);
+    const orig = RegExp.prototype.test;
+    RegExp.prototype.test = function (this: RegExp, s: string) { if (this.source === '^zz.*$') calls++; return orig.call(this, s); };
+    try {
+      for (let i = 0; i < 100; i++) assert.equal(match('zzcite2'), true);
+      assert.equal(match('zz' + 'a'.repeat(100)), false);
+    } finally { RegExp.prototype.test = orig; }
+    assert.equal(calls, 1);
   });
 });
 
