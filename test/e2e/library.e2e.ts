@@ -5,9 +5,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { SHARED, sharedFile } from '../support/shared';
 import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 
-const SHARED = path.resolve(ROOT, '../shared');
 const ANTHOLOGY_GZ = path.join(SHARED, 'testdata/bib/anthology+abstracts.bib.gz');
 
 /** The whole PaperCite log of the host (the harness's extensionLog() gives only its tail). */
@@ -68,10 +68,7 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
   let vs: VsCodeHost | undefined;
 
   before(async function () {
-    if (!fs.existsSync(ANTHOLOGY_GZ)) {
-      console.log(`      skipped: ${ANTHOLOGY_GZ} is absent (the shared test data is not on this machine)`);
-      this.skip();
-    }
+    sharedFile(this, 'testdata/bib/anthology+abstracts.bib.gz');
     requireHost();
     this.timeout(300_000);
     const bib = zlib.gunzipSync(fs.readFileSync(ANTHOLOGY_GZ)).toString('utf8');
