@@ -43,6 +43,12 @@ export function query(params: Record<string, string | number | undefined>): stri
   return Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
 }
 
+/** `path` with the non-empty parameters appended (no `?` when there are none). */
+export function withQuery(path: string, params: Record<string, string | number | undefined>): string {
+  const q = query(params);
+  return q ? `${path}?${q}` : path;
+}
+
 export function isOk(res: HttpResponse): boolean {
   return res.status >= 200 && res.status < 300;
 }
