@@ -197,6 +197,18 @@ describe('online client: answer cache', () => {
     await assert.rejects(offline.lookup('1706.03762'), OnlineFailure);
   });
 
+  it('API keys and the contact e-mail are never written to the cache', async () => {
+    const k = clock();
+    const h = fakeHttp(() => ok('{"results": []}'), k.now);
+    const c = new OnlineClient(h.get, { cacheDir: tmp, providers: ['openalex'], openAlexKey: 'SECRET-KEY', mailto: 'me@example.org' }, { now: k.now, sleep: k.sleep });
+    await collect(c, 'x');
+    assert.match(h.calls[0]!.url, /api_key=SECRET-KEY/);
+    const files = fs.readdirSync(tmp);
+    assert.equal(files.length, 1);
+    const text = fs.readFileSync(path.join(tmp, files[0]!), 'utf8');
+    assert.ok(!text.includes('SECRET-KEY') && !text.includes('example.org'), text);
+  });
+
   it('a damaged cache file is discarded and the answer fetched again', async () => {
     const k = clock();
     const h = fakeHttp(() => ok(S2_EMPTY), k.now);

@@ -54,6 +54,13 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 type Gate = ProviderName | 'doi';
 
+function withoutCredentials(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const kept = url.slice(q + 1).split('&').filter(p => !/^(?:api_key|mailto)=/.test(p));
+  return kept.length ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q);
+}
+
 export class OnlineClient {
   private readonly cache: AnswerCache;
   private readonly now: () => number;
@@ -93,7 +100,8 @@ export class OnlineClient {
 
   /** One request, courteously: cached answer, else queued behind the provider's previous request. */
   private async get(provider: ProviderName, gate: Gate, req: ProviderRequest, ttl: number, signal?: AbortSignal): Promise<HttpResponse & { cached?: boolean }> {
-    const cacheKey = `${req.url}\n${req.headers?.accept ?? ''}`;
+    // Keys and contact e-mail are not part of the question, and never written to the cache.
+    const cacheKey = `${withoutCredentials(req.url)}\n${req.headers?.accept ?? ''}`;
     const hit = this.cache.get(cacheKey, ttl);
     if (hit) return { ...hit, cached: true };
     const rest = this.restUntil.get(provider);
