@@ -11,7 +11,7 @@ import { termSafe } from '../../src/cli/online';
 import { ENDPOINT_ENV } from '../../src/core/online/env';
 import type { HttpGet } from '../../src/core/online/types';
 import { startReplayServer, type ReplayServer } from '../support/replayServer';
-import { requireTestdata } from '../support/testdata';
+import { requireTestdata } from '../support/shared';
 import { requireTool, typesetBiblatex, typesetNatbib } from '../support/typeset';
 
 const ROOT = path.resolve(__dirname, '../..');

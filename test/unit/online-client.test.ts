@@ -13,7 +13,7 @@ import { endpointsFromEnv } from '../../src/core/online/env';
 import { HttpError, nodeHttpGet } from '../../src/core/online/http';
 import { OnlineFailure, type HttpGet, type HttpResponse, type OnlineRecord, type ProviderResult } from '../../src/core/online/types';
 import { startReplayServer, type ReplayServer } from '../support/replayServer';
-import { requireTestdata } from '../support/testdata';
+import { requireTestdata } from '../support/shared';
 
 const ATOM_EMPTY = '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>';
 const S2_EMPTY = '{"total": 0, "offset": 0}';

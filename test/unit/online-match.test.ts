@@ -5,7 +5,7 @@ import type { Paper } from '../../src/core/model';
 import { mergeOnline, sameWork, titleSimilarity, TITLE_MIN } from '../../src/core/online/match';
 import { parseOpenAlexSearch } from '../../src/core/online/openalex';
 import { parseS2Search } from '../../src/core/online/semanticScholar';
-import { requireTestdata } from '../support/testdata';
+import { requireTestdata } from '../support/shared';
 
 const paper = (id: string, title: string, family: string[], year?: number, extra: Partial<Paper> = {}): Paper => ({
   id, type: 'paper-conference', title, author: family.map(f => ({ family: f, given: 'A.' })), ...(year ? { issued: { 'date-parts': [[year]] } } : {}), custom: {}, ...extra,

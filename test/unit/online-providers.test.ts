@@ -12,7 +12,7 @@ import { httpError, makeRecord, Malformed, type Provider } from '../../src/core/
 import { parseS2Match, parseS2Search, semanticScholar, s2MatchRequest } from '../../src/core/online/semanticScholar';
 import type { HttpResponse, OnlineSettings, ProviderName } from '../../src/core/online/types';
 import { MAX_DEPTH, parseXml, textOf, XmlError } from '../../src/core/online/xml';
-import { requireTestdata } from '../support/testdata';
+import { requireTestdata } from '../support/shared';
 
 let dir = '';
 before(function () { dir = requireTestdata(this, 'api'); });
