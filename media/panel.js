@@ -1,6 +1,6 @@
 // PaperCite abstract panel (webview page). Every corpus string is set with textContent; math goes
 // through KaTeX with trust off; links and actions are messages to the extension, which decides.
-// Message shapes: src/extension/browse/protocol.ts (PanelMessage).
+// Message shapes: src/webview/protocol.ts (HostToPage, PageToHost).
 // @ts-check
 (function () {
   'use strict';
