@@ -1,4 +1,4 @@
-// Messages between the abstract panel's page (media/panel.js) and the extension host
+// Messages between the abstract panel's page (src/webview/panel.ts) and the extension host
 // (src/extension/browse/paperPanel.ts), one union per direction. Types only: the page imports them
 // without any host code. The page says `ready` before the host sends `showPaper`; every string is
 // corpus text and the page renders it with textContent (math through KaTeX, untrusted). The host

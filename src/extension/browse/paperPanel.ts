@@ -230,7 +230,7 @@ export class PaperPanels implements vscode.Disposable {
 <body>
 <main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'katex.min.js')}"></script>
-<script nonce="${nonce}" src="${asset('media', 'panel.js')}"></script>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'panel.js')}"></script>
 </body>
 </html>`;
   }
