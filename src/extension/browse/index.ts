@@ -1,10 +1,11 @@
 // Browse: the Papers tree and the abstract panel, and their commands.
 import * as vscode from 'vscode';
+import type { PanelState } from '../../webview/protocol';
 import type { GroupBy } from '../config';
 import { Commands, Views } from '../ids';
 import { log, reportError } from '../log';
 import type { Services } from '../services';
-import { PaperPanels, type PanelState } from './paperPanel';
+import { PaperPanels } from './paperPanel';
 import { PapersTree } from './papersTree';
 
 /** A paper argument as commands receive it: a key, a tree node / `{key}`, or `{paper: {id}}`. */

@@ -7,14 +7,12 @@ import { paperToBibtex } from '../../core/bibtex/export';
 import { queryTerms, rankRelated, RelatedIndex, type RelatedHit } from '../../core/related';
 import type { Paper } from '../../core/model';
 import { safeHttpUrl } from '../../core/render';
+import type { HostToPage, PanelAction, PaperView } from '../../webview/protocol';
 import { Commands, Views } from '../ids';
 import { describe, log } from '../log';
 import type { Services } from '../services';
 import { allowedUrls, buildPaperView } from './paperView';
-import { parsePageMessage, type PanelAction, type PanelMessage, type PaperView } from './protocol';
-
-/** What the page stores with `setState`, handed back after a window reload. */
-export interface PanelState { key: string }
+import { parsePageMessage } from './protocol';
 
 interface PanelEntry {
   panel: vscode.WebviewPanel;
@@ -155,7 +153,7 @@ export class PaperPanels implements vscode.Disposable {
     if (entry.ready) void this.post(entry, { type: 'showPaper', paper: entry.view });
   }
 
-  private post(entry: PanelEntry, m: PanelMessage): Thenable<boolean> {
+  private post(entry: PanelEntry, m: HostToPage): Thenable<boolean> {
     return entry.panel.webview.postMessage(m);
   }
 
@@ -232,7 +230,7 @@ export class PaperPanels implements vscode.Disposable {
 <body>
 <main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'katex.min.js')}"></script>
-<script nonce="${nonce}" src="${asset('media', 'panel.js')}"></script>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'panel.js')}"></script>
 </body>
 </html>`;
   }
