@@ -147,11 +147,15 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
     try { big = fs.statSync(abs).size >= PROGRESS_MIN_BYTES; } catch { /* readSourceFile says why */ }
     const onProgress = big ? (done: number, total: number, phase: string) => bar.update(label, done, total, phase) : undefined;
     let parsed: ParsedSource;
-    const cacheDir = big && !args.noCache ? cliCacheDir(env) : undefined;
+    const cacheDir = big ? cliCacheDir(env) : undefined;
     if (cacheDir) {
-      // Big libraries are cached like in the editor (keyed by path, size, mtime and this build).
-      const req = { path: abs, cacheDir, tag: env.cacheTag ?? 'dev' };
-      const outcome = parseWithCache(req, onProgress);
+      // Big libraries are cached like in the editor (keyed by path, size, mtime and this build);
+      // --no-cache parses afresh and rewrites the cache, which also repairs a damaged one.
+      const req = { path: abs, cacheDir, tag: env.cacheTag ?? 'dev', refresh: args.noCache };
+      const outcome = parseWithCache(req, onProgress, why => {
+        bar.clear();
+        io.stderr.write(`papercite: the cache of ${shown(abs, cwd)} was damaged (${why}); discarded and rebuilt\n`);
+      });
       parsed = outcomeSource(outcome);
       storeOutcome(req, outcome);
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});

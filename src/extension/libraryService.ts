@@ -164,7 +164,7 @@ class LibraryServiceImpl implements LibraryService {
       const papers = data as Paper[];
       const tRead = performance.now();
       const indexFile = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'corpus.index');
-      const indexData = indexFile.scheme === 'file' ? readCorpusIndex(text, indexFile.fsPath) : undefined;
+      const indexData = indexFile.scheme === 'file' ? readCorpusIndex(text, indexFile.fsPath, why => log.warn(`[library] dist/corpus.index ${why}; the corpus is indexed afresh (reinstall PaperCite to restore it)`)) : undefined;
       this.lib.setCorpus(papers, tRead - t, indexData);
       this.lib.warmIndex();
       this.corpusSearchableMs ??= sinceActivation();
