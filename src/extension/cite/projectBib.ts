@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { locateBib, texRootOf, type BibSource } from '../../core/bibLocate';
+import { insideFolders } from '../../core/bibPaths';
 import { distinctKey, planBibInsert, sameBibPaper, type NewEntry } from '../../core/bibWrite';
 import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
 import { paperToBibtex } from '../../core/bibtex/export';
@@ -55,6 +56,8 @@ export class ProjectBib implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, { stamp: string; entries: BibEntry[] }>();
   private readonly announcedCreated = new Set<string>();
+  /** Paths outside an untrusted workspace already logged as not read. */
+  private readonly refusedSaid = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires when a .bib changed (edited, saved, or changed on disk). */
   readonly onDidChange = this.emitter.event;
@@ -100,9 +103,14 @@ export class ProjectBib implements vscode.Disposable {
     // A Windows absolute path in the setting.
     if (setting && /^[a-zA-Z]:[\\/]/.test(setting)) setting = vscode.Uri.file(setting).path;
     const t = locateBib({ docPath: doc.uri.path, docText: text, ...(root ? { root } : {}), ...(setting ? { setting } : {}), ...(folder ? { workspaceFolder: folder.uri.path } : {}) });
-    const all = t.all.map(p => doc.uri.with({ path: p }));
+    // An untrusted workspace's documents may name any path: only files in its folders are read or written.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
+    const allowed = (p: string) => vscode.workspace.isTrusted || insideFolders(p, folders);
+    const outside = t.all.filter(p => !allowed(p));
+    if (outside.length && !this.refusedSaid.has(outside.join('\n'))) this.refusedSaid.add(outside.join('\n')), log.warn(`[cite] not reading ${outside.join(', ')} (named by ${vscode.workspace.asRelativePath(doc.uri, false)}): outside the workspace folders, and this workspace is not trusted`);
+    const all = t.all.filter(allowed).map(p => doc.uri.with({ path: p }));
     // Prefer the first named bibliography that exists.
-    let uri = doc.uri.with({ path: t.path });
+    let uri = doc.uri.with({ path: allowed(t.path) ? t.path : (all[0]?.path ?? doc.uri.path.replace(/[^/]*$/, 'references.bib')) });
     for (const u of all) if (openDoc(u) || (await exists(u))) { uri = u; break; }
     return { uri, all, from: t.from };
   }
