@@ -107,7 +107,10 @@ export class ProjectBib implements vscode.Disposable {
     const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
     const allowed = (p: string) => vscode.workspace.isTrusted || insideFolders(p, folders);
     const outside = t.all.filter(p => !allowed(p));
-    if (outside.length && !this.refusedSaid.has(outside.join('\n'))) this.refusedSaid.add(outside.join('\n')), log.warn(`[cite] not reading ${outside.join(', ')} (named by ${vscode.workspace.asRelativePath(doc.uri, false)}): outside the workspace folders, and this workspace is not trusted`);
+    if (outside.length && !this.refusedSaid.has(outside.join('\n'))) {
+      this.refusedSaid.add(outside.join('\n'));
+      log.warn(`[cite] not reading ${outside.join(', ')} (named by ${vscode.workspace.asRelativePath(doc.uri, false)}): outside the workspace folders, and this workspace is not trusted`);
+    }
     const all = t.all.filter(allowed).map(p => doc.uri.with({ path: p }));
     // Prefer the first named bibliography that exists.
     let uri = doc.uri.with({ path: allowed(t.path) ? t.path : (all[0]?.path ?? doc.uri.path.replace(/[^/]*$/, 'references.bib')) });
