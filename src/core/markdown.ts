@@ -15,6 +15,7 @@ export function escapeMarkdown(text: string): string {
   return text
     .replace(CONTROLS, ' ')
     .replace(/\s+/g, ' ')
+    .trim()
     .replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 

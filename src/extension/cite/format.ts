@@ -46,7 +46,8 @@ export function excerpt(text: string | undefined, max = 400): string {
 /** The Markdown body describing a paper: every corpus string escaped. */
 export function paperMarkdown(p: Paper, opts: { abstractChars?: number } = {}): string {
   const lines: string[] = [];
-  lines.push(`**${escapeMarkdown(p.title ?? p.id)}**`);
+  // Never `****` (a rule) for a blank title.
+  lines.push(`**${escapeMarkdown(p.title ?? '') || escapeMarkdown(p.id) || '(untitled)'}**`);
   const authors = shortAuthors(p, 8);
   const year = paperYear(p);
   const meta = [authors, year === undefined ? '' : String(year), p.custom.venue ?? p['container-title'] ?? '', p.custom.category ?? '']
