@@ -339,7 +339,7 @@ class LibraryServiceImpl implements LibraryService {
       const errors = problems.filter(p => p.severity === 'error').length;
       if (errors) {
         const first = problems.find(p => p.severity === 'error')!;
-        reportError(`${label}: ${errors} entr${errors === 1 ? 'y' : 'ies'} could not be read (first at line ${first.line}: ${first.message}); the rest loaded. See the Sources view`, undefined, `source:${parsed.path}`);
+        reportError(`${label}: ${errors} error${errors === 1 ? '' : 's'} (first at line ${first.line}: ${first.message}); the rest loaded. See the Sources view`, undefined, `source:${parsed.path}`);
       }
     }
   }

@@ -34,7 +34,8 @@ function checksumOk(buf: Buffer): boolean {
 /** The header line's JSON, after the checksum; undefined (and `onDamage` told) when the file is damaged. */
 function checkedHeader<T>(buf: Buffer, onDamage?: OnDamage): { h: T; at: number } | undefined {
   if (!checksumOk(buf)) {
-    onDamage?.('its checksum does not match (damaged or written by an older PaperCite)');
+    // A header first is the format before checksums: stale, not damaged.
+    if (buf[0] !== 0x7b) onDamage?.('its checksum does not match');
     return undefined;
   }
   const nl = buf.indexOf(10, CRC_PREFIX);
