@@ -3,37 +3,11 @@
 // answering), the good entries complete, and the Sources view lists each problem with its line.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, VsCodeHost, waitForLog, waitForSuggestion } from './harness';
 import { crossrefChain, macroBomb, rng } from '../unit/hostile.gen';
 
 function report(line: string): void {
   console.log(`      [hostile e2e] ${line}`);
-}
-
-async function waitForLog(vs: VsCodeHost, re: RegExp, timeout: number): Promise<RegExpMatchArray> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const m = vs.paperCiteLog().match(re);
-    if (m) return m;
-    await sleep(250);
-  }
-  throw new Error(`the PaperCite log never matched ${re} in ${timeout} ms; its tail:\n${vs.extensionLog()}`);
-}
-
-/** Polls the suggest widget for `text`, re-asking with Ctrl+Space now and then. */
-async function waitForSuggestion(vs: VsCodeHost, text: string | RegExp, timeout: number): Promise<void> {
-  const end = Date.now() + timeout;
-  let lastAsk = Date.now();
-  while (Date.now() < end) {
-    if (await vs.suggest.row(text).isVisible().catch(() => false)) return;
-    if (Date.now() - lastAsk > 600) {
-      if (await vs.page.locator('.editor-widget.suggest-widget.visible').count()) await vs.page.keyboard.press('Escape');
-      await vs.page.keyboard.press('Control+Space');
-      lastAsk = Date.now();
-    }
-    await sleep(50);
-  }
-  throw new Error(`no suggestion ${String(text)} within ${timeout} ms; the list shows: ${(await vs.suggest.labels().catch(() => [])).join(', ')}`);
 }
 
 describe('PaperCite in VS Code: a hostile .bib (macro bomb, crossref chain) next to good entries', function () {

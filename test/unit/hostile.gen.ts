@@ -4,19 +4,10 @@
 // and shape without the attack, for time bounds relative to it measured in the same run.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { rng } from '../../bench/data';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 
-/** mulberry32: small, fast, good enough to vary inputs reproducibly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 const fixtures = path.resolve(__dirname, '../fixtures/bib');
 
