@@ -134,6 +134,16 @@ describe('hostile input: CSL-JSON nested thousands deep', () => {
   });
 });
 
+describe('hostile input: CSL-JSON that is not JSON, nested a million deep', () => {
+  it('names the real syntax error and its line, not a stack overflow', () => {
+    const d = 1_000_000;
+    const text = `[\n{"id": "g", "type": "article"},\n{"id": "x", "note": ${'['.repeat(d)}1${']'.repeat(d - 1)}}\n]\n`;
+    const r = readCslJson(text, 'bad.json');
+    assert.match(r.error ?? '', /expected ',' or '\]' after an array element, found '\}' \(line 3, column \d+\)/);
+    assert.equal(r.problems[0]!.line, 3);
+  });
+});
+
 describe('hostile input: writing the project .bib', () => {
   const entry = (key: string, title: string, extra = '') => ({ key, bibtex: `@article{${key},\n  title = {${title}},\n  year = {2020}${extra}\n}` });
 
@@ -320,8 +330,8 @@ describe('hostile input: Markdown and rendering', () => {
       const n = 400_000;
       renderAbstract(abstractOf(kind, 1000));
       const tb = best(() => renderAbstract(abstractOf('benign', n)));
-      const th = best(() => renderAbstract(abstractOf(kind, n)), 2);
-      assertRelative(th, tb, 8, kind);
+      const th = best(() => renderAbstract(abstractOf(kind, n)));
+      assertRelative(th, tb, 10, kind);
       const tm = best(() => paperMarkdown({ id: 'k', type: 'article', title: abstractOf(kind, 20_000), abstract: abstractOf(kind, n), custom: {} } as Paper), 1);
       const tmb = best(() => paperMarkdown({ id: 'k', type: 'article', title: abstractOf('benign', 20_000), abstract: abstractOf('benign', n), custom: {} } as Paper));
       assertRelative(tm, Math.max(tmb, 0.5), 20, `${kind} in paperMarkdown`);
