@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { hostHooks, requireHost, ROOT, VsCodeHost, waitForLog, waitForSuggestion } from './harness';
 import { crossrefChain, macroBomb, rng } from '../unit/hostile.gen';
 
+const LIB = '@article{zhao2025absolute,\n  title = {Absolute Zero: Reinforced Self-play Reasoning with Zero Data},\n  author = {Zhao, Andrew},\n  year = {2025}\n}\n';
+
 function report(line: string): void {
   console.log(`      [hostile e2e] ${line}`);
 }
@@ -16,13 +18,16 @@ describe('PaperCite in VS Code: a hostile .bib (macro bomb, crossref chain) next
   const bomb = macroBomb(rng(16), 28);
   const chain = crossrefChain(rng(17), 200);
   const bombLines = bomb.text.split('\n').length - 1;
-  const text = `${bomb.text}\n${chain.text}`;
+  // The project's .bib already uses zhao2025absolute for another paper than the one a library
+  // named in the settings (which comes first) has under that key.
+  const other = '@article{zhao2025absolute,\n  title = {Counting Lichens with Zero Labels},\n  author = {Zhao, Wei},\n  year = {2025}\n}\n';
+  const text = `${bomb.text}\n${chain.text}\n${other}`;
   const chainLine = bombLines + 1 + chain.line!;
 
   before(async function () {
     requireHost();
     this.timeout(300_000);
-    vs = await VsCodeHost.start({ name: 'hostile', workspace: path.join(ROOT, 'test/fixtures/ws-hostile'), files: { 'hostile.bib': text } });
+    vs = await VsCodeHost.start({ name: 'hostile', workspace: path.join(ROOT, 'test/fixtures/ws-hostile'), files: { 'hostile.bib': text, 'lib.bib': LIB }, settings: { 'papercite.libraries': ['lib.bib'] } });
     await waitForLog(vs, /\[library\] activation → ready/, 180_000);
   });
   hostHooks(() => vs, host => {
@@ -74,5 +79,27 @@ describe('PaperCite in VS Code: a hostile .bib (macro bomb, crossref chain) next
     await vs.editor.type(` \\cite{${bomb.good[1]!.slice(0, 8)}`);
     await waitForSuggestion(vs, bomb.good[1]!, 30_000);
     await vs.page.keyboard.press('Escape');
+  });
+
+  it('the same key for a different paper in the .bib is said, not called present, and a free key is offered and written', async function () {
+    this.timeout(300_000);
+    await vs.openFile('main.tex');
+    await vs.editor.goto(4, 1);
+    await vs.editor.type(' \\cite{zhao2025abs');
+    await waitForSuggestion(vs, 'zhao2025absolute', 30_000);
+    const labels = await vs.suggest.labels();
+    assert.match(labels[0] ?? '', /zhao2025absolute/, `first suggestion: ${labels.join(', ')}`);
+    await vs.page.keyboard.press('Enter');
+    const toast = vs.notifications.locator('.notification-toast', { hasText: 'already uses that key for a different paper' }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    const said = (await toast.innerText()).replace(/\s+/g, ' ');
+    report(`notification: ${said}`);
+    assert.match(said, /PaperCite did not add zhao2025absolute: hostile\.bib:\d+ already uses that key for a different paper\. Add this paper to hostile\.bib as zhao2025absoluteb/);
+    await vs.shot('hostile-key-conflict');
+    await toast.locator('.monaco-button', { hasText: 'Add as zhao2025absoluteb' }).click();
+    const bib = await vs.waitForFile('hostile.bib', t => t.includes('@article{zhao2025absoluteb,') || t.includes('{zhao2025absoluteb,'), 30_000);
+    assert.equal(bib.split('zhao2025absolute,').length - 1, 1, 'the other paper keeps its entry, untouched');
+    assert.match(bib, /Counting Lichens with Zero Labels/);
+    assert.match(bib.slice(bib.indexOf('zhao2025absoluteb')), /Absolute Zero/);
   });
 });
