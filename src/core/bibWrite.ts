@@ -2,7 +2,7 @@
 // end, after a newline, in the file's own line endings; a key already present is never added again;
 // a file whose end is damaged (an unclosed entry) is refused rather than written into.
 import { latexToUnicode } from './bibtex/latex';
-import { parseBibtex, type BibEntry } from './bibtex/parse';
+import { loneCrToLf, parseBibtex, type BibEntry } from './bibtex/parse';
 
 /** Insert `text` at `offset` (after removing `length` chars, always 0 here: we only append). */
 export interface TextEdit {
@@ -139,14 +139,16 @@ function lineOf(text: string, pos: number): number {
 /** Plans appending `entries` to `text`. Pure; the caller applies the edits to the same text. */
 export function planBibInsert(text: string, entries: readonly NewEntry[], file = '<bib>'): BibWritePlan {
   if (text.includes('\u0000')) return { ok: false, reason: `${file} contains binary data (NUL bytes); PaperCite does not write into it` };
-  const blocks = scanBlocks(text);
+  // Lines as the reader sees them (a CR alone ends a line), so both agree on what is commented out.
+  const lf = loneCrToLf(text);
+  const blocks = scanBlocks(lf);
   const last = blocks[blocks.length - 1];
   if (last && !last.closed) {
-    const line = lineOf(text, last.at);
+    const line = lineOf(lf, last.at);
     return { ok: false, line, reason: `${file}:${line}: the entry starting here is not closed (unbalanced braces), so adding at the end of the file could merge into it; fix the file first` };
   }
   const parsed = parseBibtex(text, file);
-  const tailLine = last ? lineOf(text, last.at) : 1;
+  const tailLine = last ? lineOf(lf, last.at) : 1;
   const tailProblem = parsed.problems.find(p => p.line >= tailLine && /not closed|ended early|expected `[)}]`/.test(p.message));
   if (tailProblem) {
     return { ok: false, line: tailProblem.line, reason: `${file}:${tailProblem.line}: ${tailProblem.message}; fix the file before PaperCite adds entries` };
@@ -165,6 +167,7 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
     cleaned: [] as { key: string; count: number }[], eol,
   };
   const chunks: string[] = [];
+  const expected = new Map<string, Record<string, string>>();
   for (const entry of entries) {
     const key = entry.key;
     let bibtex = entry.bibtex;
@@ -188,6 +191,7 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
       continue;
     }
     chunks.push(bibtex.trim().replace(/\r\n|\r|\n/g, eol) + eol);
+    expected.set(key, check.entries[0]!.fields);
     present.set(key.toLowerCase(), key);
     plan.added.push(key);
   }
@@ -206,6 +210,17 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
     prefix = breaks === 0 ? eol + eol : breaks === 1 ? eol : '';
   }
   plan.edits.push({ offset: text.length, length: 0, text: prefix + chunks.join(eol) });
+  // The last word goes to PaperCite's own reader: every new entry must read back once, as planned
+  // (a `%` comment or macro at the end of the file that the brace count cannot see could swallow it).
+  const after = parseBibtex(applyEdits(text, plan.edits), file).entries;
+  for (const [key, fields] of expected) {
+    const found = after.filter(e => e.key === key);
+    // Field names, not values: the file's own @string macros may give `month = jan` another text.
+    if (found.length !== 1 || Object.keys(found[0]!.fields).join() !== Object.keys(fields).join()) {
+      const line = last ? lineOf(lf, last.at) : 1;
+      return { ok: false, line, reason: `${file}:${line}: the end of the file, from the entry starting here, would take in an entry added after it (a \`%\` comment or an unclosed value?); fix the file before PaperCite adds entries` };
+    }
+  }
   return plan;
 }
 

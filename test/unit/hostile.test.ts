@@ -200,6 +200,27 @@ describe('hostile input: writing the project .bib', () => {
     assert.ok(parseBibtex(applyEdits(c.text, plan.edits)).entries.some(x => x.key === 'k'));
   });
 
+  it('refuses, with the line, a file whose end would swallow an appended entry (a `%` in an open @string, CR-only comment lines)', () => {
+    for (const [text, line] of [['@misc{a, title={A}}\n@string{x = {%}', 2], ['%\r@string{', 2], ['@misc{a, title={A}}\n@string{%}', 2]] as const) {
+      const plan = planBibInsert(text, [entry('k', 'K')], 'refs.bib');
+      assert.equal(plan.ok, false, JSON.stringify(text));
+      assert.equal(plan.ok ? 0 : plan.line, line);
+      assert.match(plan.ok ? '' : plan.reason, /^refs\.bib:2: /);
+    }
+  });
+
+  it('property: for any existing text, an entry PaperCite appends reads back once (else the write is refused)', function () {
+    this.timeout(60_000);
+    const unit = fc.constantFrom(...'ab {}()\\%@#"=,\n\r\t`$-'.split(''), '@misc{', '@string{', '@comment{', '% ', '\r\n', 'title = ');
+    fc.assert(fc.property(fc.string({ unit, maxLength: 60 }), fc.stringMatching(/^[a-z][a-z0-9:_-]{0,8}$/), (text, key) => {
+      const plan = planBibInsert(text, [entry(key, 'T')]);
+      if (!plan.ok || !plan.added.length) return;
+      const after = parseBibtex(applyEdits(text, plan.edits)).entries.filter(e => e.key === key);
+      assert.equal(after.length, 1, `${JSON.stringify(text)}: the entry ${key} is not read back once`);
+      assert.equal(after[0]!.fields.title, 'T');
+    }), { numRuns: 3000, seed: 1 });
+  });
+
   it('property: for any paper text, plan → apply → parse finds the key once with the same fields', function () {
     this.timeout(60_000);
     const value = fc.string({ unit: fc.constantFrom(...'ab {}\\%@#"=,\n\r\t\u0000\u001b`$~-é'.split('')), maxLength: 40 });

@@ -108,11 +108,16 @@ export const MAX_CROSSREF_CHAIN = 64;
 
 const LONE_CR = /\r(?!\n)/;
 
+/**
+ * Old-Mac line ends (CR alone) as LF: the same length, so offsets hold, and lines and `%`
+ * comments end where the user sees them end.
+ */
+export function loneCrToLf(text: string): string {
+  return LONE_CR.test(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 export function parseBibtex(text: string, file = '<input>'): BibParseResult {
-  // Old-Mac line ends (CR alone) become LF: same length, so offsets hold, and lines and `%`
-  // comments end where the user sees them end.
-  if (LONE_CR.test(text)) text = text.replace(/\r(?!\n)/g, '\n');
-  return new Reader(text, file).read();
+  return new Reader(loneCrToLf(text), file).read();
 }
 
 class Reader {
