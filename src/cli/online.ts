@@ -16,6 +16,7 @@ import { nodeHttpGet } from '../core/online/http';
 import { mergeOnline, sameWork } from '../core/online/match';
 import { OnlineFailure, PROVIDER_LABEL, PROVIDERS, type HttpGet, type OnlineError, type OnlineRecord, type OnlineSettings, type ProviderName, type ProviderResult } from '../core/online/types';
 import { UsageError, type CliArgs } from './args';
+import { safeJson, terminalField, terminalText } from './terminal';
 import type { CliEnv, CliIO } from './run';
 
 /** Exit code when no online provider could answer. */
@@ -27,18 +28,8 @@ export class OnlineCliError extends Error {
   }
 }
 
-/** Control characters (C0 but tab/newline, DEL, C1) and bidirectional overrides removed. */
-export function termSafe(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
-}
-
-/** One line of terminal text: also without line breaks. */
-const line = (s: string) => termSafe(s.replace(/[\r\n\t]+/g, ' '));
-
-/** JSON with the characters JSON leaves raw but terminals obey (C1, bidi) escaped. */
-export function safeJson(v: unknown): string {
-  return JSON.stringify(v, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** One line of terminal text (see ./terminal). */
+const line = terminalField;
 
 export interface OnlineCliEnv {
   /** The HTTP client (tests inject one); Node's fetch otherwise. */
@@ -103,7 +94,7 @@ export async function searchOnline(args: CliArgs, lib: Library, io: CliIO, env: 
       const r = results.get(p)!;
       online[p] = 'error' in r ? { error: r.error } : { records: mergeOnline(local, r.records).map(m => ({ ...m.record, ...(m.local ? { inLibrary: m.local.id } : {}) })) };
     }
-    io.stdout.write(`${safeJson({ local, online })}\n`);
+    io.stdout.write(`${safeJson({ local, online }, 2)}\n`);
   } else {
     const out: string[] = [];
     out.push(`Library (${local.length})\n`);
@@ -152,10 +143,10 @@ export async function lookupCommand(args: CliArgs, io: CliIO, env: CliEnv & Onli
   if (format && !['bibtex', 'bib', 'csl-json', 'csl', 'json', 'ris'].includes(format)) throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
   const rec = await resolve(args, c, 'lookup');
   const p = rec.paper;
-  if (format === 'bibtex' || format === 'bib') io.stdout.write(termSafe(await c.bibtex(rec, p.id)));
-  else if (format === 'csl-json' || format === 'csl' || format === 'json') io.stdout.write(`${safeJson([p])}\n`);
-  else if (format === 'ris') io.stdout.write(termSafe(toRis([p])));
-  else if (args.json) io.stdout.write(`${safeJson(rec)}\n`);
+  if (format === 'bibtex' || format === 'bib') io.stdout.write(terminalText(await c.bibtex(rec, p.id)));
+  else if (format === 'csl-json' || format === 'csl' || format === 'json') io.stdout.write(`${safeJson([p], 2)}\n`);
+  else if (format === 'ris') io.stdout.write(terminalText(toRis([p])));
+  else if (args.json) io.stdout.write(`${safeJson(rec, 2)}\n`);
   else {
     const ids = Object.entries(rec.ids).map(([k, v]) => `${k}:${v}`).join('  ');
     const lines = [

@@ -19,7 +19,7 @@ import { createProgressBar } from './progress';
 import { libraryStats } from './stats';
 import { closestKeys } from './suggest';
 import { addCommand, lookupCommand, OnlineCliError, searchOnline, type OnlineCliEnv } from './online';
-import { safeWriter, terminalField as tf } from './terminal';
+import { safeJson, safeWriter, terminalField as tf } from './terminal';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -211,7 +211,7 @@ async function search(args: CliArgs, lib: Library, io: CliIO): Promise<number> {
   if (!query) throw new UsageError('search needs a QUERY (or --stdin)');
   const hits = lib.search(query, limit);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(hits.map(h => h.paper), null, 2)}\n`);
+    io.stdout.write(`${safeJson(hits.map(h => h.paper), 2)}\n`);
     return 0;
   }
   if (!hits.length) {
@@ -250,7 +250,7 @@ export async function serveStdin(lib: Library, input: NodeJS.ReadableStream, io:
       }
     }
     const hits = query.trim() ? lib.search(query, limit) : [];
-    io.stdout.write(`${JSON.stringify(hits.map(h => h.paper))}\n`);
+    io.stdout.write(`${safeJson(hits.map(h => h.paper))}\n`);
   }
 }
 
@@ -265,7 +265,7 @@ function show(args: CliArgs, lib: Library, io: CliIO): number {
   if (args.positional.length !== 1) throw new UsageError('show needs exactly one KEY');
   const p = findPaper(lib, args.positional[0]!);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+    io.stdout.write(`${safeJson(p, 2)}\n`);
     return 0;
   }
   const lines: string[] = [tf(p.id), `  ${tf(p.title ?? '(untitled)')}`];
@@ -324,7 +324,7 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
   let text: string;
   switch (format) {
     case 'bibtex': case 'bib': text = toBibtex(papers); break;
-    case 'csl-json': case 'csl': case 'json': text = `${JSON.stringify(papers, null, 2)}\n`; break;
+    case 'csl-json': case 'csl': case 'json': text = `${safeJson(papers, 2)}\n`; break;
     case 'ris': text = toRis(papers); break;
     default: throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
   }
@@ -344,7 +344,7 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
 function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {
   const s = libraryStats(loaded.lib, loaded.corpus);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    io.stdout.write(`${safeJson(s, 2)}\n`);
     return 0;
   }
   const out: string[] = [];

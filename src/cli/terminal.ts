@@ -3,10 +3,12 @@
 // carriage return or backspace that overwrites what was printed) and bidirectional overrides are
 // shown as visible escapes instead of being sent to the terminal. JSON output escapes them itself.
 
-/** C0 except line feed, DEL, C1, and the bidi embedding/override/isolate controls. */
-const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** C0 except line feed, DEL, C1, and the bidi marks and embedding/override/isolate controls. */
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** The same, line feed included: for one field on one line. */
-const UNSAFE_FIELD = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_FIELD = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** What JSON.stringify leaves raw but terminals obey: DEL, C1 and the bidi controls. */
+const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function visible(c: string): string {
   const code = c.charCodeAt(0);
@@ -27,4 +29,9 @@ export function terminalField(s: string): string {
 /** A writer that passes everything through `terminalText`. */
 export function safeWriter<W extends { write(s: string): unknown }>(w: W): W {
   return Object.assign(Object.create(w) as W, { write: (s: string) => w.write(terminalText(s)) });
+}
+
+/** JSON (indented when `indent`) with every character a terminal would obey escaped. */
+export function safeJson(v: unknown, indent?: number): string {
+  return JSON.stringify(v, null, indent).replace(JSON_RAW, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

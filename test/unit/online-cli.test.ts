@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { runCli } from '../../src/cli/run';
-import { termSafe } from '../../src/cli/online';
+import { terminalText } from '../../src/cli/terminal';
 import { ENDPOINT_ENV } from '../../src/core/online/env';
 import type { HttpGet } from '../../src/core/online/types';
 import { startReplayServer, type ReplayServer } from '../support/replayServer';
@@ -147,10 +147,10 @@ describe('cli: online (replay server)', function () {
     const r = await cli(['lookup', '2401.00001'], { http: evil });
     assert.equal(r.code, 0, r.err);
     assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(r.out), JSON.stringify(r.out));
-    assert.match(r.out, /^Evil \]0;owned \[31mred\[0m 2J title\n/);
+    assert.match(r.out, /^Evil \\x1b\]0;owned\\x07 \\x1b\[31mred\\x1b\[0m \\x9b2J title\n/);
     const j = await cli(['lookup', '2401.00001', '--json'], { http: evil });
     assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(j.out));
-    assert.equal(termSafe('a\u001b[2Jb\nc'), 'a[2Jb\nc');
+    assert.equal(terminalText('a\u001b[2Jb\nc'), 'a\\x1b[2Jb\nc');
   });
 
   it('provider down: one clear message and exit code 3 (a real process)', async function () {
