@@ -30,6 +30,8 @@ export interface AddResult {
   bib?: vscode.Uri;
   /** Set when nothing could be written; already shown to the user. */
   refused?: string;
+  /** Keys whose BibTeX text was not one valid entry (logged, not written). */
+  rejected?: string[];
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -133,7 +135,17 @@ export class ProjectBib implements vscode.Disposable {
     return run;
   }
 
-  private async addNow(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
+  /**
+   * Appends entries whose BibTeX text is given (e.g. fetched online) to the document's .bib, with
+   * the same checks and queue as `addEntries`; a key the .bib already has is left as it is.
+   */
+  addEntryTexts(entries: NewEntry[], docUri: vscode.Uri): Promise<AddResult> {
+    const run = this.queue.then(() => this.addNow(entries.map(e => e.key), docUri, entries));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async addNow(keys: string[], docUri: vscode.Uri, given?: readonly NewEntry[]): Promise<AddResult> {
     const doc = openDoc(docUri) ?? await vscode.workspace.openTextDocument(docUri);
     const { target, entries: known } = await this.index(doc);
     const bibName = vscode.workspace.asRelativePath(target.uri, false);
@@ -141,9 +153,10 @@ export class ProjectBib implements vscode.Disposable {
     const wanted: NewEntry[] = [];
     for (const key of keys) {
       if (known.has(key)) continue;
-      const paper = this.services.library.byKey(key);
-      if (!paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
-      wanted.push({ key, bibtex: paperToBibtex(paper) });
+      const text = given?.find(e => e.key === key)?.bibtex;
+      const paper = text === undefined ? this.services.library.byKey(key) : undefined;
+      if (text === undefined && !paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
+      wanted.push({ key, bibtex: text ?? paperToBibtex(paper!) });
     }
     if (!wanted.length) return { added: [], present, bib: target.uri };
 
@@ -206,6 +219,6 @@ export class ProjectBib implements vscode.Disposable {
       void vscode.window.showWarningMessage(`PaperCite: ${bibName} has ${plan.caseConflicts.map(c => `${c.existing} (for ${c.key})`).join(', ')}; BibTeX treats keys differing only in case as one, so nothing was added for them.`);
     }
     this.emitter.fire();
-    return { added: plan.added, present: [...present, ...plan.present], bib: target.uri };
+    return { added: plan.added, present: [...present, ...plan.present], bib: target.uri, ...(plan.rejected.length ? { rejected: plan.rejected.map(r => r.key) } : {}) };
   }
 }
