@@ -1,0 +1,63 @@
+// Authoritative BibTeX for an online record. A provider's BibTeX answer is read with PaperCite's own
+// BibTeX reader and written again: one entry only (whatever else the answer holds), the caller's key,
+// balanced braces, ASCII-only values, months as macros. A preprint gets arXiv's own form (export.ts).
+import { toBibtex } from '../bibtex/export';
+import { unicodeToLatex } from '../bibtex/latex';
+import { balanceBraces, parseBibtex } from '../bibtex/parse';
+import type { OnlineRecord } from './types';
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** Bookkeeping fields of the services, not bibliography data. */
+const DROP = new Set(['crossref', 'timestamp', 'biburl', 'bibsource']);
+const TYPES = new Set(['article', 'book', 'booklet', 'inbook', 'incollection', 'inproceedings', 'manual', 'mastersthesis', 'misc', 'phdthesis', 'proceedings', 'techreport', 'unpublished']);
+/** A key BibTeX and biber both accept. */
+export const SAFE_KEY = /^[A-Za-z0-9_:.+/-]{1,120}$/;
+
+/** Non-ASCII runs as LaTeX (the rest is already LaTeX). */
+function ascii(v: string): string {
+  return v.replace(/[^\x00-\x7f]+/g, m => unicodeToLatex(m)).replace(/[\x00-\x1f\x7f]+/g, ' ');
+}
+
+function month(v: string): string | undefined {
+  const t = v.trim().toLowerCase();
+  if (/^\d{1,2}$/.test(t)) return MONTHS[Number(t) - 1];
+  const m = MONTHS.find(x => t.startsWith(x));
+  return m && (t === m || t.length >= 3) && /^[a-z]+\.?$/.test(t) ? m : undefined;
+}
+
+/** The first entry of a BibTeX answer, re-keyed and rewritten; undefined when the answer has none. */
+export function rekeyBibtex(text: string, key: string): string | undefined {
+  if (!SAFE_KEY.test(key)) throw new Error(`"${key}" is not a safe BibTeX key`);
+  const parsed = parseBibtex(text.slice(0, 200_000), 'answer');
+  const e = parsed.entries[0];
+  if (!e || !e.fields.title) return undefined;
+  const type = TYPES.has(e.type) ? e.type : 'misc';
+  const lines = [`@${type}{${key},`];
+  for (const [name, value] of Object.entries(e.fields)) {
+    if (DROP.has(name) || !/^[a-z][a-z0-9_-]*$/.test(name)) continue;
+    const v = value.replace(/\s+/g, ' ').trim();
+    if (!v) continue;
+    if (name === 'month') {
+      const m = month(v);
+      if (m) { lines.push(`  month = ${m},`); continue; }
+    }
+    if (name === 'pages') { lines.push(`  pages = {${balanceBraces(ascii(v.replace(/\s*[–—]\s*|\s*-+\s*/g, '--')))}},`); continue; }
+    lines.push(`  ${name} = {${balanceBraces(ascii(v))}},`);
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** A preprint: on arXiv, not (yet) published at a venue. */
+export function isPreprint(r: OnlineRecord): boolean {
+  const doi = r.ids.doi ?? r.paper.DOI;
+  return !!(r.ids.arxiv ?? r.paper.custom.arxiv) && (!doi || /^10\.48550\//i.test(doi)) && !r.paper['container-title'];
+}
+
+/** PaperCite's own BibTeX for the record (arXiv form for a preprint), under `key`. */
+export function generatedBibtex(r: OnlineRecord, key: string): string {
+  const paper = { ...r.paper, id: key, custom: { ...r.paper.custom } };
+  delete paper.custom.online;
+  if (isPreprint(r)) delete paper.DOI;
+  return toBibtex([paper]);
+}
