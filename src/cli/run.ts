@@ -18,6 +18,7 @@ import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { createProgressBar } from './progress';
 import { libraryStats } from './stats';
 import { closestKeys } from './suggest';
+import { addCommand, lookupCommand, OnlineCliError, searchOnline, type OnlineCliEnv } from './online';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -25,7 +26,7 @@ export interface CliIO {
   stdin?: NodeJS.ReadableStream;
 }
 
-export interface CliEnv {
+export interface CliEnv extends OnlineCliEnv {
   /** corpus/papers.json */
   corpusPath: string;
   /** dist/corpus.index: the corpus's search index built with PaperCite (rebuilt here when absent or stale). */
@@ -53,7 +54,7 @@ export class CliError extends Error {
   }
 }
 
-const COMMANDS = ['search', 'show', 'export', 'stats'];
+const COMMANDS = ['search', 'show', 'export', 'stats', 'lookup', 'add'];
 const MAX_PROBLEMS_SHOWN = 20;
 const PROGRESS_MIN_BYTES = 2 * 1024 * 1024;
 
@@ -82,10 +83,13 @@ export async function runCli(argv: readonly string[], io: CliIO, env: CliEnv): P
     return usage(io, `unknown command "${args.command}"${near.length ? `; did you mean "${near[0]}"?` : ''}`);
   }
   try {
+    // lookup and add ask the online providers only: no library is read.
+    if (args.command === 'lookup') return await lookupCommand(args, io, env, cliCacheDir(env));
+    if (args.command === 'add') return await addCommand(args, io, env, cliCacheDir(env));
     const loaded = loadLibrary(args, io, env);
     let code: number;
     switch (args.command) {
-      case 'search': code = await search(args, loaded.lib, io); break;
+      case 'search': code = args.online ? await searchOnline(args, loaded.lib, io, env, cliCacheDir(env)) : await search(args, loaded.lib, io); break;
       case 'show': code = show(args, loaded.lib, io); break;
       case 'export': code = exportPapers(args, loaded.lib, io, env); break;
       default: code = stats(args, loaded, io, env.cwd ?? process.cwd()); break;
@@ -94,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIO, env: CliEnv): P
     return code === 0 && loaded.errors > 0 ? 1 : code;
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
-    if (err instanceof CliError) {
+    if (err instanceof CliError || err instanceof OnlineCliError) {
       io.stderr.write(`papercite: ${err.message}\n`);
       return err.exitCode;
     }

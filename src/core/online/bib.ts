@@ -4,7 +4,9 @@
 import { toBibtex } from '../bibtex/export';
 import { unicodeToLatex } from '../bibtex/latex';
 import { balanceBraces, parseBibtex } from '../bibtex/parse';
-import type { OnlineRecord } from './types';
+import { bibEntryToPaper } from '../bibtex/toCsl';
+import { makeRecord } from './provider';
+import type { OnlineRecord, ProviderName } from './types';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** Bookkeeping fields of the services, not bibliography data. */
@@ -60,4 +62,24 @@ export function generatedBibtex(r: OnlineRecord, key: string): string {
   delete paper.custom.online;
   if (isPreprint(r)) delete paper.DOI;
   return toBibtex([paper]);
+}
+
+/** A BibTeX answer (DBLP's `.bib`, DOI content negotiation) → record, from its first entry. */
+export function bibAnswerRecord(provider: ProviderName, body: string, dblpKey?: string): OnlineRecord | undefined {
+  const e = parseBibtex(body.slice(0, 200_000), 'answer').entries[0];
+  if (!e) return undefined;
+  const p = bibEntryToPaper(e, provider);
+  const key = dblpKey ?? (provider === 'dblp' && e.key.startsWith('DBLP:') ? e.key.slice(5) : undefined);
+  const doi = p.DOI && !/^10\.48550\//i.test(p.DOI) ? p.DOI : undefined;
+  return makeRecord(provider, {
+    type: p.type,
+    title: p.title,
+    authors: p.author,
+    date: p.issued?.['date-parts'][0],
+    venue: p.custom.arxiv && /^corr$/i.test(p['container-title'] ?? '') ? undefined : p['container-title'],
+    volume: p.volume, issue: p.issue ?? p.number, page: p.page, publisher: p.publisher,
+    doi, arxiv: p.custom.arxiv,
+    url: key ? `https://dblp.org/rec/${key}` : doi ? `https://doi.org/${doi}` : p.URL,
+    ids: { ...(key ? { dblp: key } : {}), ...(doi ? { doi } : {}) },
+  });
 }

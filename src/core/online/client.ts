@@ -178,7 +178,7 @@ export class OnlineClient {
   private route(id: Identifier): (ProviderName | 'doi')[] {
     const on = this.enabled();
     const order: (ProviderName | 'doi')[] = id.kind === 'arxiv' ? ['arxiv', 'semanticscholar']
-      : id.kind === 'doi' ? ['crossref', 'doi']
+      : id.kind === 'doi' ? ['crossref', 'doi', 'semanticscholar']
         : id.kind === 'dblp' ? ['dblp']
           : id.kind === 'openalex' ? ['openalex']
             : ['semanticscholar'];
@@ -187,6 +187,7 @@ export class OnlineClient {
 
   /** The record an identifier (or URL) names; undefined when no provider knows it. Throws `OnlineFailure` when none could answer. */
   async lookup(idOrUrl: string, signal?: AbortSignal): Promise<OnlineRecord | undefined> {
+    if (signal?.aborted) throw abortError();
     const id = detectIdentifier(idOrUrl);
     if (!id) throw new NotAnIdentifier(`"${idOrUrl.slice(0, 80)}" is not a DOI, arXiv id or paper URL PaperCite knows`);
     const route = this.route(id);

@@ -1,6 +1,7 @@
 // Crossref REST API (works search and lookup) and DOI content negotiation (CSL-JSON, BibTeX).
 // https://api.crossref.org/swagger-ui/index.html — `mailto` puts requests in the polite pool.
 import type { CslName } from '../model';
+import { bibAnswerRecord } from './bib';
 import { decodeEntities } from './xml';
 import { asRecord, bareDoi, baseUrl, makeRecord, Malformed, parseJson, query, str, type Provider, type ProviderRequest } from './provider';
 import type { OnlineRecord, OnlineSettings } from './types';
@@ -10,7 +11,7 @@ const TYPES: Record<string, string> = {
   'journal-article': 'article-journal', 'proceedings-article': 'paper-conference', 'book-chapter': 'chapter',
   'book-section': 'chapter', 'book-part': 'chapter', book: 'book', monograph: 'book', 'edited-book': 'book',
   'reference-book': 'book', 'posted-content': 'article', report: 'report', dissertation: 'thesis', dataset: 'dataset',
-  'peer-review': 'review', standard: 'standard',
+  'peer-review': 'review', standard: 'standard', 'reference-entry': 'entry', 'book-series': 'book', 'book-set': 'book',
 };
 
 const encodePath = (doi: string) => doi.split('/').map(encodeURIComponent).join('/');
@@ -53,7 +54,7 @@ export function crossrefWork(v: unknown): OnlineRecord | undefined {
   const type = str(w.type) ?? '';
   const arxiv = doi ? /^10\.48550\/arxiv\.(.+)$/i.exec(doi)?.[1] : undefined;
   return makeRecord('crossref', {
-    type: TYPES[type] ?? (/^[a-z-]+$/.test(type) && type.includes('-') ? type : 'article'),
+    type: TYPES[type] ?? 'article',
     title,
     authors: names(w.author),
     date: dateParts(w.issued, w['published-print'], w['published-online'], w.published, w.created),
@@ -84,9 +85,12 @@ export function parseCrossrefSearch(body: string): OnlineRecord[] {
   return items.map(crossrefWork).filter((r): r is OnlineRecord => !!r && !!r.paper.title);
 }
 
-/** The CSL-JSON of DOI content negotiation (Crossref's citeproc transform). */
+/**
+ * The CSL-JSON of DOI content negotiation (Crossref's citeproc transform). A registration agency that
+ * answers with BibTeX instead (the Accept header ignored) is read as BibTeX.
+ */
 export function parseCslAnswer(body: string, doi: string): OnlineRecord | undefined {
-  const r = crossrefWork(parseJson(body));
+  const r = body.trimStart().startsWith('@') ? bibAnswerRecord('crossref', body) : crossrefWork(parseJson(body));
   if (r && !r.ids.doi) { r.ids.doi = doi; r.paper.DOI = doi; }
   return r?.paper.title ? r : undefined;
 }

@@ -1,7 +1,6 @@
 // DBLP search API (XML; JSON read too) and per-record BibTeX. https://dblp.org/faq/13501473.html
 // Requests at least 1 s apart; a 429 carries Retry-After (the client honours it).
-import { parseBibtex } from '../bibtex/parse';
-import { bibEntryToPaper } from '../bibtex/toCsl';
+import { bibAnswerRecord } from './bib';
 import { arxivIdOf } from './identifiers';
 import { asRecord, bareDoi, baseUrl, makeRecord, Malformed, parseJson, query, str, type Provider, type ProviderRequest } from './provider';
 import type { OnlineRecord, OnlineSettings } from './types';
@@ -13,13 +12,15 @@ const TYPES: Record<string, string> = {
   'Informal and Other Publications': 'article', 'Informal Publications': 'article', 'Reference Works': 'entry',
 };
 
-interface Hit { authors: string[]; title?: string; venue?: string; volume?: string; number?: string; pages?: string; year?: string; type?: string; key?: string; doi?: string; ee: string[] }
+interface Hit { authors: string[]; title?: string; url?: string; venue?: string; volume?: string; number?: string; pages?: string; year?: string; type?: string; key?: string; doi?: string; ee: string[] }
 
 /** "Wei Liu 0001" → "Wei Liu" (DBLP's homonym numbers). */
 const person = (n: string) => n.replace(/\s+\d{4}$/, '').trim();
 
-function hitRecord(h: Hit): OnlineRecord | undefined {
-  if (!h.title) return undefined;
+function hitRecord(hit: Hit): OnlineRecord | undefined {
+  if (!hit.title) return undefined;
+  // The 2016 answers have no <key>, only the record's URL.
+  const h = hit.key ? hit : { ...hit, key: /\/rec\/(?:bib\d?\/)?([a-z]+\/.+?)(?:\.html)?$/.exec(hit.url ?? '')?.[1] };
   const arxiv = h.ee.map(u => /arxiv\.org\/abs\/(.+)$/.exec(u)?.[1]).map(x => (x ? arxivIdOf(x) : undefined)).find(Boolean)
     ?? (h.doi ? arxivIdOf(/^10\.48550\/arxiv\.(.+)$/i.exec(h.doi)?.[1] ?? '') : undefined);
   const informal = /^Informal/.test(h.type ?? '') || h.venue === 'CoRR';
@@ -60,7 +61,7 @@ function parseXmlHits(body: string): Hit[] {
     return {
       authors: authors === undefined ? [] : childrenNamed(doc, authors, 'author').map(a => textOf(doc, a)),
       title: get('title'), venue: get('venue'), volume: get('volume'), number: get('number'), pages: get('pages'),
-      year: get('year'), type: get('type'), key: get('key'), doi: get('doi'),
+      year: get('year'), type: get('type'), key: get('key'), doi: get('doi'), url: get('url'),
       ee: childrenNamed(doc, info, 'ee').map(e => textOf(doc, e)),
     };
   });
@@ -78,7 +79,7 @@ function parseJsonHits(body: string): Hit[] {
     const a = asRecord(info.authors)?.author;
     const authors = (Array.isArray(a) ? a : a ? [a] : []).map(y => str(asRecord(y)?.text) ?? str(y) ?? '').filter(Boolean);
     const ee = Array.isArray(info.ee) ? info.ee.map(e => str(e) ?? '') : str(info.ee) ? [str(info.ee)!] : [];
-    return { authors, title: str(info.title), venue: str(info.venue), volume: str(info.volume), number: str(info.number), pages: str(info.pages), year: str(info.year), type: str(info.type), key: str(info.key), doi: bareDoi(info.doi) ?? str(info.doi), ee };
+    return { authors, title: str(info.title), venue: str(info.venue), volume: str(info.volume), number: str(info.number), pages: str(info.pages), year: str(info.year), type: str(info.type), key: str(info.key), url: str(info.url), doi: bareDoi(info.doi) ?? str(info.doi), ee };
   });
 }
 
@@ -89,26 +90,8 @@ export function parseDblpSearch(body: string): OnlineRecord[] {
 
 /** A DBLP `.bib` answer → record (the first entry; DBLP keys start `DBLP:`). */
 export function parseDblpBib(body: string, key?: string): OnlineRecord | undefined {
-  const parsed = parseBibtex(body.slice(0, 200_000), 'dblp.bib');
-  const e = parsed.entries[0];
-  if (!e) {
-    if (/^\s*</.test(body)) throw new Malformed('DBLP answered with a web page instead of BibTeX');
-    return undefined;
-  }
-  const p = bibEntryToPaper(e, 'dblp');
-  const dblpKey = key ?? (e.key.startsWith('DBLP:') ? e.key.slice(5) : undefined);
-  const doi = p.DOI && !/^10\.48550\//i.test(p.DOI) ? p.DOI : undefined;
-  return makeRecord('dblp', {
-    type: p.type,
-    title: p.title,
-    authors: p.author,
-    date: p.issued?.['date-parts'][0],
-    venue: p.custom.arxiv && /^corr$/i.test(p['container-title'] ?? '') ? undefined : p['container-title'],
-    volume: p.volume, issue: p.issue ?? p.number, page: p.page, publisher: p.publisher,
-    doi, arxiv: p.custom.arxiv,
-    url: dblpKey ? `https://dblp.org/rec/${dblpKey}` : p.URL,
-    ids: { ...(dblpKey ? { dblp: dblpKey } : {}), ...(doi ? { doi } : {}) },
-  });
+  if (/^\s*</.test(body)) throw new Malformed('DBLP answered with a web page instead of BibTeX');
+  return bibAnswerRecord('dblp', body, key);
 }
 
 export function dblpBibRequest(key: string, s: OnlineSettings): ProviderRequest {

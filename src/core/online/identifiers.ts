@@ -1,6 +1,6 @@
 // Recognises a paper identifier typed or pasted by the user: a DOI, an arXiv id or URL, a DBLP record,
-// an ACL Anthology id or URL, a Semantic Scholar paper URL or an OpenAlex work id. Only the first
-// 2,000 characters are looked at; every pattern is anchored, so the work is linear in that.
+// an ACL Anthology id or URL, a Semantic Scholar paper URL or an OpenAlex work id. Text longer than
+// 2,000 characters is none; every pattern is anchored, so the work is linear.
 import type { Identifier } from './types';
 
 const MAX = 2000;
@@ -93,8 +93,9 @@ function fromUrl(u: URL): Identifier | undefined {
  * addresses). arXiv ids keep a version given (`2304.05376v2`); DOIs as written (compare them case-insensitively).
  */
 export function detectIdentifier(text: string): Identifier | undefined {
-  const s = text.slice(0, MAX).trim().replace(/^<(.*)>$/, '$1');
-  if (!s || /\s/.test(s)) return undefined;
+  if (text.length > MAX * 4) return undefined;
+  const s = text.trim().replace(/^<(.*)>$/, '$1').replace(/^(doi|arxiv|dblp|acl|s2|openalex):\s+/i, '$1:');
+  if (!s || s.length > MAX || /\s/.test(s)) return undefined;
   if (/^https?:\/\//i.test(s)) {
     let u: URL;
     try { u = new URL(s); } catch { return undefined; }

@@ -29,7 +29,7 @@ export function invertedAbstract(v: unknown): string | undefined {
   if (!count) return undefined;
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) if (words[i] !== undefined) out.push(words[i]!);
-  return out.join(' ');
+  return out.join(' ').replace(/^Abstract\s+(?=\p{Lu})/u, '');
 }
 
 const auth = (s: OnlineSettings) => ({ ...(s.openAlexKey ? { api_key: s.openAlexKey } : {}), ...(s.mailto ? { mailto: s.mailto } : {}) });
