@@ -158,7 +158,7 @@ export class OnlineClient {
       if (!isOk(res)) {
         const error = httpError(p.name, res);
         // A search answered 404 is a broken endpoint, not an absent paper.
-        return { provider: p.name, error: error.kind === 'not-found' ? { ...error, kind: 'http' } : error };
+        return { provider: p.name, error: error.kind === 'not-found' ? { ...error, kind: 'http', message: error.message.replace(/^not found \(HTTP 404\)/, 'HTTP 404 (no search service at this address)') } : error };
       }
       try {
         return { provider: p.name, records: p.parseSearch(res).slice(0, limit), ...(res.cached ? { cached: true } : {}) };
