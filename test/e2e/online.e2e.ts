@@ -4,11 +4,13 @@
 // "Search online" completion item, and what the user sees when the services are unreachable.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
-import { startReplayServer, type ReplayServer } from '../support/replayServer';
+import { API_DIR, startReplayServer, type ReplayServer } from '../support/replayServer';
 import { requireTool, typesetBiblatex, typesetNatbib } from '../support/typeset';
 
 describe('PaperCite in VS Code: online search', function () {
@@ -263,5 +265,79 @@ describe('PaperCite in VS Code: online search', function () {
     const src = await vs.treeRow(/DBLP/).innerText();
     assert.match(src, /unreachable/);
     await vs.shot('sources-offline');
+  });
+});
+
+describe('PaperCite in VS Code: the published version of a preprint entry', function () {
+  let vs: VsCodeHost | undefined;
+  let server: http.Server | undefined;
+  const asked: string[] = [];
+
+  before(async function () {
+    requireHost();
+    // OpenAlex's recorded answer for the ChemCrow title (a preprint and its Nature Machine
+    // Intelligence version), served for the code action's title search.
+    const body = fs.readFileSync(path.join(API_DIR, 'openalex/works_filter_title_search_llm_chemistry_tools.json'));
+    server = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      if (/^\/works\?/.test(req.url ?? '')) { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); return; }
+      res.writeHead(404, { 'content-type': 'application/json' }); res.end('{}');
+    });
+    await new Promise<void>(r => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    vs = await VsCodeHost.start({
+      name: 'online-preprint',
+      workspace: path.join(ROOT, 'test/fixtures/ws-cite'),
+      files: {
+        'preprints.bib': `% Preprints to upgrade.
+
+@misc{bran2023chemcrow,
+  title = {ChemCrow: Augmenting large-language models with chemistry tools},
+  author = {Bran, Andres M. and Cox, Sam and Schilter, Oliver and Baldassari, Carlo and White, Andrew D. and Schwaller, Philippe},
+  year = {2023},
+  eprint = {2304.05376},
+  archivePrefix = {arXiv},
+  primaryClass = {physics.chem-ph},
+}
+`,
+      },
+      settings: {
+        'papercite.online.enabled': true,
+        'papercite.online.providers': ['openalex'],
+        // Everything else goes nowhere (a closed port): the entry is then written from the record.
+        'papercite.online.endpoints': { openalex: url, crossref: 'http://127.0.0.1:9', doi: 'http://127.0.0.1:9', dblp: 'http://127.0.0.1:9' },
+      },
+    });
+  });
+  hostHooks(() => vs);
+  after(async () => { await new Promise<void>(r => server ? server.close(() => r()) : r()); });
+
+  it('offers to look for it, finds it at OpenAlex by title and author, and replaces the entry keeping the key', async () => {
+    const host = vs!;
+    await host.openFile('preprints.bib');
+    await host.editor.goto(4, 5);
+    await host.page.keyboard.press('Control+.');
+    const action = host.page.locator('.action-widget .monaco-list-row', { hasText: 'Look for the published version of this arXiv preprint' });
+    await action.waitFor({ timeout: 20_000 });
+    await host.shot('preprint-action');
+    // The widget takes keys, not clicks (a pointer block covers it): move to the action, Enter.
+    const focused = host.page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < 10 && !/Look for the published version/.test(await focused.innerText().catch(() => '')); i++) await host.page.keyboard.press('ArrowDown');
+    await host.page.keyboard.press('Enter');
+    const toast = host.page.locator('.notification-toast', { hasText: /bran2023chemcrow was published at Nature Machine Intelligence 2024/ });
+    await toast.waitFor({ timeout: 30_000 });
+    const text = await toast.innerText();
+    assert.match(text, /title similarity 0\.9\d and author bran/i, text);
+    await host.shot('preprint-found');
+    await toast.locator('.monaco-button', { hasText: 'Replace' }).click();
+    await host.editor.waitForText('Nature Machine Intelligence');
+    await host.editor.save();
+    const bib = await host.waitForFile('preprints.bib', t => /Nature Machine Intelligence/.test(t));
+    assert.match(bib, /^% Preprints to upgrade\./, 'the text around the entry is kept');
+    assert.match(bib, /@article\{bran2023chemcrow,/);
+    assert.match(bib, /doi = \{10\.1038\/s42256-024-00832-8\}/i);
+    assert.doesNotMatch(bib, /eprint = \{2304\.05376\}/);
+    assert.equal(bib.split('@').length - 1, 1, 'one entry');
+    assert.ok(asked.some(u => /ChemCrow/i.test(decodeURIComponent(u))), `title sent: ${asked.join(', ')}`);
   });
 });
