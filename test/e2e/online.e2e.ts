@@ -27,7 +27,7 @@ describe('PaperCite in VS Code: online search', function () {
       workspace: path.join(ROOT, 'test/fixtures/ws-cite'),
       // Online search not asked yet (null): the first search asks. Crossref is added later, in the
       // workspace settings, as a user would.
-      settings: { 'papercite.online.providers': ['arxiv', 'dblp', 'openalex'] },
+      settings: { 'papercite.online.enabled': null, 'papercite.online.providers': ['arxiv', 'dblp', 'openalex'] },
       // The endpoints go through the environment, as the CLI's do.
       env: {
         PAPERCITE_ARXIV_URL: e.arxiv, PAPERCITE_DBLP_URL: e.dblp, PAPERCITE_CROSSREF_URL: e.crossref, PAPERCITE_DOI_URL: e.doi,
@@ -86,6 +86,15 @@ describe('PaperCite in VS Code: online search', function () {
     return m[1]!;
   }
 
+  /** Enter in the open quick pick: the citation written after `before`, its key, and the .bib holding it once. */
+  async function acceptAndCite(before: string): Promise<{ key: string; bib: string }> {
+    await vs.page.keyboard.press('Enter');
+    await vs.quickInput.waitClosed();
+    await vs.editor.waitForText(`${before}\\cite{`);
+    const key = await citedKey(before);
+    return { key, bib: await vs.waitForFile('references.bib', t => count(t, key) === 1) };
+  }
+
   it('asks before anything is sent, then shows online rows under their services', async () => {
     await vs.openFile('main.tex');
     await vs.editor.gotoLineEnd(4);
@@ -112,12 +121,8 @@ describe('PaperCite in VS Code: online search', function () {
 
     // Pick the DBLP row: its key is cited and its entry written once.
     await (await findRow(/Rethinking Attention Mechanism/)).click();
-    await vs.page.keyboard.press('Enter');
-    await q.waitClosed();
-    await vs.editor.waitForText('Attention:\\cite{');
-    const key = await citedKey('Attention:');
+    const { key, bib } = await acceptAndCite('Attention:');
     assert.equal(key, 'wang2025rethinking');
-    const bib = await vs.waitForFile('references.bib', t => count(t, key) === 1);
     assert.match(bib, /Rethinking Attention Mechanism/);
     assert.equal(count(bib, 'zhang2025survey'), 1, 'the existing entry is kept');
   });
@@ -141,12 +146,8 @@ describe('PaperCite in VS Code: online search', function () {
     }
     await q.row(/Resolved: The Structure of Ordinary Water/).waitFor({ timeout: 5_000 });
     await vs.shot('resolved-doi');
-    await vs.page.keyboard.press('Enter');
-    await q.waitClosed();
-    await vs.editor.waitForText('Water:\\cite{');
-    const key = await citedKey('Water:');
+    const { key, bib } = await acceptAndCite('Water:');
     assert.equal(key, 'frank1970structure');
-    const bib = await vs.waitForFile('references.bib', t => count(t, key) === 1);
     assert.match(bib, /doi\s*=\s*\{10\.1126\/science\.169\.3946\.635\}/i);
   });
 
@@ -157,12 +158,8 @@ describe('PaperCite in VS Code: online search', function () {
     const q = vs.quickInput;
     await q.row(/Resolved: Proceedings of Workshop AEW10/).waitFor({ timeout: 30_000 });
     await vs.shot('resolved-arxiv');
-    await vs.page.keyboard.press('Enter');
-    await q.waitClosed();
-    await vs.editor.waitForText('Workshop:\\cite{');
-    const key = await citedKey('Workshop:');
+    const { key, bib } = await acceptAndCite('Workshop:');
     cited.workshop = key;
-    const bib = await vs.waitForFile('references.bib', t => count(t, key) === 1);
     assert.match(bib, /eprint\s*=\s*\{1707\.08567\}/i);
     assert.match(bib, /archivePrefix\s*=\s*\{arXiv\}/i);
   });

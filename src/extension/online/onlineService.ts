@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OnlineClient } from '../../core/online/client';
-import { endpointsFromEnv } from '../../core/online/env';
+import { ENDPOINT_ENV, endpointsFromEnv } from '../../core/online/env';
 import { nodeHttpGet } from '../../core/online/http';
 import { PROVIDERS, PROVIDER_LABEL, type OnlineError, type OnlineRecord, type OnlineSettings, type ProviderName, type ProviderResult } from '../../core/online/types';
 import type { Paper } from '../../core/model';
@@ -29,6 +29,8 @@ export class OnlineService implements vscode.Disposable {
   private built = '';
   private keys: Partial<Record<KeyedProvider, string>> = {};
   private readonly notified = new Set<ProviderName>();
+  /** Endpoint settings already reported as unusable. */
+  private readonly warned = new Set<string>();
   private readonly seen = new Map<string, OnlineRecord>();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires when a provider's state or the settings changed. */
@@ -80,9 +82,9 @@ export class OnlineService implements vscode.Disposable {
     const cfg = this.config.current;
     const endpoints: NonNullable<OnlineSettings['endpoints']> = { ...endpointsFromEnv(process.env) };
     for (const [k, v] of Object.entries(cfg.onlineEndpoints)) {
-      if (typeof v !== 'string' || !v.trim()) continue;
+      if (typeof v !== 'string' || !v.trim() || !(k in ENDPOINT_ENV)) continue;
       if (/^https?:\/\/\S+$/i.test(v.trim())) endpoints[k as keyof typeof endpoints] = v.trim().replace(/\/+$/, '');
-      else log.warn(`[online] papercite.online.endpoints.${k} is not an http(s) URL; ignored`);
+      else if (!this.warned.has(`${k}=${v}`)) { this.warned.add(`${k}=${v}`); log.warn(`[online] papercite.online.endpoints.${k} is not an http(s) URL; ignored`); }
     }
     return {
       endpoints,

@@ -137,7 +137,7 @@ export class OnlinePickSection implements vscode.Disposable {
         this.changed();
       }, err => {
         if (ctl.signal.aborted) return;
-        this.resolution = { state: 'failed', message: (err as { online?: OnlineError }).online?.message ?? String(err) };
+        this.resolution = { state: 'failed', message: (err as { online?: OnlineError }).online?.message ?? (err instanceof Error ? err.message : String(err)) };
         this.changed();
       });
       return;
