@@ -42,45 +42,36 @@ function citeCommands(keys: string[], cmd: string): string {
   return out.join('\n');
 }
 
-/** pdflatex + bibtex with natbib/plainnat over `dir/refs.bib`; `counts(line)` says whether a .blg warning line counts. */
-export function typesetNatbib(dir: string, keys: string[], counts: (line: string) => boolean = () => true): void {
-  writeFileSync(path.join(dir, 'natbib.tex'), [
-    '\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}', '\\usepackage{natbib}',
-    '\\usepackage{url}', '\\begin{document}', citeCommands(keys, 'citet'), '\\bibliographystyle{plainnat}', '\\bibliography{refs}', '\\end{document}', '',
-  ].join('\n'));
-  const latex = ['-interaction=nonstopmode', '-halt-on-error', 'natbib.tex'];
+/**
+ * Writes `name.tex`, runs pdflatex, the bibliography tool, and pdflatex until stable; asserts that the
+ * tool's log (.blg) and the last LaTeX log have no error or warning.
+ */
+function typeset(dir: string, name: string, preamble: string[], body: string, tool: { cmd: string; bad: (line: string) => boolean }, reruns: number): void {
+  writeFileSync(path.join(dir, `${name}.tex`), ['\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}', ...preamble, '\\begin{document}', body, '\\end{document}', ''].join('\n'));
+  const latex = ['-interaction=nonstopmode', '-halt-on-error', `${name}.tex`];
   const first = run(dir, 'pdflatex', latex);
   assert.equal(first.status, 0, `pdflatex (1st) failed:\n${first.out.slice(-3000)}`);
-  const bib = run(dir, 'bibtex', ['natbib']);
-  const blg = readFileSync(path.join(dir, 'natbib.blg'), 'utf8');
-  const blgBad = blg.split('\n').filter(l => /error message|I couldn't|I was expecting|---line \d+ of file/i.test(l) || (/Warning--/.test(l) && counts(l)));
-  assert.deepEqual(blgBad, [], `bibtex reported problems (exit ${bib.status}):\n${blgBad.join('\n')}`);
-  assert.equal(bib.status, 0, `bibtex failed:\n${bib.out}`);
-  run(dir, 'pdflatex', latex);
+  const b = run(dir, tool.cmd, [name]);
+  const blgBad = readFileSync(path.join(dir, `${name}.blg`), 'utf8').split('\n').filter(tool.bad);
+  assert.deepEqual(blgBad, [], `${tool.cmd} reported problems (exit ${b.status}):\n${blgBad.join('\n')}`);
+  assert.equal(b.status, 0, `${tool.cmd} failed:\n${b.out.slice(-3000)}`);
+  for (let i = 1; i < reruns; i++) run(dir, 'pdflatex', latex);
   const last = run(dir, 'pdflatex', latex);
-  assert.equal(last.status, 0, `pdflatex (3rd) failed:\n${last.out.slice(-3000)}`);
-  const bad = logProblems(readFileSync(path.join(dir, 'natbib.log'), 'latin1'));
+  assert.equal(last.status, 0, `pdflatex (last) failed:\n${last.out.slice(-3000)}`);
+  const bad = logProblems(readFileSync(path.join(dir, `${name}.log`), 'latin1'));
   assert.deepEqual(bad, [], `LaTeX log has errors or warnings:\n${bad.join('\n')}`);
 }
 
-/** pdflatex + biber with biblatex (authoryear) over `dir/refs.bib`. */
+/** pdflatex + bibtex with natbib/plainnat over `dir/refs.bib`; `counts(line)` says whether a .blg warning line counts. */
+export function typesetNatbib(dir: string, keys: string[], counts: (line: string) => boolean = () => true): void {
+  typeset(dir, 'natbib', ['\\usepackage{natbib}', '\\usepackage{url}'], `${citeCommands(keys, 'citet')}\n\\bibliographystyle{plainnat}\n\\bibliography{refs}`, {
+    cmd: 'bibtex', bad: l => /error message|I couldn't|I was expecting|---line \d+ of file/i.test(l) || (/Warning--/.test(l) && counts(l)),
+  }, 2);
+}
+
+/** pdflatex + biber with biblatex (authoryear) over `dir/refs.bib`; biblatex asks for one more run when page breaks change. */
 export function typesetBiblatex(dir: string, keys: string[], counts: (line: string) => boolean = () => true): void {
-  writeFileSync(path.join(dir, 'biblatex.tex'), [
-    '\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}',
-    '\\usepackage[backend=biber,style=authoryear]{biblatex}', '\\addbibresource{refs.bib}',
-    '\\begin{document}', citeCommands(keys, 'textcite'), '\\printbibliography', '\\end{document}', '',
-  ].join('\n'));
-  const latex = ['-interaction=nonstopmode', '-halt-on-error', 'biblatex.tex'];
-  const first = run(dir, 'pdflatex', latex);
-  assert.equal(first.status, 0, `pdflatex (1st) failed:\n${first.out.slice(-3000)}`);
-  const b = run(dir, 'biber', ['biblatex']);
-  const blg = readFileSync(path.join(dir, 'biblatex.blg'), 'utf8');
-  const blgBad = blg.split('\n').filter(l => /> ERROR - /.test(l) || (/> WARN - /.test(l) && counts(l)));
-  assert.deepEqual(blgBad, [], `biber reported problems (exit ${b.status}):\n${blgBad.join('\n')}`);
-  assert.equal(b.status, 0, `biber failed:\n${b.out.slice(-3000)}`);
-  run(dir, 'pdflatex', latex); // biblatex asks for one more run when page breaks change
-  const last = run(dir, 'pdflatex', latex);
-  assert.equal(last.status, 0, `pdflatex (2nd) failed:\n${last.out.slice(-3000)}`);
-  const bad = logProblems(readFileSync(path.join(dir, 'biblatex.log'), 'latin1'));
-  assert.deepEqual(bad, [], `LaTeX log has errors or warnings:\n${bad.join('\n')}`);
+  typeset(dir, 'biblatex', ['\\usepackage[backend=biber,style=authoryear]{biblatex}', '\\addbibresource{refs.bib}'], `${citeCommands(keys, 'textcite')}\n\\printbibliography`, {
+    cmd: 'biber', bad: l => /> ERROR - /.test(l) || (/> WARN - /.test(l) && counts(l)),
+  }, 2);
 }

@@ -197,6 +197,18 @@ describe('online client: answer cache', () => {
     await assert.rejects(offline.lookup('1706.03762'), OnlineFailure);
   });
 
+  it('API keys and the contact e-mail are never written to the cache', async () => {
+    const k = clock();
+    const h = fakeHttp(() => ok('{"results": []}'), k.now);
+    const c = new OnlineClient(h.get, { cacheDir: tmp, providers: ['openalex'], openAlexKey: 'SECRET-KEY', mailto: 'me@example.org' }, { now: k.now, sleep: k.sleep });
+    await collect(c, 'x');
+    assert.match(h.calls[0]!.url, /api_key=SECRET-KEY/);
+    const files = fs.readdirSync(tmp);
+    assert.equal(files.length, 1);
+    const text = fs.readFileSync(path.join(tmp, files[0]!), 'utf8');
+    assert.ok(!text.includes('SECRET-KEY') && !text.includes('example.org'), text);
+  });
+
   it('a damaged cache file is discarded and the answer fetched again', async () => {
     const k = clock();
     const h = fakeHttp(() => ok(S2_EMPTY), k.now);
@@ -236,6 +248,12 @@ describe('online client: authoritative BibTeX', () => {
     assert.throws(() => rekeyBibtex(evil, 'bad}key'), /not a safe BibTeX key/);
   });
 
+  it('rewrites an answer: months as macros, page ranges with --, ASCII only, bookkeeping fields dropped', () => {
+    const bib = rekeyBibtex(' @article{Kaufmann_1997, title={An industrial strength theorem prover for a logic based on Common Lisp}, author={Kaufmann, M. and Moore, J.S. and Müller, Zoë}, year={1997}, month={Apr}, pages={203–213}, timestamp={Mon, 20 Apr 2015}}', 'kaufmann1997industrial')!;
+    assert.equal(bib, '@article{kaufmann1997industrial,\n  title = {An industrial strength theorem prover for a logic based on Common Lisp},\n  author = {Kaufmann, M. and Moore, J.S. and M{\\"u}ller, Zo{\\"e}},\n  year = {1997},\n  month = apr,\n  pages = {203--213},\n}\n');
+    assert.equal(rekeyBibtex('<html>bot check</html>', 'k'), undefined);
+  });
+
   it('a preprint is written in arXiv\'s form without asking anyone', async () => {
     const k = clock();
     const h = fakeHttp(() => ok(''), k.now);
@@ -259,6 +277,41 @@ describe('online client: authoritative BibTeX', () => {
   });
 });
 
+describe('online client: published versions and title matches', () => {
+  const s2 = (venue: string, ext: Record<string, unknown>, title = 'Attention is All you Need', year = 2017) => JSON.stringify({
+    paperId: '204e3073870fae3d05bcbc2f6a8e263d9b72e776', externalIds: ext, title, venue, year, authors: [{ authorId: '1', name: 'Ashish Vaswani' }],
+  });
+
+  it('a preprint with a venue and a DBLP record outside CoRR has a published version', async () => {
+    const k = clock();
+    const h = fakeHttp(() => ok(s2('Neural Information Processing Systems', { ArXiv: '1706.03762', DBLP: 'conf/nips/VaswaniSPUJGKP17' })), k.now);
+    const c = new OnlineClient(h.get, {}, { now: k.now, sleep: k.sleep });
+    const pub = (await c.publishedVersion('1706.03762'))!;
+    assert.match(h.calls[0]!.url, /\/graph\/v1\/paper\/ARXIV:1706\.03762\?/);
+    assert.equal(pub.paper['container-title'], 'Neural Information Processing Systems');
+    assert.equal(pub.ids.dblp, 'conf/nips/VaswaniSPUJGKP17');
+  });
+
+  it('still a preprint: the venue is arXiv, or only CoRR knows it', async () => {
+    const k = clock();
+    for (const body of [s2('arXiv.org', { ArXiv: '2312.07559', DBLP: 'journals/corr/abs-2312-07559' }), s2('', { ArXiv: '2312.07559' })]) {
+      const c = new OnlineClient(fakeHttp(() => ok(body), k.now).get, {}, { now: k.now, sleep: k.sleep });
+      assert.equal(await c.publishedVersion('2312.07559'), undefined);
+    }
+  });
+
+  it('a title match is taken only when it is the same work', async () => {
+    const k = clock();
+    const mine = { id: 'vaswani2017attention', type: 'article', title: 'Attention Is All You Need', author: [{ family: 'Vaswani', given: 'Ashish' }], issued: { 'date-parts': [[2017]] }, custom: {} };
+    const hit = new OnlineClient(fakeHttp(() => ok(`{"data": [${s2('NeurIPS', {})}]}`), k.now).get, {}, { now: k.now, sleep: k.sleep });
+    assert.match((await hit.matchTitle(mine)).why, /title similarity 1\.00 and author vaswani/);
+    const miss = new OnlineClient(fakeHttp(() => ok(`{"data": [${s2('ICASSP', {}, 'Attention Is All You Need In Speech Separation', 2021)}]}`), k.now).get, {}, { now: k.now, sleep: k.sleep });
+    const r = await miss.matchTitle(mine);
+    assert.equal(r.record, undefined);
+    assert.match(r.why, /is not this paper: titles differ/);
+  });
+});
+
 describe('online client: against the replay server', () => {
   let server: ReplayServer;
   before(async function () { requireTestdata(this, 'api'); server = await startReplayServer(); });
@@ -273,6 +326,12 @@ describe('online client: against the replay server', () => {
     assert.match(bib, /pages = \{635--641\}/);
     assert.match(bib, /month = aug,/);
     assert.ok(server.requests.includes('/crossref/v1/works/10.1126%2Fscience.169.3946.635/transform'));
+  });
+
+  it('the recorded title match that finds nothing (HTTP 404) is no match, not an error', async () => {
+    const c = new OnlineClient(nodeHttpGet(), { endpoints: server.endpoints });
+    const r = await c.matchTitle({ id: 'x', type: 'article', title: 'askldjrq3rjaw938h', custom: {} });
+    assert.deepEqual(r, { why: 'Semantic Scholar has no paper with this title' });
   });
 
   it('endpoints come from the environment', () => {

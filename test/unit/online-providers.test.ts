@@ -8,7 +8,7 @@ import { crossref, crossrefBibtexRequest, doiBibtexRequest, doiCslRequest, parse
 import { dblp, dblpBibRequest, parseDblpBib, parseDblpSearch } from '../../src/core/online/dblp';
 import { detectIdentifier } from '../../src/core/online/identifiers';
 import { invertedAbstract, openAlex, parseOpenAlexSearch } from '../../src/core/online/openalex';
-import { httpError, Malformed, type Provider } from '../../src/core/online/provider';
+import { httpError, makeRecord, Malformed, type Provider } from '../../src/core/online/provider';
 import { parseS2Match, parseS2Search, semanticScholar, s2MatchRequest } from '../../src/core/online/semanticScholar';
 import type { HttpResponse, OnlineSettings, ProviderName } from '../../src/core/online/types';
 import { MAX_DEPTH, parseXml, textOf, XmlError } from '../../src/core/online/xml';
@@ -297,6 +297,13 @@ describe('online providers: every recorded answer', () => {
         assert.ok(self.includes(`${sub.name}/${f}`), `${sub.name}/${f} has no test`);
       }
     }
+  });
+});
+
+describe('online: records', () => {
+  it('titles lose inline markup, keep its text', () => {
+    const r = makeRecord('crossref', { type: 'article-journal', title: 'Synthesis of H<sub>2</sub>O in <i>E. coli</i>: a <scp>Study</scp>', ids: {} });
+    assert.equal(r.paper.title, 'Synthesis of H2O in E. coli: a Study');
   });
 });
 

@@ -43,7 +43,7 @@ export function rekeyBibtex(text: string, key: string): string | undefined {
       const m = month(v);
       if (m) { lines.push(`  month = ${m},`); continue; }
     }
-    if (name === 'pages') { lines.push(`  pages = {${balanceBraces(ascii(v.replace(/\s*[–—]\s*|\s*-+\s*/g, '--')))}},`); continue; }
+    if (name === 'pages') { lines.push(`  pages = {${balanceBraces(ascii(v.replace(/(\d)\s*(?:[–—]|-+)\s*(\d)/g, '$1--$2')))}},`); continue; }
     lines.push(`  ${name} = {${balanceBraces(ascii(v))}},`);
   }
   lines.push('}');

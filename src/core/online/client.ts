@@ -10,7 +10,10 @@ import { dblpBibRequest } from './dblp';
 import { HttpError } from './http';
 import { detectIdentifier } from './identifiers';
 import { httpError, isOk, Malformed, type Provider, type ProviderRequest } from './provider';
+import { sameWork } from './match';
 import { PROVIDER_MODULES } from './providers';
+import { parseS2Match, s2MatchRequest } from './semanticScholar';
+import type { Paper } from '../model';
 import {
   OnlineFailure, PROVIDERS, type HttpGet, type HttpResponse, type Identifier, type OnlineError, type OnlineRecord,
   type OnlineSettings, type ProviderName, type ProviderResult, type ProviderState,
@@ -51,6 +54,13 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 type Gate = ProviderName | 'doi';
 
+function withoutCredentials(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const kept = url.slice(q + 1).split('&').filter(p => !/^(?:api_key|mailto)=/.test(p));
+  return kept.length ? `${url.slice(0, q)}?${kept.join('&')}` : url.slice(0, q);
+}
+
 export class OnlineClient {
   private readonly cache: AnswerCache;
   private readonly now: () => number;
@@ -90,7 +100,8 @@ export class OnlineClient {
 
   /** One request, courteously: cached answer, else queued behind the provider's previous request. */
   private async get(provider: ProviderName, gate: Gate, req: ProviderRequest, ttl: number, signal?: AbortSignal): Promise<HttpResponse & { cached?: boolean }> {
-    const cacheKey = `${req.url}\n${req.headers?.accept ?? ''}`;
+    // Keys and contact e-mail are not part of the question, and never written to the cache.
+    const cacheKey = `${withoutCredentials(req.url)}\n${req.headers?.accept ?? ''}`;
     const hit = this.cache.get(cacheKey, ttl);
     if (hit) return { ...hit, cached: true };
     const rest = this.restUntil.get(provider);
@@ -219,6 +230,55 @@ export class OnlineClient {
     }
     if (failure) throw new OnlineFailure(failure);
     return undefined;
+  }
+
+  /**
+   * The published version of an arXiv preprint, as Semantic Scholar links them (a venue, and a DOI or
+   * a DBLP record outside CoRR); undefined while it is only a preprint or unknown. Failures throw.
+   */
+  async publishedVersion(arxivId: string, signal?: AbortSignal): Promise<OnlineRecord | undefined> {
+    const id = detectIdentifier(arxivId);
+    if (id?.kind !== 'arxiv') throw new NotAnIdentifier(`"${arxivId.slice(0, 80)}" is not an arXiv id`);
+    if (!this.enabled().includes('semanticscholar')) return undefined;
+    const p = PROVIDER_MODULES.semanticscholar;
+    const res = await this.get('semanticscholar', 'semanticscholar', p.lookupRequest(id, this.settings)!, LOOKUP_TTL_MS, signal);
+    if (!isOk(res)) {
+      const e = httpError('semanticscholar', res);
+      if (e.kind === 'not-found') return undefined;
+      throw new OnlineFailure(e);
+    }
+    let rec: OnlineRecord | undefined;
+    try { rec = p.parseLookup(res, id); } catch (err) {
+      if (err instanceof Malformed) throw new OnlineFailure({ provider: 'semanticscholar', kind: 'malformed', message: err.message });
+      throw err;
+    }
+    const venue = rec?.paper['container-title'];
+    const dblpKey = rec?.ids.dblp && !/^journals\/corr\//.test(rec.ids.dblp) ? rec.ids.dblp : undefined;
+    if (!rec || !venue || !(rec.ids.doi || dblpKey)) return undefined;
+    if (!dblpKey) delete rec.ids.dblp;
+    return rec;
+  }
+
+  /**
+   * The record Semantic Scholar's title match returns for `paper`, only when `sameWork` holds (title
+   * similarity and an author or the year; see match.ts): a near miss is undefined, with the reason.
+   */
+  async matchTitle(paper: Paper, signal?: AbortSignal): Promise<{ record?: OnlineRecord; why: string }> {
+    if (!paper.title || !this.enabled().includes('semanticscholar')) return { why: 'no title or Semantic Scholar not enabled' };
+    const res = await this.get('semanticscholar', 'semanticscholar', s2MatchRequest(paper.title, this.settings), SEARCH_TTL_MS, signal);
+    if (!isOk(res)) {
+      const e = httpError('semanticscholar', res);
+      if (e.kind === 'not-found') return { why: 'Semantic Scholar has no paper with this title' };
+      throw new OnlineFailure(e);
+    }
+    let rec: OnlineRecord | undefined;
+    try { rec = parseS2Match(res.body); } catch (err) {
+      if (err instanceof Malformed) throw new OnlineFailure({ provider: 'semanticscholar', kind: 'malformed', message: err.message });
+      throw err;
+    }
+    if (!rec) return { why: 'Semantic Scholar has no paper with this title' };
+    const same = sameWork(paper, rec.paper);
+    return same.same ? { record: rec, why: same.why } : { why: `closest match "${rec.paper.title}" is not this paper: ${same.why}` };
   }
 
   /**

@@ -3,7 +3,7 @@
 import type { CslName } from '../model';
 import { bibAnswerRecord } from './bib';
 import { decodeEntities } from './xml';
-import { asRecord, bareDoi, baseUrl, makeRecord, Malformed, parseJson, query, str, type Provider, type ProviderRequest } from './provider';
+import { asRecord, bareDoi, baseUrl, makeRecord, Malformed, parseJson, query, str, withQuery, type Provider, type ProviderRequest } from './provider';
 import type { OnlineRecord, OnlineSettings } from './types';
 
 /** Crossref work types → CSL types. */
@@ -106,8 +106,7 @@ export function doiBibtexRequest(doi: string, s: OnlineSettings): ProviderReques
 }
 
 export function crossrefBibtexRequest(doi: string, s: OnlineSettings): ProviderRequest {
-  const q = query(polite(s));
-  return { url: `${baseUrl(s, 'crossref')}/works/${encodeURIComponent(doi)}/transform/application/x-bibtex${q ? `?${q}` : ''}` };
+  return { url: withQuery(`${baseUrl(s, 'crossref')}/works/${encodeURIComponent(doi)}/transform/application/x-bibtex`, polite(s)) };
 }
 
 export const crossref: Provider = {
@@ -120,8 +119,7 @@ export const crossref: Provider = {
   },
   lookupRequest(id, s) {
     if (id.kind !== 'doi') return undefined;
-    const q = query(polite(s));
-    return { url: `${baseUrl(s, 'crossref')}/works/${encodeURIComponent(id.id)}${q ? `?${q}` : ''}` };
+    return { url: withQuery(`${baseUrl(s, 'crossref')}/works/${encodeURIComponent(id.id)}`, polite(s)) };
   },
   parseLookup(res) {
     return crossrefWork(message(res.body, 'work'));

@@ -13,7 +13,7 @@ export class HttpError extends Error {
   }
 }
 
-export function nodeHttpGet(userAgent = 'PaperCite (https://github.com/papercite)'): HttpGet {
+export function nodeHttpGet(userAgent = 'PaperCite'): HttpGet {
   return async (url, init) => {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), init.timeoutMs ?? 15_000);

@@ -1,7 +1,7 @@
 // OpenAlex works search and lookup. https://developers.openalex.org — the key goes in `api_key`,
 // the contact e-mail in `mailto`. Abstracts come as an inverted index (word → positions), rebuilt here.
 import { arxivIdOf } from './identifiers';
-import { asRecord, bareDoi, baseUrl, isoDate, makeRecord, Malformed, parseJson, query, str, type Provider } from './provider';
+import { asRecord, bareDoi, baseUrl, isoDate, makeRecord, Malformed, parseJson, query, str, withQuery, type Provider } from './provider';
 import type { OnlineIds, OnlineRecord, OnlineSettings } from './types';
 
 /** Longest abstract rebuilt (words); positions beyond are dropped, so a hostile index stays small. */
@@ -85,9 +85,8 @@ export const openAlex: Provider = {
     return parseOpenAlexSearch(res.body);
   },
   lookupRequest(id, s) {
-    const q = query(auth(s));
-    if (id.kind === 'openalex') return { url: `${baseUrl(s, 'openalex')}/works/${encodeURIComponent(id.id)}${q ? `?${q}` : ''}` };
-    if (id.kind === 'doi') return { url: `${baseUrl(s, 'openalex')}/works/https://doi.org/${id.id.split('/').map(encodeURIComponent).join('/')}${q ? `?${q}` : ''}` };
+    if (id.kind === 'openalex') return { url: withQuery(`${baseUrl(s, 'openalex')}/works/${encodeURIComponent(id.id)}`, auth(s)) };
+    if (id.kind === 'doi') return { url: withQuery(`${baseUrl(s, 'openalex')}/works/https://doi.org/${id.id.split('/').map(encodeURIComponent).join('/')}`, auth(s)) };
     return undefined;
   },
   parseLookup(res) {

@@ -43,6 +43,12 @@ export function query(params: Record<string, string | number | undefined>): stri
   return Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
 }
 
+/** `path` with the non-empty parameters appended (no `?` when there are none). */
+export function withQuery(path: string, params: Record<string, string | number | undefined>): string {
+  const q = query(params);
+  return q ? `${path}?${q}` : path;
+}
+
 export function isOk(res: HttpResponse): boolean {
   return res.status >= 200 && res.status < 300;
 }
@@ -139,13 +145,18 @@ export interface RecordFields {
 
 const MAX_AUTHORS = 100;
 
+/** Inline markup some services keep in titles (`<i>`, `<sub>`, `<scp>`, MathML) removed, its text kept. */
+export function stripMarkup(s: string): string {
+  return s.replace(/<\/?(?:i|b|em|strong|sub|sup|scp|span|tt|u|mml:[a-z]+|math)(?:\s[^<>]{0,200})?\/?>/gi, '');
+}
+
 /** A PaperCite paper for an online record; its id is the PaperCite key (without collision suffix). */
 export function makeRecord(provider: ProviderName, f: RecordFields): OnlineRecord {
   const ids: OnlineIds = { ...f.ids };
   if (f.doi) ids.doi ??= f.doi;
   if (f.arxiv) ids.arxiv ??= f.arxiv;
   const paper: Paper = { id: '', type: f.type, custom: {} };
-  if (f.title) paper.title = cleanTitle(f.title);
+  if (f.title) paper.title = cleanTitle(stripMarkup(f.title));
   const names = f.authors ?? (f.authorNames ?? []).map(n => splitName(n));
   const kept = names.filter(n => n.family || n.given || n.literal);
   if (kept.length) paper.author = kept.slice(0, MAX_AUTHORS);
