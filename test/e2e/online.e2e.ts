@@ -209,6 +209,12 @@ describe('PaperCite in VS Code: online search', function () {
     }
     await sleep(300);
     await vs.shot('readme-online'); // media/screenshots/online.png
+    // The DBLP record cited in the first test is now a library paper (the project .bib): its
+    // library row is marked, and it is not listed again under DBLP.
+    const mine = (await (await findRow(/Rethinking Attention Mechanism/)).innerText()).replace(/\s+/g, ' ');
+    assert.match(mine, /in your library/, mine);
+    assert.match(mine, /wang2025rethinking/, mine);
+    assert.equal(await q.rows.filter({ hasText: /Rethinking Attention Mechanism/ }).count(), 1, 'listed once');
     const shown = (await q.widget.innerText()).replace(/\s+/g, ' ');
     assert.match(shown, /DBLP/);
     assert.match(shown, /OpenAlex/);
