@@ -148,6 +148,12 @@ export class OnlineService implements vscode.Disposable {
     }
   }
 
+  /** The published version Semantic Scholar links to an arXiv id; undefined when none. Failures throw. */
+  async publishedVersion(arxivId: string, signal: AbortSignal): Promise<OnlineRecord | undefined> {
+    await this.ready;
+    try { return await this.online.publishedVersion(arxivId, signal); } finally { this.emitter.fire(); }
+  }
+
   /** The record's authoritative BibTeX entry under `key`. */
   async bibtex(record: OnlineRecord, key: string): Promise<string> {
     await this.ready;

@@ -1,6 +1,7 @@
-// A code action on a .bib entry that is an arXiv preprint: look for its published version and,
-// when a service has one that is the same work by strong evidence (`sameWork`: an identifier, or a
-// near-identical title with a matching author or year), offer "Published at ACL 2020 — replace".
+// A code action on a .bib entry that is an arXiv preprint: look for its published version (the one
+// Semantic Scholar links to the arXiv id, else a title search whose record is the same work by
+// `sameWork`: an identifier, or a near-identical title with a matching author or year) and offer
+// "Published at ACL 2020 — replace".
 // The entry is replaced by the published one under the same key. Nothing is sent until the user
 // asks (the first action) and online search is allowed.
 import * as vscode from 'vscode';
@@ -11,7 +12,7 @@ import { PROVIDER_LABEL, type OnlineRecord, type ProviderName } from '../../core
 import { Commands } from '../ids';
 import { describe, log } from '../log';
 import type { Services } from '../services';
-import { isPreprintEntry, isPublished, venueLabel } from './paperIds';
+import { entryIdKeys, isPreprintEntry, isPublished, venueLabel } from './paperIds';
 
 /** Who may know the published version (arXiv itself only knows the preprint). */
 const PUBLISHED_BY: ProviderName[] = ['dblp', 'crossref', 'semanticscholar', 'openalex'];
@@ -69,6 +70,15 @@ export class PreprintUpgradeActions implements vscode.CodeActionProvider {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `PaperCite: looking for the published version of ${key}…`, cancellable: true }, async (_p, token) => {
       const ctl = new AbortController();
       token.onCancellationRequested(() => ctl.abort());
+      const arxiv = entryIdKeys(at.entry.fields).find(k => k.startsWith('arxiv:'))?.slice('arxiv:'.length);
+      if (arxiv && providers.includes('semanticscholar')) {
+        try {
+          const rec = await this.services.online.publishedVersion(arxiv, ctl.signal);
+          if (rec && isPublished(rec)) { found.push({ record: rec, why: `it links arXiv ${arxiv} to it` }); return; }
+        } catch (err) {
+          log.warn(`[online] ${key}: Semantic Scholar's link from arXiv ${arxiv}: ${describe(err)}`);
+        }
+      }
       await this.services.online.search(title.replace(/[{}\\]/g, ''), {
         providers, limit: 5, signal: ctl.signal,
         onResult: r => {
