@@ -1,15 +1,16 @@
 // Citing a paper found online: a key in PaperCite's scheme that neither the library nor the
 // project's .bib has, the provider's authoritative BibTeX entry under that key, appended to the
-// .bib by the same safe writer as library entries. A paper the .bib already has (same DOI or arXiv
-// id) keeps its key and is not added again.
+// .bib by the same safe writer as library entries. A paper the .bib already has keeps its key and
+// is not added again.
 import * as vscode from 'vscode';
 import { paperToBibtex } from '../../core/bibtex/export';
 import { citeKeyFor } from '../../core/citekey';
-import type { OnlineRecord } from '../../core/online/types';
+import { bibEntryToPaper } from '../../core/bibtex/toCsl';
+import { mergeOnline } from '../../core/online/match';
+import { PROVIDER_LABEL, type OnlineRecord } from '../../core/online/types';
 import type { ProjectBib } from '../cite/projectBib';
 import { describe, log } from '../log';
 import type { Services } from '../services';
-import { entryIdKeys, recordIdKeys } from './paperIds';
 
 /**
  * Writes the record's entry to the .bib `docUri` cites from and returns the key to cite, or
@@ -18,15 +19,17 @@ import { entryIdKeys, recordIdKeys } from './paperIds';
 export async function citeOnline(services: Services, bib: ProjectBib, record: OnlineRecord, docUri: vscode.Uri): Promise<string | undefined> {
   const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === docUri.toString()) ?? await vscode.workspace.openTextDocument(docUri);
   const { entries } = await bib.index(doc);
-  const wanted = recordIdKeys(record);
-  for (const [key, { entry }] of entries) {
-    if (wanted.length && entryIdKeys(entry.fields).some(id => wanted.includes(id))) {
-      log.info(`[online] ${key} in the .bib is the same paper (${wanted.join(', ')}); citing it`);
-      services.online.remember(record, key);
-      return key;
-    }
+  // The same work already in the .bib (an identifier, or title with an author or the year, as
+  // `papercite add` decides): cite it under its key.
+  const inBib = [...entries.values()].map(({ uri, entry }) => bibEntryToPaper(entry, uri.path));
+  const same = mergeOnline(inBib, [record])[0]?.local;
+  if (same) {
+    log.info(`[online] ${same.id} in the .bib is the same paper as the ${PROVIDER_LABEL[record.provider]} record; citing it`);
+    services.online.remember(record, same.id);
+    return same.id;
   }
-  const taken = new Set(entries.keys());
+  // BibTeX takes keys that differ only in case for one.
+  const taken = new Set([...entries.keys()].map(k => k.toLowerCase()));
   let key = citeKeyFor(record.paper, taken);
   while (services.library.byKey(key)) { taken.add(key); key = citeKeyFor(record.paper, taken); }
 
