@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Paper, SourceProblem } from '../core/model';
 import type { SearchHit } from '../core/search';
 import type { ConfigService } from './config';
+import type { OnlineService } from './online/onlineService';
 
 export type LibraryState = 'loading' | 'ready' | 'empty' | 'failed';
 
@@ -44,4 +45,5 @@ export interface Services {
   context: vscode.ExtensionContext;
   config: ConfigService;
   library: LibraryService;
+  online: OnlineService;
 }

@@ -34,6 +34,8 @@ const DEFAULT_SETTINGS = {
   'workbench.colorTheme': 'Default Light Modern',
   'extensions.ignoreRecommendations': true,
   'files.simpleDialog.enable': true,
+  // No test asks a real online service; online.e2e.ts turns this on against the replay server.
+  'papercite.online.enabled': false,
 };
 
 function parseKv(out: string): Record<string, string> {

@@ -45,7 +45,7 @@ export function registerBrowse(_context: vscode.ExtensionContext, services: Serv
       const key = await pickKey(arg);
       if (!key) return;
       await services.library.ready;
-      if (!services.library.byKey(key)) { void vscode.window.showWarningMessage(`PaperCite: no paper with key “${key}” in the library.`); return; }
+      if (!services.library.byKey(key) && !services.online.paper(key)) { void vscode.window.showWarningMessage(`PaperCite: no paper with key “${key}” in the library.`); return; }
       panels.open(key);
     }),
     guarded(Commands.revealInTree, async arg => {

@@ -120,7 +120,8 @@ export class PaperPanels implements vscode.Disposable {
 
   private relatedTo(p: Paper): RelatedHit[] {
     const lib = this.services.library;
-    if (lib.papers.length <= FULL_INDEX_MAX) return this.relatedIndex().related(p.id, 5);
+    // An online paper is not in the index: its related papers come from the search.
+    if (lib.papers.length <= FULL_INDEX_MAX && lib.byKey(p.id)) return this.relatedIndex().related(p.id, 5);
     let hits = this.relatedCache.get(p.id);
     if (!hits) {
       const t0 = performance.now();
@@ -133,7 +134,7 @@ export class PaperPanels implements vscode.Disposable {
 
   /** Builds the paper's view and posts it once the page is ready. */
   private show(entry: PanelEntry): void {
-    const p = this.services.library.byKey(entry.key);
+    const p = this.services.library.byKey(entry.key) ?? this.services.online.paper(entry.key);
     if (!p) {
       entry.view = undefined;
       entry.panel.title = `Paper not found: ${entry.key}`;

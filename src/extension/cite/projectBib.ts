@@ -33,6 +33,8 @@ export interface AddResult {
   refused?: string;
   /** Keys the .bib already uses for a different paper: not written, a free key offered. */
   conflicts?: { key: string; suggested: string }[];
+  /** Keys whose BibTeX text was not one valid entry (logged, not written). */
+  rejected?: string[];
 }
 
 /** The entry's text under another key (the key is the first thing after `@type{`). */
@@ -152,7 +154,17 @@ export class ProjectBib implements vscode.Disposable {
     return run;
   }
 
-  private async addNow(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
+  /**
+   * Appends entries whose BibTeX text is given (e.g. fetched online) to the document's .bib, with
+   * the same checks and queue as `addEntries`; a key the .bib already has is left as it is.
+   */
+  addEntryTexts(entries: NewEntry[], docUri: vscode.Uri): Promise<AddResult> {
+    const run = this.queue.then(() => this.addNow(entries.map(e => e.key), docUri, entries));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async addNow(keys: string[], docUri: vscode.Uri, given?: readonly NewEntry[]): Promise<AddResult> {
     const doc = openDoc(docUri) ?? await vscode.workspace.openTextDocument(docUri);
     const { target, entries: known } = await this.index(doc);
     const bibName = vscode.workspace.asRelativePath(target.uri, false);
@@ -161,11 +173,12 @@ export class ProjectBib implements vscode.Disposable {
     const conflicts: { key: string; suggested: string; where: string; title: string; bibtex: string }[] = [];
     const lowerKnown = new Set([...known.keys()].map(k => k.toLowerCase()));
     for (const key of keys) {
-      const paper = this.services.library.byKey(key);
+      const text = given?.find(e => e.key === key)?.bibtex;
+      const paper = text === undefined ? this.services.library.byKey(key) : undefined;
       const had = known.get(key);
       if (had) {
         // The same key for a different paper is not "present": say so and offer a free key.
-        const bibtex = paper && paperToBibtex(paper);
+        const bibtex = text ?? (paper && paperToBibtex(paper));
         const mine = bibtex ? parseBibtex(bibtex, key).entries[0] : undefined;
         if (bibtex && mine && !sameBibPaper(had.entry, mine)) {
           const suggested = distinctKey(key, k => lowerKnown.has(k) || !!this.services.library.byKey(k));
@@ -173,8 +186,8 @@ export class ProjectBib implements vscode.Disposable {
         } else present.push(key);
         continue;
       }
-      if (!paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
-      wanted.push({ key, bibtex: paperToBibtex(paper) });
+      if (text === undefined && !paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
+      wanted.push({ key, bibtex: text ?? paperToBibtex(paper!) });
     }
     for (const c of conflicts) {
       log.warn(`[cite] ${c.where} already uses ${c.key} for a different paper ("${c.title}"); not adding ${c.key}; offering ${c.suggested}`);
@@ -267,6 +280,9 @@ export class ProjectBib implements vscode.Disposable {
     }
     this.emitter.fire();
     const conflicts = plan.keyConflicts.map(c => ({ key: c.key, suggested: c.suggested }));
-    return { added: plan.added, present: [...present, ...plan.present], bib: target.uri, ...(conflicts.length ? { conflicts } : {}) };
+    return {
+      added: plan.added, present: [...present, ...plan.present], bib: target.uri,
+      ...(conflicts.length ? { conflicts } : {}), ...(plan.rejected.length ? { rejected: plan.rejected.map(r => r.key) } : {}),
+    };
   }
 }
