@@ -3,10 +3,12 @@
 // `papercite.bibFile` setting, else `references.bib` beside the document. Paths are POSIX paths
 // (a URI's path), so the same code serves local, remote and virtual workspaces.
 import * as path from 'node:path';
+import { projectBibNames } from './projectBibNames';
+import { typstBibliographyPaths } from './typstCite';
 
 const posix = path.posix;
 
-export type BibSource = 'document' | 'root' | 'front-matter' | 'setting' | 'default';
+export type BibSource = 'document' | 'root' | 'front-matter' | 'project' | 'setting' | 'default';
 
 export interface BibTarget {
   /** Where new entries go: the first bibliography named (existing ones preferred by the caller). */
@@ -25,6 +27,24 @@ export interface LocateInput {
   /** `papercite.bibFile`: absolute, or relative to the workspace folder (else the document's folder). */
   setting?: string;
   workspaceFolder?: string;
+  /**
+   * Project files that may name the bibliography when the document does not (other `.typ` files,
+   * `_quarto.yml`, Sphinx `conf.py`), in the order to prefer; see core/projectBibNames.ts.
+   */
+  project?: { path: string; text: string }[];
+}
+
+const isTypst = (p: string) => /\.typ$/i.test(p);
+
+/**
+ * Typst writes to a `.bib` only (a Hayagriva `.yml` is read, never written): the first `.bib`
+ * named, else `refs.bib` beside the file that names the bibliography.
+ */
+function typstTarget(all: string[], dir: string, from: BibSource): BibTarget {
+  const bib = all.find(p => /\.bib$/i.test(p));
+  if (bib) return { path: bib, all, from };
+  const p = posix.join(dir, 'refs.bib');
+  return { path: p, all: [...all, p], from };
 }
 
 /** Removes `%` comments (not `\%`) so commented-out `\bibliography` lines do not count. */
@@ -96,7 +116,13 @@ function resolveFrom(dir: string, name: string): string {
 /** Decides which .bib a document writes to. The caller reads the root (see `texRootOf`) beforehand. */
 export function locateBib(input: LocateInput): BibTarget {
   const docDir = posix.dirname(input.docPath);
-  const own = bibNamesIn(input.docText);
+  // Typst: `/x.bib` is relative to the project root.
+  const resolveTypst = (dir: string, n: string) => n.startsWith('/') && input.workspaceFolder ? posix.join(input.workspaceFolder, n) : resolveFrom(dir, n);
+  if (isTypst(input.docPath)) {
+    const names = typstBibliographyPaths(input.docText);
+    if (names.length) return typstTarget(names.map(n => resolveTypst(docDir, n)), docDir, 'document');
+  }
+  const own = isTypst(input.docPath) ? [] : bibNamesIn(input.docText);
   if (own.length) {
     // LaTeX resolves names against the main file's folder.
     const base = input.root ? posix.dirname(input.root.path) : docDir;
@@ -111,11 +137,19 @@ export function locateBib(input: LocateInput): BibTarget {
       return { path: all[0]!, all, from: 'root' };
     }
   }
+  for (const f of input.project ?? []) {
+    const names = projectBibNames(f.path, f.text);
+    if (!names.length) continue;
+    const dir = posix.dirname(f.path);
+    if (isTypst(input.docPath)) return typstTarget(names.map(n => resolveTypst(dir, n)), dir, 'project');
+    const all = names.map(n => resolveFrom(dir, n));
+    return { path: all[0]!, all, from: 'project' };
+  }
   const setting = input.setting?.trim();
   if (setting) {
     const p = resolveFrom(input.workspaceFolder ?? docDir, setting);
     return { path: p, all: [p], from: 'setting' };
   }
-  const p = posix.join(docDir, 'references.bib');
+  const p = posix.join(docDir, isTypst(input.docPath) ? 'refs.bib' : 'references.bib');
   return { path: p, all: [p], from: 'default' };
 }

@@ -13,7 +13,7 @@ import type { ProjectBib } from './projectBib';
 export const UNKNOWN_KEY = 'unknown-key';
 export const MISSING_FROM_BIB = 'missing-from-bib';
 const SOURCE = 'PaperCite';
-const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext']);
+const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext', 'typst', 'quarto', 'rmd', 'rmarkdown']);
 
 function applies(doc: vscode.TextDocument): boolean {
   if (!LANGS.has(doc.languageId)) return false;
@@ -74,7 +74,7 @@ export class CiteDiagnostics implements vscode.Disposable {
     let syntax = citeSyntaxFor(doc.languageId, doc.fileName);
     // A Markdown file that names no bibliography and has no [@…] citation is not written for
     // pandoc: its @mentions are not citation keys.
-    if (syntax !== 'latex' && !bibNamesIn(text).length && !cfg.bibFile && !/\[-?@/.test(text)) syntax = 'latex';
+    if ((syntax === 'both' || syntax === 'pandoc') && !bibNamesIn(text).length && !cfg.bibFile && !/\[-?@/.test(text)) syntax = 'latex';
     const cited = findCitations(text, { syntax, customCommands: cfg.customCiteCommands });
     if (!cited.length) { this.collection.set(doc.uri, []); return; }
     const index = await this.bib.index(doc);

@@ -3,6 +3,7 @@
 // is multi-select at no cost: Enter takes the highlighted paper when nothing is ticked.
 import * as vscode from 'vscode';
 import { citeSyntaxFor } from '../../core/citeContext';
+import { typstCitationText, typstInsertEdits } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
 import type { Services } from '../services';
@@ -119,7 +120,11 @@ export async function insertKeys(services: Services, editor: vscode.TextEditor, 
     const token = doc.getText(new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd)));
     const tokenRange = new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd));
     const replaceToken = token === '' || !services.library.byKey(token);
-    if (ctx.kind === 'latex') {
+    if (ctx.typst) {
+      const text = doc.getText(new vscode.Range(doc.positionAt(base), doc.positionAt(base + ctx.keyEnd + 3000)));
+      const edits = typstInsertEdits(text, ctx.typst, ctx.start, ctx.keyEnd, fresh, replaceToken, cfg.typstCiteStyle);
+      ok = await editor.edit(b => { for (const e of edits) b.replace(new vscode.Range(doc.positionAt(base + e.start), doc.positionAt(base + e.end)), e.text); });
+    } else if (ctx.kind === 'latex') {
       if (replaceToken) ok = await edit(tokenRange, (ctx.separator ?? '') + fresh.join(','));
       else {
         const at = doc.positionAt(base + (ctx.group?.end ?? ctx.keyEnd));
@@ -136,7 +141,8 @@ export async function insertKeys(services: Services, editor: vscode.TextEditor, 
     }
   } else {
     const syntax = citeSyntaxFor(doc.languageId, doc.fileName);
-    const text = syntax === 'latex' ? `\\${cfg.citeCommand}{${keys.join(',')}}` : `[@${keys.join('; @')}]`;
+    const text = syntax === 'typst' ? typstCitationText(keys, cfg.typstCiteStyle)
+      : syntax === 'latex' ? `\\${cfg.citeCommand}{${keys.join(',')}}` : `[@${keys.join('; @')}]`;
     ok = await edit(editor.selection, text);
   }
   if (ok) {

@@ -1,0 +1,97 @@
+// Bibliographies named by a project rather than by the document: Typst's `#bibliography(…)` in any
+// `.typ` file, `bibliography:` in a Quarto project's `_quarto.yml`, `bibtex_bibfiles` in a Sphinx
+// `conf.py` (read as text with one bounded, linear scan; never executed). Also reads the keys of
+// a Hayagriva `.yml` bibliography, which Typst accepts beside BibTeX.
+import type { BibEntry } from './bibtex/parse';
+import { typstBibliographyPaths } from './typstCite';
+
+/** The bibliography names a project file holds, as written (relative to that file). */
+export function projectBibNames(path: string, text: string): string[] {
+  if (/\.typ$/i.test(path)) return typstBibliographyPaths(text);
+  if (/(?:^|\/)_quarto\.ya?ml$/i.test(path)) return yamlTopLevelList(text, 'bibliography');
+  if (/(?:^|\/)conf\.py$/i.test(path)) return sphinxBibfiles(text);
+  return [];
+}
+
+function unquote(s: string): string {
+  const t = s.trim();
+  if (t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0]) return t.slice(1, -1);
+  return t;
+}
+
+/** `key: a.bib`, `key: [a.bib, b.bib]` or a `- a.bib` block list at the top level of a YAML text. */
+export function yamlTopLevelList(yaml: string, key: string): string[] {
+  const lines = yaml.split(/\r?\n/, 20_000);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.startsWith(key)) continue;
+    const m = /^\s*:\s*(.*?)\s*(?:\s#.*)?$/.exec(line.slice(key.length));
+    if (!m) continue;
+    const v = m[1]!;
+    if (v.startsWith('[')) return v.replace(/^\[|\]$/g, '').split(',').map(unquote).filter(Boolean);
+    if (v) return [unquote(v)];
+    const out: string[] = [];
+    for (let j = i + 1; j < lines.length && out.length < 100; j++) {
+      const item = /^\s+-\s+(.*?)\s*$/.exec(lines[j]!);
+      if (!item) break;
+      out.push(unquote(item[1]!));
+    }
+    return out;
+  }
+  return [];
+}
+
+/** `bibtex_bibfiles = ['a.bib', "b.bib"]` (a list or tuple of string literals) in a `conf.py`. */
+export function sphinxBibfiles(py: string): string[] {
+  const at = /^bibtex_bibfiles\s*=\s*[[(]/m.exec(py);
+  if (!at) return [];
+  const out: string[] = [];
+  // One pass over at most 10,000 characters: string literals up to the closing bracket; `#` comments skipped.
+  const end = Math.min(py.length, at.index + at[0].length + 10_000);
+  for (let i = at.index + at[0].length; i < end; i++) {
+    const c = py[i]!;
+    if (c === ']' || c === ')') break;
+    if (c === '#') { while (i < end && py[i] !== '\n') i++; continue; }
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      let s = '';
+      while (j < end && py[j] !== c && py[j] !== '\n') { if (py[j] === '\\') j++; s += py[j] ?? ''; j++; }
+      if (py[j] === c && s.trim()) out.push(s.trim());
+      i = j;
+    }
+  }
+  return out;
+}
+
+/**
+ * The entries of a Hayagriva YAML bibliography: each top-level `key:` with its `title`, `author`
+ * and `date` when written on one line. One linear pass; other YAML is left alone.
+ */
+export function parseHayagriva(text: string): BibEntry[] {
+  const out: BibEntry[] = [];
+  const lines = text.split('\n', 200_000);
+  let offset = 0;
+  let cur: BibEntry | undefined;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.replace(/\r$/, '');
+    const start = offset;
+    offset += lines[n]!.length + 1;
+    const top = /^([^\s#:-][^:#]*?|"[^"]+"|'[^']+'):\s*(?:#.*)?$/.exec(line);
+    if (top) {
+      cur = { type: 'misc', key: unquote(top[1]!), fields: {}, line: n + 1, start, end: offset - 1 } as BibEntry;
+      out.push(cur);
+      continue;
+    }
+    if (!cur) continue;
+    if (/^\S/.test(line)) { cur = undefined; continue; }
+    cur.end = offset - 1;
+    const f = /^\s{1,8}(title|author|date|type):\s*(.+?)\s*$/.exec(line);
+    if (!f) continue;
+    const name = f[1]!;
+    const value = unquote(f[2]!.replace(/^\[|\]$/g, ''));
+    if (name === 'type') cur.type = value.toLowerCase();
+    else if (name === 'date') cur.fields.year = value.slice(0, 4);
+    else if (!(name in cur.fields)) cur.fields[name] = value;
+  }
+  return out;
+}
