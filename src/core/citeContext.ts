@@ -2,11 +2,12 @@
 // under it, and which keys does the citation already hold? Pure and fast: it runs on every keystroke,
 // so it only looks at a bounded window around the cursor. Typst lives in typstCite.ts.
 import { isTypstLabel, scanTypst, type TypstSiteInfo } from './typstCite';
+import { rstCitations, rstSiteAt } from './rstCite';
 
-export type CiteKind = 'latex' | 'pandoc' | 'typst';
+export type CiteKind = 'latex' | 'pandoc' | 'typst' | 'rst';
 
 /** Which citation syntaxes to recognise: LaTeX files → latex, Markdown → both (R Markdown mixes them), Typst → typst. */
-export type CiteSyntax = 'latex' | 'pandoc' | 'both' | 'typst';
+export type CiteSyntax = 'latex' | 'pandoc' | 'both' | 'typst' | 'rst';
 
 export interface CiteContext {
   kind: CiteKind;
@@ -631,6 +632,7 @@ export function citeContextAt(text: string, offset: number, opts: CiteOptions = 
   const window = Math.max(16, opts.window ?? DEFAULT_WINDOW);
   try {
     if (syntax === 'typst') return typstContextAt(text, offset, window);
+    if (syntax === 'rst') return rstContextAt(text, offset, window);
     if (syntax !== 'pandoc') {
       const ctx = latexContextAt(text, offset, citeCommandMatcher(opts.customCommands).match, window, opts.isKey);
       if (ctx) return ctx;
@@ -646,6 +648,7 @@ export function citeContextAt(text: string, offset: number, opts: CiteOptions = 
 export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] {
   const syntax = opts.syntax ?? 'both';
   if (syntax === 'typst') return typstCitations(text);
+  if (syntax === 'rst') return rstCitations(text).map(c => ({ key: c.key, start: c.start, end: c.end, kind: 'rst' as const, command: c.role }));
   const out: CitedKey[] = [];
   if (syntax !== 'pandoc') {
     const { match } = citeCommandMatcher(opts.customCommands);
@@ -715,6 +718,17 @@ function typstCitations(text: string): CitedKey[] {
   return out;
 }
 
+/** sphinxcontrib-bibtex roles (`:cite:p:`a, b``): the query is the phrase since the last `,` or backtick. */
+function rstContextAt(text: string, offset: number, window: number): CiteContext | undefined {
+  const site = rstSiteAt(text, offset, window);
+  if (!site) return undefined;
+  const keys = site.role.keys.filter(k => !(k.end >= site.start && k.start <= site.keyEnd)).map(k => k.key);
+  return {
+    kind: 'rst', command: site.role.role, prefix: text.slice(site.start, offset), start: site.start, end: offset,
+    keyStart: site.keyStart, keyEnd: site.keyEnd, keys, group: { start: site.role.open, end: site.role.close, closed: site.role.closed },
+  };
+}
+
 /** Fenced blocks and inline code spans of a Markdown text, sorted and disjoint; linear time. */
 function markdownCodeRanges(text: string): [number, number][] {
   const fences: [number, number][] = [];
@@ -772,6 +786,7 @@ export function citedKeyAt(text: string, offset: number, opts: CiteOptions = {})
 /** Which syntaxes a document speaks, from its language id and file name. */
 export function citeSyntaxFor(languageId: string, fileName = ''): CiteSyntax {
   if (languageId === 'typst' || /\.typ$/i.test(fileName)) return 'typst';
+  if (languageId === 'restructuredtext' || /\.rst$/i.test(fileName)) return 'rst';
   if (languageId === 'latex' || languageId === 'tex' || languageId === 'bibtex' || /\.(?:tex|ltx|sty|cls|dtx)$/i.test(fileName)) return 'latex';
   if (languageId === 'markdown' || languageId === 'rmd' || languageId === 'rmarkdown' || languageId === 'quarto' || /\.(?:md|markdown|rmd|qmd)$/i.test(fileName)) return 'both';
   // Plain text (a .tex without a LaTeX extension, or notes): LaTeX only, so e-mail-like `@` stays quiet.

@@ -18,7 +18,7 @@ export const ACCEPTED_COMMAND = 'papercite.cite.completionAccepted';
 
 export const CITE_SELECTOR: vscode.DocumentSelector = [
   { language: 'latex' }, { language: 'tex' }, { language: 'markdown' }, { language: 'plaintext' },
-  { language: 'typst' }, { language: 'quarto' }, { language: 'rmd' }, { language: 'rmarkdown' },
+  { language: 'typst' }, { language: 'quarto' }, { language: 'rmd' }, { language: 'rmarkdown' }, { language: 'restructuredtext' },
   // Markdown cells of Jupyter notebooks (cell documents have the vscode-notebook-cell scheme).
   { notebookType: 'jupyter-notebook', language: 'markdown' },
 ];

@@ -13,7 +13,7 @@ import type { ProjectBib } from './projectBib';
 export const UNKNOWN_KEY = 'unknown-key';
 export const MISSING_FROM_BIB = 'missing-from-bib';
 const SOURCE = 'PaperCite';
-const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext', 'typst', 'quarto', 'rmd', 'rmarkdown']);
+const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext', 'typst', 'quarto', 'rmd', 'rmarkdown', 'restructuredtext']);
 
 function applies(doc: vscode.TextDocument): boolean {
   if (!LANGS.has(doc.languageId)) return false;

@@ -124,6 +124,12 @@ export async function insertKeys(services: Services, editor: vscode.TextEditor, 
       const text = doc.getText(new vscode.Range(doc.positionAt(base), doc.positionAt(base + ctx.keyEnd + 3000)));
       const edits = typstInsertEdits(text, ctx.typst, ctx.start, ctx.keyEnd, fresh, replaceToken, cfg.typstCiteStyle);
       ok = await editor.edit(b => { for (const e of edits) b.replace(new vscode.Range(doc.positionAt(base + e.start), doc.positionAt(base + e.end)), e.text); });
+    } else if (ctx.kind === 'rst') {
+      if (replaceToken) ok = await edit(tokenRange, fresh.join(', '));
+      else {
+        const at = doc.positionAt(base + (ctx.group?.end ?? ctx.keyEnd));
+        ok = await edit(new vscode.Range(at, at), ', ' + fresh.filter(k => k !== token).join(', '));
+      }
     } else if (ctx.kind === 'latex') {
       if (replaceToken) ok = await edit(tokenRange, (ctx.separator ?? '') + fresh.join(','));
       else {
@@ -142,6 +148,7 @@ export async function insertKeys(services: Services, editor: vscode.TextEditor, 
   } else {
     const syntax = citeSyntaxFor(doc.languageId, doc.fileName);
     const text = syntax === 'typst' ? typstCitationText(keys, cfg.typstCiteStyle)
+      : syntax === 'rst' ? `:cite:p:\`${keys.join(', ')}\``
       : syntax === 'latex' ? `\\${cfg.citeCommand}{${keys.join(',')}}` : `[@${keys.join('; @')}]`;
     ok = await edit(editor.selection, text);
   }
