@@ -10,7 +10,24 @@ export function projectBibNames(path: string, text: string): string[] {
   if (/\.typ$/i.test(path)) return typstBibliographyPaths(text);
   if (/(?:^|\/)_quarto\.ya?ml$/i.test(path)) return yamlTopLevelList(text, 'bibliography');
   if (/(?:^|\/)conf\.py$/i.test(path)) return sphinxBibfiles(text);
+  if (/\.ipynb$/i.test(path)) return notebookBibNames(text);
   return [];
+}
+
+/**
+ * A Jupyter notebook's bibliography: `metadata.bibliography` (a string or a list), else the
+ * `bibliography:` of a front matter in its first cell (as Quarto reads notebooks).
+ */
+export function notebookBibNames(json: string): string[] {
+  let nb: { metadata?: { bibliography?: unknown }; cells?: { source?: unknown }[] };
+  try { nb = JSON.parse(json) as typeof nb; } catch { return []; }
+  const meta = nb?.metadata?.bibliography;
+  if (typeof meta === 'string') return [meta];
+  if (Array.isArray(meta)) return meta.filter((x): x is string => typeof x === 'string');
+  const first = Array.isArray(nb?.cells) ? nb.cells[0]?.source : undefined;
+  const src = Array.isArray(first) ? first.filter(x => typeof x === 'string').join('') : typeof first === 'string' ? first : '';
+  const fm = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(src);
+  return fm ? yamlTopLevelList(fm[1]!, 'bibliography') : [];
 }
 
 function unquote(s: string): string {

@@ -17,8 +17,8 @@ describe('reStructuredText citations (sphinxcontrib-bibtex)', () => {
       assert.equal(ctx?.command, role);
       assert.deepEqual(ctx?.keys, ['knuth84'], role);
     }
-    assert.equal(at('see :cite:p:`|').prefix, '');
-    assert.equal(at('see :cite:p:`a,global vect|').prefix, 'global vect');
+    assert.equal(at('see :cite:p:`|')?.prefix, '');
+    assert.equal(at('see :cite:p:`a,global vect|')?.prefix, 'global vect');
   });
   it('finds several comma-separated keys, outside literal blocks, comments and inline literals', () => {
     const doc = [

@@ -89,6 +89,9 @@ describe('Typst citations', () => {
     assert.deepEqual(sphinxBibfiles("extensions = ['sphinxcontrib.bibtex']\nbibtex_bibfiles = [\n  'refs.bib',  # main\n  \"extra/b.bib\",\n]\n"), ['refs.bib', 'extra/b.bib']);
     assert.deepEqual(sphinxBibfiles("bibtex_bibfiles = ('a.bib',)\nos.system('rm -rf /')"), ['a.bib']);
     assert.deepEqual(sphinxBibfiles('x = 1'), []);
+    assert.deepEqual(projectBibNames('/p/n.ipynb', JSON.stringify({ metadata: { bibliography: ['a.bib', 'b.bib'] }, cells: [] })), ['a.bib', 'b.bib']);
+    assert.deepEqual(projectBibNames('/p/n.ipynb', JSON.stringify({ metadata: {}, cells: [{ cell_type: 'raw', source: ['---\n', 'title: T\n', 'bibliography: refs.bib\n', '---\n'] }] })), ['refs.bib']);
+    assert.deepEqual(projectBibNames('/p/n.ipynb', '{not json'), []);
     assert.equal(locateBib({ docPath: '/p/docs/index.rst', docText: '', project: [{ path: '/p/docs/conf.py', text: "bibtex_bibfiles = ['refs.bib']" }] }).path, '/p/docs/refs.bib');
   });
   it('maps .typ and the typst language to the Typst syntax; LaTeX and Markdown unchanged', () => {

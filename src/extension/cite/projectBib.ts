@@ -7,7 +7,7 @@ import { planBibInsert, type NewEntry } from '../../core/bibWrite';
 import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
 import { paperToBibtex } from '../../core/bibtex/export';
 import { parseHayagriva } from '../../core/projectBibNames';
-import { projectFilesFor } from './projectFiles';
+import { fileUriOf, projectFilesFor } from './projectFiles';
 import type { Services } from '../services';
 import { log } from '../log';
 import { citeSettings } from './settings';
@@ -95,9 +95,11 @@ export class ProjectBib implements vscode.Disposable {
     if (setting && /^[a-zA-Z]:[\\/]/.test(setting)) setting = vscode.Uri.file(setting).path;
     const project = await projectFilesFor(doc.uri);
     const t = locateBib({ docPath: doc.uri.path, docText: text, ...(root ? { root } : {}), ...(setting ? { setting } : {}), ...(folder ? { workspaceFolder: folder.uri.path } : {}), project });
-    const all = t.all.map(p => doc.uri.with({ path: p }));
+    // A notebook cell's .bib sits beside its notebook, on the notebook's file system.
+    const home = fileUriOf(doc.uri);
+    const all = t.all.map(p => home.with({ path: p, fragment: '', query: '' }));
     // Prefer the first named bibliography that exists.
-    let uri = doc.uri.with({ path: t.path });
+    let uri = home.with({ path: t.path, fragment: '', query: '' });
     for (const u of all) if (openDoc(u) || (await exists(u))) { uri = u; break; }
     return { uri, all, from: t.from };
   }

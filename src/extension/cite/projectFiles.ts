@@ -51,14 +51,29 @@ async function gather(doc: vscode.Uri): Promise<{ path: string; text: string }[]
     return out;
   }
   if (/\.(?:qmd|rmd|md|ipynb)$/i.test(doc.path)) {
+    const out: { path: string; text: string }[] = [];
+    // A notebook cell's document path is the notebook's: its metadata may name the bibliography.
+    if (/\.ipynb$/i.test(doc.path)) {
+      const nb = fileUriOf(doc);
+      const text = await read(nb);
+      if (text !== undefined) out.push({ path: nb.path, text });
+    }
     const f = await nearest(doc, ['_quarto.yml', '_quarto.yaml'], stopAt);
-    return f ? [f] : [];
+    if (f) out.push(f);
+    return out;
   }
   if (/\.(?:rst|txt)$/i.test(doc.path)) {
     const f = await nearest(doc, ['conf.py'], stopAt);
     return f ? [f] : [];
   }
   return [];
+}
+
+/** A notebook cell's notebook (cell documents have their own scheme); any other document itself. */
+export function fileUriOf(doc: vscode.Uri): vscode.Uri {
+  if (doc.scheme !== 'vscode-notebook-cell') return doc;
+  return vscode.workspace.notebookDocuments.find(n => n.getCells().some(c => c.document.uri.toString() === doc.toString()))?.uri
+    ?? doc.with({ scheme: 'file', fragment: '', query: '' });
 }
 
 /** Project files to read for `doc`'s bibliography (see core/projectBibNames.ts). */
