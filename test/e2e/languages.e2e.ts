@@ -1,0 +1,116 @@
+// Citing beyond LaTeX and Markdown, in a real VS Code: Typst (a chapter included by the main file,
+// which names the .bib), Quarto (bibliography from _quarto.yml) and a Jupyter notebook's Markdown
+// cell (bibliography from the notebook's metadata). Type, pick, see the key and the entry, once.
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+
+describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
+  let vs: VsCodeHost;
+  const glove = 'pennington-etal-2014-glove';
+  const lee = 'lee/1989+acoustic';
+
+  before(async function () {
+    requireHost();
+    vs = await VsCodeHost.start({ name: 'languages', workspace: path.join(ROOT, 'test/fixtures/ws-languages') });
+  });
+  hostHooks(() => vs);
+
+  /** Entries of a .bib with this key (counted, so duplicates show). */
+  const count = (text: string, key: string) => text.split(new RegExp(`@\\w+\\{${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`)).length - 1;
+
+  it('Typst: @ completes in an included chapter and the entry goes to the .bib the main file names', async () => {
+    await vs.openFile('chapters/vectors.typ');
+    await vs.editor.gotoLineEnd(3);
+    await vs.editor.type(' @penning');
+    await vs.suggest.waitFor(glove);
+    await vs.shot('typst-at-completion');
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.waitForText(`Word vectors. @${glove}`);
+    const bib = await vs.waitForFile('refs.bib', t => count(t, glove) === 1);
+    assert.equal(count(bib, 'knuth84'), 1, 'the user\'s entry stays');
+  });
+
+  it('Typst: a phrase inside #cite(<… finds the paper and closes the label', async () => {
+    await vs.editor.gotoLineEnd(5);
+    await vs.editor.type(' #cite(<deep contextualized');
+    await vs.suggest.waitFor('peters-etal-2018-deep');
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.type(')');
+    await vs.editor.waitForText('Contextual embeddings. #cite(<peters-etal-2018-deep>)');
+    await vs.waitForFile('refs.bib', t => count(t, 'peters-etal-2018-deep') === 1);
+  });
+
+  it('Typst: a key outside the <label> characters is written label("…")', async () => {
+    await vs.editor.gotoLineEnd(7);
+    await vs.editor.type(' #cite(<acoustic modeling');
+    await vs.suggest.waitFor(lee);
+    await vs.shot('typst-label-key');
+    await vs.suggest.row(lee).click();
+    await vs.editor.type(')');
+    await vs.editor.waitForText(`Speech. #cite(label("${lee}"))`);
+    await vs.waitForFile('refs.bib', t => count(t, lee) === 1);
+  });
+
+  it('Typst: Insert Citation writes @key, and accepting again adds no second entry', async () => {
+    await vs.editor.gotoLineEnd(9);
+    await vs.editor.type(' ');
+    await vs.page.keyboard.press('Control+Alt+C');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('global vectors');
+    await q.row(/GloVe/).waitFor({ timeout: 20_000 });
+    await sleep(300);
+    await q.input.press('Enter');
+    await q.waitClosed();
+    await vs.editor.waitForText(`Inserted. @${glove}`);
+    await vs.editor.save();
+    await sleep(1000); // the entry is already there: nothing may be appended
+    assert.equal(count(vs.read('refs.bib'), glove), 1);
+  });
+
+  it('Typst: an @label naming a heading is no unknown key; an unknown key is', async () => {
+    await vs.openFile('main.typ');
+    const rows = await vs.problems();
+    await vs.shot('typst-problems');
+    assert.ok(rows.some(r => /Unknown citation key nosuchkey2024/.test(r)), `Problems: ${rows.join(' | ')}`);
+    assert.ok(!rows.some(r => /\bintro\b/.test(r)), `Problems: ${rows.join(' | ')}`);
+  });
+
+  it('Quarto: [@phrase completes and the entry goes to the bibliography of _quarto.yml', async () => {
+    await vs.openFile('report.qmd');
+    await vs.editor.gotoLineEnd(5);
+    await vs.editor.type(' [@global vect');
+    await vs.suggest.waitFor(glove);
+    await vs.shot('quarto-completion');
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.type(']');
+    await vs.editor.waitForText(`Word vectors. [@${glove}]`);
+    const bib = await vs.waitForFile('quarto-refs.bib', t => count(t, glove) === 1);
+    assert.ok(bib.startsWith('% Quarto project bibliography'));
+  });
+
+  it('Notebook: a Markdown cell completes and the entry goes to the bibliography of the notebook\'s metadata', async () => {
+    // The built-in ipynb serializer opens it as a notebook (no Jupyter extension): Quick Open, no text editor.
+    await vs.page.keyboard.press('Control+P');
+    await vs.quickInput.input.waitFor({ state: 'visible' });
+    await vs.page.keyboard.type('analysis.ipynb');
+    await vs.quickInput.row('analysis.ipynb').click();
+    const cell = vs.page.locator('.notebook-editor .markdown-cell-row').first();
+    await cell.waitFor({ state: 'attached', timeout: 30_000 });
+    await vs.page.locator('.statusbar-item', { hasText: 'Cell 1 of 2' }).waitFor({ timeout: 30_000 });
+    // The first cell is selected: Enter edits it.
+    await vs.page.keyboard.press('Enter');
+    await vs.page.locator('.notebook-editor .cell-editor-container .monaco-editor.focused').waitFor({ state: 'attached', timeout: 15_000 });
+    await vs.page.keyboard.press('Control+End');
+    await vs.editor.type(' [@global vect');
+    await vs.suggest.waitFor(glove);
+    await vs.shot('notebook-completion');
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.type(']');
+    await vs.page.keyboard.press('Escape');
+    await vs.page.keyboard.press('Control+S');
+    await vs.waitForFile('analysis.ipynb', t => t.includes(`Word vectors. [@${glove}]`));
+    await vs.waitForFile('nb-refs.bib', t => count(t, glove) === 1);
+  });
+});
