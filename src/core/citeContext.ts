@@ -699,7 +699,7 @@ function typstContextAt(text: string, offset: number, window: number): CiteConte
   // A key holds no space: on a closed `<key>` the whole key is the token.
   if (site.closed && !/\s/.test(text.slice(site.keyStart, site.keyEnd))) keyStart = site.keyStart;
   return {
-    kind: 'typst', prefix: text.slice(site.keyStart, offset), start: site.keyStart, end: offset, keyStart, keyEnd, keys: [],
+    kind: 'typst', ...(site.form === 'ref' ? {} : { command: 'cite' }), prefix: text.slice(site.keyStart, offset), start: site.keyStart, end: offset, keyStart, keyEnd, keys: [],
     typst: { form: site.form, open: site.open, closed: site.closed, end: site.end },
   };
 }

@@ -69,7 +69,7 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
     assert.equal(count(vs.read('refs.bib'), glove), 1);
   });
 
-  it('Typst: an @label naming a heading is no unknown key; an unknown key is', async () => {
+  it('Typst: an @label naming a heading (of this file or another) is no unknown key; an unknown key is', async () => {
     await vs.openFile('main.typ');
     const rows = await vs.problems();
     await vs.shot('typst-problems');

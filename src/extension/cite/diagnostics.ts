@@ -5,6 +5,7 @@ import { bibNamesIn } from '../../core/bibLocate';
 import { citeSyntaxFor, findCitations } from '../../core/citeContext';
 import { Commands } from '../ids';
 import { log } from '../log';
+import { typstProjectLabels } from './projectFiles';
 import { citeSettings } from './settings';
 import type { Services } from '../services';
 import { editDistance, keyToQuery } from './format';
@@ -75,7 +76,13 @@ export class CiteDiagnostics implements vscode.Disposable {
     // A Markdown file that names no bibliography and has no [@…] citation is not written for
     // pandoc: its @mentions are not citation keys.
     if ((syntax === 'both' || syntax === 'pandoc') && !bibNamesIn(text).length && !cfg.bibFile && !/\[-?@/.test(text)) syntax = 'latex';
-    const cited = findCitations(text, { syntax, customCommands: cfg.customCiteCommands });
+    let cited = findCitations(text, { syntax, customCommands: cfg.customCiteCommands });
+    if (syntax === 'typst' && cited.some(c => !c.command)) {
+      // `@name` naming a label of another file of the project is a cross-reference.
+      const labels = await typstProjectLabels(doc.uri);
+      if (doc.version !== version || doc.isClosed) return;
+      cited = cited.filter(c => c.command || !labels.has(c.key));
+    }
     if (!cited.length) { this.collection.set(doc.uri, []); return; }
     const index = await this.bib.index(doc);
     if (doc.version !== version || doc.isClosed) return; // a newer run follows

@@ -2,6 +2,7 @@
 // `.typ` files of the workspace (Typst names it once, in the main file), the nearest `_quarto.yml`
 // (Quarto) or `conf.py` (Sphinx) above the document. Read as text, a few at a time, cached briefly.
 import * as vscode from 'vscode';
+import { scanTypst } from '../../core/typstCite';
 
 const MAX_TYP_FILES = 200;
 const MAX_BYTES = 2_000_000;
@@ -67,6 +68,31 @@ async function gather(doc: vscode.Uri): Promise<{ path: string; text: string }[]
     return f ? [f] : [];
   }
   return [];
+}
+
+const labelCache = new Map<string, { at: number; labels: Promise<Set<string>> }>();
+
+/**
+ * Labels defined in the workspace's `.typ` files (`= Intro <intro>`): a `@intro` in another file of
+ * the project is a cross-reference, not a citation.
+ */
+export function typstProjectLabels(doc: vscode.Uri): Promise<Set<string>> {
+  const folder = vscode.workspace.getWorkspaceFolder(doc);
+  const key = folder?.uri.toString() ?? doc.toString();
+  const hit = labelCache.get(key);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.labels;
+  const labels = (async () => {
+    const out = new Set<string>();
+    const uris = folder ? await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.typ'), '**/node_modules/**', MAX_TYP_FILES) : [doc];
+    for (const u of uris) {
+      const text = await read(u);
+      if (text !== undefined) for (const l of scanTypst(text).labels) out.add(l);
+    }
+    return out;
+  })().catch(() => new Set<string>());
+  if (labelCache.size > 20) labelCache.clear();
+  labelCache.set(key, { at: Date.now(), labels });
+  return labels;
 }
 
 /** A notebook cell's notebook (cell documents have their own scheme); any other document itself. */
