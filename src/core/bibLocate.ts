@@ -3,7 +3,7 @@
 // `papercite.bibFile` setting, else `references.bib` beside the document. Paths are POSIX paths
 // (a URI's path), so the same code serves local, remote and virtual workspaces.
 import * as path from 'node:path';
-import { projectBibNames } from './projectBibNames';
+import { projectBibNames, yamlTopLevelList } from './projectBibNames';
 import { typstBibliographyPaths } from './typstCite';
 
 const posix = path.posix;
@@ -75,30 +75,9 @@ function frontMatter(text: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function unquote(s: string): string {
-  const t = s.trim();
-  if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) return t.slice(1, -1);
-  return t;
-}
-
 /** `bibliography: a.bib`, `bibliography: [a.bib, "b.bib"]` or a `- a.bib` block list. */
 function yamlBibliography(yaml: string): string[] {
-  const lines = yaml.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^bibliography\s*:\s*(.*?)\s*(?:#.*)?$/.exec(lines[i]!);
-    if (!m) continue;
-    const v = m[1]!;
-    if (v.startsWith('[')) return v.replace(/^\[|\]$/g, '').split(',').map(unquote).filter(Boolean);
-    if (v) return [unquote(v)];
-    const out: string[] = [];
-    for (let j = i + 1; j < lines.length; j++) {
-      const item = /^\s+-\s+(.*?)\s*$/.exec(lines[j]!);
-      if (!item) break;
-      out.push(unquote(item[1]!));
-    }
-    return out;
-  }
-  return [];
+  return yamlTopLevelList(yaml, 'bibliography');
 }
 
 /** The absolute path of the `% !TEX root = …` document, if the text names one. */

@@ -30,25 +30,24 @@ export function notebookBibNames(json: string): string[] {
   return fm ? yamlTopLevelList(fm[1]!, 'bibliography') : [];
 }
 
-function unquote(s: string): string {
+export function unquote(s: string): string {
   const t = s.trim();
-  if (t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0]) return t.slice(1, -1);
+  if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) return t.slice(1, -1);
   return t;
 }
 
-/** `key: a.bib`, `key: [a.bib, b.bib]` or a `- a.bib` block list at the top level of a YAML text. */
+/** `key: a.bib`, `key: [a.bib, "b.bib"]` or a `- a.bib` block list at the top level of a YAML text. */
 export function yamlTopLevelList(yaml: string, key: string): string[] {
-  const lines = yaml.split(/\r?\n/, 20_000);
+  const lines = yaml.split(/\r?\n/);
+  const head = new RegExp(`^${key}\\s*:\\s*(.*?)\\s*(?:#.*)?$`);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.startsWith(key)) continue;
-    const m = /^\s*:\s*(.*?)\s*(?:\s#.*)?$/.exec(line.slice(key.length));
+    const m = head.exec(lines[i]!);
     if (!m) continue;
     const v = m[1]!;
     if (v.startsWith('[')) return v.replace(/^\[|\]$/g, '').split(',').map(unquote).filter(Boolean);
     if (v) return [unquote(v)];
     const out: string[] = [];
-    for (let j = i + 1; j < lines.length && out.length < 100; j++) {
+    for (let j = i + 1; j < lines.length; j++) {
       const item = /^\s+-\s+(.*?)\s*$/.exec(lines[j]!);
       if (!item) break;
       out.push(unquote(item[1]!));
