@@ -90,7 +90,7 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
     assert.ok(bib.startsWith('% Quarto project bibliography'));
   });
 
-  it('Notebook: a Markdown cell completes and the entry goes to the bibliography of the notebook\'s metadata', async () => {
+  it('Notebook: a Markdown cell completes, Insert Citation writes, and the entries go to the bibliography of the notebook\'s metadata', async () => {
     // The built-in ipynb serializer opens it as a notebook (no Jupyter extension): Quick Open, no text editor.
     await vs.page.keyboard.press('Control+P');
     await vs.quickInput.input.waitFor({ state: 'visible' });
@@ -107,10 +107,20 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
     await vs.suggest.waitFor(glove);
     await vs.shot('notebook-completion');
     await vs.page.keyboard.press('Enter');
-    await vs.editor.type(']');
+    await vs.editor.type('] and ');
+    // Insert Citation in the cell editor.
+    await vs.page.keyboard.press('Control+Alt+C');
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill('deep contextualized');
+    await q.row(/Deep Contextualized/).waitFor({ timeout: 20_000 });
+    await sleep(300);
+    await q.input.press('Enter');
+    await q.waitClosed();
+    await vs.waitForFile('nb-refs.bib', t => count(t, 'peters-etal-2018-deep') === 1);
     await vs.page.keyboard.press('Escape');
     await vs.page.keyboard.press('Control+S');
-    await vs.waitForFile('analysis.ipynb', t => t.includes(`Word vectors. [@${glove}]`));
+    await vs.waitForFile('analysis.ipynb', t => t.includes(`Word vectors. [@${glove}] and [@peters-etal-2018-deep]`));
     await vs.waitForFile('nb-refs.bib', t => count(t, glove) === 1);
   });
 });
