@@ -38,6 +38,20 @@ describe('Typst citations', () => {
     for (const s of ['`@raw|`', '```\n@raw|\n```', '// @c|', '/* @c| */', '/* a /* b */ @c| */', '#let x = "@a|"', '$ @b| $', 'see @a.|', 'https://x.org/@a|'])
       assert.equal(at(s).ctx, undefined, s);
   });
+  it('reads a document in the shape pandoc and Quarto emit (templates with code, regex strings, labels on their own line)', () => {
+    const doc = [
+      '#let empty(v) = {', '  if type(v) == "string" {', '    // a dollar sign inside a string: $', '    v.matches(regex("^\\\\s*$")).at(0, default: none) != none', '  }', '}',
+      '#show ref: it => locate(loc => {', '  let target = query(it.target, loc).first()', '  link(target.location(), [#it.supplement @notakey])', '})',
+      '#show: doc => article(title: [A study of @handles], doc)',
+      '== Introduction', '<introduction>', 'As @introduction says, see #cite(<smith2024>);. and @doe:2020[ch. 2].',
+      '$ U_i = U_i (a_i, a_(-i)) $ then @after.',
+      '#set bibliography(style: "harvard-cite-them-right")', '#bibliography("refs.bib")', '',
+    ].join('\n');
+    // `@notakey` and `@handles` sit in content blocks, which are markup: Typst reads them as references too.
+    assert.deepEqual(findCitations(doc, typst).map(c => c.key), ['notakey', 'handles', 'smith2024', 'doe:2020', 'after']);
+    assert.deepEqual(typstBibliographyPaths(doc), ['refs.bib']);
+    assert.ok(scanTypst(doc).labels.has('introduction'));
+  });
   it('hover names the whole key', () => {
     const text = 'see #cite(<knuth84>) and @doe:2020.';
     assert.equal(citedKeyAt(text, text.indexOf('uth'), typst)?.key, 'knuth84');
