@@ -340,3 +340,15 @@ export function typstInsertEdits(text: string, site: TypstSiteInfo, start: numbe
   edits.push({ start: after, end: after, text: sep + typstCitationText(rest, style) });
   return edits;
 }
+
+/**
+ * Replacing the cited key at `start…end` by `key` (a quick fix): the key itself where the form
+ * takes it, else the citation rewritten to `label("…")` (`@a` → `#cite(label("a/b"))`).
+ */
+export function typstReplaceKey(text: string, start: number, end: number, key: string): { start: number; end: number; text: string } {
+  const before = text[start - 1];
+  if (before === '@' && !isTypstRef(key)) return { start: start - 1, end, text: `#cite(${typstLabelCall(key)})` };
+  if (before === '<' && !isTypstLabel(key)) return { start: start - 1, end: text[end] === '>' ? end + 1 : end, text: typstLabelCall(key) };
+  if (before === '"') return { start, end, text: typstLabelCall(key).slice(7, -2) };
+  return { start, end, text: key };
+}

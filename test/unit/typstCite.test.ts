@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { locateBib } from '../../src/core/bibLocate';
 import { citeContextAt, citedKeyAt, citeSyntaxFor, findCitations } from '../../src/core/citeContext';
 import { parseHayagriva, projectBibNames, sphinxBibfiles } from '../../src/core/projectBibNames';
-import { isTypstLabel, isTypstRef, scanTypst, typstBibliographyPaths, typstCitationText, typstInsertEdits, typstKeyEdit, typstKeyEndingNear } from '../../src/core/typstCite';
+import { isTypstLabel, isTypstRef, scanTypst, typstBibliographyPaths, typstCitationText, typstInsertEdits, typstKeyEdit, typstKeyEndingNear, typstReplaceKey } from '../../src/core/typstCite';
 
 const typst = { syntax: 'typst' as const };
 /** `|` marks the cursor. */
@@ -82,6 +82,11 @@ describe('Typst citations', () => {
     const c = citeContextAt(text, 9, typst)!;
     assert.deepEqual(typstInsertEdits(text, c.typst!, c.start, c.keyEnd, ['a', 'b'], true), [{ start: 7, end: 9, text: 'a' }, { start: 26, end: 26, text: ' @b' }]);
     assert.equal(typstKeyEndingNear('see #cite(label("a/b"))', 23), 'a/b');
+    // Quick fixes on an unknown key keep the citation valid.
+    assert.deepEqual(typstReplaceKey('see @ab.', 5, 7, 'a/b'), { start: 4, end: 7, text: '#cite(label("a/b"))' });
+    assert.deepEqual(typstReplaceKey('see @ab.', 5, 7, 'abc'), { start: 5, end: 7, text: 'abc' });
+    assert.deepEqual(typstReplaceKey('#cite(<ab>)', 7, 9, 'a+b'), { start: 6, end: 10, text: 'label("a+b")' });
+    assert.deepEqual(typstReplaceKey('#cite(label("ab"))', 13, 15, 'a"b'), { start: 13, end: 15, text: 'a\\"b' });
     assert.equal(typstKeyEndingNear('see #cite(<ab>)', 14), 'ab');
   });
   it('finds #bibliography paths (a string or an array) in any .typ, relative to that file; .bib written, .yml read', () => {

@@ -5,6 +5,7 @@ import { bibNamesIn } from '../../core/bibLocate';
 import { citeSyntaxFor, findCitations } from '../../core/citeContext';
 import { Commands } from '../ids';
 import { log } from '../log';
+import { typstReplaceKey } from '../../core/typstCite';
 import { typstProjectLabels } from './projectFiles';
 import { citeSettings } from './settings';
 import type { Services } from '../services';
@@ -127,7 +128,12 @@ export class CiteCodeActions implements vscode.CodeActionProvider {
         for (const s of await this.closest(doc, key)) {
           const a = new vscode.CodeAction(`Change to ${s.key}${s.title ? ` (${s.title.length > 60 ? s.title.slice(0, 57) + '…' : s.title})` : ''}`, vscode.CodeActionKind.QuickFix);
           a.edit = new vscode.WorkspaceEdit();
-          a.edit.replace(doc.uri, d.range, s.key);
+          if (citeSyntaxFor(doc.languageId, doc.fileName) === 'typst') {
+            // A key outside Typst's label characters needs `label("…")`.
+            const text = doc.getText();
+            const e = typstReplaceKey(text, doc.offsetAt(d.range.start), doc.offsetAt(d.range.end), s.key);
+            a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.text);
+          } else a.edit.replace(doc.uri, d.range, s.key);
           if (s.fromLibrary) a.command = { title: 'Add BibTeX entry', command: Commands.addBibEntry, arguments: [s.key, doc.uri] };
           a.diagnostics = [d];
           actions.push(a);
