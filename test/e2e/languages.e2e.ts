@@ -1,6 +1,6 @@
 // Citing beyond LaTeX and Markdown, in a real VS Code: Typst (a chapter included by the main file,
-// which names the .bib), Quarto (bibliography from _quarto.yml) and a Jupyter notebook's Markdown
-// cell (bibliography from the notebook's metadata). Type, pick, see the key and the entry, once.
+// which names the .bib), Quarto (bibliography from _quarto.yml), reStructuredText (conf.py's
+// bibtex_bibfiles) and a Jupyter notebook's Markdown cell (bibliography from the notebook's metadata). Type, pick, see the key and the entry, once.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
@@ -88,6 +88,18 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
     await vs.editor.waitForText(`Word vectors. [@${glove}]`);
     const bib = await vs.waitForFile('quarto-refs.bib', t => count(t, glove) === 1);
     assert.ok(bib.startsWith('% Quarto project bibliography'));
+  });
+
+  it('reStructuredText: :cite:p:`phrase completes and the entry goes to the bibtex_bibfiles of conf.py', async () => {
+    await vs.openFile('docs/index.rst');
+    await vs.editor.gotoLineEnd(4);
+    await vs.editor.type(' :cite:p:`global vect');
+    await vs.suggest.waitFor(glove);
+    await vs.shot('rst-completion');
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.type('`');
+    await vs.editor.waitForText(`Word vectors. :cite:p:\`${glove}`);
+    await vs.waitForFile('docs/sphinx-refs.bib', t => count(t, glove) === 1);
   });
 
   it('Notebook: a Markdown cell completes, Insert Citation writes, and the entries go to the bibliography of the notebook\'s metadata', async () => {
