@@ -19,37 +19,33 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
   /** Entries of a .bib with this key (counted, so duplicates show). */
   const count = (text: string, key: string) => text.split(new RegExp(`@\\w+\\{${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`)).length - 1;
 
+  /**
+   * At the end of `line`, types `typed`, picks `key` (a screenshot first when `shot` is given),
+   * types `close`, then waits for `shows` in the editor and the entry, once, in `bib`.
+   */
+  async function cite(o: { line: number; typed: string; key: string; close: string; shows: string; bib: string; shot?: string }): Promise<string> {
+    await vs.editor.gotoLineEnd(o.line);
+    await vs.editor.type(o.typed);
+    await vs.suggest.waitFor(o.key);
+    if (o.shot) await vs.shot(o.shot);
+    await vs.suggest.row(o.key).click();
+    if (o.close) await vs.editor.type(o.close);
+    await vs.editor.waitForText(o.shows);
+    return vs.waitForFile(o.bib, t => count(t, o.key) === 1);
+  }
+
   it('Typst: @ completes in an included chapter and the entry goes to the .bib the main file names', async () => {
     await vs.openFile('chapters/vectors.typ');
-    await vs.editor.gotoLineEnd(3);
-    await vs.editor.type(' @penning');
-    await vs.suggest.waitFor(glove);
-    await vs.shot('typst-at-completion');
-    await vs.page.keyboard.press('Enter');
-    await vs.editor.waitForText(`Word vectors. @${glove}`);
-    const bib = await vs.waitForFile('refs.bib', t => count(t, glove) === 1);
+    const bib = await cite({ line: 3, typed: ' @penning', key: glove, close: '', shows: `Word vectors. @${glove}`, bib: 'refs.bib', shot: 'typst-at-completion' });
     assert.equal(count(bib, 'knuth84'), 1, 'the user\'s entry stays');
   });
 
   it('Typst: a phrase inside #cite(<… finds the paper and closes the label', async () => {
-    await vs.editor.gotoLineEnd(5);
-    await vs.editor.type(' #cite(<deep contextualized');
-    await vs.suggest.waitFor('peters-etal-2018-deep');
-    await vs.page.keyboard.press('Enter');
-    await vs.editor.type(')');
-    await vs.editor.waitForText('Contextual embeddings. #cite(<peters-etal-2018-deep>)');
-    await vs.waitForFile('refs.bib', t => count(t, 'peters-etal-2018-deep') === 1);
+    await cite({ line: 5, typed: ' #cite(<deep contextualized', key: 'peters-etal-2018-deep', close: ')', shows: 'Contextual embeddings. #cite(<peters-etal-2018-deep>)', bib: 'refs.bib' });
   });
 
   it('Typst: a key outside the <label> characters is written label("…")', async () => {
-    await vs.editor.gotoLineEnd(7);
-    await vs.editor.type(' #cite(<acoustic modeling');
-    await vs.suggest.waitFor(lee);
-    await vs.shot('typst-label-key');
-    await vs.suggest.row(lee).click();
-    await vs.editor.type(')');
-    await vs.editor.waitForText(`Speech. #cite(label("${lee}"))`);
-    await vs.waitForFile('refs.bib', t => count(t, lee) === 1);
+    await cite({ line: 7, typed: ' #cite(<acoustic modeling', key: lee, close: ')', shows: `Speech. #cite(label("${lee}"))`, bib: 'refs.bib', shot: 'typst-label-key' });
   });
 
   it('Typst: Insert Citation writes @key, and accepting again adds no second entry', async () => {
@@ -79,27 +75,13 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
 
   it('Quarto: [@phrase completes and the entry goes to the bibliography of _quarto.yml', async () => {
     await vs.openFile('report.qmd');
-    await vs.editor.gotoLineEnd(5);
-    await vs.editor.type(' [@global vect');
-    await vs.suggest.waitFor(glove);
-    await vs.shot('quarto-completion');
-    await vs.page.keyboard.press('Enter');
-    await vs.editor.type(']');
-    await vs.editor.waitForText(`Word vectors. [@${glove}]`);
-    const bib = await vs.waitForFile('quarto-refs.bib', t => count(t, glove) === 1);
+    const bib = await cite({ line: 5, typed: ' [@global vect', key: glove, close: ']', shows: `Word vectors. [@${glove}]`, bib: 'quarto-refs.bib', shot: 'quarto-completion' });
     assert.ok(bib.startsWith('% Quarto project bibliography'));
   });
 
   it('reStructuredText: :cite:p:`phrase completes and the entry goes to the bibtex_bibfiles of conf.py', async () => {
     await vs.openFile('docs/index.rst');
-    await vs.editor.gotoLineEnd(4);
-    await vs.editor.type(' :cite:p:`global vect');
-    await vs.suggest.waitFor(glove);
-    await vs.shot('rst-completion');
-    await vs.page.keyboard.press('Enter');
-    await vs.editor.type('`');
-    await vs.editor.waitForText(`Word vectors. :cite:p:\`${glove}`);
-    await vs.waitForFile('docs/sphinx-refs.bib', t => count(t, glove) === 1);
+    await cite({ line: 4, typed: ' :cite:p:`global vect', key: glove, close: '`', shows: `Word vectors. :cite:p:\`${glove}\``, bib: 'docs/sphinx-refs.bib', shot: 'rst-completion' });
   });
 
   it('Notebook: a Markdown cell completes, Insert Citation writes, and the entries go to the bibliography of the notebook\'s metadata', async () => {
