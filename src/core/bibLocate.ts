@@ -4,10 +4,12 @@
 // (a URI's path), so the same code serves local, remote and virtual workspaces.
 import * as path from 'node:path';
 import { bibCommands } from './bibCommands';
+import { projectBibNames, yamlTopLevelList } from './projectBibNames';
+import { typstBibliographyPaths } from './typstCite';
 
 const posix = path.posix;
 
-export type BibSource = 'document' | 'root' | 'front-matter' | 'setting' | 'default';
+export type BibSource = 'document' | 'root' | 'front-matter' | 'project' | 'setting' | 'default';
 
 export interface BibTarget {
   /** Where new entries go: the first bibliography named (existing ones preferred by the caller). */
@@ -26,6 +28,24 @@ export interface LocateInput {
   /** `papercite.bibFile`: absolute, or relative to the workspace folder (else the document's folder). */
   setting?: string;
   workspaceFolder?: string;
+  /**
+   * Project files that may name the bibliography when the document does not (other `.typ` files,
+   * `_quarto.yml`, Sphinx `conf.py`), in the order to prefer; see core/projectBibNames.ts.
+   */
+  project?: { path: string; text: string }[];
+}
+
+const isTypst = (p: string) => /\.typ$/i.test(p);
+
+/**
+ * Typst writes to a `.bib` only (a Hayagriva `.yml` is read, never written): the first `.bib`
+ * named, else `refs.bib` beside the file that names the bibliography.
+ */
+function typstTarget(all: string[], dir: string, from: BibSource): BibTarget {
+  const bib = all.find(p => /\.bib$/i.test(p));
+  if (bib) return { path: bib, all, from };
+  const p = posix.join(dir, 'refs.bib');
+  return { path: p, all: [...all, p], from };
 }
 
 /** The raw names of the bibliographies a LaTeX or Markdown text names, in order. */
@@ -51,36 +71,9 @@ function frontMatter(text: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** A YAML value without its ` # comment`, trimmed (no backtracking regular expression on long lines). */
-export function withoutYamlComment(v: string): string {
-  const c = /\s#/.exec(v);
-  return (c ? v.slice(0, c.index) : v).trim();
-}
-
-function unquote(s: string): string {
-  const t = s.trim();
-  if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) return t.slice(1, -1);
-  return t;
-}
-
 /** `bibliography: a.bib`, `bibliography: [a.bib, "b.bib"]` or a `- a.bib` block list. */
 function yamlBibliography(yaml: string): string[] {
-  const lines = yaml.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^bibliography\s*:(.*)$/.exec(lines[i]!);
-    if (!m) continue;
-    const v = withoutYamlComment(m[1]!);
-    if (v.startsWith('[')) return v.replace(/^\[|\]$/g, '').split(',').map(unquote).filter(Boolean);
-    if (v) return [unquote(v)];
-    const out: string[] = [];
-    for (let j = i + 1; j < lines.length; j++) {
-      const item = /^\s+-\s+(.*?)\s*$/.exec(lines[j]!);
-      if (!item) break;
-      out.push(unquote(item[1]!));
-    }
-    return out;
-  }
-  return [];
+  return yamlTopLevelList(yaml, 'bibliography');
 }
 
 /** The absolute path of the `% !TEX root = …` document, if the text names one. */
@@ -98,7 +91,13 @@ function resolveFrom(dir: string, name: string): string {
 /** Decides which .bib a document writes to. The caller reads the root (see `texRootOf`) beforehand. */
 export function locateBib(input: LocateInput): BibTarget {
   const docDir = posix.dirname(input.docPath);
-  const own = bibNamesIn(input.docText);
+  // Typst: `/x.bib` is relative to the project root.
+  const resolveTypst = (dir: string, n: string) => n.startsWith('/') && input.workspaceFolder ? posix.join(input.workspaceFolder, n) : resolveFrom(dir, n);
+  if (isTypst(input.docPath)) {
+    const names = typstBibliographyPaths(input.docText);
+    if (names.length) return typstTarget(names.map(n => resolveTypst(docDir, n)), docDir, 'document');
+  }
+  const own = isTypst(input.docPath) ? [] : bibNamesIn(input.docText);
   if (own.length) {
     // LaTeX resolves names against the main file's folder.
     const base = input.root ? posix.dirname(input.root.path) : docDir;
@@ -113,11 +112,19 @@ export function locateBib(input: LocateInput): BibTarget {
       return { path: all[0]!, all, from: 'root' };
     }
   }
+  for (const f of input.project ?? []) {
+    const names = projectBibNames(f.path, f.text);
+    if (!names.length) continue;
+    const dir = posix.dirname(f.path);
+    if (isTypst(input.docPath)) return typstTarget(names.map(n => resolveTypst(dir, n)), dir, 'project');
+    const all = names.map(n => resolveFrom(dir, n));
+    return { path: all[0]!, all, from: 'project' };
+  }
   const setting = input.setting?.trim();
   if (setting) {
     const p = resolveFrom(input.workspaceFolder ?? docDir, setting);
     return { path: p, all: [p], from: 'setting' };
   }
-  const p = posix.join(docDir, 'references.bib');
+  const p = posix.join(docDir, isTypst(input.docPath) ? 'refs.bib' : 'references.bib');
   return { path: p, all: [p], from: 'default' };
 }

@@ -1,11 +1,13 @@
 // Is the cursor inside a citation (LaTeX `\cite…{…}` or pandoc `[@…]` / `@key`)? Which key prefix is
 // under it, and which keys does the citation already hold? Pure and fast: it runs on every keystroke,
-// so it only looks at a bounded window around the cursor.
+// so it only looks at a bounded window around the cursor. Typst lives in typstCite.ts.
+import { isTypstLabel, scanTypst, type TypstSiteInfo } from './typstCite';
+import { rstCitations, rstSiteAt } from './rstCite';
 
-export type CiteKind = 'latex' | 'pandoc';
+export type CiteKind = 'latex' | 'pandoc' | 'typst' | 'rst';
 
-/** Which citation syntaxes to recognise: LaTeX files → latex, Markdown → both (R Markdown mixes them). */
-export type CiteSyntax = 'latex' | 'pandoc' | 'both';
+/** Which citation syntaxes to recognise: LaTeX files → latex, Markdown → both (R Markdown mixes them), Typst → typst. */
+export type CiteSyntax = 'latex' | 'pandoc' | 'both' | 'typst' | 'rst';
 
 export interface CiteContext {
   kind: CiteKind;
@@ -33,6 +35,8 @@ export interface CiteContext {
   keys: string[];
   /** The key list holding the cursor: LaTeX the inside of `{…}`, pandoc the inside of `[…]` (absent for `@key` in text). */
   group?: { start: number; end: number; closed: boolean };
+  /** Typst: which form holds the key (`@key`, `<key>`, `label("key")`); see `typstKeyEdit`. */
+  typst?: TypstSiteInfo;
 }
 
 export interface CiteOptions {
@@ -627,6 +631,8 @@ export function citeContextAt(text: string, offset: number, opts: CiteOptions = 
   const syntax = opts.syntax ?? 'both';
   const window = Math.max(16, opts.window ?? DEFAULT_WINDOW);
   try {
+    if (syntax === 'typst') return typstContextAt(text, offset, window);
+    if (syntax === 'rst') return rstContextAt(text, offset, window);
     if (syntax !== 'pandoc') {
       const ctx = latexContextAt(text, offset, citeCommandMatcher(opts.customCommands).match, window, opts.isKey);
       if (ctx) return ctx;
@@ -641,6 +647,8 @@ export function citeContextAt(text: string, offset: number, opts: CiteOptions = 
 /** Every cited key of a document, in order (for diagnostics). Skips comments and code. */
 export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] {
   const syntax = opts.syntax ?? 'both';
+  if (syntax === 'typst') return typstCitations(text);
+  if (syntax === 'rst') return rstCitations(text).map(c => ({ key: c.key, start: c.start, end: c.end, kind: 'rst' as const, command: c.role }));
   const out: CitedKey[] = [];
   if (syntax !== 'pandoc') {
     const { match } = citeCommandMatcher(opts.customCommands);
@@ -668,6 +676,57 @@ export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] 
   }
   out.sort((a, b) => a.start - b.start);
   return out;
+}
+
+// --- Typst --------------------------------------------------------------------------------------
+//
+// The query inside `#cite(<…` and `#cite(label("…` is everything typed since the `<` or `"`, spaces
+// included (as in a LaTeX key list); after `@` a space ends the reference, as Typst reads it.
+
+function typstContextAt(text: string, offset: number, window: number): CiteContext | undefined {
+  const scan = scanTypst(text, Math.max(0, offset - window), Math.min(text.length, offset + window));
+  let site;
+  for (let n = scan.sites.length - 1; n >= 0; n--) {
+    const s = scan.sites[n]!;
+    if (s.open < offset) { site = s; break; }
+  }
+  if (!site || offset < site.keyStart || offset > site.keyEnd) return undefined;
+  let keyStart = offset;
+  while (keyStart > site.keyStart && !isSpace(text.charCodeAt(keyStart - 1))) keyStart--;
+  let keyEnd = offset;
+  if (site.closed) keyEnd = site.keyEnd;
+  else while (keyEnd < site.keyEnd && !isSpace(text.charCodeAt(keyEnd))) keyEnd++;
+  // A key holds no space: on a closed `<key>` the whole key is the token.
+  if (site.closed && !/\s/.test(text.slice(site.keyStart, site.keyEnd))) keyStart = site.keyStart;
+  return {
+    kind: 'typst', ...(site.form === 'ref' ? {} : { command: 'cite' }), prefix: text.slice(site.keyStart, offset), start: site.keyStart, end: offset, keyStart, keyEnd, keys: [],
+    typst: { form: site.form, open: site.open, closed: site.closed, end: site.end },
+  };
+}
+
+function typstCitations(text: string): CitedKey[] {
+  const { sites, labels } = scanTypst(text);
+  const out: CitedKey[] = [];
+  for (const s of sites) {
+    if (s.keyEnd <= s.keyStart || !s.closed) continue;
+    const raw = text.slice(s.keyStart, s.keyEnd);
+    if (s.form === 'ref' && labels.has(raw)) continue; // a cross-reference to a heading or figure
+    if (s.form === 'angle' && !isTypstLabel(raw)) continue;
+    const key = s.form === 'string' ? raw.replace(/\\(.)/g, '$1') : raw;
+    out.push({ key, start: s.keyStart, end: s.keyEnd, kind: 'typst', ...(s.form === 'ref' ? {} : { command: 'cite' }) });
+  }
+  return out;
+}
+
+/** sphinxcontrib-bibtex roles (`:cite:p:`a, b``): the query is the phrase since the last `,` or backtick. */
+function rstContextAt(text: string, offset: number, window: number): CiteContext | undefined {
+  const site = rstSiteAt(text, offset, window);
+  if (!site) return undefined;
+  const keys = site.role.keys.filter(k => !(k.end >= site.start && k.start <= site.keyEnd)).map(k => k.key);
+  return {
+    kind: 'rst', command: site.role.role, prefix: text.slice(site.start, offset), start: site.start, end: offset,
+    keyStart: site.keyStart, keyEnd: site.keyEnd, keys, group: { start: site.role.open, end: site.role.close, closed: site.role.closed },
+  };
 }
 
 /** Fenced blocks and inline code spans of a Markdown text, sorted and disjoint; linear time. */
@@ -726,8 +785,10 @@ export function citedKeyAt(text: string, offset: number, opts: CiteOptions = {})
 
 /** Which syntaxes a document speaks, from its language id and file name. */
 export function citeSyntaxFor(languageId: string, fileName = ''): CiteSyntax {
+  if (languageId === 'typst' || /\.typ$/i.test(fileName)) return 'typst';
+  if (languageId === 'restructuredtext' || /\.rst$/i.test(fileName)) return 'rst';
   if (languageId === 'latex' || languageId === 'tex' || languageId === 'bibtex' || /\.(?:tex|ltx|sty|cls|dtx)$/i.test(fileName)) return 'latex';
-  if (languageId === 'markdown' || languageId === 'rmd' || languageId === 'quarto' || /\.(?:md|markdown|rmd|qmd)$/i.test(fileName)) return 'both';
+  if (languageId === 'markdown' || languageId === 'rmd' || languageId === 'rmarkdown' || languageId === 'quarto' || /\.(?:md|markdown|rmd|qmd)$/i.test(fileName)) return 'both';
   // Plain text (a .tex without a LaTeX extension, or notes): LaTeX only, so e-mail-like `@` stays quiet.
   return 'latex';
 }

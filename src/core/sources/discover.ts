@@ -2,7 +2,7 @@
 // `bibliography:` in a pandoc Markdown document's YAML front matter. Pure text in, names out;
 // resolving them against the file system is the caller's part.
 import { bibCommands } from '../bibCommands';
-import { withoutYamlComment } from '../bibLocate';
+import { withoutYamlComment } from '../projectBibNames';
 
 export interface BibReference {
   /** As written, with `.bib` added where BibTeX adds it (`\bibliography{refs}` → `refs.bib`). */

@@ -5,6 +5,7 @@
 // PaperCite's order and asks again on the next keystroke (a space is a trigger character).
 import * as vscode from 'vscode';
 import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
+import { typstKeyEdit } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
 import { log } from '../log';
@@ -18,6 +19,9 @@ export const ACCEPTED_COMMAND = 'papercite.cite.completionAccepted';
 
 export const CITE_SELECTOR: vscode.DocumentSelector = [
   { language: 'latex' }, { language: 'tex' }, { language: 'markdown' }, { language: 'plaintext' },
+  { language: 'typst' }, { language: 'quarto' }, { language: 'rmd' }, { language: 'rmarkdown' }, { language: 'restructuredtext' },
+  // Markdown cells of Jupyter notebooks (cell documents have the vscode-notebook-cell scheme).
+  { notebookType: 'jupyter-notebook', language: 'markdown' },
 ];
 
 /** Look-back and look-ahead around the cursor: citations are short; documents can be long. */
@@ -77,6 +81,15 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       item.filterText = ctx.prefix;
       item.sortText = String(i).padStart(4, '0');
       item.range = range;
+      if (ctx.typst) {
+        // A key outside Typst's label characters rewrites the citation to `label("…")`.
+        const e = typstKeyEdit(ctx.typst, ctx.start, ctx.keyEnd, p.id);
+        item.insertText = e.text;
+        if (e.start !== ctx.start || e.end !== ctx.keyEnd) {
+          item.range = new vscode.Range(doc.positionAt(base + e.start), doc.positionAt(base + e.end));
+          item.filterText = doc.getText(new vscode.Range(doc.positionAt(base + e.start), position));
+        }
+      }
       item.preselect = i === 0;
       // No arguments: VS Code caches commands with arguments per completion list, and an
       // incomplete list is replaced on every keystroke, so an accepted item's cached command can

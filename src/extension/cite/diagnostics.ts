@@ -5,6 +5,8 @@ import { bibNamesIn } from '../../core/bibLocate';
 import { citeSyntaxFor, findCitations } from '../../core/citeContext';
 import { Commands } from '../ids';
 import { log } from '../log';
+import { typstReplaceKey } from '../../core/typstCite';
+import { typstProjectLabels } from './projectFiles';
 import { citeSettings } from './settings';
 import type { Services } from '../services';
 import { editDistance, keyToQuery } from './format';
@@ -13,7 +15,7 @@ import type { ProjectBib } from './projectBib';
 export const UNKNOWN_KEY = 'unknown-key';
 export const MISSING_FROM_BIB = 'missing-from-bib';
 const SOURCE = 'PaperCite';
-const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext']);
+const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext', 'typst', 'quarto', 'rmd', 'rmarkdown', 'restructuredtext']);
 
 function applies(doc: vscode.TextDocument): boolean {
   if (!LANGS.has(doc.languageId)) return false;
@@ -74,8 +76,14 @@ export class CiteDiagnostics implements vscode.Disposable {
     let syntax = citeSyntaxFor(doc.languageId, doc.fileName);
     // A Markdown file that names no bibliography and has no [@…] citation is not written for
     // pandoc: its @mentions are not citation keys.
-    if (syntax !== 'latex' && !bibNamesIn(text).length && !cfg.bibFile && !/\[-?@/.test(text)) syntax = 'latex';
-    const cited = findCitations(text, { syntax, customCommands: cfg.customCiteCommands });
+    if ((syntax === 'both' || syntax === 'pandoc') && !bibNamesIn(text).length && !cfg.bibFile && !/\[-?@/.test(text)) syntax = 'latex';
+    let cited = findCitations(text, { syntax, customCommands: cfg.customCiteCommands });
+    if (syntax === 'typst' && cited.some(c => !c.command)) {
+      // `@name` naming a label of another file of the project is a cross-reference.
+      const labels = await typstProjectLabels(doc.uri);
+      if (doc.version !== version || doc.isClosed) return;
+      cited = cited.filter(c => c.command || !labels.has(c.key));
+    }
     if (!cited.length) { this.collection.set(doc.uri, []); return; }
     const index = await this.bib.index(doc);
     if (doc.version !== version || doc.isClosed) return; // a newer run follows
@@ -120,7 +128,12 @@ export class CiteCodeActions implements vscode.CodeActionProvider {
         for (const s of await this.closest(doc, key)) {
           const a = new vscode.CodeAction(`Change to ${s.key}${s.title ? ` (${s.title.length > 60 ? s.title.slice(0, 57) + '…' : s.title})` : ''}`, vscode.CodeActionKind.QuickFix);
           a.edit = new vscode.WorkspaceEdit();
-          a.edit.replace(doc.uri, d.range, s.key);
+          if (citeSyntaxFor(doc.languageId, doc.fileName) === 'typst') {
+            // A key outside Typst's label characters needs `label("…")`.
+            const text = doc.getText();
+            const e = typstReplaceKey(text, doc.offsetAt(d.range.start), doc.offsetAt(d.range.end), s.key);
+            a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.text);
+          } else a.edit.replace(doc.uri, d.range, s.key);
           if (s.fromLibrary) a.command = { title: 'Add BibTeX entry', command: Commands.addBibEntry, arguments: [s.key, doc.uri] };
           a.diagnostics = [d];
           actions.push(a);

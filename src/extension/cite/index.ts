@@ -1,7 +1,8 @@
 // Citing while writing: completion, quick pick, hover, definition, diagnostics, and the commands
 // that keep the project's .bib in step.
 import * as vscode from 'vscode';
-import { citeCommandMatcher, citeContextAt } from '../../core/citeContext';
+import { citeCommandMatcher, citeContextAt, citeSyntaxFor } from '../../core/citeContext';
+import { typstKeyEndingNear } from '../../core/typstCite';
 import { Commands } from '../ids';
 import { log, reportError } from '../log';
 import type { Services } from '../services';
@@ -15,6 +16,11 @@ import { rankPapers } from './rank';
 
 export { ProjectBib } from './projectBib';
 export { CiteCompletionProvider } from './completion';
+
+function typstKeyBefore(doc: vscode.TextDocument, pos: vscode.Position): string | undefined {
+  const line = doc.lineAt(pos.line).text;
+  return typstKeyEndingNear(line, pos.character);
+}
 
 export function registerCite(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
   const bib = new ProjectBib(services);
@@ -43,7 +49,7 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     services.library.onDidChange(warmSoon),
     { dispose: () => clearTimeout(warmTimer) },
     bib,
-    vscode.languages.registerCompletionItemProvider(CITE_SELECTOR, completion, '{', ',', '@', ' '),
+    vscode.languages.registerCompletionItemProvider(CITE_SELECTOR, completion, '{', ',', '@', ' ', '<', '"', '`'),
     vscode.languages.registerHoverProvider(CITE_SELECTOR, new CiteHoverProvider(services, bib)),
     vscode.languages.registerDefinitionProvider(CITE_SELECTOR, new CiteDefinitionProvider(services, bib)),
     vscode.languages.registerCodeActionsProvider(CITE_SELECTOR, new CiteCodeActions(services, bib), { providedCodeActionKinds: CiteCodeActions.kinds }),
@@ -63,8 +69,10 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
       const found = contextAt(editor.document, editor.selection.active, services.config.current.customCiteCommands);
-      const key = found && editor.document.getText(new vscode.Range(
+      let key = found && editor.document.getText(new vscode.Range(
         editor.document.positionAt(found.base + found.ctx.start), editor.document.positionAt(found.base + found.ctx.keyEnd)));
+      // Typst: after `<key>` or `label("key")` the cursor is past the citation.
+      if (!key && citeSyntaxFor(editor.document.languageId, editor.document.fileName) === 'typst') key = typstKeyBefore(editor.document, editor.selection.active);
       if (!key || !services.library.byKey(key)) return;
       try { await bib.addEntries([key], editor.document.uri); } catch (err) { reportError(`adding ${key} to the .bib failed`, err); }
     }),

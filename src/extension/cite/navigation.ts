@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { citedKeyAt, citeSyntaxFor } from '../../core/citeContext';
 import { paperToBibtex } from '../../core/bibtex/export';
+import { scanTypst } from '../../core/typstCite';
 import { Commands } from '../ids';
 import type { Services } from '../services';
 import { commandLink, escapeMarkdown, paperMarkdown } from './format';
@@ -15,6 +16,8 @@ function keyAt(services: Services, doc: vscode.TextDocument, position: vscode.Po
   const text = doc.getText(new vscode.Range(doc.positionAt(base), doc.positionAt(offset + WINDOW)));
   const k = citedKeyAt(text, offset - base, { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: services.config.current.customCiteCommands });
   if (!k) return undefined;
+  // Typst: `@intro` naming a heading's `<intro>` is a cross-reference, not a citation.
+  if (k.kind === 'typst' && !k.command && scanTypst(doc.getText()).labels.has(k.key)) return undefined;
   return { key: k.key, range: new vscode.Range(doc.positionAt(base + k.start), doc.positionAt(base + k.end)) };
 }
 

@@ -7,6 +7,8 @@ import { insideFolders } from '../../core/bibPaths';
 import { distinctKey, planBibInsert, sameBibPaper, type NewEntry } from '../../core/bibWrite';
 import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
 import { paperToBibtex } from '../../core/bibtex/export';
+import { parseHayagriva } from '../../core/projectBibNames';
+import { fileUriOf, projectFilesFor } from './projectFiles';
 import type { Services } from '../services';
 import { log } from '../log';
 import { citeSettings } from './settings';
@@ -104,7 +106,8 @@ export class ProjectBib implements vscode.Disposable {
     let setting = cfg.bibFile;
     // A Windows absolute path in the setting.
     if (setting && /^[a-zA-Z]:[\\/]/.test(setting)) setting = vscode.Uri.file(setting).path;
-    const t = locateBib({ docPath: doc.uri.path, docText: text, ...(root ? { root } : {}), ...(setting ? { setting } : {}), ...(folder ? { workspaceFolder: folder.uri.path } : {}) });
+    const project = await projectFilesFor(doc.uri);
+    const t = locateBib({ docPath: doc.uri.path, docText: text, ...(root ? { root } : {}), ...(setting ? { setting } : {}), ...(folder ? { workspaceFolder: folder.uri.path } : {}), project });
     // An untrusted workspace's documents may name any path: only files in its folders are read or written.
     const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
     const allowed = (p: string) => vscode.workspace.isTrusted || insideFolders(p, folders);
@@ -113,9 +116,11 @@ export class ProjectBib implements vscode.Disposable {
       this.refusedSaid.add(outside.join('\n'));
       log.warn(`[cite] not reading ${outside.join(', ')} (named by ${vscode.workspace.asRelativePath(doc.uri, false)}): outside the workspace folders, and this workspace is not trusted`);
     }
-    const all = t.all.filter(allowed).map(p => doc.uri.with({ path: p }));
+    // A notebook cell's .bib sits beside its notebook, on the notebook's file system.
+    const home = fileUriOf(doc.uri);
+    const all = t.all.filter(allowed).map(p => home.with({ path: p, fragment: '', query: '' }));
     // Prefer the first named bibliography that exists.
-    let uri = doc.uri.with({ path: allowed(t.path) ? t.path : (all[0]?.path ?? doc.uri.path.replace(/[^/]*$/, 'references.bib')) });
+    let uri = home.with({ path: allowed(t.path) ? t.path : (all[0]?.path ?? home.path.replace(/[^/]*$/, 'references.bib')), fragment: '', query: '' });
     for (const u of all) if (openDoc(u) || (await exists(u))) { uri = u; break; }
     return { uri, all, from: t.from };
   }
@@ -133,7 +138,8 @@ export class ProjectBib implements vscode.Disposable {
     const hit = this.cache.get(key);
     if (hit && hit.stamp === stamp) return hit.entries;
     const text = await this.readText(uri);
-    const entries = text === undefined ? [] : parseBibtex(text, uri.path).entries;
+    // Typst also reads Hayagriva YAML bibliographies (read here, never written).
+    const entries = text === undefined ? [] : /\.ya?ml$/i.test(uri.path) ? parseHayagriva(text) : parseBibtex(text, uri.path).entries;
     this.cache.set(key, { stamp, entries });
     return entries;
   }
@@ -217,7 +223,8 @@ export class ProjectBib implements vscode.Disposable {
       return { added: [], present, bib: target.uri, refused: why };
     };
 
-    // Refuse what cannot be written safely: read-only, not UTF-8, a directory.
+    // Refuse what cannot be written safely: not BibTeX (a Hayagriva or CSL YAML/JSON file), read-only, not UTF-8, a directory.
+    if (!/\.bib$/i.test(target.uri.path)) return refuse(`${bibName} is not a .bib file; PaperCite writes BibTeX only (name a .bib in the bibliography list to add entries)`);
     let created = false;
     const stat = await exists(target.uri);
     if (stat) {
@@ -272,8 +279,10 @@ export class ProjectBib implements vscode.Disposable {
     log.info(`[cite] ${bibName}: added ${plan.added.join(', ') || 'nothing'}${plan.present.length ? `; already there: ${plan.present.join(', ')}` : ''}${wasDirty ? ' (left unsaved: it had unsaved changes)' : ''}`);
     if (created && !this.announcedCreated.has(target.uri.toString())) {
       this.announcedCreated.add(target.uri.toString());
-      const hint = /\.(?:md|markdown|rmd|qmd)$/i.test(docUri.path) ? 'add `bibliography: references.bib` to the front matter' : 'add \\bibliography{references} or \\addbibresource{references.bib} to the document';
-      void vscode.window.showInformationMessage(`PaperCite created ${bibName} for your citations; ${hint} so LaTeX/pandoc finds it.`);
+      const hint = /\.typ$/i.test(docUri.path) ? `add #bibliography("${target.uri.path.replace(/^.*\//, '')}") to the main .typ file so Typst finds it`
+        : /\.(?:md|markdown|rmd|qmd)$/i.test(docUri.path) ? 'add `bibliography: references.bib` to the front matter so pandoc finds it'
+          : 'add \\bibliography{references} or \\addbibresource{references.bib} to the document so LaTeX finds it';
+      void vscode.window.showInformationMessage(`PaperCite created ${bibName} for your citations; ${hint}.`);
     }
     if (plan.caseConflicts.length) {
       void vscode.window.showWarningMessage(`PaperCite: ${bibName} has ${plan.caseConflicts.map(c => `${c.existing} (for ${c.key})`).join(', ')}; BibTeX treats keys differing only in case as one, so nothing was added for them.`);

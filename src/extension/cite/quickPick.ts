@@ -4,6 +4,7 @@
 // results (src/extension/online) stream in below the library's, one section per provider.
 import * as vscode from 'vscode';
 import { citeSyntaxFor } from '../../core/citeContext';
+import { typstCitationText, typstInsertEdits } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { PROVIDER_LABEL, type OnlineRecord } from '../../core/online/types';
 import { Commands } from '../ids';
@@ -184,7 +185,17 @@ export async function insertKeys(services: Services, editor: vscode.TextEditor, 
     const token = doc.getText(new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd)));
     const tokenRange = new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd));
     const replaceToken = token === '' || !services.library.byKey(token);
-    if (ctx.kind === 'latex') {
+    if (ctx.typst) {
+      const text = doc.getText(new vscode.Range(doc.positionAt(base), doc.positionAt(base + ctx.keyEnd + 3000)));
+      const edits = typstInsertEdits(text, ctx.typst, ctx.start, ctx.keyEnd, fresh, replaceToken, cfg.typstCiteStyle);
+      ok = await editor.edit(b => { for (const e of edits) b.replace(new vscode.Range(doc.positionAt(base + e.start), doc.positionAt(base + e.end)), e.text); });
+    } else if (ctx.kind === 'rst') {
+      if (replaceToken) ok = await edit(tokenRange, fresh.join(', '));
+      else {
+        const at = doc.positionAt(base + (ctx.group?.end ?? ctx.keyEnd));
+        ok = await edit(new vscode.Range(at, at), ', ' + fresh.filter(k => k !== token).join(', '));
+      }
+    } else if (ctx.kind === 'latex') {
       if (replaceToken) ok = await edit(tokenRange, (ctx.separator ?? '') + fresh.join(','));
       else {
         const at = doc.positionAt(base + (ctx.group?.end ?? ctx.keyEnd));
@@ -201,7 +212,9 @@ export async function insertKeys(services: Services, editor: vscode.TextEditor, 
     }
   } else {
     const syntax = citeSyntaxFor(doc.languageId, doc.fileName);
-    const text = syntax === 'latex' ? `\\${cfg.citeCommand}{${keys.join(',')}}` : `[@${keys.join('; @')}]`;
+    const text = syntax === 'typst' ? typstCitationText(keys, cfg.typstCiteStyle)
+      : syntax === 'rst' ? `:cite:p:\`${keys.join(', ')}\``
+      : syntax === 'latex' ? `\\${cfg.citeCommand}{${keys.join(',')}}` : `[@${keys.join('; @')}]`;
     ok = await edit(editor.selection, text);
   }
   if (ok) {

@@ -8,6 +8,8 @@ export interface CiteSettings {
   bibFile: string;
   customCiteCommands: string[];
   diagnosticsEnabled: boolean;
+  /** Typst: `@key` or `#cite(<key>)` for Insert Citation. */
+  typstCiteStyle: 'at' | 'cite';
 }
 
 export function citeSettings(uri: vscode.Uri): CiteSettings {
@@ -17,5 +19,6 @@ export function citeSettings(uri: vscode.Uri): CiteSettings {
     bibFile: c.get<string>('bibFile', ''),
     customCiteCommands: c.get<string[]>('customCiteCommands', []),
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
+    typstCiteStyle: c.get<string>('typstCiteStyle', 'at') === 'cite' ? 'cite' : 'at',
   };
 }
