@@ -238,7 +238,7 @@ export async function serveStdin(lib: Library, input: NodeJS.ReadableStream, io:
 }
 
 function findPaper(lib: Library, key: string): Paper {
-  const p = lib.byKey(key);
+  const p = lib.byKey(key) ?? lib.papers.find(x => x.custom.originalId === key);
   if (p) return p;
   const near = closestKeys(key, lib.papers.map(x => x.id));
   throw new CliError(`unknown key "${key}"${near.length ? `; did you mean ${near.map(k => `"${k}"`).join(', ')}?` : ''}`);

@@ -53,9 +53,13 @@ export interface PaperCustom {
   origins?: LibraryOrigin[];
   /** User-library BibTeX entries: the entry's original text, exported as written. */
   bibtex?: string;
+  /** User-library BibTeX entries: the file's `@preamble` texts defining commands the entry uses. */
+  preamble?: string[];
   /** Curators' caveat about a record (never printed in a bibliography). */
   recordNote?: string;
   homepage?: string;
+  /** A CSL-JSON item's own id when it was not a key bibtex and biber accept (`id` is then PaperCite's key). */
+  originalId?: string;
   [key: string]: unknown;
 }
 

@@ -22,12 +22,17 @@ export function readBibtex(text: string, file: string, onProgress?: ProgressFn):
   // Where each paper's original text is (char offsets), so a big library need not carry it around.
   const spans: number[] = [];
   const total = result.entries.length;
+  const uses = preambleUses(result.preambles);
   for (let i = 0; i < total; i++) {
     const e = result.entries[i]!;
     if (onProgress && i % 2000 === 0) onProgress(i, total, 'converting');
     try {
       const p = bibEntryToPaper(e, file);
       if (!p.custom.origins?.length) p.custom = { ...p.custom, origins: [{ path: file, line: e.line }] };
+      if (uses && p.custom.bibtex) {
+        const pre = uses(p.custom.bibtex);
+        if (pre.length) p.custom.preamble = pre;
+      }
       papers.push(p);
       if (e.raw !== undefined && p.custom.bibtex === e.raw) spans.push(e.start, e.end);
       else spans.push(-1, -1);
@@ -37,4 +42,27 @@ export function readBibtex(text: string, file: string, onProgress?: ProgressFn):
   }
   onProgress?.(total, total, 'converting');
   return { path: file, kind: 'bibtex', papers, problems, entries: result.entries.length, parseMs: performance.now() - t0, charSpans: spans };
+}
+
+// `\newcommand{\x}`, `\newcommand\x`, `\providecommand`, `\renewcommand`, `\DeclareRobustCommand`, `\def\x`.
+const DEFINES = /\\(?:(?:re|provide)?newcommand|providecommand|DeclareRobustCommand|def)\*?\s*\{?\s*\\([A-Za-z@]+)/g;
+
+/**
+ * For a file's `@preamble`s, a function from an entry's text to the preambles defining commands it
+ * uses (`\noopsort`), so an exported entry carries them. Undefined when no preamble defines one.
+ */
+export function preambleUses(preambles: readonly string[]): ((text: string) => string[]) | undefined {
+  const byName = new Map<string, number[]>();
+  preambles.forEach((t, i) => {
+    for (const m of t.matchAll(DEFINES)) {
+      const l = byName.get(m[1]!);
+      if (!l) byName.set(m[1]!, [i]); else if (!l.includes(i)) l.push(i);
+    }
+  });
+  if (!byName.size) return undefined;
+  return text => {
+    const used = new Set<number>();
+    for (const m of text.matchAll(/\\([A-Za-z@]+)/g)) for (const i of byName.get(m[1]!) ?? []) used.add(i);
+    return [...used].sort((a, b) => a - b).map(i => preambles[i]!);
+  };
 }

@@ -13,7 +13,8 @@ import { encodeParsed, rowStarts } from './transfer';
 import type { ParsedSource } from './types';
 
 // 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
-const FORMAT = 5;
+// 6: CSL-JSON ids bibtex or biber reject are rekeyed; BibTeX entries carry the @preamble they use.
+const FORMAT = 6;
 
 /** What a cache entry is for: the source file's path, size and mtime. */
 export interface CacheKey {

@@ -63,7 +63,8 @@ export function paperMarkdown(p: Paper, opts: { abstractChars?: number } = {}): 
   if (meta.length) lines.push(meta.join(' · '));
   const abs = excerpt(p.abstract, opts.abstractChars ?? 400);
   if (abs) lines.push(escapeMarkdown(abs));
-  lines.push('`' + p.id.replace(/`/g, "'") + '`');
+  const orig = typeof p.custom.originalId === 'string' ? ` (id in the library: ${escapeMarkdown(p.custom.originalId)})` : '';
+  lines.push('`' + p.id.replace(/`/g, "'") + '`' + orig);
   return lines.join('\n\n');
 }
 
