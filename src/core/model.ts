@@ -55,6 +55,11 @@ export interface PaperCustom {
   bibtex?: string;
   /** User-library BibTeX entries: the file's `@preamble` texts defining commands the entry uses. */
   preamble?: string[];
+  /**
+   * User-library BibTeX entries with a `crossref`: the parent's key and the entry as written (with the
+   * `@string` macros it uses), exported instead of the resolved text when the parent goes along.
+   */
+  crossref?: { key: string; bibtex: string; strings?: Record<string, string> };
   /** Curators' caveat about a record (never printed in a bibliography). */
   recordNote?: string;
   homepage?: string;

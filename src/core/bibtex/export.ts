@@ -74,8 +74,8 @@ export function paperToBibtex(p: Paper, opts: BibExportOptions = {}): string {
   return exportBibtex([p], opts).text;
 }
 
-function original(p: Paper, key: string): string | undefined {
-  const text = typeof p.custom?.bibtex === 'string' ? p.custom.bibtex.trim() : '';
+function original(p: Paper, key: string, withCrossref = false): string | undefined {
+  const text = withCrossref ? p.custom.crossref!.bibtex.trim() : typeof p.custom?.bibtex === 'string' ? p.custom.bibtex.trim() : '';
   if (!text) return undefined;
   const m = /^(@\s*[A-Za-z]+\s*[{(]\s*)([^,\s{}()]*)/.exec(text);
   if (!m || m[2] === key) return text + '\n';
@@ -102,15 +102,41 @@ export function exportBibtex(papers: readonly Paper[], opts: BibExportOptions = 
   const out: string[] = new Array(papers.length);
   const generated: Paper[] = [];
   const slots: number[] = [];
+  const { own, parents, strings } = crossrefs(papers);
   papers.forEach((p, i) => {
-    const asWritten = original(p, keys[i]!);
+    const asWritten = original(p, keys[i]!, own.has(i));
     if (asWritten !== undefined) out[i] = asWritten;
     else { generated.push(p); slots.push(i); }
   });
   const texts = generate(generated, slots.map(i => keys[i]!), ctx);
   slots.forEach((slot, k) => { out[slot] = texts[k]!; });
-  const preamble = preambleFor(papers);
-  return { text: (preamble ? preamble + '\n' : '') + out.join('\n'), renamed, unicode: [...ctx.kept] };
+  // BibTeX wants a crossref's parent after every entry naming it.
+  const order = [...out.keys()].filter(i => !parents.has(i)).concat([...parents].sort((a, b) => a - b));
+  const head = preambleFor(papers) + Object.entries(strings).map(([k, v]) => `@string{${k} = {${v}}}\n`).join('');
+  return { text: (head ? head + '\n' : '') + order.map(i => out[i]!).join('\n'), renamed, unicode: [...ctx.kept] };
+}
+
+/**
+ * Entries that keep their `crossref` (written as the user wrote them, with the `@string` macros
+ * they use) because their parent is exported too; the others carry the inherited fields in.
+ */
+function crossrefs(papers: readonly Paper[]): { own: Set<number>; parents: Set<number>; strings: Record<string, string> } {
+  const own = new Set<number>(), parents = new Set<number>();
+  const strings: Record<string, string> = {};
+  if (!papers.some(p => p.custom?.crossref)) return { own, parents, strings };
+  const at = new Map<string, number>();
+  papers.forEach((p, i) => { if (!at.has(p.id.toLowerCase())) at.set(p.id.toLowerCase(), i); });
+  papers.forEach((p, i) => {
+    const c = p.custom?.crossref;
+    const parent = c ? at.get(c.key.toLowerCase()) : undefined;
+    if (!c || parent === undefined || parent === i) return;
+    // A macro name another entry uses with another value cannot be shared: keep this one resolved.
+    if (Object.entries(c.strings ?? {}).some(([k, v]) => strings[k] !== undefined && strings[k] !== v)) return;
+    Object.assign(strings, c.strings);
+    own.add(i);
+    parents.add(parent);
+  });
+  return { own, parents, strings };
 }
 
 /**

@@ -29,8 +29,14 @@ export function readBibtex(text: string, file: string, onProgress?: ProgressFn):
     try {
       const p = bibEntryToPaper(e, file);
       if (!p.custom.origins?.length) p.custom = { ...p.custom, origins: [{ path: file, line: e.line }] };
+      if (e.fields.crossref !== undefined) {
+        // The entry as the user wrote it, to export beside its parent (crossref.ts).
+        const own = text.slice(e.start, e.end);
+        const strings = stringsUsed(own, result.strings);
+        p.custom.crossref = { key: e.fields.crossref, bibtex: own, ...(strings ? { strings } : {}) };
+      }
       if (uses && p.custom.bibtex) {
-        const pre = uses(p.custom.bibtex);
+        const pre = uses(p.custom.crossref?.bibtex ?? p.custom.bibtex);
         if (pre.length) p.custom.preamble = pre;
       }
       papers.push(p);
@@ -65,4 +71,14 @@ export function preambleUses(preambles: readonly string[]): ((text: string) => s
     for (const m of text.matchAll(/\\([A-Za-z@]+)/g)) for (const i of byName.get(m[1]!) ?? []) used.add(i);
     return [...used].sort((a, b) => a - b).map(i => preambles[i]!);
   };
+}
+
+/** The file's user `@string` macros an entry's text names (a bare word after `=` or beside `#`). */
+function stringsUsed(own: string, strings: Record<string, string>): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const m of own.matchAll(/(?:[=#]\s*)([A-Za-z_][^\s"#%'(),={}]*)|([A-Za-z_][^\s"#%'(),={}]*)(?=\s*#)/g)) {
+    const name = (m[1] ?? m[2]!).toLowerCase();
+    if (Object.prototype.hasOwnProperty.call(strings, name)) (out ??= {})[name] = strings[name]!;
+  }
+  return out;
 }
