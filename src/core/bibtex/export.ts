@@ -457,7 +457,7 @@ function formatName(n: CslName, ctx: Ctx): string | undefined {
   const suffix = (n as CslName & { suffix?: string }).suffix;
   if (n.literal && !n.family) {
     const lit = nameText(n.literal, true);
-    return lit ? `{${lit}}` : undefined;
+    return lit ? braced(lit) : undefined;
   }
   const whole = [n.given, n.family, suffix].filter(Boolean).join(' ');
   const family = n.family ? nameText(n.family) : '';
@@ -469,7 +469,7 @@ function formatName(n: CslName, ctx: Ctx): string | undefined {
   if (!family || /,/.test(family + given + jr) || /^others$/i.test(family)) return `{${[given, family, jr].filter(Boolean).join(' ')}}`;
   if (NOT_NAME.test(whole)) {
     const lit = nameText(whole, true);
-    return lit ? `{${lit}}` : undefined;
+    return lit ? braced(lit) : undefined;
   }
   if (jr) return `${family}, ${jr}, ${given}`;
   return given ? `${family}, ${given}` : family;
@@ -499,6 +499,16 @@ function nameTextIn(ctx: Ctx, s: string, organisation = false): string {
     return run;
   });
   return /\sand\s/i.test(t) ? t.replace(/(\s)(and)(\s)/gi, '$1{$2}$3') : t;
+}
+
+/**
+ * A name written whole, braced. biber writes its first character, decoded, unescaped into the .bbl
+ * as the initial: a name starting with `{\textbraceleft}`, `{\textasciitilde}` or `{\textbackslash}`
+ * unbalances it (measured, biber 2.18), so a name not starting with a letter or digit starts with
+ * `\relax`, which prints nothing.
+ */
+function braced(lit: string): string {
+  return /^[\p{L}\p{N}]/u.test(lit) ? `{${lit}}` : `{\\relax ${lit}}`;
 }
 
 /** Drop closers without an opener, close what is left open (counting every brace, as BibTeX does). */
