@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { toBibtex } from '../core/bibtex/export';
+import { documentEncoding, exportBibtex, renamedNote, unicodeNote, type BibEncoding } from '../core/bibtex/export';
 import { readCorpusIndex } from '../core/corpusIndex';
 import { toRis } from '../core/csl';
 import { Library, type SourceStatus } from '../core/library';
@@ -296,7 +296,12 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
   const papers = args.positional.length ? args.positional.map(k => findPaper(lib, k)) : [...lib.papers];
   let text: string;
   switch (format) {
-    case 'bibtex': case 'bib': text = toBibtex(papers); break;
+    case 'bibtex': case 'bib': {
+      const e = exportBibtex(papers, { encoding: cliEncoding(args, env) });
+      text = e.text;
+      for (const note of [renamedNote(e.renamed), unicodeNote(e.unicode)]) if (note) io.stderr.write(`papercite: ${note}\n`);
+      break;
+    }
     case 'csl-json': case 'csl': case 'json': text = `${JSON.stringify(papers, null, 2)}\n`; break;
     case 'ris': text = toRis(papers); break;
     default: throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
@@ -312,6 +317,26 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
     io.stderr.write(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${args.output}.\n`);
   } else io.stdout.write(text);
   return 0;
+}
+
+/** `--encoding`, where `auto` looks at the .tex files and latexmkrc in the current folder. */
+function cliEncoding(args: CliArgs, env: CliEnv): BibEncoding {
+  if (args.encoding === 'utf8' || args.encoding === 'ascii') return args.encoding;
+  const cwd = env.cwd ?? process.cwd();
+  // A preamble is at the start: 64 KiB of each file is enough, whatever its size.
+  const read = (f: string) => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path.join(cwd, f), 'r');
+      const buf = Buffer.alloc(65536);
+      return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } catch { return undefined; } finally { if (fd !== undefined) fs.closeSync(fd); }
+  };
+  let names: string[] = [];
+  try { names = fs.readdirSync(cwd); } catch { /* an unreadable folder: no document */ }
+  const tex = names.filter(n => n.endsWith('.tex')).slice(0, 50).map(read).filter((t): t is string => t !== undefined);
+  const latexmkrc = ['latexmkrc', '.latexmkrc'].map(read).filter((t): t is string => t !== undefined);
+  return documentEncoding({ tex, latexmkrc });
 }
 
 function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {

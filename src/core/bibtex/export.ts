@@ -33,7 +33,7 @@ export interface BibExportOptions {
 
 export interface BibExport {
   text: string;
-  /** Papers written under another key than their id (or their library's own id). */
+  /** Papers written under another key than their id. */
   renamed: { id: string; key: string }[];
   /** Characters written as UTF-8 in `ascii` encoding (no LaTeX command exists): pdflatex needs a package or font for them. */
   unicode: string[];
@@ -95,10 +95,8 @@ export function exportBibtex(papers: readonly Paper[], opts: BibExportOptions = 
   const ctx: Ctx = { utf8: opts.encoding === 'utf8', kept: new Set() };
   const keys = exportKeys(papers);
   const renamed: { id: string; key: string }[] = [];
-  papers.forEach((p, i) => {
-    const was = typeof p.custom?.originalId === 'string' ? p.custom.originalId : p.id;
-    if (keys[i] !== was) renamed.push({ id: was, key: keys[i]! });
-  });
+  // Ids the CSL-JSON reader rekeyed were reported when read (sources/cslJson.ts): only new renames here.
+  papers.forEach((p, i) => { if (keys[i] !== p.id) renamed.push({ id: p.id, key: keys[i]! }); });
   const out: string[] = new Array(papers.length);
   const generated: Paper[] = [];
   const slots: number[] = [];
@@ -521,4 +519,36 @@ function balance(v: string): string {
     out += c;
   }
   return out + '}'.repeat(depth);
+}
+
+/**
+ * The encoding a document wants: UTF-8 when it is typeset by xelatex or lualatex (it loads
+ * `fontspec`, says `% !TEX program = xelatex|lualatex`, or its latexmkrc picks one), else ASCII.
+ * Only the first 64 KiB of each text are looked at (a preamble).
+ */
+export function documentEncoding(texts: { tex?: string[]; latexmkrc?: string[] }): BibEncoding {
+  for (const t of texts.tex ?? []) {
+    const head = t.slice(0, 65536);
+    if (/^[ \t]*%[ \t]*!\s*TeX\s+(?:TS-)?program\s*=\s*(?:xe|lua)(?:la)?tex/im.test(head)) return 'utf8';
+    if (/^[^%\n]*\\(?:usepackage|RequirePackage)(?:\[[^\]]*\])?\{[^}]*\b(?:fontspec|unicode-math|xeCJK|luatexja)\b/m.test(head)) return 'utf8';
+  }
+  for (const t of texts.latexmkrc ?? []) {
+    const head = t.slice(0, 65536);
+    if (/^[^#\n]*(?:\$pdf_mode\s*=\s*[45]\b|\$(?:xe|lua)latex\b|-(?:xe|lua)latex\b|\b(?:xe|lua)latex\b)/m.test(head)) return 'utf8';
+  }
+  return 'ascii';
+}
+
+/** The one-time note for characters kept as UTF-8 in an ASCII export. */
+export function unicodeNote(chars: readonly string[]): string | undefined {
+  if (!chars.length) return undefined;
+  const shown = chars.slice(0, 12).map(c => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  return `kept as UTF-8 (LaTeX has no ASCII command for them): ${shown}${chars.length > 12 ? ` and ${chars.length - 12} more` : ''}; pdflatex needs a package or font for these (CJKutf8 for CJK, \\DeclareUnicodeCharacter for others); xelatex and lualatex with fontspec set them directly`;
+}
+
+/** The one-time note for renamed keys. */
+export function renamedNote(renamed: readonly { id: string; key: string }[]): string | undefined {
+  if (!renamed.length) return undefined;
+  const shown = renamed.slice(0, 20).map(r => `${JSON.stringify(r.id)} → ${r.key}`).join(', ');
+  return `${renamed.length} key${renamed.length === 1 ? '' : 's'} changed so that bibtex and biber accept ${renamed.length === 1 ? 'it' : 'them'}: ${shown}${renamed.length > 20 ? ` and ${renamed.length - 20} more` : ''}`;
 }

@@ -135,5 +135,5 @@ function rekeyUnsafe(papers: Paper[], file: string, problems: SourceProblem[]): 
   }
   if (!renamed.length) return;
   const shown = renamed.length > 20 ? `${renamed.slice(0, 20).join(', ')} and ${renamed.length - 20} more` : renamed.join(', ');
-  problems.push({ file, line, severity: 'warning', message: `${renamed.length} id${renamed.length === 1 ? ' is not a key' : 's are not keys'} bibtex and biber accept (spaces, commas, quotes, braces, #, %, =, parentheses, backslashes or non-ASCII letters); cited as: ${shown}` });
+  problems.push({ file, line, severity: 'warning', message: `${renamed.length} id${renamed.length === 1 ? ' is not a key' : 's are not keys'} bibtex and biber accept (empty, or with a space, comma, quote, brace, parenthesis, #, %, =, \\, ~, &, $ or ^); cited as: ${shown}` });
 }
