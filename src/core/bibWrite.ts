@@ -2,6 +2,7 @@
 // end, after a newline, in the file's own line endings; a key already present is never added again;
 // a file whose end is damaged (an unclosed entry) is refused rather than written into.
 import { parseBibtex } from './bibtex/parse';
+import { bibKeyAccepted } from './citekey';
 
 /** Insert `text` at `offset` (after removing `length` chars, always 0 here: we only append). */
 export interface TextEdit {
@@ -121,6 +122,7 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
     const existing = present.get(key.toLowerCase());
     if (existing === key) { if (!plan.present.includes(key)) plan.present.push(key); continue; }
     if (existing !== undefined) { plan.caseConflicts.push({ key, existing }); continue; }
+    if (!bibKeyAccepted(key)) { plan.rejected.push({ key, reason: `bibtex or biber would reject the key ${JSON.stringify(key)}` }); continue; }
     const check = parseBibtex(bibtex, `entry ${key}`);
     const bad = check.problems.find(p => p.severity === 'error');
     if (check.entries.length !== 1 || check.entries[0]!.key !== key || bad || scanBlocks(bibtex).some(b => !b.closed)) {

@@ -130,3 +130,12 @@ export function isSafeCiteKey(key: string): boolean {
 export function safeCiteKey(paper: Keyable & { id: string }, taken: ReadonlySet<string>): string {
   return isSafeCiteKey(paper.id) ? paper.id : citeKeyFor(paper, taken);
 }
+
+/**
+ * Whether bibtex and biber both read `key` as a key (biber 2.18 rejects a space, `,`, `"`, `#`, `%`,
+ * `=`, `(`, `)`, braces; `\` and `~` break `\cite`). Looser than `isSafeCiteKey`: for keys a user
+ * already has in a .bib.
+ */
+export function bibKeyAccepted(key: string): boolean {
+  return key.length > 0 && !/[\s,"#%=(){}\\~]/.test(key);
+}

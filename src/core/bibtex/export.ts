@@ -21,7 +21,7 @@
 import { Cite, plugins } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import type { CslName, Paper } from '../model';
-import { isSafeCiteKey, safeCiteKey } from '../citekey';
+import { bibKeyAccepted, isSafeCiteKey, safeCiteKey } from '../citekey';
 import { unicodeToLatex, unicodeToLatexUtf8 } from './latex';
 
 /** `ascii`: LaTeX commands for accents and symbols (pdflatex, bibtex); `utf8`: characters as they are. */
@@ -29,6 +29,8 @@ export type BibEncoding = 'ascii' | 'utf8';
 
 export interface BibExportOptions {
   encoding?: BibEncoding;
+  /** Leave out the `@preamble` (the caller writes `preambleFor` once for several exports). */
+  noPreamble?: boolean;
 }
 
 export interface BibExport {
@@ -110,7 +112,7 @@ export function exportBibtex(papers: readonly Paper[], opts: BibExportOptions = 
   slots.forEach((slot, k) => { out[slot] = texts[k]!; });
   // BibTeX wants a crossref's parent after every entry naming it.
   const order = [...out.keys()].filter(i => !parents.has(i)).concat([...parents].sort((a, b) => a - b));
-  const head = preambleFor(papers) + Object.entries(strings).map(([k, v]) => `@string{${k} = {${v}}}\n`).join('');
+  const head = (opts.noPreamble ? '' : preambleFor(papers)) + Object.entries(strings).map(([k, v]) => `@string{${k} = {${v}}}\n`).join('');
   return { text: (head ? head + '\n' : '') + order.map(i => out[i]!).join('\n'), renamed, unicode: [...ctx.kept] };
 }
 
@@ -152,14 +154,6 @@ function exportKeys(papers: readonly Paper[]): string[] {
     taken.add(key.toLowerCase());
     return key;
   });
-}
-
-/**
- * Whether bibtex and biber both read `key` as a key (biber 2.18 rejects a space, `,`, `"`, `#`, `%`,
- * `=`, `(`, `)`, braces; measured). Looser than `isSafeCiteKey`: for keys a user already has.
- */
-export function bibKeyAccepted(key: string): boolean {
-  return key.length > 0 && !/[\s,"#%=(){}\\~]/.test(key);
 }
 
 /** The distinct `@preamble` texts the papers carry, as one `@preamble` entry (or ''). */

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { locateBib, texRootOf, type BibSource } from '../../core/bibLocate';
 import { planBibInsert, type NewEntry } from '../../core/bibWrite';
 import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
-import { paperToBibtex } from '../../core/bibtex/export';
+import { documentEncoding, exportBibtex, preambleFor, renamedNote, unicodeNote, type BibEncoding } from '../../core/bibtex/export';
+import type { Paper } from '../../core/model';
 import type { Services } from '../services';
 import { log } from '../log';
 import { citeSettings } from './settings';
@@ -47,6 +48,8 @@ export class ProjectBib implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, { stamp: string; entries: BibEntry[] }>();
   private readonly announcedCreated = new Set<string>();
+  /** Characters already named in the "kept as UTF-8" note: it is said once per character. */
+  private readonly warnedChars = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires when a .bib changed (edited, saved, or changed on disk). */
   readonly onDidChange = this.emitter.event;
@@ -126,6 +129,18 @@ export class ProjectBib implements vscode.Disposable {
     return { target, entries };
   }
 
+  /** `papercite.bibtex.encoding` for a document; `auto` reads its text and its folder's latexmkrc. */
+  private async encodingFor(doc: { uri: vscode.Uri; getText(): string }): Promise<BibEncoding> {
+    const setting = this.services.config.for(doc.uri).bibtexEncoding;
+    if (setting === 'utf8' || setting === 'ascii') return setting;
+    const latexmkrc: string[] = [];
+    for (const name of ['latexmkrc', '.latexmkrc']) {
+      const text = await this.readText(vscode.Uri.joinPath(doc.uri, '..', name)).catch(() => undefined);
+      if (text !== undefined) latexmkrc.push(text.slice(0, 65536));
+    }
+    return documentEncoding({ tex: [doc.getText().slice(0, 65536)], latexmkrc });
+  }
+
   /** Adds the library's BibTeX for `keys` to the document's .bib. Serialised: one write at a time. */
   addEntries(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
     const run = this.queue.then(() => this.addNow(keys, docUri));
@@ -139,13 +154,26 @@ export class ProjectBib implements vscode.Disposable {
     const bibName = vscode.workspace.asRelativePath(target.uri, false);
     const present = keys.filter(k => known.has(k));
     const wanted: NewEntry[] = [];
+    const papers: Paper[] = [];
+    const encoding = await this.encodingFor(doc);
+    const kept = new Set<string>();
     for (const key of keys) {
       if (known.has(key)) continue;
       const paper = this.services.library.byKey(key);
       if (!paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
-      wanted.push({ key, bibtex: paperToBibtex(paper) });
+      const e = exportBibtex([paper], { encoding, noPreamble: true });
+      const renamed = renamedNote(e.renamed);
+      if (renamed) log.warn(`[cite] ${renamed}`);
+      for (const c of e.unicode) kept.add(c);
+      wanted.push({ key, bibtex: e.text });
+      papers.push(paper);
     }
     if (!wanted.length) return { added: [], present, bib: target.uri };
+    const note = unicodeNote([...kept].filter(c => !this.warnedChars.has(c)));
+    if (note) {
+      for (const c of kept) this.warnedChars.add(c);
+      log.warn(`[cite] ${note}`);
+    }
 
     const refuse = (why: string): AddResult => {
       log.warn(`[cite] not writing ${bibName}: ${why}`);
@@ -183,6 +211,9 @@ export class ProjectBib implements vscode.Disposable {
     const enc = (bib as { encoding?: string }).encoding;
     if (enc && !/^utf-?8(bom)?$/i.test(enc)) return refuse(`${bibName} is open with the ${enc} encoding; PaperCite writes UTF-8 only`);
     const wasDirty = bib.isDirty && !created;
+    // The @preamble the new entries use (\noopsort…), once, unless the .bib has it already.
+    const preamble = preambleFor(papers, bib.getText());
+    if (preamble) wanted[0] = { ...wanted[0]!, bibtex: preamble + '\n' + wanted[0]!.bibtex };
     const plan = planBibInsert(bib.getText(), wanted, bibName);
     if (!plan.ok) return refuse(plan.reason);
     for (const c of plan.caseConflicts) log.warn(`[cite] ${bibName} has ${c.existing}, which BibTeX takes for ${c.key}; not adding ${c.key}`);
