@@ -169,6 +169,33 @@ describe('bibtex export', () => {
     }), { numRuns: 300 });
   });
 
+  it('any record, either encoding, parses back to the same fields under a safe key (property)', () => {
+    const unit = fc.constantFrom('&', '%', '$', '#', '_', '{', '}', '~', '^', '\\', ',', ' ', '-', ':', 'é', 'Ø', 'Ł', 'ß', 'a', 'B', 'z', '1', 'α', '中', '🚀', 'Þ');
+    const text = fc.string({ unit, minLength: 1, maxLength: 30 }).filter(t => /[\p{L}\p{N}]/u.test(t));
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'C', 'é', 'Ł', 'ø', '中', "'"), minLength: 1, maxLength: 10 }).filter(s => /^[\p{L}]/u.test(s));
+    const record = fc.record({
+      id: fc.string({ unit, maxLength: 12 }), title: text, venue: text, family: name, given: name,
+      year: fc.integer({ min: 1900, max: 2030 }), truncated: fc.boolean(), utf8: fc.boolean(),
+    });
+    fc.assert(fc.property(record, r => {
+      const p: Paper = { id: r.id, type: 'article-journal', title: r.title, 'container-title': r.venue, author: [{ family: r.family, given: r.given }],
+        issued: { 'date-parts': [[r.year]] }, custom: r.truncated ? { authorsTruncated: true } : {} };
+      const e = exportBibtex([p], { encoding: r.utf8 ? 'utf8' : 'ascii' });
+      const parsed = parseBibtex(e.text, 'x.bib');
+      assert.deepEqual(parsed.problems, [], e.text);
+      assert.equal(parsed.entries.length, 1);
+      const key = parsed.entries[0]!.key;
+      assert.ok(isSafeCiteKey(key), key);
+      assert.equal(key === r.id, e.renamed.length === 0);
+      const back = bibEntryToPaper(parsed.entries[0]!, 'x.bib');
+      assert.equal(back.title, r.title.replace(/\s+/g, ' ').trim());
+      assert.equal(back['container-title'], r.venue.replace(/\s+/g, ' ').trim());
+      assert.deepEqual(back.author, [{ family: r.family, given: r.given }]);
+      assert.equal(back.custom.authorsTruncated === true, r.truncated);
+      assert.deepEqual(back.issued, { 'date-parts': [[r.year]] });
+    }), { numRuns: 400, seed: 14 });
+  });
+
   it('exports every corpus paper under its own key, readable without a problem', function () {
     const file = path.resolve(__dirname, '../../corpus/papers.json');
     if (!existsSync(file)) {
