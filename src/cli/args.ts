@@ -96,7 +96,7 @@ Usage:
 Options for every command:
   --library PATH   a library to read as well: .bib, CSL-JSON (.json) or a publication page (repeatable)
   --no-corpus      leave the bundled corpus out
-  --no-cache       parse big libraries afresh (they are cached in $PAPERCITE_CACHE_DIR,
+  --no-cache       parse big libraries afresh and rewrite their cache (kept in $PAPERCITE_CACHE_DIR,
                    else $XDG_CACHE_HOME/papercite or ~/.cache/papercite)
   --help           help for a command, e.g. papercite search --help
   --version        print the version
