@@ -12,7 +12,8 @@ import { Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
 import type { SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
-import { readSourceFile } from '../core/sources/read';
+import { readBibtexGroup } from '../core/sources/bibtex';
+import { readSourceFile, readSourceText } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { createProgressBar } from './progress';
@@ -145,7 +146,25 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   if (corpus) lib.setCorpus(corpus.papers, 0, corpus.indexData);
   const cwd = env.cwd ?? process.cwd();
   const bar = createProgressBar(barStream, args.progress ?? !!barStream.isTTY);
+  // Several .bib libraries are one bibliography list, in the order given: one macro table, and
+  // crossrefs across them (read afresh: the cache holds files read alone).
+  const bibs = args.libraries.filter(g => /\.bib$/i.test(g));
+  const group = new Map<string, ParsedSource>();
+  if (bibs.length > 1) {
+    const texts: { path: string; text: string; size: number; mtimeMs: number; warning?: string }[] = [];
+    for (const given of bibs) {
+      const r = readSourceText(path.resolve(cwd, given));
+      if ('text' in r) texts.push({ path: path.resolve(cwd, given), text: r.text, size: r.size, mtimeMs: r.mtimeMs, ...(r.warning ? { warning: r.warning } : {}) });
+    }
+    readBibtexGroup(texts).forEach((parsed, i) => {
+      const t = texts[i]!;
+      if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
+      group.set(t.path, { ...parsed, size: t.size, mtimeMs: t.mtimeMs });
+    });
+  }
   for (const given of args.libraries) {
+    const grouped = group.get(path.resolve(cwd, given));
+    if (grouped) { lib.setSource(grouped, given); continue; }
     const abs = path.resolve(cwd, given);
     const label = path.basename(given);
     // Only big files get a bar: a small one is read before a bar could be seen.
