@@ -146,25 +146,8 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   if (corpus) lib.setCorpus(corpus.papers, 0, corpus.indexData);
   const cwd = env.cwd ?? process.cwd();
   const bar = createProgressBar(barStream, args.progress ?? !!barStream.isTTY);
-  // Several .bib libraries are one bibliography list, in the order given: one macro table, and
-  // crossrefs across them (read afresh: the cache holds files read alone).
-  const bibs = args.libraries.filter(g => /\.bib$/i.test(g));
-  const group = new Map<string, ParsedSource>();
-  if (bibs.length > 1) {
-    const texts: { path: string; text: string; size: number; mtimeMs: number; warning?: string }[] = [];
-    for (const given of bibs) {
-      const r = readSourceText(path.resolve(cwd, given));
-      if ('text' in r) texts.push({ path: path.resolve(cwd, given), text: r.text, size: r.size, mtimeMs: r.mtimeMs, ...(r.warning ? { warning: r.warning } : {}) });
-    }
-    readBibtexGroup(texts).forEach((parsed, i) => {
-      const t = texts[i]!;
-      if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
-      group.set(t.path, { ...parsed, size: t.size, mtimeMs: t.mtimeMs });
-    });
-  }
+  const parsedBibs: { given: string; parsed: ParsedSource }[] = [];
   for (const given of args.libraries) {
-    const grouped = group.get(path.resolve(cwd, given));
-    if (grouped) { lib.setSource(grouped, given); continue; }
     const abs = path.resolve(cwd, given);
     const label = path.basename(given);
     // Only big files get a bar: a small one is read before a bar could be seen.
@@ -186,7 +169,9 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
     bar.clear();
     lib.setSource(parsed, given);
+    if (parsed.kind === 'bibtex') parsedBibs.push({ given, parsed });
   }
+  regroupBibs(parsedBibs, lib, cwd);
   let errors = 0;
   for (const s of lib.sources) {
     if (s.kind === 'corpus') continue;
@@ -356,6 +341,29 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
     io.stderr.write(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${args.output}.\n`);
   } else io.stdout.write(text);
   return 0;
+}
+
+/**
+ * Several .bib libraries are one bibliography list, in the order given: one macro table, and
+ * crossrefs across them. Each file is first read alone (from the cache when big); only when one uses
+ * a macro it does not define or a crossref to an entry it lacks are the files read again as a list
+ * (afresh: the cache holds files read alone), so independent libraries cost nothing more.
+ */
+function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], lib: Library, cwd: string): void {
+  if (bibs.length < 2) return;
+  const needs = bibs.some(b => b.parsed.problems.some(p => /uses the undefined macro|crossref `[^`]*` names no entry/.test(p.message)));
+  if (!needs) return;
+  const texts: { given: string; path: string; text: string; size: number; mtimeMs: number; warning?: string }[] = [];
+  for (const { given } of bibs) {
+    const abs = path.resolve(cwd, given);
+    const r = readSourceText(abs);
+    if ('text' in r) texts.push({ given, path: abs, text: r.text, size: r.size, mtimeMs: r.mtimeMs, ...(r.warning ? { warning: r.warning } : {}) });
+  }
+  readBibtexGroup(texts).forEach((parsed, i) => {
+    const t = texts[i]!;
+    if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
+    lib.setSource({ ...parsed, size: t.size, mtimeMs: t.mtimeMs }, t.given);
+  });
 }
 
 /** `--encoding`, where `auto` looks at the .tex files and latexmkrc in the current folder. */
