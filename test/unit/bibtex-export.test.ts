@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Cite, plugins } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import type { Paper } from '../../src/core/model';
-import { exportBibtex, paperToBibtex, protectTitle, toBibtex } from '../../src/core/bibtex/export';
+import { documentEncoding, exportBibtex, paperToBibtex, protectTitle, toBibtex } from '../../src/core/bibtex/export';
 import { isSafeCiteKey } from '../../src/core/citekey';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
@@ -111,6 +111,17 @@ describe('bibtex export', () => {
     const u = exportBibtex([{ ...p, title: 'Ørsted 🚀' }], { encoding: 'utf8' });
     assert.match(u.text, /title = \{Ørsted 🚀\}/);
     assert.deepEqual(u.unicode, []);
+  });
+
+  it('auto encoding follows the document: fontspec, % !TEX program, latexmkrc', () => {
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}\n\\usepackage{fontspec}\n'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['% !TEX program = xelatex\n\\documentclass{article}'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['% !TeX TS-program = lualatex\n'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}'], latexmkrc: ['$pdf_mode = 5;\n'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}'], latexmkrc: ["$pdflatex = 'lualatex %O %S';\n"] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}\n% \\usepackage{fontspec}\n\\usepackage[T1]{fontenc}'] }), 'ascii', 'a commented-out fontspec does not count');
+    assert.equal(documentEncoding({ tex: [], latexmkrc: ['# $pdf_mode = 5;\n$pdf_mode = 1;\n'] }), 'ascii');
+    assert.equal(documentEncoding({}), 'ascii');
   });
 
   it('carries the @preamble an entry from a .bib uses, once, as \\providecommand', () => {
