@@ -1,6 +1,7 @@
 // The `papercite` command line: search, show, export and stats over the bundled corpus and the
 // user's libraries, through the same core code as the extension. `runCli` is the whole program
 // minus process wiring, so tests call it in-process as well as through dist/cli.js.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +14,8 @@ import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } f
 import type { SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
 import { readBibtexGroup } from '../core/sources/bibtex';
+import { readCacheLines, writeCache } from '../core/sources/cache';
+import { decodeParsed } from '../core/sources/transfer';
 import { readSourceFile, readSourceText } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args';
@@ -147,8 +150,12 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   const cwd = env.cwd ?? process.cwd();
   const bar = createProgressBar(barStream, args.progress ?? !!barStream.isTTY);
   const parsedBibs: { given: string; parsed: ParsedSource }[] = [];
+  // A list read together before, unchanged since (every file of it): from the cache, as a list.
+  const listed = args.noCache ? undefined : cachedList(args.libraries, env, cwd);
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
+    const fromList = listed?.get(abs);
+    if (fromList) { lib.setSource(fromList, given); continue; }
     const label = path.basename(given);
     // Only big files get a bar: a small one is read before a bar could be seen.
     let big = false;
@@ -171,7 +178,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     lib.setSource(parsed, given);
     if (parsed.kind === 'bibtex') parsedBibs.push({ given, parsed });
   }
-  regroupBibs(parsedBibs, lib, cwd);
+  if (!listed) regroupBibs(parsedBibs, lib, env, cwd);
   let errors = 0;
   for (const s of lib.sources) {
     if (s.kind === 'corpus') continue;
@@ -347,9 +354,9 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
  * Several .bib libraries are one bibliography list, in the order given: one macro table, and
  * crossrefs across them. Each file is first read alone (from the cache when big); only when one uses
  * a macro it does not define or a crossref to an entry it lacks are the files read again as a list
- * (afresh: the cache holds files read alone), so independent libraries cost nothing more.
+ * (and cached as that list), so independent libraries cost nothing more.
  */
-function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], lib: Library, cwd: string): void {
+function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], lib: Library, env: CliEnv, cwd: string): void {
   if (bibs.length < 2) return;
   const needs = bibs.some(b => b.parsed.problems.some(p => /uses the undefined macro|crossref `[^`]*` names no entry/.test(p.message)));
   if (!needs) return;
@@ -359,11 +366,48 @@ function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], l
     const r = readSourceText(abs);
     if ('text' in r) texts.push({ given, path: abs, text: r.text, size: r.size, mtimeMs: r.mtimeMs, ...(r.warning ? { warning: r.warning } : {}) });
   }
+  const tag = listTag(texts.map(t => t.path), env);
+  const cacheDir = cliCacheDir(env);
   readBibtexGroup(texts).forEach((parsed, i) => {
     const t = texts[i]!;
     if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
-    lib.setSource({ ...parsed, size: t.size, mtimeMs: t.mtimeMs }, t.given);
+    const source = { ...parsed, size: t.size, mtimeMs: t.mtimeMs };
+    lib.setSource(source, t.given);
+    // Cached under a tag naming every file of the list as read, so a change to any of them is a miss.
+    if (tag && texts.length === bibs.length) writeCache(cacheDir, source, tag);
   });
+}
+
+/** The .bib libraries given, in order, when there are two or more. */
+function bibList(libraries: readonly string[], cwd: string): string[] {
+  const bibs = libraries.filter(g => /\.bib$/i.test(g)).map(g => path.resolve(cwd, g));
+  return bibs.length > 1 ? bibs : [];
+}
+
+/** A cache tag for files read as one list: this build's tag and each file's path, size and mtime. */
+function listTag(files: readonly string[], env: CliEnv): string | undefined {
+  const h = createHash('sha256');
+  for (const f of files) {
+    try { const st = fs.statSync(f); h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`); } catch { return undefined; }
+  }
+  return `${env.cacheTag ?? 'dev'}|list:${h.digest('hex').slice(0, 32)}`;
+}
+
+/** The .bib libraries from the cache of an earlier reading as this same list, if every one is there and unchanged. */
+function cachedList(libraries: readonly string[], env: CliEnv, cwd: string): Map<string, ParsedSource> | undefined {
+  const files = bibList(libraries, cwd);
+  const tag = files.length ? listTag(files, env) : undefined;
+  if (!tag) return undefined;
+  const out = new Map<string, ParsedSource>();
+  for (const f of files) {
+    try {
+      const st = fs.statSync(f);
+      const lines = readCacheLines(cliCacheDir(env), f, st.size, st.mtimeMs, tag);
+      if (!lines) return undefined;
+      out.set(f, decodeParsed(lines, true));
+    } catch { return undefined; }
+  }
+  return out;
 }
 
 /** `--encoding`, where `auto` looks at the .tex files and latexmkrc in the current folder. */

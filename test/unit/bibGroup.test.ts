@@ -2,7 +2,7 @@
 // it: one macro table in order, crossrefs across the files.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseBibtex } from '../../src/core/bibtex/parse';
@@ -73,6 +73,16 @@ describe('bibliography lists: one macro table, crossref across files', () => {
       assert.doesNotMatch(r.stderr, /undefined macro|names no entry/);
       assert.match(r.stdout, /booktitle = \{Proceedings of ACISP 2025\}/);
       assert.match(r.stdout, /crossref = \{acisp25proc\}/, 'the child keeps its crossref: its parent is exported too');
+      // Read again: from the cache (written for this list), the same answer.
+      assert.ok(readdirSync(path.join(tmp, 'cache')).length >= 3, 'the list is cached');
+      const again = run('strings.bib', 'refs.bib', 'procs.bib');
+      assert.equal(again.stdout, r.stdout);
+      assert.equal(again.stderr, r.stderr);
+      // A change to any file of the list (here the macro file) is seen at once.
+      writeFileSync(path.join(tmp, 'strings.bib'), STRINGS.replace('ACISP 2025', 'ACISP 2025 (revised)'));
+      const changed = run('strings.bib', 'refs.bib', 'procs.bib');
+      assert.match(changed.stdout, /booktitle = \{Proceedings of ACISP 2025 \(revised\)\}/);
+      assert.doesNotMatch(changed.stderr, /undefined macro/);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
