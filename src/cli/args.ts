@@ -11,6 +11,7 @@ export interface CliArgs {
   limit: number | undefined;
   format: string | undefined;
   output: string | undefined;
+  encoding: string | undefined;
   progress: boolean | undefined;
   noCache: boolean;
   /** search: also ask the online providers. */
@@ -28,12 +29,12 @@ export class UsageError extends Error {
   }
 }
 
-const WITH_VALUE = new Set(['--library', '--limit', '--format', '--output', '--provider', '--bib']);
+const WITH_VALUE = new Set(['--library', '--limit', '--format', '--output', '--encoding', '--provider', '--bib']);
 const FLAGS = new Set(['--online', '--json', '--stdin', '--no-corpus', '--no-cache', '--help', '--version', '--progress', '--no-progress']);
 const SHORT: Record<string, string> = { '-h': '--help', '-l': '--library', '-n': '--limit', '-f': '--format', '-o': '--output', '-V': '--version' };
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, progress: undefined, noCache: false, online: false, providers: [], bib: undefined };
+  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, encoding: undefined, progress: undefined, noCache: false, online: false, providers: [], bib: undefined };
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -61,6 +62,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         case '--output': a.output = value; break;
         case '--provider': a.providers.push(value); break;
         case '--bib': a.bib = value; break;
+        case '--encoding':
+          if (!['auto', 'utf8', 'ascii'].includes(value)) throw new UsageError(`--encoding must be auto, utf8 or ascii, not "${value}"`);
+          a.encoding = value;
+          break;
         case '--limit': {
           const n = Number(value);
           if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive whole number, not "${value}"`);
@@ -131,11 +136,16 @@ Searches titles and authors (ranked first), years and abstracts; tolerant of typ
 
 Prints one paper: title, authors, date, venue, identifiers, abstract and where it was read from.
   --json   print the CSL-JSON item`,
-  export: `papercite export [--format bibtex|csl-json|ris] [--output FILE] [KEY…] [--library PATH]… [--no-corpus]
+  export: `papercite export [--format bibtex|csl-json|ris] [--encoding auto|utf8|ascii] [--output FILE] [KEY…] [--library PATH]… [--no-corpus]
 
 Exports the named papers, or all papers when no key is given.
-  --format F    bibtex (default), csl-json or ris
-  --output FILE write to FILE instead of standard output`,
+  --format F      bibtex (default), csl-json or ris
+  --encoding E    BibTeX text: utf8 (characters as they are, for biber, xelatex, lualatex), ascii
+                  (LaTeX commands for accents and symbols; what has none stays UTF-8, with a note),
+                  or auto (default: utf8 when a .tex in the current folder loads fontspec or names
+                  xelatex/lualatex, or a latexmkrc there picks one; else ascii)
+  --output FILE   write to FILE instead of standard output
+Keys bibtex or biber would reject are replaced by PaperCite keys; the renames go to standard error.`,
   lookup: `papercite lookup ID [--format bibtex|csl-json|ris] [--json] [--provider NAME]…
 
 Resolves a DOI (10.…, doi:…, https://doi.org/…), an arXiv id (2304.05376, hep-th/9901001, with or

@@ -1,18 +1,22 @@
 // The `papercite` command line: search, show, export and stats over the bundled corpus and the
 // user's libraries, through the same core code as the extension. `runCli` is the whole program
 // minus process wiring, so tests call it in-process as well as through dist/cli.js.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { toBibtex } from '../core/bibtex/export';
+import { documentEncoding, exportBibtex, renamedNote, unicodeNote, type BibEncoding } from '../core/bibtex/export';
 import { readCorpusIndex } from '../core/corpusIndex';
 import { toRis } from '../core/csl';
 import { BIG_SOURCE, Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
 import { SearchIndex, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
-import { readSourceFile } from '../core/sources/read';
+import { readBibtexGroup } from '../core/sources/bibtex';
+import { readCacheLines, writeCache } from '../core/sources/cache';
+import { decodeParsed } from '../core/sources/transfer';
+import { readSourceFile, readSourceText } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { createProgressBar } from './progress';
@@ -149,8 +153,13 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   if (corpus) lib.setCorpus(corpus.papers, 0, corpus.indexData);
   const cwd = env.cwd ?? process.cwd();
   const bar = createProgressBar(barStream, args.progress ?? !!barStream.isTTY);
+  const parsedBibs: { given: string; parsed: ParsedSource }[] = [];
+  // A list read together before, unchanged since (every file of it): from the cache, as a list.
+  const listed = args.noCache ? undefined : cachedList(args.libraries, env, cwd);
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
+    const fromList = listed?.get(abs);
+    if (fromList) { lib.setSource(fromList, given); continue; }
     const label = path.basename(given);
     // Only big files get a bar: a small one is read before a bar could be seen.
     let big = false;
@@ -174,7 +183,9 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     if (parsed.papers.length >= BIG_SOURCE && !parsed.indexData) parsed.indexData = SearchIndex.build(parsed.papers).exportData();
     bar.clear();
     lib.setSource(parsed, given);
+    if (parsed.kind === 'bibtex') parsedBibs.push({ given, parsed });
   }
+  if (!listed) regroupBibs(parsedBibs, lib, env, cwd);
   let errors = 0;
   for (const s of lib.sources) {
     if (s.kind === 'corpus') continue;
@@ -255,7 +266,7 @@ export async function serveStdin(lib: Library, input: NodeJS.ReadableStream, io:
 }
 
 function findPaper(lib: Library, key: string): Paper {
-  const p = lib.byKey(key);
+  const p = lib.byKey(key) ?? lib.papers.find(x => x.custom.originalId === key);
   if (p) return p;
   const near = closestKeys(key, lib.papers.map(x => x.id));
   throw new CliError(`unknown key "${key}"${near.length ? `; did you mean ${near.map(k => `"${k}"`).join(', ')}?` : ''}`);
@@ -323,7 +334,12 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
   const papers = args.positional.length ? args.positional.map(k => findPaper(lib, k)) : [...lib.papers];
   let text: string;
   switch (format) {
-    case 'bibtex': case 'bib': text = toBibtex(papers); break;
+    case 'bibtex': case 'bib': {
+      const e = exportBibtex(papers, { encoding: cliEncoding(args, env) });
+      text = e.text;
+      for (const note of [renamedNote(e.renamed), unicodeNote(e.unicode)]) if (note) io.stderr.write(`papercite: ${note}\n`);
+      break;
+    }
     case 'csl-json': case 'csl': case 'json': text = `${safeJson(papers, 2)}\n`; break;
     case 'ris': text = toRis(papers); break;
     default: throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
@@ -339,6 +355,86 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
     io.stderr.write(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${args.output}.\n`);
   } else io.stdout.write(text);
   return 0;
+}
+
+/**
+ * Several .bib libraries are one bibliography list, in the order given: one macro table, and
+ * crossrefs across them. Each file is first read alone (from the cache when big); only when one uses
+ * a macro it does not define or a crossref to an entry it lacks are the files read again as a list
+ * (and cached as that list), so independent libraries cost nothing more.
+ */
+function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], lib: Library, env: CliEnv, cwd: string): void {
+  if (bibs.length < 2) return;
+  const needs = bibs.some(b => b.parsed.problems.some(p => /uses the undefined macro|crossref `[^`]*` names no entry/.test(p.message)));
+  if (!needs) return;
+  const texts: { given: string; path: string; text: string; size: number; mtimeMs: number; warning?: string }[] = [];
+  for (const { given } of bibs) {
+    const abs = path.resolve(cwd, given);
+    const r = readSourceText(abs);
+    if ('text' in r) texts.push({ given, path: abs, text: r.text, size: r.size, mtimeMs: r.mtimeMs, ...(r.warning ? { warning: r.warning } : {}) });
+  }
+  const tag = listTag(texts.map(t => t.path), env);
+  const cacheDir = cliCacheDir(env);
+  readBibtexGroup(texts).forEach((parsed, i) => {
+    const t = texts[i]!;
+    if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
+    const source = { ...parsed, size: t.size, mtimeMs: t.mtimeMs };
+    lib.setSource(source, t.given);
+    // Cached under a tag naming every file of the list as read, so a change to any of them is a miss.
+    if (tag && texts.length === bibs.length) writeCache(cacheDir, source, tag);
+  });
+}
+
+/** The .bib libraries given, in order, when there are two or more. */
+function bibList(libraries: readonly string[], cwd: string): string[] {
+  const bibs = libraries.filter(g => /\.bib$/i.test(g)).map(g => path.resolve(cwd, g));
+  return bibs.length > 1 ? bibs : [];
+}
+
+/** A cache tag for files read as one list: this build's tag and each file's path, size and mtime. */
+function listTag(files: readonly string[], env: CliEnv): string | undefined {
+  const h = createHash('sha256');
+  for (const f of files) {
+    try { const st = fs.statSync(f); h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`); } catch { return undefined; }
+  }
+  return `${env.cacheTag ?? 'dev'}|list:${h.digest('hex').slice(0, 32)}`;
+}
+
+/** The .bib libraries from the cache of an earlier reading as this same list, if every one is there and unchanged. */
+function cachedList(libraries: readonly string[], env: CliEnv, cwd: string): Map<string, ParsedSource> | undefined {
+  const files = bibList(libraries, cwd);
+  const tag = files.length ? listTag(files, env) : undefined;
+  if (!tag) return undefined;
+  const out = new Map<string, ParsedSource>();
+  for (const f of files) {
+    try {
+      const st = fs.statSync(f);
+      const lines = readCacheLines(cliCacheDir(env), f, st.size, st.mtimeMs, tag);
+      if (!lines) return undefined;
+      out.set(f, decodeParsed(lines, true));
+    } catch { return undefined; }
+  }
+  return out;
+}
+
+/** `--encoding`, where `auto` looks at the .tex files and latexmkrc in the current folder. */
+function cliEncoding(args: CliArgs, env: CliEnv): BibEncoding {
+  if (args.encoding === 'utf8' || args.encoding === 'ascii') return args.encoding;
+  const cwd = env.cwd ?? process.cwd();
+  // A preamble is at the start: 64 KiB of each file is enough, whatever its size.
+  const read = (f: string) => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path.join(cwd, f), 'r');
+      const buf = Buffer.alloc(65536);
+      return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } catch { return undefined; } finally { if (fd !== undefined) fs.closeSync(fd); }
+  };
+  let names: string[] = [];
+  try { names = fs.readdirSync(cwd); } catch { /* an unreadable folder: no document */ }
+  const tex = names.filter(n => n.endsWith('.tex')).slice(0, 50).map(read).filter((t): t is string => t !== undefined);
+  const latexmkrc = ['latexmkrc', '.latexmkrc'].map(read).filter((t): t is string => t !== undefined);
+  return documentEncoding({ tex, latexmkrc });
 }
 
 function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {

@@ -3,6 +3,7 @@
 // a file whose end is damaged (an unclosed entry) is refused rather than written into.
 import { latexToUnicode } from './bibtex/latex';
 import { loneCrToLf, parseBibtex, type BibEntry } from './bibtex/parse';
+import { bibKeyAccepted } from './citekey';
 
 /** Insert `text` at `offset` (after removing `length` chars, always 0 here: we only append). */
 export interface TextEdit {
@@ -182,6 +183,7 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
       continue;
     }
     if (existing !== undefined) { plan.caseConflicts.push({ key, existing }); continue; }
+    if (!bibKeyAccepted(key)) { plan.rejected.push({ key, reason: `bibtex or biber would reject the key ${JSON.stringify(key)}` }); continue; }
     const controls = bibtex.match(CONTROL)?.length ?? 0;
     if (controls) { bibtex = bibtex.replace(CONTROL, ''); plan.cleaned.push({ key, count: controls }); }
     const check = parseBibtex(bibtex, `entry ${key}`);

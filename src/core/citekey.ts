@@ -111,3 +111,31 @@ export function assignKeys<T extends Keyable & { DOI?: string }>(papers: readonl
   }
   return keys;
 }
+
+/**
+ * Characters a citation key may hold so that bibtex, biber and `\cite{…}` all take it. biber 2.18
+ * rejects a key with a space, `,`, `"`, `#`, `%`, `=`, `(`, `)`, `{` or `}` (the whole file then
+ * typesets nothing) and bibtex one with a space or `,`; `\`, `~`, `$`, `&`, `^` break `\cite`.
+ * Letters of any script, `:` and `/` are accepted by all three (measured: pdflatex, bibtex + plainnat,
+ * biber + authoryear, TeX Live 2022).
+ */
+const SAFE_KEY = /^[\p{L}\p{M}\p{N}_:./+-]+$/u;
+
+/** Whether bibtex, biber and LaTeX's `\cite` all accept `key`. */
+export function isSafeCiteKey(key: string): boolean {
+  return key.length > 0 && key.length <= 200 && SAFE_KEY.test(key);
+}
+
+/** The key a paper is cited by: its id when safe, else a key from the scheme not in `taken`. */
+export function safeCiteKey(paper: Keyable & { id: string }, taken: ReadonlySet<string>): string {
+  return isSafeCiteKey(paper.id) ? paper.id : citeKeyFor(paper, taken);
+}
+
+/**
+ * Whether bibtex and biber both read `key` as a key (biber 2.18 rejects a space, `,`, `"`, `#`, `%`,
+ * `=`, `(`, `)`, braces; `\` and `~` break `\cite`). Looser than `isSafeCiteKey`: for keys a user
+ * already has in a .bib.
+ */
+export function bibKeyAccepted(key: string): boolean {
+  return key.length > 0 && !/[\s,"#%=(){}\\~]/.test(key);
+}

@@ -8,12 +8,22 @@ import type { Paper } from './model';
 
 export type ReferenceStyle = 'apa' | 'vancouver' | 'harvard1';
 
+// Stands for the authors a truncated list leaves out: CSL-JSON has no "et al." name.
+const ET_AL = 'PaperCiteEtAl';
+
+/** The style's ", & X." / ", X." / ", and X" before the stand-in becomes "et al." (APA, Vancouver: after a comma; Harvard: a space). */
+function etAl(out: string, style: ReferenceStyle): string {
+  return out.replace(/(?:,?\s*(?:&amp;|&#38;|&|and))?,?\s*PaperCiteEtAl\.?/g, style === 'harvard1' ? ' et al.' : ', et al.');
+}
+
 /** The CSL item citation-js sees: the paper without PaperCite's `custom` object. */
-function cslItem(p: Paper): Record<string, unknown> {
+function cslItem(p: Paper, etAlName = false): Record<string, unknown> {
   const item: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(p)) if (k !== 'custom' && v !== undefined && v !== null) item[k] = v;
   item.id = p.id;
   // An arXiv preprint without a URL still gets one, so the reference can be found.
+  // A list the source cut short ("et al." on the page) ends in a name the output turns into "et al.".
+  if (etAlName && p.custom?.authorsTruncated === true && Array.isArray(p.author) && p.author.length) item.author = [...p.author, { literal: ET_AL }];
   const arxiv = p.custom?.arxiv;
   if (typeof arxiv === 'string' && arxiv && !item.URL) item.URL = `https://arxiv.org/abs/${arxiv}`;
   return item;
@@ -24,13 +34,13 @@ function cslItem(p: Paper): Record<string, unknown> {
  * (citation-js escapes `<`, `&`; titles are text, not markup).
  */
 export function formatReference(p: Paper, style: ReferenceStyle, format: 'text' | 'html' = 'text'): string {
-  const cite = new Cite([cslItem(p)], { forceType: '@csl/list+object' });
-  const out = cite.format('bibliography', { format, template: style, lang: 'en-US' }) as string;
+  const cite = new Cite([cslItem(p, true)], { forceType: '@csl/list+object' });
+  const out = etAl(cite.format('bibliography', { format, template: style, lang: 'en-US' }) as string, style);
   return format === 'text' ? out.trim() : out;
 }
 
 /** Papers as RIS records (Zotero, EndNote, Mendeley import). */
 export function toRis(papers: readonly Paper[]): string {
   if (papers.length === 0) return '';
-  return new Cite(papers.map(cslItem), { forceType: '@csl/list+object' }).format('ris') as string;
+  return new Cite(papers.map(p => cslItem(p)), { forceType: '@csl/list+object' }).format('ris') as string;
 }

@@ -54,11 +54,20 @@ export interface PaperCustom {
   origins?: LibraryOrigin[];
   /** User-library BibTeX entries: the entry's original text, exported as written. */
   bibtex?: string;
+  /** User-library BibTeX entries: the file's `@preamble` texts defining commands the entry uses. */
+  preamble?: string[];
+  /**
+   * User-library BibTeX entries with a `crossref`: the parent's key and the entry as written (with the
+   * `@string` macros it uses), exported instead of the resolved text when the parent goes along.
+   */
+  crossref?: { key: string; bibtex: string; strings?: Record<string, string> };
   /** Curators' caveat about a record (never printed in a bibliography). */
   recordNote?: string;
   homepage?: string;
   /** A paper found online: which provider answered, the paper's ids there, its landing page. */
   online?: { provider: ProviderName; ids: OnlineIds; url?: string };
+  /** A CSL-JSON item's own id when it was not a key bibtex and biber accept (`id` is then PaperCite's key). */
+  originalId?: string;
   [key: string]: unknown;
 }
 

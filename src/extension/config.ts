@@ -15,6 +15,7 @@ export interface Config {
   customCiteCommands: string[];
   diagnosticsEnabled: boolean;
   referenceStyle: ReferenceStyle;
+  bibtexEncoding: 'auto' | 'utf8' | 'ascii';
   groupBy: GroupBy;
   panelReuse: boolean;
   /** null: the user has not been asked yet. */
@@ -38,6 +39,7 @@ export function readConfig(scope: vscode.ConfigurationScope | null = null): Conf
     customCiteCommands: c.get<string[]>('customCiteCommands', []),
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
     referenceStyle: w.get<ReferenceStyle>('referenceStyle', 'apa'),
+    bibtexEncoding: c.get<'auto' | 'utf8' | 'ascii'>('bibtex.encoding', 'auto'),
     groupBy: w.get<GroupBy>('tree.groupBy', 'author'),
     panelReuse: w.get<boolean>('panel.reuse', true),
     onlineEnabled: w.get<boolean | null>('online.enabled', null) ?? null,

@@ -19,6 +19,19 @@ function ok(plan: ReturnType<typeof planBibInsert>) {
 }
 
 describe('bibWrite', () => {
+  it('never writes a key bibtex or biber rejects, and carries a @preamble before the entry', () => {
+    const bad = ['a b', 'a,b', 'x{y}', 'h#1', 'p%', 'a=b', 'f(x)', 'q"q', 'b\\s', 't~'];
+    const plan = planBibInsert('', bad.map(key => ({ key, bibtex: `@misc{${key}, title = {T}}` })));
+    assert.ok(plan.ok);
+    assert.deepEqual(plan.added, []);
+    assert.deepEqual(plan.rejected.map(r => r.key), bad);
+    assert.match(plan.rejected[0]!.reason, /bibtex or biber would reject the key "a b"/);
+    const withPre = planBibInsert('', [{ key: 'zoë2020:a/b', bibtex: '@preamble{ {\\providecommand{\\noopsort}[1]{}} }\n\n@misc{zoë2020:a/b, title = {{\\noopsort{1}}T}}' }]);
+    assert.ok(withPre.ok);
+    assert.deepEqual(withPre.added, ['zoë2020:a/b']);
+    assert.match(withPre.edits[0]!.text, /^@preamble/);
+  });
+
   it('appends after a blank line and touches no other byte', () => {
     const plan = ok(planBibInsert(JABREF, [AZR]));
     const out = applyEdits(JABREF, plan.edits);

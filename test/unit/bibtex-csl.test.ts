@@ -17,6 +17,18 @@ describe('csl: formatted references and RIS', () => {
     assert.match(formatReference(zero, 'harvard1'), /^Zhao, A\. and Žídek, A\. \(2025\) “Absolute Zero: Reinforced Self-play Reasoning with Zero Data,”/);
   });
 
+  it('shows a truncated author list as truncated ("et al."), in text and HTML; RIS lists only the known names', () => {
+    const cut: Paper = { ...zero, custom: { ...zero.custom, authorsTruncated: true } };
+    assert.match(formatReference(cut, 'apa'), /^Zhao, A\., Žídek, A\., et al\. \(2025, May 6\)\. Absolute Zero/);
+    assert.match(formatReference(cut, 'apa', 'html'), /Zhao, A\., Žídek, A\., et al\. \(2025, May 6\)/);
+    assert.match(formatReference(cut, 'vancouver'), /^1\. +Zhao A, Žídek A, et al\. Absolute Zero/);
+    assert.match(formatReference(cut, 'harvard1'), /^Zhao, A\., Žídek, A\. et al\. \(2025\) “Absolute Zero/);
+    assert.match(formatReference({ ...cut, author: [zero.author![0]!] }, 'apa'), /^Zhao, A\., et al\. \(2025/);
+    assert.doesNotMatch(formatReference(zero, 'apa'), /et al/, 'a complete list stays complete');
+    const ris = toRis([zero, cut]);
+    assert.doesNotMatch(ris, /PaperCite|et al/);
+  });
+
   it('escapes markup in HTML output', () => {
     const html = formatReference({ ...zero, title: '<script>alert(1)</script> & <img src=x onerror=alert(1)>' }, 'apa', 'html');
     assert.ok(!/<script|<img/.test(html), html);

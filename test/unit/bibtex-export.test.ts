@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { Cite, plugins } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import type { Paper } from '../../src/core/model';
-import { paperToBibtex, protectTitle, toBibtex } from '../../src/core/bibtex/export';
+import { documentEncoding, exportBibtex, paperToBibtex, protectTitle, toBibtex } from '../../src/core/bibtex/export';
+import { isSafeCiteKey } from '../../src/core/citekey';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
 
@@ -55,18 +56,88 @@ describe('bibtex export', () => {
 
   it('brace-protects acronyms, inner capitals and letter-digit words in titles, nothing else', () => {
     assert.equal(protectTitle('CRaSh: Clustering, Removing, and Sharing Enhance Fine-tuning of LLMs'), '{CRaSh}: Clustering, Removing, and Sharing Enhance Fine-tuning of {LLMs}');
-    assert.equal(protectTitle('GFlowNets for RLVR with GPT-4o and T5 in 3D'), '{GFlowNets} for {RLVR} with {GPT}-4o and {T5} in {3D}');
+    assert.equal(protectTitle('GFlowNets for RLVR with GPT-4o and T5 in 3D'), '{GFlowNets} for {RLVR} with {GPT-4o} and {T5} in {3D}');
     assert.equal(protectTitle('A Survey of Inductive Reasoning'), 'A Survey of Inductive Reasoning');
   });
 
   it('escapes every LaTeX special in titles and names', () => {
     const bib = paperToBibtex({ id: 'k', type: 'article', title: 'a & b % c $ d # e _ f { g } h ~ i ^ j \\ k', author: [{ family: 'O\'Neil & Co', given: '<script>' }], issued: { 'date-parts': [[2020]] }, custom: {} });
     assert.match(bib, /title = \{a \\& b \\% c \\\$ d \\# e \\_ f \{\\textbraceleft\} g \{\\textbraceright\} h \{\\textasciitilde\} i \{\\textasciicircum\} j \{\\textbackslash\} k\}/);
-    assert.match(bib, /author = \{O'Neil Co, script\}/, 'names keep letters only: biber copies initials unescaped');
+    assert.match(bib, /author = \{\{\\relax \{\\textless\}script\{\\textgreater\} O'Neil \\& Co\}\}/, 'a name with specials is written whole, braced: nothing dropped');
   });
 
   it('uses the paper id as the key, even where citation-js would make its own', () => {
     assert.match(paperToBibtex({ id: 'weird:key-1.2/x', type: 'book', title: 'T', custom: {} }), /^@misc\{weird:key-1\.2\/x,/);
+    assert.match(paperToBibtex({ id: 'zoë2020', type: 'book', title: 'T', custom: {} }), /^@misc\{zoë2020,/);
+  });
+
+  it('keys a paper whose id bibtex, biber or \\cite rejects from the key scheme, and says so', () => {
+    const bad = ['my key', 'a,b', 'x{y}', 'h#1', '50%', 'a=b', 'f(x)', 'q"q', 'back\\slash', 'til~de', ''];
+    const papers: Paper[] = bad.map((id, i) => ({ id, type: 'article', title: `Paper number ${i}`, author: [{ family: 'Doe', given: 'J' }], issued: { 'date-parts': [[2020]] }, custom: {} }));
+    const e = exportBibtex([...papers, { ...papers[0]!, id: 'doe2020paper' }]);
+    const keys = parseBibtex(e.text, 'x.bib').entries.map(x => x.key);
+    assert.equal(keys.length, bad.length + 1);
+    for (const k of keys) assert.ok(isSafeCiteKey(k), k);
+    assert.equal(new Set(keys.map(k => k.toLowerCase())).size, keys.length, 'no two keys collide');
+    assert.deepEqual(e.renamed.map(r => r.id), bad);
+    assert.ok(!e.renamed.some(r => r.key === 'doe2020paper'), 'a key another paper has is not reused');
+    // A CSL item rekeyed when read was reported then (sources/cslJson.ts), not again.
+    assert.deepEqual(exportBibtex([{ ...papers[1]!, id: 'doe2020x', custom: { originalId: 'a,b' } }]).renamed, []);
+  });
+
+  it('protects capitals the way Better BibTeX does, sentence-case words left to the style', () => {
+    assert.equal(protectTitle('R&D at Ørsted'), '{R\\&D} at {{\\O}rsted}');
+    assert.equal(protectTitle('R&D at Ørsted', { utf8: true }), '{R\\&D} at {Ørsted}');
+    assert.equal(protectTitle('Fine-tuning BERT and GPT-4 on the iPhone with Łukasiewicz logic', { utf8: true }), 'Fine-tuning {BERT} and {GPT-4} on the {iPhone} with {Łukasiewicz} logic');
+    assert.equal(protectTitle('A New Survey of ØRSTED and ŁUKASIEWICZ Methods', { utf8: true }), 'A New Survey of {ØRSTED} and {ŁUKASIEWICZ} Methods');
+    assert.equal(protectTitle('Absolute Zero: Reinforced Self-play Reasoning with Zero Data'), 'Absolute Zero: Reinforced Self-play Reasoning with Zero Data', 'title case: nothing to protect');
+    assert.equal(protectTitle('Methods: A new look at Paris', { utf8: true }), 'Methods: A new look at {Paris}', 'a subtitle starts with a capital');
+    assert.equal(protectTitle('a <span class="nocase">mixed CASE</span> title'), 'a {mixed CASE} title');
+  });
+
+  it('keeps $…$ math in titles from LaTeX sources and escapes $ from CSL-JSON', () => {
+    const p: Paper = { id: 'm', type: 'article', title: 'Bounds for $O(n^{2})$ sorting at $5', author: [{ family: 'Doe', given: 'J' }], issued: { 'date-parts': [[2020]] }, custom: {} };
+    assert.match(paperToBibtex(p), /title = \{Bounds for \\\$\{O\}\(n\{\\textasciicircum\}\{\\textbraceleft\}2\{\\textbraceright\}\)\\\$ sorting at \\\$5\}/);
+    assert.match(paperToBibtex({ ...p, custom: { arxiv: '2501.00001' } }), /title = \{Bounds for \{\$O\(n\^\{2\}\)\$\} sorting at \\\$5\}/);
+  });
+
+  it('never writes ? for a character: ascii keeps what has no command as UTF-8 and reports it', () => {
+    const p: Paper = { id: 'c', type: 'article', title: '大規模言語モデル 🚀 Þing', author: [{ family: '王', given: '小明' }, { family: 'Παπαδόπουλος', given: 'Γιώργος' }], issued: { 'date-parts': [[2020]] }, custom: {} };
+    const a = exportBibtex([p]);
+    assert.ok(!a.text.includes('?'), a.text);
+    assert.match(a.text, /title = \{大規模言語モデル 🚀 \{Þing\}\}|title = \{大規模言語モデル 🚀 Þing\}/);
+    assert.match(a.text, /author = \{王, 小明 and Παπαδόπουλος, Γιώργος\}/);
+    assert.ok(a.unicode.includes('🚀') && a.unicode.includes('大'));
+    const u = exportBibtex([{ ...p, title: 'Ørsted 🚀' }], { encoding: 'utf8' });
+    assert.match(u.text, /title = \{Ørsted 🚀\}/);
+    assert.deepEqual(u.unicode, []);
+  });
+
+  it('auto encoding follows the document: fontspec, % !TEX program, latexmkrc', () => {
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}\n\\usepackage{fontspec}\n'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['% !TEX program = xelatex\n\\documentclass{article}'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['% !TeX TS-program = lualatex\n'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}'], latexmkrc: ['$pdf_mode = 5;\n'] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}'], latexmkrc: ["$pdflatex = 'lualatex %O %S';\n"] }), 'utf8');
+    assert.equal(documentEncoding({ tex: ['\\documentclass{article}\n% \\usepackage{fontspec}\n\\usepackage[T1]{fontenc}'] }), 'ascii', 'a commented-out fontspec does not count');
+    assert.equal(documentEncoding({ tex: [], latexmkrc: ['# $pdf_mode = 5;\n$pdf_mode = 1;\n'] }), 'ascii');
+    assert.equal(documentEncoding({}), 'ascii');
+  });
+
+  it('carries the @preamble an entry from a .bib uses, once, as \\providecommand', () => {
+    const pre = '\\newcommand{\\noopsort}[1]{} ';
+    const a: Paper = { id: 'a', type: 'book', custom: { bibtex: '@book{a, title = {{\\noopsort{1}}A}}', preamble: [pre] } };
+    const b: Paper = { id: 'b', type: 'book', custom: { bibtex: '@book{b, title = {{\\noopsort{2}}B}}', preamble: [pre] } };
+    const text = toBibtex([a, b]);
+    assert.equal(text.split('@preamble').length, 2, text);
+    assert.match(text, /^@preamble\{ \{\\providecommand\{\\noopsort\}\[1\]\{\} \} \}\n/);
+    const r = parseBibtex(text, 'x.bib');
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.entries.map(e => e.key), ['a', 'b']);
+  });
+
+  it('writes `and others` for a truncated author list', () => {
+    assert.match(paperToBibtex({ ...zero, custom: { authorsTruncated: true } }), /author = \{Zhao, Andrew and Wu, Yiran and Yue, Yang and others\}/);
   });
 
   it('emits a user entry as written', () => {
@@ -109,6 +180,33 @@ describe('bibtex export', () => {
     }), { numRuns: 300 });
   });
 
+  it('any record, either encoding, parses back to the same fields under a safe key (property)', () => {
+    const unit = fc.constantFrom('&', '%', '$', '#', '_', '{', '}', '~', '^', '\\', ',', ' ', '-', ':', 'é', 'Ø', 'Ł', 'ß', 'a', 'B', 'z', '1', 'α', '中', '🚀', 'Þ');
+    const text = fc.string({ unit, minLength: 1, maxLength: 30 }).filter(t => /[\p{L}\p{N}]/u.test(t));
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'C', 'é', 'Ł', 'ø', '中', "'"), minLength: 1, maxLength: 10 }).filter(s => /^[\p{L}]/u.test(s));
+    const record = fc.record({
+      id: fc.string({ unit, maxLength: 12 }), title: text, venue: text, family: name, given: name,
+      year: fc.integer({ min: 1900, max: 2030 }), truncated: fc.boolean(), utf8: fc.boolean(),
+    });
+    fc.assert(fc.property(record, r => {
+      const p: Paper = { id: r.id, type: 'article-journal', title: r.title, 'container-title': r.venue, author: [{ family: r.family, given: r.given }],
+        issued: { 'date-parts': [[r.year]] }, custom: r.truncated ? { authorsTruncated: true } : {} };
+      const e = exportBibtex([p], { encoding: r.utf8 ? 'utf8' : 'ascii' });
+      const parsed = parseBibtex(e.text, 'x.bib');
+      assert.deepEqual(parsed.problems, [], e.text);
+      assert.equal(parsed.entries.length, 1);
+      const key = parsed.entries[0]!.key;
+      assert.ok(isSafeCiteKey(key), key);
+      assert.equal(key === r.id, e.renamed.length === 0);
+      const back = bibEntryToPaper(parsed.entries[0]!, 'x.bib');
+      assert.equal(back.title, r.title.replace(/\s+/g, ' ').trim());
+      assert.equal(back['container-title'], r.venue.replace(/\s+/g, ' ').trim());
+      assert.deepEqual(back.author, [{ family: r.family, given: r.given }]);
+      assert.equal(back.custom.authorsTruncated === true, r.truncated);
+      assert.deepEqual(back.issued, { 'date-parts': [[r.year]] });
+    }), { numRuns: 400, seed: 14 });
+  });
+
   it('exports every corpus paper under its own key, readable without a problem', function () {
     const file = path.resolve(__dirname, '../../corpus/papers.json');
     if (!existsSync(file)) {
@@ -140,6 +238,6 @@ describe('bibtex export', () => {
     assert.ok(!raw.startsWith('@inproceedings{x,'), `citation-js makes its own key by default: ${raw}`);
     assert.match(raw, /author = \{,\s+and Doe, J\}/, 'citation-js drops a CJK name to an empty one');
     assert.ok(/title = \{CRaSh: Clustering\}/.test(raw), 'citation-js leaves a leading CRaSh unprotected');
-    assert.match(paperToBibtex({ id: 'x', type: 'paper-conference', title: 'CRaSh: Clustering', author: [{ family: '王', given: '小明' }], 'container-title': 'EMNLP', issued: { 'date-parts': [[2023]] }, custom: {} }), /title = \{\{CRaSh\}: Clustering\},\n {2}author = \{\?, \?\?\}/);
+    assert.match(paperToBibtex({ id: 'x', type: 'paper-conference', title: 'CRaSh: Clustering', author: [{ family: '王', given: '小明' }], 'container-title': 'EMNLP', issued: { 'date-parts': [[2023]] }, custom: {} }), /title = \{\{CRaSh\}: Clustering\},\n {2}author = \{王, 小明\}/);
   });
 });

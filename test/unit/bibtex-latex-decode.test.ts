@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { latexToUnicode, unicodeToLatex } from '../../src/core/bibtex/latex';
+import { latexToUnicode, unicodeToLatex, unicodeToLatexUtf8 } from '../../src/core/bibtex/latex';
 
 describe('bibtex latex: decoding for display', () => {
   const cases: [string, string][] = [
@@ -51,15 +51,23 @@ describe('bibtex latex: encoding for export', () => {
     assert.equal(unicodeToLatex('í'), "{\\'i}", 'not {\\\'\\i}: biber would write ı + U+0301');
   });
 
-  it('drops marks that have no precomposed Latin-1/Extended-A letter, and T1-only glyphs', () => {
-    assert.equal(unicodeToLatex('ṣ ḍ ǘ'), 's d {\\"u}');
-    assert.equal(unicodeToLatex('Þór ð « »'), 'Th{\\\'o}r d {$\\ll$} {$\\gg$}');
+  it('keeps as UTF-8 what has no command pdflatex and biber both keep: a mark biber would decompose, T1-only letters', () => {
+    const kept = new Set<string>();
+    assert.equal(unicodeToLatex('ṣ ḍ ǘ', kept), 'ṣ ḍ ǘ');
+    assert.equal(unicodeToLatex('Þór ð « »', kept), 'Þ{\\\'o}r ð {$\\ll$} {$\\gg$}');
+    assert.deepEqual([...kept], ['ṣ', 'ḍ', 'ǘ', 'Þ', 'ð']);
   });
 
-  it('writes ? for scripts pdflatex cannot set (CJK, emoji) and math for Greek', () => {
-    assert.equal(unicodeToLatex('中文 🚀'), '?? ?');
+  it('keeps scripts pdflatex cannot set (CJK, emoji) as UTF-8, never `?`, and writes math for Greek', () => {
+    const kept = new Set<string>();
+    assert.equal(unicodeToLatex('中文 🚀', kept), '中文 🚀');
+    assert.deepEqual([...kept], ['中', '文', '🚀']);
     assert.equal(unicodeToLatex('α ≤ ∞'), '{$\\alpha$} {$\\leq$} {$\\infty$}');
     assert.equal(unicodeToLatex('ﬁnal'), 'final');
+  });
+
+  it('utf8: only the ASCII specials are rewritten', () => {
+    assert.equal(unicodeToLatexUtf8('Ørsted & 中文 🚀 {x} 50% ~'), 'Ørsted \\& 中文 🚀 {\\textbraceleft}x{\\textbraceright} 50\\% {\\textasciitilde}');
   });
 
   it('round-trips text through encode and decode (property)', () => {

@@ -204,6 +204,28 @@ describe('cli: dist/cli.js', function () {
     assert.equal((JSON.parse(r.out) as Paper[])[0]!.id, 'devlin-etal-2019-bert');
   });
 
+  it('export: rekeyed CSL-JSON ids reported once on stderr, found by their library id; --encoding ascii|utf8|auto (from the document)', () => {
+    const lib = path.join(ROOT, 'test/fixtures/bib/poisoned.csl.json');
+    const r = run(['export', '--library', lib, '--no-corpus', '--encoding', 'ascii']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err.match(/"key with spaces" → lukasiewicz2021r/g)?.length, 1, r.err);
+    assert.match(r.err, /kept as UTF-8 .*大 \(U\+5927\).*pdflatex needs a package/);
+    assert.match(r.out, /^@article\{lukasiewicz2021r,\n {2}title = \{\{R\\&D\} at \{\{\\O\}rsted\}/m);
+    assert.match(r.out, /author = \{\{\\L\}ukasiewicz, Jan and \{The LLM Consortium \\& Co\.\}\}/);
+    const one = run(['export', 'key with spaces', '--library', lib, '--no-corpus']);
+    assert.equal(one.code, 0, one.err);
+    assert.match(one.out, /^@article\{lukasiewicz2021r,/);
+    const u = run(['export', '--library', lib, '--no-corpus', '--encoding=utf8']);
+    assert.match(u.out, /author = \{Łukasiewicz, Jan/);
+    assert.doesNotMatch(u.err, /kept as UTF-8/);
+    // auto: ASCII until the folder's document loads fontspec.
+    assert.match(run(['export', '--library', lib, '--no-corpus']).out, /\{\\L\}ukasiewicz/);
+    write('paper.tex', '% !TEX program = lualatex\n\\documentclass{article}\n');
+    assert.match(run(['export', '--library', lib, '--no-corpus']).out, /Łukasiewicz, Jan/);
+    fs.rmSync(path.join(tmp, 'paper.tex'));
+    assert.equal(run(['export', '--encoding', 'latin1', '--no-corpus']).code, 2);
+  });
+
   it('exports BibTeX and RIS for named keys, and fails on an unknown one', () => {
     write('e.bib', BERT_BIB);
     const bib = run(['export', 'devlin-etal-2019-bert', '--library', 'e.bib', '--no-corpus']);

@@ -34,7 +34,7 @@ describe('sources: kind detection', () => {
 });
 
 describe('sources: CSL-JSON', () => {
-  it('keeps the valid items and reports an item without id with its line', () => {
+  it('keeps the valid items and keys an item without id, reporting it with its line', () => {
     const text = `[
   {"id": "devlin-etal-2019-bert", "type": "paper-conference", "title": "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
    "author": [{"family": "Devlin", "given": "Jacob"}], "issued": {"date-parts": [["2019", 6]]}, "DOI": "10.18653/v1/N19-1423"},
@@ -44,16 +44,18 @@ describe('sources: CSL-JSON', () => {
 ]`;
     const r = readCslJson(text, '/lib/refs.json');
     assert.equal(r.error, undefined);
-    assert.deepEqual(r.papers.map(p => p.id), ['devlin-etal-2019-bert', '7']);
+    assert.deepEqual(r.papers.map(p => p.id), ['devlin-etal-2019-bert', 'anonnditem', '7']);
     assert.deepEqual(r.papers[0]!.issued, { 'date-parts': [[2019, 6]] });
     assert.deepEqual(r.papers[0]!.custom.origins, [{ path: '/lib/refs.json', line: 2 }]);
-    const noId = r.problems.find(p => /no "id"/.test(p.message));
+    const noId = r.problems.find(p => /not a key/.test(p.message));
     assert.ok(noId, 'missing id reported');
     assert.equal(noId.line, 4);
-    assert.equal(noId.severity, 'error');
+    assert.equal(noId.severity, 'warning');
     assert.equal(noId.file, '/lib/refs.json');
+    assert.match(noId.message, /"" → anonnditem/);
     assert.equal(r.problems.find(p => /expected an object/.test(p.message))?.line, 5);
-    assert.equal(r.papers[1]!.type, 'article');
+    assert.equal(r.papers[1]!.type, 'article-journal');
+    assert.equal(r.papers[2]!.type, 'article');
     assert.ok(r.problems.some(p => p.severity === 'warning' && /no "type"/.test(p.message) && p.line === 6));
   });
 

@@ -11,13 +11,45 @@
 // - it writes arXiv preprints as @article with `howpublished` = url, not as arXiv's own export
 //   (@misc with eprint, archivePrefix, primaryClass);
 // - it has no `and others` for a truncated author list.
-// Text values are escaped by `unicodeToLatex`: ASCII only, so bibtex's byte-based name handling
-// never cuts a UTF-8 character, and biber reads the same LaTeX commands.
+// Text values are written for the chosen encoding (`ascii`: LaTeX commands where LaTeX has them,
+// `utf8`: only the specials escaped); nothing is replaced by `?` or dropped: a character LaTeX has no
+// ASCII form for stays UTF-8 and is reported, since pdflatex needs a package or font for it.
+//
+// Keys: a paper whose id bibtex, biber or `\cite` would reject gets a key from PaperCite's scheme
+// (citekey.ts); the renames are returned so the caller reports them once.
 
 import { Cite, plugins } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import type { CslName, Paper } from '../model';
-import { unicodeToLatex } from './latex';
+import { bibKeyAccepted, isSafeCiteKey, safeCiteKey } from '../citekey';
+import { unicodeToLatex, unicodeToLatexUtf8 } from './latex';
+
+/** `ascii`: LaTeX commands for accents and symbols (pdflatex, bibtex); `utf8`: characters as they are. */
+export type BibEncoding = 'ascii' | 'utf8';
+
+export interface BibExportOptions {
+  encoding?: BibEncoding;
+  /** Leave out the `@preamble` (the caller writes `preambleFor` once for several exports). */
+  noPreamble?: boolean;
+}
+
+export interface BibExport {
+  text: string;
+  /** Papers written under another key than their id. */
+  renamed: { id: string; key: string }[];
+  /** Characters written as UTF-8 in `ascii` encoding (no LaTeX command exists): pdflatex needs a package or font for them. */
+  unicode: string[];
+}
+
+/** How one export writes text: the encoding, and what it had to keep as UTF-8. */
+interface Ctx {
+  utf8: boolean;
+  kept: Set<string>;
+}
+
+function text(ctx: Ctx, s: string): string {
+  return ctx.utf8 ? unicodeToLatexUtf8(s) : unicodeToLatex(s, ctx.kept);
+}
 
 interface CjsEntry {
   type: string;
@@ -36,35 +68,105 @@ function configure(): void {
 }
 
 /**
- * One paper as BibTeX. A paper read from a user's .bib (`custom.bibtex`) is emitted as written, only
- * its key set to the paper's id if the library renamed it (so the citation finds it).
+ * One paper as BibTeX, preceded by the `@preamble` its text uses. A paper read from a user's .bib
+ * (`custom.bibtex`) is emitted as written, only its key set to the paper's id if the library renamed
+ * it (so the citation finds it).
  */
-export function paperToBibtex(p: Paper): string {
-  const asWritten = original(p);
-  return asWritten ?? generate([p])[0]!;
+export function paperToBibtex(p: Paper, opts: BibExportOptions = {}): string {
+  return exportBibtex([p], opts).text;
 }
 
-function original(p: Paper): string | undefined {
-  const text = typeof p.custom?.bibtex === 'string' ? p.custom.bibtex.trim() : '';
+function original(p: Paper, key: string, withCrossref = false): string | undefined {
+  const text = withCrossref ? p.custom.crossref!.bibtex.trim() : typeof p.custom?.bibtex === 'string' ? p.custom.bibtex.trim() : '';
   if (!text) return undefined;
   const m = /^(@\s*[A-Za-z]+\s*[{(]\s*)([^,\s{}()]*)/.exec(text);
-  if (!m || m[2] === p.id) return text + '\n';
-  return m[1] + p.id + text.slice(m[0].length) + '\n';
+  if (!m || m[2] === key) return text + '\n';
+  return m[1] + key + text.slice(m[0].length) + '\n';
 }
 
 /** Several papers, separated by blank lines. */
-export function toBibtex(papers: readonly Paper[]): string {
+export function toBibtex(papers: readonly Paper[], opts: BibExportOptions = {}): string {
+  return exportBibtex(papers, opts).text;
+}
+
+/**
+ * Papers as one .bib text: the `@preamble` definitions the entries use first (once, as
+ * `\providecommand` so a .bib that defines them too still compiles), then the entries.
+ */
+export function exportBibtex(papers: readonly Paper[], opts: BibExportOptions = {}): BibExport {
+  const ctx: Ctx = { utf8: opts.encoding === 'utf8', kept: new Set() };
+  const keys = exportKeys(papers);
+  const renamed: { id: string; key: string }[] = [];
+  // Ids the CSL-JSON reader rekeyed were reported when read (sources/cslJson.ts): only new renames here.
+  papers.forEach((p, i) => { if (keys[i] !== p.id) renamed.push({ id: p.id, key: keys[i]! }); });
   const out: string[] = new Array(papers.length);
   const generated: Paper[] = [];
   const slots: number[] = [];
+  const { own, parents, strings } = crossrefs(papers);
   papers.forEach((p, i) => {
-    const asWritten = original(p);
+    const asWritten = original(p, keys[i]!, own.has(i));
     if (asWritten !== undefined) out[i] = asWritten;
     else { generated.push(p); slots.push(i); }
   });
-  const texts = generate(generated);
+  const texts = generate(generated, slots.map(i => keys[i]!), ctx);
   slots.forEach((slot, k) => { out[slot] = texts[k]!; });
-  return out.join('\n');
+  // BibTeX wants a crossref's parent after every entry naming it.
+  const order = [...out.keys()].filter(i => !parents.has(i)).concat([...parents].sort((a, b) => a - b));
+  const head = (opts.noPreamble ? '' : preambleFor(papers)) + Object.entries(strings).map(([k, v]) => `@string{${k} = {${v}}}\n`).join('');
+  return { text: (head ? head + '\n' : '') + order.map(i => out[i]!).join('\n'), renamed, unicode: [...ctx.kept] };
+}
+
+/**
+ * Entries that keep their `crossref` (written as the user wrote them, with the `@string` macros
+ * they use) because their parent is exported too; the others carry the inherited fields in.
+ */
+function crossrefs(papers: readonly Paper[]): { own: Set<number>; parents: Set<number>; strings: Record<string, string> } {
+  const own = new Set<number>(), parents = new Set<number>();
+  const strings: Record<string, string> = {};
+  if (!papers.some(p => p.custom?.crossref)) return { own, parents, strings };
+  const at = new Map<string, number>();
+  papers.forEach((p, i) => { if (!at.has(p.id.toLowerCase())) at.set(p.id.toLowerCase(), i); });
+  papers.forEach((p, i) => {
+    const c = p.custom?.crossref;
+    const parent = c ? at.get(c.key.toLowerCase()) : undefined;
+    if (!c || parent === undefined || parent === i) return;
+    // A macro name another entry uses with another value cannot be shared: keep this one resolved.
+    if (Object.entries(c.strings ?? {}).some(([k, v]) => strings[k] !== undefined && strings[k] !== v)) return;
+    Object.assign(strings, c.strings);
+    own.add(i);
+    parents.add(parent);
+  });
+  return { own, parents, strings };
+}
+
+/**
+ * The key each paper is written under: its id when bibtex, biber and `\cite` take it. An entry from
+ * a .bib keeps a key those tools accept even if it is not in PaperCite's safe set (`müller2020`);
+ * any other id that is not safe gets a key from the scheme.
+ */
+function exportKeys(papers: readonly Paper[]): string[] {
+  const taken = new Set<string>();
+  for (const p of papers) taken.add(p.id.toLowerCase());
+  return papers.map(p => {
+    const fromBib = typeof p.custom?.bibtex === 'string' && p.custom.bibtex !== '';
+    if (fromBib ? bibKeyAccepted(p.id) : isSafeCiteKey(p.id)) return p.id;
+    const key = safeCiteKey({ ...p, id: '' }, taken);
+    taken.add(key.toLowerCase());
+    return key;
+  });
+}
+
+/** The distinct `@preamble` texts the papers carry, as one `@preamble` entry (or ''). */
+export function preambleFor(papers: readonly Paper[], present = ''): string {
+  const seen = new Set<string>();
+  for (const p of papers) {
+    const pre = p.custom?.preamble;
+    if (!Array.isArray(pre)) continue;
+    for (const t of pre) if (typeof t === 'string' && t.trim() && !present.includes(t)) seen.add(t);
+  }
+  if (!seen.size) return '';
+  const body = [...seen].map(t => t.replace(/\\(?:re)?newcommand\b/g, '\\providecommand')).join(' ');
+  return `@preamble{ {${body}} }\n`;
 }
 
 /** The CSL item citation-js sees: only CSL fields (no `custom`), text fields as plain strings. */
@@ -78,7 +180,7 @@ function cslFor(p: Paper): Record<string, unknown> {
   return item;
 }
 
-function generate(papers: readonly Paper[]): string[] {
+function generate(papers: readonly Paper[], keys: readonly string[], ctx: Ctx): string[] {
   if (papers.length === 0) return [];
   configure();
   let entries: CjsEntry[];
@@ -94,14 +196,15 @@ function generate(papers: readonly Paper[]): string[] {
       }
     });
   }
-  return papers.map((p, i) => write(fixEntry(p, entries[i] ?? { type: 'misc', label: p.id, properties: {} })));
+  return papers.map((p, i) => write(fixEntry(p, entries[i] ?? { type: 'misc', label: p.id, properties: {} }, keys[i]!, ctx)));
 }
 
 const CONFERENCE = /\b(proceedings|proc\.|conference|workshop|symposium|congress|meeting|neurips|nips|icml|iclr|acl|naacl|eacl|aacl|emnlp|coling|lrec|cvpr|iccv|eccv|aaai|ijcai|kdd|sigir|www|colm|interspeech|icassp|uai|aistats|corl|rss|icra|iros|findings)\b/i;
 
 /** Post-process citation-js's entry: key, type, escaped values, arXiv fields, `and others`. */
-function fixEntry(p: Paper, e: CjsEntry): { type: string; key: string; fields: [string, string][] } {
+function fixEntry(p: Paper, e: CjsEntry, key: string, ctx: Ctx): { type: string; key: string; fields: [string, string][] } {
   const props = { ...e.properties };
+  const latex = (s: string) => text(ctx, s.replace(/\s+/g, ' ').trim());
   const arxiv = typeof p.custom?.arxiv === 'string' && p.custom.arxiv ? p.custom.arxiv : undefined;
   const venue = p['container-title'] ?? (typeof p.custom?.venue === 'string' ? p.custom.venue : undefined);
   let type = e.type;
@@ -124,10 +227,10 @@ function fixEntry(p: Paper, e: CjsEntry): { type: string; key: string; fields: [
   }
 
   // Values citation-js escapes lossily: redo them from the paper.
-  if (p.title) props.title = protectTitle(p.title);
-  const authors = nameList(p.author, p.custom?.authorsTruncated === true);
+  if (p.title) props.title = protectTitle(p.title, { utf8: ctx.utf8, kept: ctx.kept, math: latexOrigin(p) });
+  const authors = nameList(p.author, p.custom?.authorsTruncated === true, ctx);
   if (authors) props.author = authors; else delete props.author;
-  const editors = nameList(p.editor, false);
+  const editors = nameList(p.editor, false, ctx);
   if (editors) props.editor = editors; else delete props.editor;
   for (const [field, csl] of [['publisher', 'publisher'], ['address', 'publisher-place'], ['note', 'note'], ['series', 'collection-title'], ['edition', 'edition'], ['volume', 'volume'], ['school', 'publisher'], ['institution', 'publisher'], ['organization', 'publisher']] as const) {
     const v = p[csl];
@@ -163,14 +266,25 @@ function fixEntry(p: Paper, e: CjsEntry): { type: string; key: string; fields: [
     type = 'misc';
   }
   // Without author or editor, plainnat sorts by `key`.
-  if (!props.author && !props.editor) props.key = p.title ? latex(p.title.split(/\s+/).slice(0, 4).join(' ')) : p.id.replace(/[{}\\]/g, '');
+  if (!props.author && !props.editor) props.key = p.title ? latex(plainTitle(p.title).split(/\s+/).slice(0, 4).join(' ')) : key;
   // No field may hold unbalanced braces, whatever citation-js made of it.
   for (const k of Object.keys(props)) props[k] = balance(props[k]!);
 
   const order = preprint ? ARXIV_ORDER : FIELD_ORDER;
   const fields = Object.entries(props).filter(([, v]) => v !== '');
   fields.sort((a, b) => rank(order, a[0]) - rank(order, b[0]));
-  return { type, key: p.id, fields };
+  return { type, key, fields };
+}
+
+/**
+ * Whether `$…$` in the paper's title is math: yes for text that came from LaTeX (arXiv, the bundled
+ * corpus, a .bib); no for CSL-JSON from reference managers, where `$` is a plain character.
+ */
+function latexOrigin(p: Paper): boolean {
+  const c = p.custom ?? {};
+  if (typeof c.arxiv === 'string' && c.arxiv) return true;
+  if (Array.isArray(c.sources) && c.sources.length) return true;
+  return typeof c.bibtex === 'string' && c.bibtex !== '';
 }
 
 /** Fields a type needs for bibtex's standard styles to stay silent. */
@@ -205,69 +319,139 @@ function write(e: { type: string; key: string; fields: [string, string][] }): st
   return `@${e.type}{${e.key},\n${lines.join('\n')}\n}\n`;
 }
 
-function latex(s: string): string {
-  return unicodeToLatex(s.replace(/\s+/g, ' ').trim());
-}
-
 /** URL, DOI, eprint: kept as is, but `%`, `#`, `{`, `}`, `\` and spaces percent-encoded (they break .bbl files). */
 function verbatim(s: string): string {
   return s.trim().replace(/[%#{}\\\s^~]/g, ch => ch === '%' ? '%25' : encodeURIComponent(ch)).replace(/[^\x20-\x7e]/g, ch => encodeURIComponent(ch));
 }
 
-/**
- * A title in LaTeX with case protection: words with an inner capital (`GFlowNets`, `CRaSh`), all
- * capitals (`LLM`, `RLVR`) or letters mixed with digits (`GPT4`, `T5`) are braced, so styles that
- * lowercase titles keep them.
- */
-export function protectTitle(title: string): string {
-  const t = title.replace(/\s+/g, ' ').trim();
-  let out = '';
-  let last = 0;
-  for (const m of t.matchAll(WORD)) {
-    const w = m[0];
-    const at = m.index!;
-    out += unicodeToLatex(t.slice(last, at));
-    out += needsProtection(w) ? `{${unicodeToLatex(w)}}` : unicodeToLatex(w);
-    last = at + w.length;
-  }
-  return out + unicodeToLatex(t.slice(last));
+export interface TitleOptions {
+  utf8?: boolean;
+  kept?: Set<string>;
+  /** `$…$` is math (the title came from LaTeX); otherwise `$` is a character. */
+  math?: boolean;
 }
 
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+/** A CSL title without its `<span class="nocase">` markup. */
+function plainTitle(title: string): string {
+  return title.replace(NOCASE, '$1');
+}
+
+// CSL rich text: `<span class="nocase">…</span>` marks text a style must not recase.
+const NOCASE = /<span class="nocase">([^<]*)<\/span>/g;
+
+/**
+ * A title in LaTeX with case protection as Better BibTeX does it: a word with a capital after its
+ * first letter (`GFlowNets`, `BERT`, `iPhone`, `R&D`, `ØRSTED`) or a capital and a digit (`GPT-4`,
+ * `T5`) is braced, and so is text a CSL source marks `nocase`. In a title written in sentence case, a
+ * capitalised word that does not start the title or a subtitle is a proper noun (`Ørsted`,
+ * `Łukasiewicz`) and is braced too; a title-case title leaves such words to the style.
+ */
+export function protectTitle(title: string, opts: TitleOptions = {}): string {
+  const t = title.replace(/\s+/g, ' ').trim();
+  const enc = (s: string) => opts.utf8 ? unicodeToLatexUtf8(s) : unicodeToLatex(s, opts.kept);
+  // Spans: [text, protected whole?, math?]
+  const spans: [string, boolean, boolean][] = [];
+  let last = 0;
+  for (const m of t.matchAll(NOCASE)) {
+    if (m.index! > last) spans.push([t.slice(last, m.index), false, false]);
+    spans.push([m[1]!, true, false]);
+    last = m.index! + m[0].length;
+  }
+  if (last < t.length) spans.push([t.slice(last), false, false]);
+  const parts = opts.math ? spans.flatMap(sp => sp[1] ? [sp] : splitMath(sp[0])) : spans;
+  const sentence = sentenceCase(parts.filter(sp => !sp[2]).map(sp => sp[0]).join(' '));
+  let out = '';
+  let first = true; // the next word starts the title or a subtitle
+  for (const [text, prot, math] of parts) {
+    if (math) { out += `{${text}}`; first = false; continue; }
+    if (prot) { out += `{${enc(text)}}`; first = false; continue; }
+    let at = 0;
+    for (const m of text.matchAll(WORD)) {
+      const w = m[0];
+      const gap = text.slice(at, m.index);
+      if (/[:.?!]\s*$/.test(gap)) first = true;
+      out += enc(gap);
+      const capital = /^\p{Lu}/u.test(w);
+      out += needsProtection(w) || (sentence && capital && !first) ? `{${enc(w)}}` : enc(w);
+      first = false;
+      at = m.index! + w.length;
+    }
+    out += enc(text.slice(at));
+  }
+  return out;
+}
+
+/** `$…$` spans with balanced braces (math) apart from the text around them. */
+function splitMath(s: string): [string, boolean, boolean][] {
+  const out: [string, boolean, boolean][] = [];
+  let last = 0;
+  for (const m of s.matchAll(/\$[^$]+\$/g)) {
+    if (!balanced(m[0])) continue;
+    if (m.index! > last) out.push([s.slice(last, m.index), false, false]);
+    out.push([m[0], false, true]);
+    last = m.index! + m[0].length;
+  }
+  if (last < s.length) out.push([s.slice(last), false, false]);
+  return out;
+}
+
+function balanced(s: string): boolean {
+  let d = 0;
+  for (const c of s) { if (c === '{') d++; else if (c === '}' && --d < 0) return false; }
+  return d === 0 && !/\\$/.test(s.slice(0, -1));
+}
+
+// A word, with its hyphen, `&`, `/` and apostrophe joins: `GPT-4`, `R&D`, `TCP/IP`, `don't`.
+const WORD = /[\p{L}\p{M}\p{N}]+(?:[-&/'’][\p{L}\p{M}\p{N}]+)*/gu;
+
+// Short words title case leaves in lower case.
+const MINOR = new Set('a an the and but or nor for so yet as at by in of off on per to up via vs with from into onto over than upon'.split(' '));
+
+/**
+ * Whether a title is in sentence case: some word after the first, not a minor word, is lower case,
+ * or fewer than two are capitalised (too little to call it title case: `R&D at Ørsted`).
+ */
+function sentenceCase(t: string): boolean {
+  let i = 0, capitalised = 0;
+  for (const m of t.matchAll(WORD)) {
+    const w = m[0];
+    if (i++ === 0 || MINOR.has(w.toLowerCase())) continue;
+    if (/^\p{Ll}/u.test(w)) return true;
+    if (!needsProtection(w) && /^\p{Lu}/u.test(w)) capitalised++;
+  }
+  return capitalised < 2;
+}
 
 function needsProtection(w: string): boolean {
-  let upper = 0, letters = 0, digits = 0, innerUpper = false;
-  let i = 0;
-  for (const ch of w) {
-    const isUpper = ch !== ch.toLowerCase() && ch === ch.toUpperCase();
-    const isLower = ch !== ch.toUpperCase() && ch === ch.toLowerCase();
-    if (isUpper) { upper++; letters++; if (i > 0) innerUpper = true; }
-    else if (isLower) letters++;
-    else if (/\p{N}/u.test(ch)) digits++;
-    i++;
+  let upper = false, digit = false;
+  for (const part of w.split('-')) {
+    let i = 0;
+    for (const ch of part.replace(/[&/'’]/g, '')) {
+      if (/\p{Lu}|\p{Lt}/u.test(ch)) { upper = true; if (i > 0) return true; } // GFlowNets, CRaSh, LLMs, R&D
+      else if (/\p{N}/u.test(ch)) digit = true;
+      i++;
+    }
   }
-  if (letters === 0) return false;
-  if (innerUpper) return true; // GFlowNets, CRaSh, LLMs, RLVR
-  if (upper > 0 && digits > 0) return true; // T5, GPT4
-  return false;
+  return upper && digit; // T5, GPT-4
 }
 
 /** Names as `Family, Given and …`; organisations braced; `and others` when truncated. */
-function nameList(names: readonly CslName[] | undefined, truncated: boolean): string | undefined {
-  const parts = (names ?? []).map(formatName).filter((s): s is string => !!s);
+function nameList(names: readonly CslName[] | undefined, truncated: boolean, ctx: Ctx): string | undefined {
+  const parts = (names ?? []).map(n => formatName(n, ctx)).filter((s): s is string => !!s);
   if (truncated && parts.length) parts.push('others');
   return parts.length ? parts.join(' and ') : undefined;
 }
 
-const NOT_NAME = /[^\p{L}\p{M}\p{N}\s.'’-]/gu;
-const NOT_ORG_NAME = /[^\p{L}\p{M}\p{N}\s.'’&-]/gu;
+const NOT_NAME = /[^\p{L}\p{M}\p{N}\s.'’-]/u;
 
-function formatName(n: CslName): string | undefined {
+function formatName(n: CslName, ctx: Ctx): string | undefined {
+  const nameText = (s: string, org = false) => nameTextIn(ctx, s, org);
   const suffix = (n as CslName & { suffix?: string }).suffix;
   if (n.literal && !n.family) {
     const lit = nameText(n.literal, true);
-    return lit ? `{${lit}}` : undefined;
+    return lit ? braced(lit) : undefined;
   }
+  const whole = [n.given, n.family, suffix].filter(Boolean).join(' ');
   const family = n.family ? nameText(n.family) : '';
   const given = n.given ? nameText(n.given) : '';
   const jr = suffix ? nameText(suffix) : '';
@@ -275,25 +459,48 @@ function formatName(n: CslName): string | undefined {
   // A comma inside a part would split the name (biber rejects a name with three commas even when
   // they are braced): such a name is written whole, braced, as BibTeX's one-word form.
   if (!family || /,/.test(family + given + jr) || /^others$/i.test(family)) return `{${[given, family, jr].filter(Boolean).join(' ')}}`;
+  if (NOT_NAME.test(whole)) {
+    const lit = nameText(whole, true);
+    return lit ? braced(lit) : undefined;
+  }
   if (jr) return `${family}, ${jr}, ${given}`;
   return given ? `${family}, ${given}` : family;
 }
 
 /**
- * Escaped name text. Only letters, digits, marks, spaces and `. ' -` are kept (plus `&` in an
- * organisation): biber writes a name's initials unescaped into the .bbl, so a word starting with
- * `\&`, `\%`, `$` or a brace breaks the document. A literal ` and ` is braced so it does not split
- * the list.
+ * Escaped name text. biber writes a name's initials unescaped into the .bbl, so a word starting
+ * with `\&`, `\%`, `$` or a brace breaks the document: a personal name keeps letters, digits, marks,
+ * spaces and `. ' -` (formatName writes a name with anything else whole, as an organisation, whose
+ * only initial is its first character). A literal ` and ` is braced so it does not split the list.
  */
-function nameText(s: string, organisation = false): string {
+function nameTextIn(ctx: Ctx, s: string, organisation = false): string {
   // Each word starts with a letter or digit and does not end in a hyphen (BibTeX splits names at
   // hyphens: `Doe, -` would be a name ending in a comma); words without one are dropped.
-  const kept = s.normalize('NFC').replace(organisation ? NOT_ORG_NAME : NOT_NAME, ' ').split(/\s+/)
-    .map(w => w.replace(/^[^\p{L}\p{N}]+/u, '').replace(/-+$/, ''))
-    .filter(w => /[\p{L}\p{N}]/u.test(w) || (organisation && w === '&')).join(' ');
-  // Math (Greek letters, symbols) would put `$` into biber's initials: names get `?` instead.
-  const t = latex(kept).replace(/\{\$[^$]*\$\}/g, '?');
+  // An organisation is written braced as one word: biber takes its initial from the group, and
+  // keeps every character (measured with `{\$5 \& 100\% …}` and `{{\textless}script…}`).
+  const kept = organisation
+    ? s.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim()
+    : s.normalize('NFC').replace(new RegExp(NOT_NAME.source, 'gu'), ' ').split(/\s+/)
+      .map(w => w.replace(/^[^\p{L}\p{N}]+/u, '').replace(/-+$/, ''))
+      .filter(w => /[\p{L}\p{N}]/u.test(w)).join(' ');
+  // Only Latin letters get LaTeX commands: Greek as math would put `$` into biber's initials, so
+  // other scripts stay UTF-8.
+  const t = kept.replace(/[^\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]+|[\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]+/gu, run => {
+    if (ctx.utf8 || /^[\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]/u.test(run)) return text(ctx, run);
+    for (const ch of run) ctx.kept.add(ch);
+    return run;
+  });
   return /\sand\s/i.test(t) ? t.replace(/(\s)(and)(\s)/gi, '$1{$2}$3') : t;
+}
+
+/**
+ * A name written whole, braced. biber writes its first character, decoded, unescaped into the .bbl
+ * as the initial: a name starting with `{\textbraceleft}`, `{\textasciitilde}` or `{\textbackslash}`
+ * unbalances it (measured, biber 2.18), so a name not starting with a letter or digit starts with
+ * `\relax`, which prints nothing.
+ */
+function braced(lit: string): string {
+  return /^[\p{L}\p{N}]/u.test(lit) ? `{${lit}}` : `{\\relax ${lit}}`;
 }
 
 /** Drop closers without an opener, close what is left open (counting every brace, as BibTeX does). */
@@ -306,4 +513,36 @@ function balance(v: string): string {
     out += c;
   }
   return out + '}'.repeat(depth);
+}
+
+/**
+ * The encoding a document wants: UTF-8 when it is typeset by xelatex or lualatex (it loads
+ * `fontspec`, says `% !TEX program = xelatex|lualatex`, or its latexmkrc picks one), else ASCII.
+ * Only the first 64 KiB of each text are looked at (a preamble).
+ */
+export function documentEncoding(texts: { tex?: string[]; latexmkrc?: string[] }): BibEncoding {
+  for (const t of texts.tex ?? []) {
+    const head = t.slice(0, 65536);
+    if (/^[ \t]*%[ \t]*!\s*TeX\s+(?:TS-)?program\s*=\s*(?:xe|lua)(?:la)?tex/im.test(head)) return 'utf8';
+    if (/^[^%\n]*\\(?:usepackage|RequirePackage)(?:\[[^\]]*\])?\{[^}]*\b(?:fontspec|unicode-math|xeCJK|luatexja)\b/m.test(head)) return 'utf8';
+  }
+  for (const t of texts.latexmkrc ?? []) {
+    const head = t.slice(0, 65536);
+    if (/^[^#\n]*(?:\$pdf_mode\s*=\s*[45]\b|\$(?:xe|lua)latex\b|-(?:xe|lua)latex\b|\b(?:xe|lua)latex\b)/m.test(head)) return 'utf8';
+  }
+  return 'ascii';
+}
+
+/** The one-time note for characters kept as UTF-8 in an ASCII export. */
+export function unicodeNote(chars: readonly string[]): string | undefined {
+  if (!chars.length) return undefined;
+  const shown = chars.slice(0, 12).map(c => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  return `kept as UTF-8 (LaTeX has no ASCII command for them): ${shown}${chars.length > 12 ? ` and ${chars.length - 12} more` : ''}; pdflatex needs a package or font for these (CJKutf8 for CJK, \\DeclareUnicodeCharacter for others); xelatex and lualatex with fontspec set them directly`;
+}
+
+/** The one-time note for renamed keys. */
+export function renamedNote(renamed: readonly { id: string; key: string }[]): string | undefined {
+  if (!renamed.length) return undefined;
+  const shown = renamed.slice(0, 20).map(r => `${JSON.stringify(r.id)} → ${r.key}`).join(', ');
+  return `${renamed.length} key${renamed.length === 1 ? '' : 's'} changed so that bibtex and biber accept ${renamed.length === 1 ? 'it' : 'them'}: ${shown}${renamed.length > 20 ? ` and ${renamed.length - 20} more` : ''}`;
 }

@@ -386,9 +386,8 @@ function collapse(s: string): string {
 const TO_LATEX: Record<string, string> = {
   'ß': '{\\ss}', 'ø': '{\\o}', 'Ø': '{\\O}', 'æ': '{\\ae}', 'Æ': '{\\AE}', 'œ': '{\\oe}', 'Œ': '{\\OE}',
   'å': '{\\aa}', 'Å': '{\\AA}', 'ł': '{\\l}', 'Ł': '{\\L}', 'ı': '{\\i}', 'ȷ': '{\\j}',
-  // \dh \th \ng \dj, guillemets, low quotes and \k exist only in T1 fonts: a document without
-  // \usepackage[T1]{fontenc} fails on them, so these are written with what every encoding has.
-  'ð': 'd', 'Ð': 'D', 'þ': 'th', 'Þ': 'Th', 'ŋ': 'ng', 'Ŋ': 'Ng', 'đ': 'd', 'Đ': 'D',
+  // ð þ ŋ đ have commands only in T1 fonts (\dh \th \ng \dj): they stay UTF-8, which pdflatex
+  // with T1 sets and xelatex/lualatex always, rather than becoming other letters.
   '…': '{\\ldots}', '–': '--', '—': '---', '‘': '`', '’': "'", '“': '``', '”': "''", '„': ',,',
   '‚': ',', '«': '{$\\ll$}', '»': '{$\\gg$}', '¡': '{\\textexclamdown}',
   '¿': '{\\textquestiondown}', '©': '{\\textcopyright}', '®': '{\\textregistered}', '™': '{\\texttrademark}',
@@ -407,16 +406,15 @@ const TO_LATEX: Record<string, string> = {
   '⟨': '{$\\langle$}', '⟩': '{$\\rangle$}', '⋆': '{$\\star$}', '∗': '{$\\ast$}', 'ℏ': '{$\\hbar$}',
   '⊤': '{$\\top$}', '⊥': '{$\\bot$}', '∝': '{$\\propto$}', '¬': '{$\\neg$}', '∧': '{$\\wedge$}', '∨': '{$\\vee$}',
   'ε': '{$\\varepsilon$}', 'ϵ': '{$\\epsilon$}', 'φ': '{$\\varphi$}', 'ϕ': '{$\\phi$}', 'ϑ': '{$\\vartheta$}',
-  'ϖ': '{$\\varpi$}', 'ϱ': '{$\\varrho$}', 'ς': '{$\\varsigma$}', 'ο': 'o', 'Ο': 'O',
+  'ϖ': '{$\\varpi$}', 'ϱ': '{$\\varrho$}', 'ς': '{$\\varsigma$}',
 };
 // Greek letters to math commands.
 for (const [name, ch] of Object.entries(SYMBOLS)) {
   if (/^[A-Za-z]+$/.test(name) && /^[\u0370-\u03ff]$/.test(ch) && TO_LATEX[ch] === undefined) TO_LATEX[ch] = `{$\\${name}$}`;
 }
-// Uppercase Greek that look Latin in LaTeX (no command exists).
-for (const [g, l] of [['Α', 'A'], ['Β', 'B'], ['Ε', 'E'], ['Ζ', 'Z'], ['Η', 'H'], ['Ι', 'I'], ['Κ', 'K'], ['Μ', 'M'], ['Ν', 'N'], ['Ρ', 'P'], ['Τ', 'T'], ['Χ', 'X'], ['Υ', '{$\\Upsilon$}']] as const) {
-  TO_LATEX[g] ??= l;
-}
+// Uppercase Greek letters that look Latin (Α, Β, Ε…) and omicron have no command: they stay UTF-8
+// rather than become Latin letters.
+TO_LATEX['Υ'] ??= '{$\\Upsilon$}';
 
 /** Combining mark → accent command (the inverse of ACCENTS), for the accents every font encoding has. */
 const MARK_TO_ACCENT: Record<string, string> = {};
@@ -430,16 +428,13 @@ const SPECIALS: Record<string, string> = {
   '<': '{\\textless}', '>': '{\\textgreater}', '|': '{\\textbar}', '`': '{\\textasciigrave}',
 };
 
-/** Replacement for a character pdflatex cannot typeset (CJK, emoji, other scripts): see export.ts. */
-export const UNSUPPORTED_CHAR = '?';
-
 /**
- * Plain text (Unicode) to ASCII LaTeX safe in a braced BibTeX value: specials escaped
- * (`& % $ # _ { } ~ ^ \`), accented letters as `{\'e}`, symbols as commands; characters that pdflatex
- * cannot set with its standard fonts become `?` (the text is then not faithful, but it compiles).
- * `@` is kept: inside a braced value it is harmless.
+ * Plain text (Unicode) to LaTeX safe in a braced BibTeX value: specials escaped
+ * (`& % $ # _ { } ~ ^ \`), accented letters as `{\'e}`, symbols as commands. A character LaTeX has no
+ * ASCII form for (CJK, emoji, other scripts) stays as it is (UTF-8) and is added to `kept`: nothing
+ * is replaced or dropped. `@` is kept: inside a braced value it is harmless.
  */
-export function unicodeToLatex(text: string): string {
+export function unicodeToLatex(text: string, kept?: Set<string>): string {
   let out = '';
   const s = text.normalize('NFC');
   for (let i = 0; i < s.length; i++) {
@@ -457,16 +452,38 @@ export function unicodeToLatex(text: string): string {
     const cp = s.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
     if (ch.length === 2) i++;
-    out += charToLatex(ch);
+    const l = charToLatex(ch);
+    if (l === undefined) kept?.add(ch);
+    out += l ?? ch;
   }
   return out;
 }
 
 /**
+ * Plain text to a braced BibTeX value in UTF-8: only the ASCII specials and control characters are
+ * rewritten (as in `unicodeToLatex`); every other character stays as it is.
+ */
+export function unicodeToLatexUtf8(text: string): string {
+  let out = '';
+  const s = text.normalize('NFC');
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32) continue;
+    out += s.slice(from, i);
+    from = i + 1;
+    if (c < 32 || c === 127) { out += c === 9 || c === 10 || c === 13 ? ' ' : ''; continue; }
+    if ((c === 45 || c === 39) && s.charCodeAt(i + 1) === c) { out += s[i] + '{}'; continue; }
+    out += SPECIALS[s[i]!] ?? s[i];
+  }
+  return out + s.slice(from);
+}
+
+/**
  * biber writes accented letters into the .bbl as Unicode, and pdflatex's utf8 input knows only some:
  * Latin-1 and Latin Extended-A (U+00C0–U+017F) work in T1 and OT1 (measured with TeX Live 2022,
- * biber 2.18); others (ḍ, ṣ, ǘ, ȧ) stop the document. Only these get an accent command; for the
- * rest the mark is dropped (ṣ → s).
+ * biber 2.18); others (ḍ, ṣ, ǘ, ȧ) stop the document. Only these get an accent command; the rest
+ * stay UTF-8 (xelatex and lualatex set them; pdflatex needs a font that has them).
  */
 function BIBER_SAFE(composed: string): boolean {
   if (composed.length !== 1) return false;
@@ -474,7 +491,8 @@ function BIBER_SAFE(composed: string): boolean {
   return c >= 0xc0 && c <= 0x17f;
 }
 
-function charToLatex(ch: string): string {
+/** The character's LaTeX form, or undefined when LaTeX has none that pdflatex and biber both keep. */
+function charToLatex(ch: string): string | undefined {
   const direct = TO_LATEX[ch];
   if (direct !== undefined) return direct;
   // Accented letter: base + marks, e.g. é → {\'e}, ş → {\c{s}}.
@@ -483,16 +501,17 @@ function charToLatex(ch: string): string {
     const base = nfd[0]!;
     // `{\'i}`, not `{\'\i}`: biber turns the latter into ı + U+0301, which pdflatex cannot set.
     let inner = TO_LATEX[base] ?? (base.charCodeAt(0) < 128 ? base : '');
-    if (inner === '') return UNSUPPORTED_CHAR;
+    if (inner === '') return undefined;
     // biber turns `{\'H}` back into H + U+0301, which pdflatex cannot typeset: keep only marks that
     // compose with the (Latin) base into one precomposed character.
-    // The base as a Latin letter (Greek Eta is written H); on other bases (ø) marks are dropped.
+    // The base as a Latin letter (Greek Eta is written H); other bases (ø, α) keep their marks as UTF-8.
     const latinBase = /^[A-Za-z]$/.test(inner) ? inner : '';
     let composed = latinBase;
     for (const mark of nfd.slice(1)) {
       const cmd = MARK_TO_ACCENT[mark];
-      if (cmd === undefined) continue; // a mark pdflatex has no command for: drop it, keep the letter
-      if (!latinBase || !BIBER_SAFE((composed + mark).normalize('NFC'))) continue;
+      // A mark pdflatex has no command for, or one biber would write back decomposed: the letter
+      // stays UTF-8 rather than losing its mark.
+      if (cmd === undefined || !latinBase || !BIBER_SAFE((composed + mark).normalize('NFC'))) return undefined;
       composed += mark;
       const letter = /[a-zA-Z]/.test(cmd);
       inner = inner.startsWith('{') && inner.endsWith('}') ? inner.slice(1, -1) : inner;
@@ -504,5 +523,5 @@ function charToLatex(ch: string): string {
   // Compatibility forms (ligatures ﬁ, full-width letters, superscripts) to their ASCII base.
   const nfkd = ch.normalize('NFKD');
   if (nfkd !== ch && /^[\x20-\x7e]+$/.test(nfkd)) return unicodeToLatex(nfkd);
-  return UNSUPPORTED_CHAR;
+  return undefined;
 }

@@ -109,6 +109,17 @@ export const MAX_CROSSREF_CHAIN = 64;
 const LONE_CR = /\r(?!\n)/;
 
 /**
+ * What earlier files of a bibliography list (`\bibliography{strings,refs}`) give this one: BibTeX
+ * reads the list with one macro table, and a `crossref` may name an entry of another file.
+ */
+export interface BibGroupContext {
+  /** `@string` macros defined before this file (lower-case names, resolved values). */
+  strings?: Readonly<Record<string, string>>;
+  /** An entry of another file of the list, by key (any case); its fields already resolved. */
+  crossref?: (key: string) => BibEntry | undefined;
+}
+
+/**
  * Old-Mac line ends (CR alone) as LF: the same length, so offsets hold, and lines and `%`
  * comments end where the user sees them end.
  */
@@ -116,8 +127,8 @@ export function loneCrToLf(text: string): string {
   return LONE_CR.test(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
-export function parseBibtex(text: string, file = '<input>'): BibParseResult {
-  return new Reader(loneCrToLf(text), file).read();
+export function parseBibtex(text: string, file = '<input>', group?: BibGroupContext): BibParseResult {
+  return new Reader(loneCrToLf(text), file, group).read();
 }
 
 class Reader {
@@ -147,9 +158,14 @@ class Reader {
   private curKey = '';
   private curField = '';
 
-  constructor(private readonly text: string, private readonly file: string) {
+  constructor(private readonly text: string, private readonly file: string, private readonly group?: BibGroupContext) {
     this.n = text.length;
     for (const m in MONTH_MACROS) this.macros.set(m, MONTH_MACROS[m]!);
+    // The table so far of the list this file belongs to; the result's `strings` is the table after it.
+    for (const name in group?.strings ?? {}) {
+      this.macros.set(name, group!.strings![name]!);
+      this.userMacros.set(name, group!.strings![name]!);
+    }
   }
 
   lineAt(pos: number): number {
@@ -767,7 +783,12 @@ class Reader {
     const parentOf = (e: BibEntry): BibEntry | undefined => {
       const ref = e.fields.crossref!;
       byKey ??= new Map(this.entries.map(x => [x.key, x]));
-      return byKey.get(ref) ?? this.byLowerKey.get(lower(ref));
+      const own = byKey.get(ref) ?? this.byLowerKey.get(lower(ref));
+      if (own) return own;
+      // An entry of another file of the list comes resolved by its own file.
+      const other = this.group?.crossref?.(ref);
+      if (other) done.add(other);
+      return other;
     };
     for (const first of this.entries) {
       if (done.has(first) || first.fields.crossref === undefined) continue;
@@ -781,7 +802,7 @@ class Reader {
         if (ref === undefined || done.has(e)) break;
         const parent = parentOf(e);
         if (!parent) {
-          this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` names no entry in this file; its fields cannot be inherited`);
+          this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` names no entry in this file${this.group ? ' or its bibliography list' : ''}; its fields cannot be inherited`);
           done.add(e);
           break;
         }

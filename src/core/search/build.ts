@@ -319,6 +319,8 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     if (custom && typeof custom === 'object') {
       if (typeof custom.venue === 'string') addVenue(custom.venue);
       if (typeof custom.arxiv === 'string') scan(custom.arxiv, F_META, 1);
+      // A CSL-JSON id that was not a safe key stays findable (sources/cslJson.ts).
+      if (typeof custom.originalId === 'string') { scan(custom.originalId, F_META, 1); extras(custom.originalId, F_META, false); }
     }
     // Abstract words of one or two letters are skipped (nearly all are stop words).
     if (typeof p.abstract === 'string' && p.abstract) scan(p.abstract, F_ABSTRACT, 3);

@@ -17,7 +17,8 @@ import type { ParsedSource } from './types';
 
 // 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
 // 6: a CRC-32 of the file before its header.
-const FORMAT = 6;
+// 7: CSL-JSON ids bibtex or biber reject are rekeyed; BibTeX entries carry the @preamble and crossref text they use.
+const FORMAT = 7;
 /** `xxxxxxxx ` before the header line. */
 const CRC_PREFIX = 9;
 

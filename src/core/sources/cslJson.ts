@@ -1,5 +1,6 @@
 import type { CslDate, CslName, Paper, SourceProblem } from '../model';
 import { arrayElementLines, findJsonError } from './jsonErrors';
+import { isSafeCiteKey, safeCiteKey } from '../citekey';
 import { failedSource, type ParsedSource } from './types';
 
 // CSL fields PaperCite reads as text: a number or other scalar is turned into text, anything else dropped.
@@ -7,8 +8,8 @@ const TEXT_FIELDS = ['title', 'abstract', 'URL', 'DOI', 'container-title', 'publ
 
 /**
  * Reads a CSL-JSON file (an array of items). Invalid JSON or a non-array fails the whole file with
- * the line of the error; an item that is not an object or has no `id` is reported with its line and
- * left out, and the valid items load.
+ * the line of the error; an item that is not an object is reported with its line and left out, and
+ * the valid items load. An item without an `id` gets a key (rekeyUnsafe).
  */
 /** Values nested deeper than this inside an item are dropped (later copies and JSON.stringify recurse). */
 export const MAX_CSL_DEPTH = 32;
@@ -53,6 +54,7 @@ export function readCslJson(text: string, file: string): ParsedSource {
     const paper = cslItemToPaper(item, file, line, problems, i);
     if (paper) papers.push(paper);
   });
+  rekeyUnsafe(papers, file, problems);
   return { path: file, kind: 'csl-json', papers, problems, entries: data.length, parseMs: performance.now() - t0 };
 }
 
@@ -71,13 +73,9 @@ function cslItemToPaper(item: unknown, file: string, line: number, problems: Sou
     }
   }
   const id = typeof raw.id === 'string' ? raw.id.trim() : typeof raw.id === 'number' ? String(raw.id) : '';
-  if (!id) {
-    problem(`has no "id" (the citation key); item skipped`);
-    return undefined;
-  }
   const paper: Paper = { ...raw, id, type: 'article', custom: {} } as Paper;
   if (typeof raw.type === 'string' && raw.type) paper.type = raw.type;
-  else problem(`"${id}" has no "type"; read as "article"`, 'warning');
+  else problem(`${JSON.stringify(id)} has no "type"; read as "article"`, 'warning');
   for (const f of TEXT_FIELDS) {
     const v = raw[f];
     if (v === undefined) continue;
@@ -138,4 +136,28 @@ function cleanDate(v: unknown): CslDate | undefined {
   const raw = typeof o.raw === 'string' ? o.raw : typeof o.literal === 'string' ? o.literal : undefined;
   const y = raw && /\b(\d{4})\b/.exec(raw);
   return y ? { 'date-parts': [[Number(y[1])]], raw } : undefined;
+}
+
+/**
+ * Items whose id bibtex or biber would reject (a space, a comma, braces, non-ASCII…) are cited by a
+ * key from PaperCite's scheme; the id is kept in `custom.originalId` (searchable, shown beside the
+ * key). One warning per file lists the renames.
+ */
+function rekeyUnsafe(papers: Paper[], file: string, problems: SourceProblem[]): void {
+  const taken = new Set<string>();
+  for (const p of papers) if (isSafeCiteKey(p.id)) taken.add(p.id.toLowerCase());
+  const renamed: string[] = [];
+  let line = 0;
+  for (const p of papers) {
+    if (isSafeCiteKey(p.id)) continue;
+    const key = safeCiteKey(p, taken);
+    taken.add(key.toLowerCase());
+    if (!line) line = p.custom.origins?.[0]?.line ?? 0;
+    renamed.push(`${JSON.stringify(p.id)} → ${key}`);
+    p.custom.originalId = p.id;
+    p.id = key;
+  }
+  if (!renamed.length) return;
+  const shown = renamed.length > 20 ? `${renamed.slice(0, 20).join(', ')} and ${renamed.length - 20} more` : renamed.join(', ');
+  problems.push({ file, line, severity: 'warning', message: `${renamed.length} id${renamed.length === 1 ? ' is not a key' : 's are not keys'} bibtex and biber accept (empty, or with a space, comma, quote, brace, parenthesis, #, %, =, \\, ~, &, $ or ^); cited as: ${shown}` });
 }

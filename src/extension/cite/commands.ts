@@ -1,7 +1,7 @@
 // Commands on one paper, shared with the Papers tree: copy key / BibTeX / reference, insert the
 // citation, add the BibTeX entry to the project's .bib.
 import * as vscode from 'vscode';
-import { paperToBibtex } from '../../core/bibtex/export';
+import { documentEncoding, paperToBibtex, type BibEncoding } from '../../core/bibtex/export';
 import { formatReference } from '../../core/csl';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
@@ -46,7 +46,7 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
     })),
     vscode.commands.registerCommand(Commands.copyBibtex, guard('Copy BibTeX', async arg => {
       const p = paperOf(arg);
-      if (p) await copy(paperToBibtex(p), `BibTeX of ${p.id}`);
+      if (p) await copy(paperToBibtex(p, { encoding: copyEncoding(services) }), `BibTeX of ${p.id}`);
     })),
     vscode.commands.registerCommand(Commands.copyReference, guard('Copy Formatted Reference', async arg => {
       const p = paperOf(arg);
@@ -72,4 +72,13 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
       return bib.addEntries(keys, uri);
     })),
   );
+}
+
+/** `papercite.bibtex.encoding` for Copy BibTeX; `auto` follows the active editor's document. */
+function copyEncoding(services: Services): BibEncoding {
+  const doc = vscode.window.activeTextEditor?.document;
+  const setting = (doc ? services.config.for(doc.uri) : services.config.current).bibtexEncoding;
+  if (setting !== 'auto') return setting;
+  // The preamble is at the top: the first lines are enough.
+  return documentEncoding({ tex: doc ? [doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 2000), 0))] : [] });
 }

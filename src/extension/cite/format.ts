@@ -55,7 +55,8 @@ export function paperMarkdown(p: Paper, opts: { abstractChars?: number } = {}): 
   if (meta.length) lines.push(meta.join(' · '));
   const abs = excerpt(p.abstract, opts.abstractChars ?? 400);
   if (abs) lines.push(escapeMarkdown(abs));
-  lines.push(markdownCode(p.id));
+  const orig = typeof p.custom.originalId === 'string' ? ` (id in the library: ${escapeMarkdown(p.custom.originalId)})` : '';
+  lines.push(markdownCode(p.id) + orig);
   return lines.join('\n\n');
 }
 

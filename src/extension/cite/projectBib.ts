@@ -6,7 +6,8 @@ import { locateBib, texRootOf, type BibSource } from '../../core/bibLocate';
 import { insideFolders } from '../../core/bibPaths';
 import { distinctKey, planBibInsert, sameBibPaper, type NewEntry } from '../../core/bibWrite';
 import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
-import { paperToBibtex } from '../../core/bibtex/export';
+import { documentEncoding, exportBibtex, paperToBibtex, preambleFor, renamedNote, unicodeNote, type BibEncoding } from '../../core/bibtex/export';
+import type { Paper } from '../../core/model';
 import { parseHayagriva } from '../../core/projectBibNames';
 import { fileUriOf, projectFilesFor } from './projectFiles';
 import type { Services } from '../services';
@@ -60,6 +61,8 @@ export class ProjectBib implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, { stamp: string; entries: BibEntry[] }>();
   private readonly announcedCreated = new Set<string>();
+  /** Characters already named in the "kept as UTF-8" note: it is said once per character. */
+  private readonly warnedChars = new Set<string>();
   /** Paths outside an untrusted workspace already logged as not read. */
   private readonly refusedSaid = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -153,6 +156,18 @@ export class ProjectBib implements vscode.Disposable {
     return { target, entries };
   }
 
+  /** `papercite.bibtex.encoding` for a document; `auto` reads its text and its folder's latexmkrc. */
+  private async encodingFor(doc: { uri: vscode.Uri; getText(): string }): Promise<BibEncoding> {
+    const setting = this.services.config.for(doc.uri).bibtexEncoding;
+    if (setting === 'utf8' || setting === 'ascii') return setting;
+    const latexmkrc: string[] = [];
+    for (const name of ['latexmkrc', '.latexmkrc']) {
+      const text = await this.readText(vscode.Uri.joinPath(doc.uri, '..', name)).catch(() => undefined);
+      if (text !== undefined) latexmkrc.push(text.slice(0, 65536));
+    }
+    return documentEncoding({ tex: [doc.getText().slice(0, 65536)], latexmkrc });
+  }
+
   /** Adds the library's BibTeX for `keys` to the document's .bib. Serialised: one write at a time. */
   addEntries(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
     const run = this.queue.then(() => this.addNow(keys, docUri));
@@ -176,6 +191,9 @@ export class ProjectBib implements vscode.Disposable {
     const bibName = vscode.workspace.asRelativePath(target.uri, false);
     const present: string[] = [];
     const wanted: NewEntry[] = [];
+    const papers: Paper[] = [];
+    const encoding = await this.encodingFor(doc);
+    const kept = new Set<string>();
     const conflicts: { key: string; suggested: string; where: string; title: string; bibtex: string }[] = [];
     const lowerKnown = new Set([...known.keys()].map(k => k.toLowerCase()));
     for (const key of keys) {
@@ -192,8 +210,15 @@ export class ProjectBib implements vscode.Disposable {
         } else present.push(key);
         continue;
       }
-      if (text === undefined && !paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
-      wanted.push({ key, bibtex: text ?? paperToBibtex(paper!) });
+      // Text given with the key (an online entry) is written as it is.
+      if (text !== undefined) { wanted.push({ key, bibtex: text }); continue; }
+      if (!paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
+      const e = exportBibtex([paper], { encoding, noPreamble: true });
+      const renamed = renamedNote(e.renamed);
+      if (renamed) log.warn(`[cite] ${renamed}`);
+      for (const c of e.unicode) kept.add(c);
+      wanted.push({ key, bibtex: e.text });
+      papers.push(paper);
     }
     for (const c of conflicts) {
       log.warn(`[cite] ${c.where} already uses ${c.key} for a different paper ("${c.title}"); not adding ${c.key}; offering ${c.suggested}`);
@@ -207,12 +232,17 @@ export class ProjectBib implements vscode.Disposable {
     }
     const conflictKeys = conflicts.map(c => ({ key: c.key, suggested: c.suggested }));
     if (!wanted.length) return { added: [], present, bib: target.uri, ...(conflicts.length ? { conflicts: conflictKeys } : {}) };
-    const result = await this.writeEntries(wanted, docUri, present);
+    const note = unicodeNote([...kept].filter(c => !this.warnedChars.has(c)));
+    if (note) {
+      for (const c of kept) this.warnedChars.add(c);
+      log.warn(`[cite] ${note}`);
+    }
+    const result = await this.writeEntries(wanted, docUri, present, papers);
     return conflicts.length ? { ...result, conflicts: [...(result.conflicts ?? []), ...conflictKeys] } : result;
   }
 
   /** Writes `wanted` into the document's .bib (already checked against its index). */
-  private async writeEntries(wanted: NewEntry[], docUri: vscode.Uri, present: string[] = []): Promise<AddResult> {
+  private async writeEntries(wanted: NewEntry[], docUri: vscode.Uri, present: string[] = [], papers: readonly Paper[] = []): Promise<AddResult> {
     const doc = openDoc(docUri) ?? await vscode.workspace.openTextDocument(docUri);
     const target = await this.locate(doc);
     const bibName = vscode.workspace.asRelativePath(target.uri, false);
@@ -254,6 +284,9 @@ export class ProjectBib implements vscode.Disposable {
     const enc = (bib as { encoding?: string }).encoding;
     if (enc && !/^utf-?8(bom)?$/i.test(enc)) return refuse(`${bibName} is open with the ${enc} encoding; PaperCite writes UTF-8 only`);
     const wasDirty = bib.isDirty && !created;
+    // The @preamble the new entries use (\noopsort…), once, unless the .bib has it already.
+    const preamble = preambleFor(papers, bib.getText());
+    if (preamble) wanted[0] = { ...wanted[0]!, bibtex: preamble + '\n' + wanted[0]!.bibtex };
     const plan = planBibInsert(bib.getText(), wanted, bibName);
     if (!plan.ok) return refuse(plan.reason);
     for (const c of plan.caseConflicts) log.warn(`[cite] ${bibName} has ${c.existing}, which BibTeX takes for ${c.key}; not adding ${c.key}`);

@@ -1,0 +1,135 @@
+// Exports typeset exactly what the data says. A poisoned CSL-JSON library (keys biber rejects, every
+// LaTeX special, acronyms, non-Latin capitals, CJK, emoji, "et al.") is exported and typeset with
+// bibtex + plainnat and biber + authoryear: no error, no warning, every string in pdftotext's text.
+// Real files (TeX Live's xampl.bib and biblatex-examples.bib, the proofengineering group, a slice
+// of the Anthology) typeset to the same text from the original and from PaperCite's export.
+//
+// pdflatex has no glyphs for CJK or emoji: the documents here print each such character as
+// `[U+XXXX]` (\DeclareUnicodeCharacter), which proves the character reached LaTeX unchanged.
+
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { exportBibtex, type BibEncoding } from '../../src/core/bibtex/export';
+import { readBibtex } from '../../src/core/sources/bibtex';
+import { readCslJson } from '../../src/core/sources/cslJson';
+import { codePointMarkers, marker, needTools, sharedFile, typeset } from './tex';
+
+const root = path.resolve(__dirname, '../..');
+const texlive = (rel: string) => path.join('/usr/share/texlive/texmf-dist/bibtex/bib', rel);
+
+/** Characters pdflatex cannot set from UTF-8 input (beyond Latin-1 and Latin Extended-A). */
+function exotic(text: string): string[] {
+  return [...new Set([...text].filter(c => c.codePointAt(0)! > 0x17f))];
+}
+
+describe('bibtex export typesets what the data says', function () {
+  this.timeout(300_000);
+  const dirs: string[] = [];
+  const tmp = () => { const d = mkdtempSync(path.join(tmpdir(), 'papercite-typeset-')); dirs.push(d); return d; };
+  after(() => { if (!process.env.PAPERCITE_KEEP_LATEX) for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+  beforeEach(function () { needTools(this, ['pdflatex', 'bibtex', 'biber', 'pdftotext']); });
+
+  const file = path.join(root, 'test/fixtures/bib/poisoned.csl.json');
+  // What the PDF must show, exactly (whitespace collapsed).
+  const strings = [
+    'R&D at Ørsted: 100% of $5 for #1 on a_b with ~ and ^ in {braces} and \\backslash',
+    'The LLM Consortium & Co.', 'Łukasiewicz', 'Fine-tuning BERT and GPT-4 on the iPhone with Łukasiewicz logic',
+    'A report on the Łódź and Þingvellir sites', 'ACME & Sons', 'Ørsted Press', 'in a mixed CASE title', 'Ågren',
+    'A plain title in title case',
+  ];
+  const cjk = ['大規模言語モデル', '🚀', '王', '小明'];
+
+  for (const encoding of ['ascii', 'utf8'] as BibEncoding[]) {
+    for (const backend of ['bibtex', 'biber'] as const) {
+      it(`a poisoned CSL-JSON library, ${encoding}, ${backend === 'bibtex' ? 'bibtex + plainnat' : 'biber + authoryear'}: no error, no warning, every character in the PDF`, function () {
+        const r = readCslJson(readFileSync(file, 'utf8'), file);
+        const e = exportBibtex(r.papers, { encoding });
+        assert.deepEqual(r.papers.filter(p => p.custom.originalId !== undefined).map(p => p.custom.originalId), ['key with spaces', 'doi:10.1000/x,y', '', 'a{b}c#1%2']);
+        assert.deepEqual(e.renamed, [], 'rekeyed when read, reported then');
+        assert.ok(!e.text.includes('?'), 'nothing replaced by ?');
+        for (const s of cjk) assert.ok(e.text.includes(s), `${s} kept as UTF-8 in the .bib`);
+        const dir = tmp();
+        writeFileSync(path.join(dir, 'refs.bib'), e.text);
+        const t = typeset(dir, 'doc', ['refs'], backend, { preamble: codePointMarkers(exotic(e.text)), cites: `\\nocite{*}\\citet{${r.papers[1]!.id}}`.replace('citet', backend === 'bibtex' ? 'citet' : 'textcite') });
+        assert.deepEqual(t.bib, [], `${backend} reported problems`);
+        assert.deepEqual(t.latex, [], 'LaTeX reported problems');
+        for (const s of strings) assert.ok(t.text.includes(s), `"${s}" missing from the PDF text:\n${t.text}`);
+        const flat = t.text.replace(/\s+/g, '');
+        for (const s of cjk) assert.ok(flat.includes([...s].map(marker).join('')), `${s} did not reach LaTeX unchanged`);
+        // "et al." from `and others`, in the citation and the list.
+        assert.match(t.text, backend === 'bibtex' ? /Doe et al\. \[2022\]/ : /Doe, Roe, Poe, et al\. \(2022\)/);
+        assert.match(t.text, /Pat Poe, et al\./);
+      });
+    }
+  }
+
+  /** Typesets the originals and PaperCite's export of them (read as one group) and compares the text. */
+  function roundTrip(files: string[], backend: 'bibtex' | 'biber', opts: { style?: string } = {}) {
+    const dir = tmp();
+    const names = files.map((f, i) => {
+      const n = `orig${i}`;
+      if (f.endsWith('.gz')) writeFileSync(path.join(dir, `${n}.bib`), sliceOf(f, 400));
+      else copyFileSync(f, path.join(dir, `${n}.bib`));
+      return n;
+    });
+    const text = names.map(n => readFileSync(path.join(dir, `${n}.bib`), 'utf8')).join('\n');
+    const e = exportBibtex(readBibtex(text, 'group.bib').papers);
+    writeFileSync(path.join(dir, 'export.bib'), e.text);
+    // biber writes accents as combining marks that pdflatex cannot set; --output-safechars is how
+    // pdflatex users run it.
+    const o = typeset(dir, 'orig', names, backend, { style: opts.style, biber: ['--output-safechars'] });
+    const x = typeset(dir, 'export', ['export'], backend, { style: opts.style, biber: ['--output-safechars'] });
+    return { o, x };
+  }
+
+  function sliceOf(gz: string, entries: number): string {
+    const t = gunzipSync(readFileSync(gz)).toString('utf8');
+    let at = 0;
+    for (let n = 0; n <= entries; n++) { at = t.indexOf('\n@', at + 1); if (at < 0) return t; }
+    return t.slice(0, at + 1);
+  }
+
+  function same(r: ReturnType<typeof roundTrip>) {
+    assert.equal(r.o.status, 0, `the original did not typeset: ${r.o.latex.join('\n')}`);
+    assert.ok(r.o.text.length > 1000, 'the original typeset a bibliography');
+    assert.equal(r.x.text, r.o.text);
+    assert.deepEqual(r.x.bib.filter(l => !r.o.bib.includes(l)), [], 'problems the original does not have');
+    assert.deepEqual(r.x.latex.filter(l => !r.o.latex.includes(l)), [], 'LaTeX problems the original does not have');
+  }
+
+  it('xampl.bib (TeX Live): the same PDF text, @preamble (\\noopsort) and crossrefs carried; bibtex + plain, biber + authoryear', () => {
+    // xampl's `year = {\noopsort{1973a}}…` breaks natbib's labels, so bibtex runs with plain here.
+    same(roundTrip([texlive('base/xampl.bib')], 'bibtex', { style: 'plain' }));
+    same(roundTrip([texlive('base/xampl.bib')], 'biber'));
+  });
+
+  it('biblatex-examples.bib (TeX Live): the same PDF text with biber + authoryear', () => {
+    // A biblatex file (\mkbibquote, \mkbibemph in its fields): bibtex cannot typeset the original.
+    same(roundTrip([texlive('biblatex/biblatex/biblatex-examples.bib')], 'biber'));
+  });
+
+  it('proofengineering (bibstring-master + crossrefs + proof-engineering): the same PDF text with bibtex + plainnat', function () {
+    const dir = path.dirname(sharedFile(this, 'bib/proofengineering/proof-engineering.bib'));
+    const files = ['bibstring-master.bib', 'crossrefs.bib', 'proof-engineering.bib'].map(f => path.join(dir, f));
+    same(roundTrip(files, 'bibtex'));
+  });
+
+  it('proofengineering with biber: the original stops on `@string{jan = "January" = "Jan."}`; the export typesets without an error', function () {
+    const dir = path.dirname(sharedFile(this, 'bib/proofengineering/proof-engineering.bib'));
+    const files = ['bibstring-master.bib', 'crossrefs.bib', 'proof-engineering.bib'].map(f => path.join(dir, f));
+    const r = roundTrip(files, 'biber');
+    assert.ok(r.o.bib.some(l => /ERROR - BibTeX subsystem: .*line 68, syntax error: found "="/.test(l)), r.o.bib.join('\n'));
+    assert.deepEqual(r.x.bib.filter(l => /ERROR/.test(l)), []);
+    assert.deepEqual(r.x.latex.filter(l => /^! /.test(l)), []);
+    assert.ok(r.x.text.length > 100_000);
+  });
+
+  it('a slice of the Anthology (400 entries): the same PDF text, bibtex + plainnat and biber + authoryear', function () {
+    const gz = sharedFile(this, 'bib/anthology.bib.gz');
+    same(roundTrip([gz], 'bibtex'));
+    same(roundTrip([gz], 'biber'));
+  });
+});
