@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
 import { API_DIR, startReplayServer, type ReplayServer } from '../support/replayServer';
-import { requireTool, typesetBiblatex, typesetNatbib } from '../support/typeset';
+import { typesetBiblatex, typesetNatbib } from '../support/tex';
+import { needTools } from '../support/tools';
 
 describe('PaperCite in VS Code: online search', function () {
   let vs: VsCodeHost;
@@ -165,8 +166,8 @@ describe('PaperCite in VS Code: online search', function () {
   });
 
   it('writes entries that typeset with bibtex and biber without warnings', function () {
-    requireTool(this, 'pdflatex', 'install TeX Live');
-    requireTool(this, 'biber', 'install biber');
+    needTools(this, ['pdflatex', 'bibtex', 'pdftotext']);
+    needTools(this, ['biber']);
     const keys = ['wang2025rethinking', 'frank1970structure', cited.workshop!];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-online-typeset-'));
     try {

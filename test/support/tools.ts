@@ -2,8 +2,8 @@
 // skips the test with a clear message, but fails it under CI, which installs them (.ci/run).
 import { spawnSync } from 'node:child_process';
 
-/** Is `cmd args` runnable? */
-export function hasTool(cmd: string, args: string[] = ['--version']): boolean {
+/** Is `cmd args` runnable? (pdftotext has no --version that exits 0: it is asked -v.) */
+export function hasTool(cmd: string, args: string[] = [cmd === 'pdftotext' ? '-v' : '--version']): boolean {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
   return !r.error && r.status === 0;
 }
@@ -15,6 +15,12 @@ export function requireTool(ctx: Mocha.Context, ok: boolean, what: string): void
   if (process.env.CI === 'true') throw new Error(`${why}; CI must have it (.ci/run installs it)`);
   console.log(`      skipped: ${why}`);
   ctx.skip();
+}
+
+/** Skips the test (fails under CI=true) unless every command is installed. */
+export function needTools(ctx: Mocha.Context, tools: string[], install = 'TeX Live (texlive-latex-base, -recommended, -extra, texlive-bibtex-extra), biber and poppler-utils'): void {
+  const missing = tools.filter(t => !hasTool(t));
+  requireTool(ctx, !missing.length, `${missing.join(', ')} (${install})`);
 }
 
 /** Runs a command; throws with its output when it fails. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { readBibtex, readBibtexGroup } from '../../src/core/sources/bibtex';
-import { sharedFile } from './tex';
+import { requireTestdata } from '../support/shared';
 
 const STRINGS = '@string{acisp25 = "Proceedings of ACISP 2025"}\n@string{lncs = "Lecture Notes in Computer Science"}\n';
 const REFS = [
@@ -47,7 +47,7 @@ describe('bibliography lists: one macro table, crossref across files', () => {
   });
 
   it('the proofengineering list (bibstring-master, crossrefs, proof-engineering): no undefined macro; alone, crossrefs.bib has 19', function () {
-    const dir = path.dirname(sharedFile(this, 'bib/proofengineering/proof-engineering.bib'));
+    const dir = path.dirname(requireTestdata(this, 'bib/proofengineering/proof-engineering.bib'));
     const files = ['bibstring-master.bib', 'crossrefs.bib', 'proof-engineering.bib'].map(f => ({ path: path.join(dir, f), text: readFileSync(path.join(dir, f), 'utf8') }));
     const undef = (ps: { message: string }[]) => ps.filter(p => /undefined macro/.test(p.message)).length;
     assert.equal(undef(readBibtex(files[1]!.text, files[1]!.path).problems), 19);

@@ -14,7 +14,8 @@ import type { CslName, Paper } from '../../src/core/model';
 import { toBibtex } from '../../src/core/bibtex/export';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
-import { codePointMarkers, have, logProblems, run } from './tex';
+import { codePointMarkers, logProblems, runTex as run } from '../support/tex';
+import { needTools } from '../support/tools';
 
 const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/bib');
@@ -110,12 +111,7 @@ describe('bibtex export compiles with LaTeX', function () {
   const notUser = (line: string) => ![...userKeys].some(k => line.includes(`'${k}'`) || line.includes(` ${k}`));
 
   before(function () {
-    if (!have('pdflatex')) {
-      const msg = 'pdflatex not found: install TeX Live (texlive-latex-base, -recommended, -extra, texlive-bibtex-extra, biber)';
-      if (process.env.CI === 'true') throw new Error(msg);
-      console.log(`      skipped: ${msg}`);
-      this.skip();
-    }
+    needTools(this, ['pdflatex', 'bibtex']);
     dir = mkdtempSync(path.join(tmpdir(), 'papercite-latex-'));
     const corpus = corpusPapers();
     const users = userPapers();
@@ -153,12 +149,7 @@ describe('bibtex export compiles with LaTeX', function () {
   });
 
   it('pdflatex + biber (biblatex): no error, no warning', function () {
-    if (!have('biber')) {
-      const msg = 'biber not found (Debian package: biber)';
-      if (process.env.CI === 'true') throw new Error(msg);
-      console.log(`      skipped: ${msg}`);
-      this.skip();
-    }
+    needTools(this, ['biber']);
     writeFileSync(path.join(dir, 'biblatex.tex'), [
       '\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}',
       '\\usepackage[backend=biber,style=authoryear]{biblatex}', '\\addbibresource{refs.bib}', ...markers,

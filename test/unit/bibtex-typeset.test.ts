@@ -15,7 +15,9 @@ import { gunzipSync } from 'node:zlib';
 import { exportBibtex, type BibEncoding } from '../../src/core/bibtex/export';
 import { readBibtex } from '../../src/core/sources/bibtex';
 import { readCslJson } from '../../src/core/sources/cslJson';
-import { codePointMarkers, marker, needTools, sharedFile, typeset } from './tex';
+import { requireTestdata } from '../support/shared';
+import { codePointMarkers, marker, typeset } from '../support/tex';
+import { needTools } from '../support/tools';
 
 const root = path.resolve(__dirname, '../..');
 const texlive = (rel: string) => path.join('/usr/share/texlive/texmf-dist/bibtex/bib', rel);
@@ -112,13 +114,13 @@ describe('bibtex export typesets what the data says', function () {
   });
 
   it('proofengineering (bibstring-master + crossrefs + proof-engineering): the same PDF text with bibtex + plainnat', function () {
-    const dir = path.dirname(sharedFile(this, 'bib/proofengineering/proof-engineering.bib'));
+    const dir = path.dirname(requireTestdata(this, 'bib/proofengineering/proof-engineering.bib'));
     const files = ['bibstring-master.bib', 'crossrefs.bib', 'proof-engineering.bib'].map(f => path.join(dir, f));
     same(roundTrip(files, 'bibtex'));
   });
 
   it('proofengineering with biber: the original stops on `@string{jan = "January" = "Jan."}`; the export typesets without an error', function () {
-    const dir = path.dirname(sharedFile(this, 'bib/proofengineering/proof-engineering.bib'));
+    const dir = path.dirname(requireTestdata(this, 'bib/proofengineering/proof-engineering.bib'));
     const files = ['bibstring-master.bib', 'crossrefs.bib', 'proof-engineering.bib'].map(f => path.join(dir, f));
     const r = roundTrip(files, 'biber');
     assert.ok(r.o.bib.some(l => /ERROR - BibTeX subsystem: .*line 68, syntax error: found "="/.test(l)), r.o.bib.join('\n'));
@@ -128,7 +130,7 @@ describe('bibtex export typesets what the data says', function () {
   });
 
   it('a slice of the Anthology (400 entries): the same PDF text, bibtex + plainnat and biber + authoryear', function () {
-    const gz = sharedFile(this, 'bib/anthology.bib.gz');
+    const gz = requireTestdata(this, 'bib/anthology.bib.gz');
     same(roundTrip([gz], 'bibtex'));
     same(roundTrip([gz], 'biber'));
   });

@@ -12,7 +12,8 @@ import { ENDPOINT_ENV } from '../../src/core/online/env';
 import type { HttpGet } from '../../src/core/online/types';
 import { startReplayServer, type ReplayServer } from '../support/replayServer';
 import { requireTestdata } from '../support/shared';
-import { requireTool, typesetBiblatex, typesetNatbib } from '../support/typeset';
+import { typesetBiblatex, typesetNatbib } from '../support/tex';
+import { needTools } from '../support/tools';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -175,7 +176,7 @@ describe('cli: entries written by add typeset', function () {
   const keys: string[] = [];
   before(async function () {
     requireTestdata(this, 'api');
-    requireTool(this, 'pdflatex', 'install TeX Live');
+    needTools(this, ['pdflatex', 'bibtex', 'pdftotext']);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-online-latex-'));
     tmp = dir;
     server = await startReplayServer();
@@ -197,7 +198,7 @@ describe('cli: entries written by add typeset', function () {
   it('pdflatex + bibtex (natbib, plainnat): no error, no warning', () => typesetNatbib(dir, keys));
 
   it('pdflatex + biber (biblatex): no error, no warning', function () {
-    requireTool(this, 'biber', 'Debian package: biber');
+    needTools(this, ['biber']);
     typesetBiblatex(dir, keys);
   });
 });

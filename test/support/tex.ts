@@ -1,37 +1,12 @@
 // Shared by the tests that typeset BibTeX: run pdflatex with bibtex (natbib, plainnat) or biber
 // (biblatex, authoryear), collect every error and warning, and read the PDF's text back.
+import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export function have(cmd: string): boolean {
-  // pdftotext has no --version that exits 0: ask -v, which every tool here answers.
-  const r = spawnSync(cmd, [cmd === 'pdftotext' ? '-v' : '--version'], { encoding: 'utf8' });
-  return r.error === undefined && r.status === 0;
-}
-
-/** Skips the test (outside CI) or fails it (CI=true) when a tool is missing. */
-export function needTools(ctx: Mocha.Context, tools: string[]): void {
-  const missing = tools.filter(t => !have(t));
-  if (!missing.length) return;
-  const msg = `${missing.join(', ')} not found: install TeX Live (texlive-latex-base, -recommended, -extra, texlive-bibtex-extra, biber) and poppler-utils`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  console.log(`      skipped: ${msg}`);
-  ctx.skip();
-}
-
-/** A file of ../shared/testdata: skipped outside CI when absent, a failure under CI=true. */
-export function sharedFile(ctx: Mocha.Context, rel: string): string {
-  const file = path.resolve(__dirname, '../../../shared/testdata', rel);
-  if (existsSync(file)) return file;
-  const msg = `${file} is not here (the shared test data sits beside the repository)`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  console.log(`      skipped: ${msg}`);
-  ctx.skip();
-  return file;
-}
-
-export function run(cwd: string, cmd: string, args: string[]): { status: number | null; out: string } {
+/** Runs a TeX tool in `cwd`; its status and output, never a throw. */
+export function runTex(cwd: string, cmd: string, args: string[]): { status: number | null; out: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TEXMFOUTPUT: cwd } });
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
@@ -79,17 +54,17 @@ export function typeset(dir: string, name: string, bibs: string[], backend: 'bib
     ...(backend === 'bibtex' ? [`\\bibliographystyle{${opts.style ?? 'plainnat'}}`, `\\bibliography{${bibs.join(',')}}`] : ['\\printbibliography'])];
   writeFileSync(path.join(dir, `${name}.tex`), [...head, '\\begin{document}', ...body, '\\end{document}', ''].join('\n'));
   const latex = ['-interaction=nonstopmode', '-halt-on-error', `${name}.tex`];
-  const first = run(dir, 'pdflatex', latex);
+  const first = runTex(dir, 'pdflatex', latex);
   if (first.status !== 0) return { text: '', bib: [], latex: [first.out.slice(-2000)], status: first.status };
-  const b = run(dir, backend, [...(backend === 'biber' ? opts.biber ?? [] : []), name]);
+  const b = runTex(dir, backend, [...(backend === 'biber' ? opts.biber ?? [] : []), name]);
   const blgFile = path.join(dir, `${name}.blg`);
   const bib = existsSync(blgFile) ? blgProblems(readFileSync(blgFile, 'utf8'), backend) : [b.out];
   if (b.status !== 0 && !bib.length) bib.push(`${backend} exited ${b.status}: ${b.out.slice(-1000)}`);
-  run(dir, 'pdflatex', latex);
-  const last = run(dir, 'pdflatex', latex);
+  runTex(dir, 'pdflatex', latex);
+  const last = runTex(dir, 'pdflatex', latex);
   const problems = logProblems(readFileSync(path.join(dir, `${name}.log`), 'latin1'));
   if (last.status !== 0) problems.push(last.out.slice(-2000));
-  const t = run(dir, 'pdftotext', ['-enc', 'UTF-8', `${name}.pdf`, '-']);
+  const t = runTex(dir, 'pdftotext', ['-enc', 'UTF-8', `${name}.pdf`, '-']);
   return { text: t.out.replace(/\s+/g, ' ').trim(), bib, latex: problems, status: last.status };
 }
 
@@ -103,4 +78,33 @@ export function codePointMarkers(chars: Iterable<string>): string[] {
 
 export function marker(ch: string): string {
   return `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`;
+}
+
+/** `\\cmd{k1,…}` lines of at most 20 keys. */
+export function citeCommands(keys: string[], cmd: string): string {
+  const out: string[] = [];
+  for (let i = 0; i < keys.length; i += 20) out.push(`\\${cmd}{${keys.slice(i, i + 20).join(',')}}`);
+  return out.join('\n');
+}
+
+/** Asserts a clean run: LaTeX ran, and no error, nor a warning that `counts`, in the tool's or LaTeX's log. */
+function assertClean(r: Typeset, tool: string, counts: (line: string) => boolean): void {
+  const bib = r.bib.filter(l => !/Warning--|WARN - /.test(l) || counts(l));
+  assert.deepEqual(bib, [], `${tool} reported problems:\n${bib.join('\n')}`);
+  assert.deepEqual(r.latex, [], `LaTeX reported errors or warnings:\n${r.latex.join('\n')}`);
+  assert.equal(r.status, 0, 'pdflatex failed');
+}
+
+/** pdflatex + bibtex with natbib/plainnat citing `keys` of `dir/refs.bib`, asserted clean. */
+export function typesetNatbib(dir: string, keys: string[], counts: (line: string) => boolean = () => true): Typeset {
+  const r = typeset(dir, 'natbib', ['refs'], 'bibtex', { cites: citeCommands(keys, 'citet') });
+  assertClean(r, 'bibtex', counts);
+  return r;
+}
+
+/** pdflatex + biber with biblatex (authoryear) citing `keys` of `dir/refs.bib`, asserted clean. */
+export function typesetBiblatex(dir: string, keys: string[], counts: (line: string) => boolean = () => true): Typeset {
+  const r = typeset(dir, 'biblatex', ['refs'], 'biber', { cites: citeCommands(keys, 'textcite') });
+  assertClean(r, 'biber', counts);
+  return r;
 }
