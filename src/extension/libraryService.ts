@@ -77,6 +77,7 @@ class LibraryServiceImpl implements LibraryService {
   get papers(): readonly Paper[] { return this.lib.papers; }
   get sources(): readonly SourceStatus[] { return this.lib.sources; }
   byKey(key: string): Paper | undefined { return this.lib.byKey(key); }
+  librarySource(file: string): ParsedSource | undefined { return this.lib.userSource(file); }
 
   search(query: string, limit?: number): SearchHit[] {
     try {
