@@ -8,9 +8,9 @@ import * as readline from 'node:readline';
 import { toBibtex } from '../core/bibtex/export';
 import { readCorpusIndex } from '../core/corpusIndex';
 import { toRis } from '../core/csl';
-import { Library, type SourceStatus } from '../core/library';
+import { BIG_SOURCE, Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
-import type { SearchIndexData } from '../core/search';
+import { SearchIndex, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
 import { readSourceFile } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
@@ -155,6 +155,9 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
       parsed = outcomeSource(outcome);
       storeOutcome(req, outcome);
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
+    // One index over the whole source, as the editor's worker builds it: slices (the editor's
+    // fallback) weigh words by each slice's own counts, so equal matches would rank by slice.
+    if (parsed.papers.length >= BIG_SOURCE && !parsed.indexData) parsed.indexData = SearchIndex.build(parsed.papers).exportData();
     bar.clear();
     lib.setSource(parsed, given);
   }

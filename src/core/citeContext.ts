@@ -11,13 +11,24 @@ export interface CiteContext {
   kind: CiteKind;
   /** LaTeX command name without backslash or star (`citep`); undefined for pandoc. */
   command?: string;
-  /** The text of the key under the cursor up to the cursor: `text.slice(start, end)`. */
+  /**
+   * What the user typed since the last separator, up to the cursor: `text.slice(start, end)`. In a
+   * LaTeX key list or a bracketed pandoc citation this may be a phrase (`global vect`): see
+   * `phraseStart`. Elsewhere it is the key under the cursor up to the cursor.
+   */
   prefix: string;
   /** Offsets of the prefix; `end` is the cursor. */
   start: number;
   end: number;
   /** End of the whole key token under the cursor (≥ end), for replacing a key rather than inserting. */
   keyEnd: number;
+  /** Start of the key token under the cursor (≥ start): hover and go-to-definition name this token. */
+  keyStart: number;
+  /**
+   * The prefix follows a complete key and a space (`\cite{knuth84 |`): accepting writes this
+   * separator before the new key (LaTeX `, `). Only set when `isKey` was given.
+   */
+  separator?: string;
   /** Keys already in the citation, the one under the cursor excluded, in order. */
   keys: string[];
   /** The key list holding the cursor: LaTeX the inside of `{…}`, pandoc the inside of `[…]` (absent for `@key` in text). */
@@ -30,6 +41,11 @@ export interface CiteOptions {
   customCommands?: readonly string[];
   /** How far to look back from the cursor (chars). */
   window?: number;
+  /**
+   * Is this a complete, known citation key? Decides what a space after a word means: after a known
+   * key it separates keys (LaTeX) or starts a locator (pandoc); otherwise it is part of a phrase.
+   */
+  isKey?: (key: string) => boolean;
 }
 
 /** One cited key found by `findCitations`. */
@@ -68,6 +84,11 @@ export function citeCommandMatcher(custom: readonly string[] = []): { match: Com
     if (!s) continue;
     const m = /^\/(.*)\/([a-z]*)$/.exec(s);
     if (m) {
+      const risk = backtrackingRisk(m[1]!);
+      if (risk) {
+        problems.push(`papercite.customCiteCommands: "${raw}" is not used: ${risk}, which can make matching take exponential time; write it without that, e.g. /^my(cite|ref)$/`);
+        continue;
+      }
       try {
         regexes.push(new RegExp(m[1]!, m[2]!.replace(/[gy]/g, '')));
       } catch (err) {
@@ -79,12 +100,74 @@ export function citeCommandMatcher(custom: readonly string[] = []): { match: Com
       problems.push(`papercite.customCiteCommands: "${raw}" is neither a command name nor a /regular expression/`);
     }
   }
-  const match: CommandMatcher = name =>
-    names.has(name) || regexes.some(r => r.test(name)) || (CITE_NAME.test(name) && !NOT_KEYS.test(name));
+  // Command names repeat: each is tested once (a bounded memo), and only names of sane length.
+  const seen = new Map<string, boolean>();
+  const match: CommandMatcher = name => {
+    if (names.has(name)) return true;
+    const builtIn = CITE_NAME.test(name) && !NOT_KEYS.test(name);
+    if (!regexes.length || builtIn) return builtIn;
+    let r = seen.get(name);
+    if (r === undefined) {
+      r = name.length <= MAX_COMMAND_NAME && regexes.some(x => x.test(name));
+      if (seen.size > 5000) seen.clear();
+      seen.set(name, r);
+    }
+    return r;
+  };
   const result = { match, problems };
   if (matcherCache.size > 50) matcherCache.clear();
   matcherCache.set(cacheKey, result);
   return result;
+}
+
+/** Custom patterns are tested only on command names up to this long. */
+const MAX_COMMAND_NAME = 64;
+const MAX_PATTERN = 200;
+
+/**
+ * Why a user's regular expression could backtrack exponentially, or undefined: a repeated group
+ * that itself holds a repetition or an alternation (`(a+)+`, `(a|ab)*`), or a back-reference. A
+ * linear scan of the pattern; conservative (it may refuse a harmless pattern, never the reverse).
+ */
+export function backtrackingRisk(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN) return `it is longer than ${MAX_PATTERN} characters`;
+  const frames: { quant: boolean; alt: boolean }[] = [{ quant: false, alt: false }];
+  let closed: { quant: boolean; alt: boolean } | undefined;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    const top = frames[frames.length - 1]!;
+    const justClosed = closed;
+    closed = undefined;
+    if (c === '\\') {
+      const d = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(d) || (d === 'k' && pattern[i + 2] === '<')) return 'it has a back-reference';
+      i++;
+      continue;
+    }
+    if (c === '[') { // a character class: skip to its end
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') { frames.push({ quant: false, alt: false }); continue; }
+    if (c === ')') {
+      if (frames.length > 1) {
+        const f = frames.pop()!;
+        closed = f;
+        const outer = frames[frames.length - 1]!;
+        outer.quant ||= f.quant;
+      }
+      continue;
+    }
+    if (c === '|') { top.alt = true; continue; }
+    const repeats = c === '*' || c === '+' || (c === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i, i + 12)));
+    if (repeats) {
+      if (justClosed && (justClosed.quant || justClosed.alt)) return 'a repeated group holds a repetition or an alternation';
+      top.quant = true;
+      if (c === '{') i = pattern.indexOf('}', i);
+      if (pattern[i + 1] === '?' || pattern[i + 1] === '+') i++;
+    }
+  }
+  return undefined;
 }
 
 /** `\cites`, `\parencites`, `\footcitetexts`…: several `[pre][post]{keys}` groups. */
@@ -162,12 +245,30 @@ function skipSpace(text: string, i: number, limit: number, comments?: [number, n
   return i;
 }
 
+/**
+ * Optional and parenthesised arguments are notes (`see`, `p.~3`): one longer than this, or one
+ * holding a blank line (a paragraph, which LaTeX rejects there), is not an argument, so a line of
+ * unclosed `\cite[` costs a bounded scan per command.
+ */
+const OPT_MAX = 1000;
+
+/** Does a citation-like command name (`\cite`, `\citep`, `\parencite`…) start at the backslash at `j`? */
+function startsCiteCommand(text: string, j: number): boolean {
+  let k = j + 1;
+  while (k < text.length && k - j <= 32 && /[a-zA-Z]/.test(text[k]!)) k++;
+  return k > j + 1 && CITE_NAME.test(text.slice(j + 1, k));
+}
+
 /** Skips a balanced `open … close` argument (braces inside are balanced); -1 if unterminated. */
 function skipBracketed(text: string, i: number, limit: number, open: number, close: number): number {
   let depth = 0;
   let braces = 0;
+  if (open !== 123) limit = Math.min(limit, i + OPT_MAX);
   for (let j = i; j < limit; j++) {
     const c = text.charCodeAt(j);
+    if (c === 10 && open !== 123 && blankLineAround(text, j)) return -1;
+    // A note never holds another citation: a line of unclosed `\cite[` costs one step per command.
+    if (c === 92 && open !== 123 && startsCiteCommand(text, j)) return -1;
     if (c === 92) { j++; continue; } // escaped char
     if (open === 123) { // a brace group
       if (c === 123) depth++;
@@ -258,22 +359,93 @@ function parseLatexArgs(text: string, start: number, name: string, i: number, li
 
 const COMMAND = /\\([a-zA-Z@]+)/g;
 
-/** LaTeX citation commands starting in [from, to), last first is not guaranteed: in text order. */
+/**
+ * LaTeX citation commands starting in [from, to), in text order. Whether each is in a `%` comment is
+ * followed along in one pass (looking back per command made a long line quadratic).
+ */
 function latexCommandsIn(text: string, from: number, to: number, match: CommandMatcher): { start: number; name: string; nameEnd: number }[] {
   const out: { start: number; name: string; nameEnd: number }[] = [];
+  // Comment state at `pos`: start from the beginning of `from`'s line.
+  let pos = from;
+  while (pos > 0 && text.charCodeAt(pos - 1) !== 10 && text.charCodeAt(pos - 1) !== 13) pos--;
+  let inComment = false;
+  let backslashes = 0;
   COMMAND.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = COMMAND.exec(text)) && m.index < to) {
+    for (; pos < m.index; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 10 || c === 13) inComment = false;
+      else if (c === 37 && backslashes % 2 === 0) inComment = true;
+      backslashes = c === 92 ? backslashes + 1 : 0;
+    }
     const name = m[1]!;
-    if (!match(name)) continue;
-    if (backslashesBefore(text, m.index) % 2 === 1) continue; // `\\cite` is a line break, then text
-    if (inLatexComment(text, m.index)) continue;
+    if (inComment || !match(name)) continue;
+    if (backslashes % 2 === 1) continue; // `\\cite` is a line break, then text
     out.push({ start: m.index, name, nameEnd: m.index + m[0].length });
   }
   return out;
 }
 
-function latexContextAt(text: string, offset: number, match: CommandMatcher, window: number): CiteContext | undefined {
+// --- phrases -------------------------------------------------------------------------------------
+//
+// Inside a key list the user may type what they remember of a paper (`\cite{a, global vect|`), so
+// the query is everything typed since the last separator, spaces included. The rule:
+// - a phrase is at most PHRASE_MAX_WORDS words and PHRASE_MAX_CHARS characters, on the cursor's line
+//   (the separator itself may end an earlier line: `\cite{a,⏎  global vect|`);
+// - LaTeX separators are `{` (the list's own) and `,`; pandoc phrases run from the `@` of a bracketed
+//   citation and stop at `;`, `[`, `]` and `@`;
+// - a space right after a complete known key (`isKey`) separates keys in LaTeX (`\cite{knuth84 |`
+//   lists the next key and accepting writes `knuth84, key`) and starts a locator in pandoc
+//   (`[@knuth84 p. 7]`: no completion), as pandoc reads it;
+// - where none of this holds (a phrase too long, prose after an unclosed list), the prefix is the
+//   key under the cursor, as before.
+
+const PHRASE_MAX_WORDS = 8;
+const PHRASE_MAX_CHARS = 120;
+
+/** Letters typed in a LaTeX phrase: key characters and apostrophes (`o'neil`). */
+function isLatexPhraseChar(c: number): boolean {
+  return isLatexKeyChar(c) || c === 39;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/**
+ * Where a phrase ending at `wordStart` starts: walks back over words and blanks on the line to a
+ * separator (`isSeparator`), then over line breaks and blanks only. Returns the separator's offset and
+ * the phrase's first word, or undefined when no separator is reached within the bounds.
+ */
+function phraseStart(text: string, wordStart: number, from: number, isWord: (c: number) => boolean, isSeparator: (i: number) => boolean): { sep: number; start: number } | undefined {
+  let j = wordStart;
+  let start = wordStart;
+  let words = 0;
+  const limit = Math.max(from, wordStart - PHRASE_MAX_CHARS);
+  for (;;) {
+    while (j > limit && isBlank(text.charCodeAt(j - 1))) j--;
+    if (j <= limit) return undefined;
+    const c = text.charCodeAt(j - 1);
+    if (isSeparator(j - 1)) return { sep: j - 1, start };
+    if (c === 10 || c === 13) break;
+    if (!isWord(c)) return undefined;
+    while (j > limit && isWord(text.charCodeAt(j - 1))) j--;
+    start = j;
+    if (++words > PHRASE_MAX_WORDS) return undefined;
+  }
+  // The phrase starts its line: the separator must end an earlier line (blanks between, no blank line).
+  let newlines = 0;
+  while (j > limit) {
+    const c = text.charCodeAt(j - 1);
+    if (c === 10) { if (++newlines > 1) return undefined; j--; continue; }
+    if (c === 13 || isBlank(c)) { j--; continue; }
+    return isSeparator(j - 1) ? { sep: j - 1, start } : undefined;
+  }
+  return undefined;
+}
+
+function latexContextAt(text: string, offset: number, match: CommandMatcher, window: number, isKey?: (key: string) => boolean): CiteContext | undefined {
   if (inLatexComment(text, offset)) return undefined;
   const from = Math.max(0, offset - window);
   const limit = Math.min(text.length, offset + window);
@@ -284,17 +456,30 @@ function latexContextAt(text: string, offset: number, match: CommandMatcher, win
     const cite = parseLatexArgs(text, c.start, c.name, c.nameEnd, limit);
     if (!cite) continue;
     for (const g of cite.groups) {
-      if (!(offset > g.open && offset <= g.close)) continue;
+      if (!(offset > g.open) || (g.closed && offset > g.close)) continue;
       if (g.comments.some(([s, e]) => offset > s && offset <= e)) return undefined;
       let s = offset;
       while (s > g.open + 1 && isLatexKeyChar(text.charCodeAt(s - 1))) s--;
       let e = offset;
-      while (e < g.close && isLatexKeyChar(text.charCodeAt(e))) e++;
+      const eLimit = g.closed ? g.close : limit;
+      while (e < eLimit && isLatexKeyChar(text.charCodeAt(e))) e++;
+      // The query: a phrase since the last separator of this list, else the key under the cursor.
+      const phrase = phraseStart(text, s, g.open, isLatexPhraseChar, i => i === g.open || (i > g.open && i <= g.close && text.charCodeAt(i) === 44));
+      if (!phrase && offset > g.close) continue;
+      let start = phrase ? phrase.start : s;
+      let separator: string | undefined;
+      if (start < s && isKey) {
+        // `\cite{knuth84 dev|`: a known key, a space, then the next key's query.
+        let k = start;
+        while (k < s && isLatexKeyChar(text.charCodeAt(k))) k++;
+        if (isKey(text.slice(start, k))) { start = k; separator = ', '; }
+      }
       const keys: string[] = [];
-      for (const gg of cite.groups) for (const t of gg.tokens) if (!(t.start === s && t.end === e) && !keys.includes(t.key)) keys.push(t.key);
+      for (const gg of cite.groups) for (const t of gg.tokens) if (!(t.end > start && t.start < e) && !keys.includes(t.key)) keys.push(t.key);
       return {
-        kind: 'latex', command: c.name, prefix: text.slice(s, offset), start: s, end: offset, keyEnd: e, keys,
-        group: { start: g.open + 1, end: g.close, closed: g.closed },
+        kind: 'latex', command: c.name, prefix: text.slice(start, offset), start, end: offset, keyStart: s, keyEnd: e, keys,
+        ...(separator ? { separator } : {}),
+        group: { start: g.open + 1, end: Math.max(g.close, e), closed: g.closed },
       };
     }
     if (cite.end < offset) break;
@@ -332,8 +517,11 @@ function isCiteAt(text: string, at: number): boolean {
 /** `@key` or `@{key}` at `at`: the key's range. */
 function pandocKeyAt(text: string, at: number, limit: number): KeyToken | undefined {
   if (text[at + 1] === '{') {
-    const close = text.indexOf('}', at + 2);
-    if (close < 0 || close > limit) return undefined;
+    // A braced key holds no space or brace: stop there (a line of `@{` costs one step per `@{`).
+    let close = at + 2;
+    const end = Math.min(limit, at + 2 + 300);
+    while (close < end && text.charCodeAt(close) !== 125 && text.charCodeAt(close) !== 123 && !isSpace(text.charCodeAt(close))) close++;
+    if (close >= end || text.charCodeAt(close) !== 125) return undefined;
     const key = text.slice(at + 2, close);
     if (!key || /[\s{]/.test(key)) return undefined;
     return { key, start: at + 2, end: close };
@@ -343,17 +531,27 @@ function pandocKeyAt(text: string, at: number, limit: number): KeyToken | undefi
   return { key: m[0], start: at + 1, end: at + 1 + m[0].length };
 }
 
-function pandocContextAt(text: string, offset: number, window: number): CiteContext | undefined {
+function pandocContextAt(text: string, offset: number, window: number, isKey?: (key: string) => boolean): CiteContext | undefined {
   const from = Math.max(0, offset - window);
   let s = offset;
   let braced = false;
+  let phrase = false;
   while (s > from && isPandocKeyChar(text[s - 1])) s--;
+  const keyStart = s;
   let at = s - 1;
   if (text[at] !== '@') {
     // `@{key with odd chars}`
     let b = offset;
     while (b > from && text[b - 1] !== '{' && text[b - 1] !== '}' && !/\s/.test(text[b - 1]!)) b--;
-    if (text[b - 1] === '{' && text[b - 2] === '@') { braced = true; s = b; at = b - 2; } else return undefined;
+    if (text[b - 1] === '{' && text[b - 2] === '@') { braced = true; s = b; at = b - 2; } else {
+      // `[@devlin bert|`: a phrase after the `@` of a bracketed citation (checked below).
+      const p = phraseStart(text, s, from, c => isPandocKeyChar(String.fromCharCode(c)), i => text.charCodeAt(i) === 64 && isCiteAt(text, i));
+      if (!p || p.sep !== p.start - 1) return undefined;
+      const first = PANDOC_KEY.exec(text.slice(p.start, Math.min(text.length, p.start + 300)));
+      // A space after a complete key starts a locator or suffix (`[@knuth84 p. 7]`).
+      if (first && isKey?.(first[0])) return undefined;
+      s = p.start; at = p.sep; phrase = true;
+    }
   }
   if (at < 0 || !isCiteAt(text, at)) return undefined;
   if (inMarkdownCode(text, at)) return undefined;
@@ -362,10 +560,10 @@ function pandocContextAt(text: string, offset: number, window: number): CiteCont
   if (braced) { while (e < limit && text[e] !== '}' && text[e] !== '{' && !/\s/.test(text[e]!)) e++; } else {
     while (e < limit && isPandocKeyChar(text[e])) e++;
     // Trailing punctuation is not part of a pandoc key (`@doe99.` cites doe99).
-    const full = PANDOC_KEY.exec(text.slice(s, e));
-    e = Math.max(offset, s + (full ? full[0].length : 0));
+    const full = PANDOC_KEY.exec(text.slice(keyStart, e));
+    e = Math.max(offset, keyStart + (full ? full[0].length : 0));
   }
-  const ctx: CiteContext = { kind: 'pandoc', prefix: text.slice(s, offset), start: s, end: offset, keyEnd: e, keys: [] };
+  const ctx: CiteContext = { kind: 'pandoc', prefix: text.slice(s, offset), start: s, end: offset, keyStart: braced ? s : keyStart, keyEnd: e, keys: [] };
   // Bracketed citation: an unmatched `[` before, a `]` after, no blank line in between.
   let open = -1;
   for (let j = at - 1; j >= Math.max(from, at - 1000); j--) {
@@ -382,14 +580,16 @@ function pandocContextAt(text: string, offset: number, window: number): CiteCont
       if (ch === ']') { close = j; break; }
       if (ch === '\n' && blankLineAround(text, j)) break;
     }
-    if (close >= 0) {
-      ctx.group = { start: open + 1, end: close, closed: true };
-      for (const t of pandocKeysIn(text, open + 1, close)) {
+    if (close >= 0 || phrase) {
+      ctx.group = { start: open + 1, end: close >= 0 ? close : e, closed: close >= 0 };
+      for (const t of pandocKeysIn(text, open + 1, close >= 0 ? close : e)) {
         if (t.start === s) continue;
         if (!ctx.keys.includes(t.key)) ctx.keys.push(t.key);
       }
     }
   }
+  // A phrase is a query only inside brackets: after a bare `@key` in prose a space ends the key.
+  if (phrase && !ctx.group) return undefined;
   return ctx;
 }
 
@@ -428,10 +628,10 @@ export function citeContextAt(text: string, offset: number, opts: CiteOptions = 
   const window = Math.max(16, opts.window ?? DEFAULT_WINDOW);
   try {
     if (syntax !== 'pandoc') {
-      const ctx = latexContextAt(text, offset, citeCommandMatcher(opts.customCommands).match, window);
+      const ctx = latexContextAt(text, offset, citeCommandMatcher(opts.customCommands).match, window, opts.isKey);
       if (ctx) return ctx;
     }
-    if (syntax !== 'latex') return pandocContextAt(text, offset, window);
+    if (syntax !== 'latex') return pandocContextAt(text, offset, window, opts.isKey);
   } catch {
     // A parser bug must never break typing.
   }
@@ -458,8 +658,11 @@ export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] 
     const code = markdownCodeRanges(text);
     const frontMatter = /^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
     const skipTo = frontMatter ? frontMatter[0].length : 0;
+    let c = 0;
     for (const t of pandocKeysIn(text, skipTo, text.length)) {
-      if (code.some(([s, e]) => t.start >= s && t.start < e)) continue;
+      // Keys and code ranges both come in text order.
+      while (c < code.length && code[c]![1] <= t.start) c++;
+      if (c < code.length && code[c]![0] <= t.start) continue;
       out.push({ ...t, kind: 'pandoc' });
     }
   }
@@ -467,28 +670,58 @@ export function findCitations(text: string, opts: CiteOptions = {}): CitedKey[] 
   return out;
 }
 
-/** Fenced blocks and inline code spans of a Markdown text. */
+/** Fenced blocks and inline code spans of a Markdown text, sorted and disjoint; linear time. */
 function markdownCodeRanges(text: string): [number, number][] {
-  const out: [number, number][] = [];
+  const fences: [number, number][] = [];
   const fence = /^[ ]{0,3}(```|~~~)[^\n]*$/gm;
   let m: RegExpExecArray | null;
   let openAt = -1;
   let marker = '';
   while ((m = fence.exec(text))) {
-    if (openAt < 0) { openAt = m.index; marker = m[1]!; } else if (m[1] === marker) { out.push([openAt, m.index + m[0].length]); openAt = -1; }
+    if (openAt < 0) { openAt = m.index; marker = m[1]!; } else if (m[1] === marker) { fences.push([openAt, m.index + m[0].length]); openAt = -1; }
   }
-  if (openAt >= 0) out.push([openAt, text.length]);
-  const span = /(`+)[^`]*?\1(?!`)/g;
-  while ((m = span.exec(text))) out.push([m.index, m.index + m[0].length]);
+  if (openAt >= 0) fences.push([openAt, text.length]);
+  // Backtick runs outside fences; a run opens a span that the next run of the same length closes.
+  const runs: { start: number; end: number; fence: number }[] = [];
+  let f = 0;
+  for (let i = text.indexOf('`'); i >= 0; i = text.indexOf('`', i)) {
+    while (f < fences.length && fences[f]![1] <= i) f++;
+    if (f < fences.length && fences[f]![0] <= i) { i = fences[f]![1]; continue; }
+    let j = i;
+    while (j < text.length && text.charCodeAt(j) === 96) j++;
+    runs.push({ start: i, end: j, fence: f }); // fences[f]: the first fence after the run
+    i = j;
+  }
+  const next = new Int32Array(runs.length).fill(-1);
+  const lastOfLength = new Map<number, number>();
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const len = runs[r]!.end - runs[r]!.start;
+    next[r] = lastOfLength.get(len) ?? -1;
+    lastOfLength.set(len, r);
+  }
+  const out: [number, number][] = [];
+  let fi = 0;
+  const pushFencesBefore = (at: number) => { while (fi < fences.length && fences[fi]![0] < at) out.push(fences[fi++]!); };
+  for (let r = 0; r < runs.length;) {
+    const close = next[r]!;
+    // A span ends before the next fence.
+    const fenceAfter = fences[runs[r]!.fence];
+    if (close >= 0 && !(fenceAfter && fenceAfter[0] < runs[close]!.start)) {
+      pushFencesBefore(runs[r]!.start);
+      out.push([runs[r]!.start, runs[close]!.end]);
+      r = close + 1;
+    } else r++;
+  }
+  pushFencesBefore(text.length);
   return out;
 }
 
 /** The cited key at `offset` (cursor anywhere on it), for hover and go-to-definition. */
 export function citedKeyAt(text: string, offset: number, opts: CiteOptions = {}): CitedKey | undefined {
   const ctx = citeContextAt(text, offset, opts);
-  if (!ctx || ctx.keyEnd <= ctx.start) return undefined;
-  const key = text.slice(ctx.start, ctx.keyEnd);
-  return { key, start: ctx.start, end: ctx.keyEnd, kind: ctx.kind, ...(ctx.command ? { command: ctx.command } : {}) };
+  if (!ctx || ctx.keyEnd <= ctx.keyStart) return undefined;
+  const key = text.slice(ctx.keyStart, ctx.keyEnd);
+  return { key, start: ctx.keyStart, end: ctx.keyEnd, kind: ctx.kind, ...(ctx.command ? { command: ctx.command } : {}) };
 }
 
 /** Which syntaxes a document speaks, from its language id and file name. */

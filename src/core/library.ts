@@ -3,7 +3,7 @@
 // read elsewhere (src/core/sources/read.ts, the worker) and handed in as text or parsed sources.
 import * as path from 'node:path';
 import type { Paper, SourceProblem } from './model';
-import { SearchIndex, type SearchHit, type SearchIndexData } from './search';
+import { compareHits, SearchIndex, type SearchHit, type SearchIndexData } from './search';
 import { authorsAgree, identityOf, sameWork } from './sources/identity';
 import { compareNewest, ordersFit, sourceOrders, withKeyPrefix, type SourceOrders } from './sources/orders';
 import { parseSourceText } from './sources/parse';
@@ -41,7 +41,7 @@ export interface LibraryStats {
 }
 
 /** Sources at least this big get a search index of their own, kept while they are unchanged. */
-const BIG_SOURCE = 5000;
+export const BIG_SOURCE = 5000;
 /**
  * A big source is indexed in slices of this many papers, one slice per turn of the event loop
  * (`warmIndexInTurns`), so indexing 73k papers stalls the editor for one slice at a time; a query
@@ -257,16 +257,16 @@ export class Library {
     const c = this.combine();
     const parts = this.searchParts(c);
     if (parts.length === 1 && !parts[0]!.big && !this.early.size) return parts[0]!.index.search(query, { limit });
-    const best = new Map<Paper, number>();
-    const add = (shown: Paper, score: number) => {
+    const best = new Map<Paper, SearchHit>();
+    const add = (shown: Paper, h: SearchHit) => {
       const prev = best.get(shown);
-      if (prev === undefined || score > prev) best.set(shown, score);
+      if (prev === undefined || compareHits(h, prev) < 0) best.set(shown, { ...h, paper: shown });
     };
     for (const part of parts) {
       // A big source's hits may include entries shown as part of another paper or left out.
       for (const h of part.index.search(query, { limit: part.big ? limit + 20 : limit })) {
         const shown = part.big ? c.shownOf(h.paper) : h.paper;
-        if (shown) add(shown, h.score);
+        if (shown) add(shown, h);
       }
     }
     if (this.early.size) {
@@ -274,12 +274,12 @@ export class Library {
       for (const { index } of this.early.values()) {
         for (const h of index.search(query, { limit: limit + 20 })) {
           if (shownKeys.has(h.paper.id)) continue;
-          add(c.byKey(h.paper.id) ?? h.paper, h.score);
+          add(c.byKey(h.paper.id) ?? h.paper, h);
           shownKeys.add(h.paper.id);
         }
       }
     }
-    return [...best].map(([paper, score]) => ({ paper, score })).sort((a, b) => b.score - a.score).slice(0, limit);
+    return [...best.values()].sort(compareHits).slice(0, limit);
   }
 
   /**

@@ -37,6 +37,13 @@ export type { BuildStats } from './search/build';
 export interface SearchHit {
   paper: Paper;
   score: number;
+  /** Distinct title words (+1): among equal scores, fewer come first (see `SearchIndex.below`). */
+  titleWords?: number;
+}
+
+/** Best first: a higher score, then a shorter title; a stable sort keeps the order of the rest. */
+export function compareHits(a: SearchHit, b: SearchHit): number {
+  return (b.score - a.score) || ((a.titleWords ?? 0) - (b.titleWords ?? 0));
 }
 
 /** The typed arrays of an index, by name: what is transferred from a worker and cached on disk. */
@@ -247,6 +254,8 @@ export class SearchIndex {
   private readonly wordTouched: Uint32Array;
   /** Typo quality by term while a narrowed word is evaluated (0 = not a typo match). */
   private readonly typoMark: Float32Array;
+  /** Distinct title words per paper + 1, filled on first use (0 = not counted yet): the tie-break. */
+  private readonly titleWords: Uint8Array;
   private epoch = 0;
   private readonly cache = new Map<string, WordResult>();
   private cacheEntries = 0;
@@ -277,6 +286,7 @@ export class SearchIndex {
     this.touched = new Uint32Array(n);
     this.wordTouched = new Uint32Array(n);
     this.typoMark = new Float32Array(built.vocab.length);
+    this.titleWords = new Uint8Array(n);
   }
 
   static build(papers: readonly Paper[]): SearchIndex {
@@ -561,41 +571,58 @@ export class SearchIndex {
 
   // ---- ranking ----
 
+  /**
+   * How many distinct words paper `d`'s title has (+1, capped): among papers with equal scores, the
+   * one whose title the query covers most comes first ("subword units": a short title about subword
+   * units before a long one that mentions them), then the earlier one in the library.
+   */
+  private titleSize(d: number): number {
+    let n = this.titleWords[d];
+    if (n === 0) {
+      const { fwd, fwdStart } = this;
+      n = 1;
+      for (let j = fwdStart[d], end = this.fwdPrimaryEnd[d]; j < end && n < 255; j++) if (fwd[j] & F_TITLE) n++;
+      this.titleWords[d] = n;
+    }
+    return n;
+  }
+
+  /** Does paper `a` rank below paper `b`: a lower score, then a longer title, then a later position? */
+  private below(a: number, b: number): boolean {
+    const { acc } = this;
+    if (acc[a] !== acc[b]) return acc[a] < acc[b];
+    const ta = this.titleSize(a), tb = this.titleSize(b);
+    return ta !== tb ? ta > tb : a > b;
+  }
+
   private topHits(nTouched: number, limit: number): SearchHit[] {
     const { acc, touched } = this;
-    // Min-heap of the best `limit` papers: worse = lower score, then later position.
+    // Min-heap of the best `limit` papers, the worst (see `below`) at the root.
     const heap: number[] = [];
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i];
-      const s = acc[d];
       if (heap.length < limit) {
         heap.push(d);
         let c = heap.length - 1;
         while (c > 0) {
           const p = (c - 1) >> 1;
           const hp = heap[p];
-          if (!(s < acc[hp] || (s === acc[hp] && d > hp))) break;
+          if (!this.below(d, hp)) break;
           heap[c] = hp;
           c = p;
         }
         heap[c] = d;
       } else {
         const top = heap[0];
-        if (!(acc[top] < s || (acc[top] === s && top > d))) continue;
+        if (acc[top] > acc[d] || !this.below(top, d)) continue;
         // Sift d down from the root.
         let c = 0;
         const len = heap.length;
         for (;;) {
           const l = 2 * c + 1, r = l + 1;
-          let m = -1, md = d, ms = s;
-          if (l < len) {
-            const x = heap[l];
-            if (acc[x] < ms || (acc[x] === ms && x > md)) { m = l; md = x; ms = acc[x]; }
-          }
-          if (r < len) {
-            const x = heap[r];
-            if (acc[x] < ms || (acc[x] === ms && x > md)) { m = r; md = x; ms = acc[x]; }
-          }
+          let m = -1, md = d;
+          if (l < len && this.below(heap[l], md)) { m = l; md = heap[l]; }
+          if (r < len && this.below(heap[r], md)) { m = r; md = heap[r]; }
           if (m < 0) break;
           heap[c] = md;
           c = m;
@@ -603,8 +630,8 @@ export class SearchIndex {
         heap[c] = d;
       }
     }
-    heap.sort((a, b) => (acc[b] - acc[a]) || a - b);
-    return heap.map(d => ({ paper: this.papers.at(d)!, score: Math.round(acc[d] * 1000) / 1000 }));
+    heap.sort((a, b) => this.below(a, b) ? 1 : this.below(b, a) ? -1 : 0);
+    return heap.map(d => ({ paper: this.papers.at(d)!, score: Math.round(acc[d] * 1000) / 1000, titleWords: this.titleSize(d) }));
   }
 
   private nextEpoch(): number {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { citeContextAt, citedKeyAt, citeCommandMatcher, citeSyntaxFor, findCitations, CiteOptions } from '../../src/core/citeContext';
+import { backtrackingRisk, citeContextAt, citedKeyAt, citeCommandMatcher, citeSyntaxFor, findCitations, CiteOptions } from '../../src/core/citeContext';
 
 /** `|` marks the cursor. */
 function at(marked: string, opts?: CiteOptions) {
@@ -169,6 +169,145 @@ describe('citeContext: findCitations', () => {
   });
 });
 
+describe('citeContext: phrases typed inside a citation', () => {
+  const known = new Set(['knuth84', 'a', 'zhao2025absolute', 'doe99']);
+  const isKey = (k: string) => known.has(k);
+  it('takes everything typed since the list opened, spaces included', () => {
+    const { text, ctx } = at('as in \\cite{global vect|', latex);
+    assert.equal(ctx?.prefix, 'global vect');
+    assert.equal(text.slice(ctx!.start, ctx!.end), 'global vect');
+    assert.equal(ctx?.keyStart, text.indexOf('vect'));
+    assert.equal(at('\\cite{ global vectors  |}', latex).ctx?.prefix, 'global vectors  ');
+  });
+  it('takes everything since the last comma and keeps the keys before it', () => {
+    const { text, ctx } = at('\\cite{a, devlin bert|}', latex);
+    assert.equal(ctx?.prefix, 'devlin bert');
+    assert.deepEqual(ctx?.keys, ['a']);
+    assert.equal(text.slice(ctx!.start, ctx!.keyEnd), 'devlin bert');
+    assert.equal(at('\\cite{a,devlin bert|', latex).ctx?.prefix, 'devlin bert');
+    assert.equal(at('\\citep[see][p.~3]{a, pennigton glove|}', latex).ctx?.prefix, 'pennigton glove');
+    assert.equal(at('\\parencites[p.~3]{a}[chap.~2]{deep contextualized|}', latex).ctx?.prefix, 'deep contextualized');
+  });
+  it('replaces the whole phrase and the rest of the word under the cursor', () => {
+    const { text, ctx } = at('\\cite{a, global vec|tors} and more', latex);
+    assert.equal(ctx?.prefix, 'global vec');
+    assert.equal(text.slice(ctx!.start, ctx!.keyEnd), 'global vectors');
+  });
+  it('reads a phrase on its own line after a separator that ends an earlier line', () => {
+    const { ctx } = at('\\citep{\n  zhao2025absolute,\n  global vect|\n}', latex);
+    assert.equal(ctx?.prefix, 'global vect');
+    assert.deepEqual(ctx?.keys, ['zhao2025absolute']);
+    assert.equal(at('\\citep{\n  deep contextual|', latex).ctx?.prefix, 'deep contextual');
+  });
+  it('keeps hyphens, underscores, plus signs and apostrophes inside the phrase', () => {
+    assert.equal(at('\\cite{global-vectors|}', latex).ctx?.prefix, 'global-vectors');
+    assert.equal(at('\\cite{devlin_bert|}', latex).ctx?.prefix, 'devlin_bert');
+    assert.equal(at('\\cite{devlin+bert|}', latex).ctx?.prefix, 'devlin+bert');
+    assert.equal(at("\\cite{o'neil deep|}", latex).ctx?.prefix, "o'neil deep");
+  });
+  it('after a complete known key, a space means the next key (LaTeX)', () => {
+    const { text, ctx } = at('\\cite{knuth84 dev|}', { ...latex, isKey });
+    assert.equal(ctx?.prefix, ' dev');
+    assert.equal(ctx?.separator, ', ');
+    assert.equal(text.slice(0, ctx!.start), '\\cite{knuth84');
+    assert.deepEqual(ctx?.keys, ['knuth84']);
+    assert.equal(at('\\cite{knuth84 |}', { ...latex, isKey }).ctx?.prefix, ' ');
+    // Without a known key the words are one phrase.
+    assert.equal(at('\\cite{knuth dev|}', { ...latex, isKey }).ctx?.separator, undefined);
+    assert.equal(at('\\cite{knuth84 dev|}', latex).ctx?.prefix, 'knuth84 dev');
+  });
+  it('never reaches across a closed list, a comment, a blank line or a long run of prose', () => {
+    assert.equal(at('\\cite{a} global vect|', latex).ctx, undefined);
+    assert.equal(at('\\cite{a, % glob|', latex).ctx, undefined);
+    assert.equal(at('\\cite{a,\n\n global vect|', latex).ctx, undefined);
+    assert.equal(at('\\cite{ab\nand then some prose|', latex).ctx, undefined);
+    assert.equal(at('\\cite{' + 'word '.repeat(12) + 'more|', latex).ctx, undefined);
+    assert.equal(at('\\cite{a, b c, d|', latex).ctx, undefined);
+  });
+  it('hover and definition name the key under the cursor, not the phrase', () => {
+    const { text, offset } = at('\\cite{x, knuth84 zh|ao}', latex);
+    assert.equal(citedKeyAt(text, offset, latex)?.key, 'zhao');
+  });
+  it('takes a phrase after the @ of a bracketed pandoc citation', () => {
+    const { text, ctx } = at('As shown [@devlin bert|]', md);
+    assert.equal(ctx?.kind, 'pandoc');
+    assert.equal(ctx?.prefix, 'devlin bert');
+    assert.equal(text[ctx!.start - 1], '@');
+    const list = at('[see @doe99, p. 3; @global vect|]', md).ctx;
+    assert.equal(list?.prefix, 'global vect');
+    assert.deepEqual(list?.keys, ['doe99']);
+    assert.equal(at('Unclosed [@deep contextualized|', md).ctx?.prefix, 'deep contextualized');
+    assert.equal(at('[-@subword units|]', md).ctx?.prefix, 'subword units');
+  });
+  it('after a complete key, a pandoc space starts a locator; in prose a space ends the key', () => {
+    assert.equal(at('[@knuth84 p. 7|]', { ...md, isKey }).ctx, undefined);
+    assert.equal(at('[@doe99, pp. 33-35|]', { ...md, isKey }).ctx, undefined);
+    assert.equal(at('@devlin bert| says', md).ctx, undefined);
+    assert.equal(at('`[@global vect|]`', md).ctx, undefined);
+  });
+});
+
+describe('citeContext: hostile documents', function () {
+  this.timeout(60_000);
+  /** Best of three runs (ms): a loaded machine slows both sides of a comparison alike. */
+  const time = (f: () => unknown) => Math.min(...[0, 1, 2].map(() => { const t0 = performance.now(); f(); return performance.now() - t0; }));
+  const SIZE = 240_000;
+  const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
+  const benignLatex = fill('As shown by \\citep[see][p.~3]{zhao2025absolute, wei2022chain} and more.\n');
+  const benignMd = fill('As shown [see @zhao2025absolute, p. 3; @wei2022chain] and `code` here.\n');
+  // Each hostile document is one class of input that used to cost time quadratic in its length.
+  const hostile: [string, string, CiteOptions][] = [
+    ['a long line of \\cite{a}', fill('\\cite{a} '), latex],
+    ['a long line of unclosed \\cite[', fill('\\cite['), latex],
+    ['unclosed \\cite[ across lines', fill('\\citep[see\n'), latex],
+    ['a flood of code spans', fill('`a` @k '), md],
+    ['a flood of fences', fill('```\n@k\n'), md],
+    ['fences between backticks', fill('```\n@k\n```\n` @k '), md],
+    ['unclosed braced keys', fill('@{'), md],
+    ['one long backtick run', fill('`'), md],
+    ['percent signs before commands', fill('%\\cite{a}'), latex],
+  ];
+  for (const [name, text, opts] of hostile) {
+    it(`stays linear on ${name}`, () => {
+      const benign = time(() => findCitations(opts === latex ? benignLatex : benignMd, opts));
+      const bad = time(() => findCitations(text, opts));
+      assert.ok(bad <= 10 * benign + 20, `${name}: ${bad.toFixed(0)} ms against ${benign.toFixed(0)} ms for a benign document of the same size`);
+    });
+  }
+  it('answers completion in a bounded window whatever the document holds', () => {
+    for (const [, text, opts] of hostile) {
+      const benign = time(() => citeContextAt(benignLatex, benignLatex.length, opts));
+      const bad = time(() => citeContextAt(text, text.length, opts));
+      assert.ok(bad <= 10 * benign + 20, `${bad.toFixed(1)} ms against ${benign.toFixed(1)} ms`);
+    }
+  });
+  it('refuses custom patterns that could backtrack exponentially, and says why', () => {
+    for (const bad of ['(a+)+$', '(a|ab)*c', '^(x+x+)+y$', '(\\w+)\\1', '(?<n>a)\\k<n>', '((a)+)+', '(a*){2,}', 'x'.repeat(300)]) {
+      assert.ok(backtrackingRisk(bad), bad);
+      const { match, problems } = citeCommandMatcher([`/${bad}/`]);
+      assert.equal(problems.length, 1, bad);
+      assert.match(problems[0]!, /exponential time|longer than/);
+      assert.equal(match('a'.repeat(40) + '!'), false);
+    }
+    for (const good of ['^my.*cite$', '^ref(see|also)$', '^(?:foo|bar)cite$', '^x[a-z]+(cite)?$', '\\w+cite']) {
+      assert.equal(backtrackingRisk(good), undefined, good);
+      assert.equal(citeCommandMatcher([`/${good}/`]).problems.length, 0, good);
+    }
+    assert.equal(citeCommandMatcher(['/^ref(see|also)$/']).match('refsee'), true);
+  });
+  it('tests a custom pattern once per command name, and never on absurdly long names', () => {
+    let calls = 0;
+    const { match } = citeCommandMatcher(['/^zz.*$/']);
+    const orig = RegExp.prototype.test;
+    RegExp.prototype.test = function (this: RegExp, s: string) { if (this.source === '^zz.*$') calls++; return orig.call(this, s); };
+    try {
+      for (let i = 0; i < 100; i++) assert.equal(match('zzcite2'), true);
+      assert.equal(match('zz' + 'a'.repeat(100)), false);
+    } finally { RegExp.prototype.test = orig; }
+    assert.equal(calls, 1);
+  });
+});
+
 describe('citeContext: properties', () => {
   const pieces = fc.constantFrom('\\cite', '\\citep', '\\parencites', '[', ']', '{', '}', '(', ')', '@', ',', ';', ' ', '\n', '%', '\\', '`', '```\n', 'ab', 'key:1', '-', '*', 'é', '\r\n');
   const doc = fc.array(fc.oneof(pieces, fc.string({ maxLength: 4 })), { maxLength: 60 }).map(a => a.join(''));
@@ -199,5 +338,15 @@ describe('citeContext: properties', () => {
     fc.assert(fc.property(doc, text => {
       for (const f of findCitations(text, md)) assert.equal(text.slice(f.start, f.end), f.key);
     }), { numRuns: 2000 });
+  });
+  it('a phrase of words typed after a separator is the query, in LaTeX and pandoc', () => {
+    const word = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,8}$/);
+    fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), fc.array(word, { maxLength: 3 }), fc.boolean(), (words, before, closed) => {
+      const phrase = words.join(' ');
+      const latexHead = `\\citep[see]{${before.map(b => b + ', ').join('')}${phrase}`;
+      assert.equal(citeContextAt(`${latexHead}${closed ? '}' : ''} more text`, latexHead.length, latex)?.prefix, phrase);
+      const mdHead = `Text [${before.map(b => '@' + b + '; ').join('')}@${phrase}`;
+      assert.equal(citeContextAt(`${mdHead}${closed ? ']' : ''} more text`, mdHead.length, md)?.prefix, phrase);
+    }), { numRuns: 500 });
   });
 });

@@ -267,6 +267,31 @@ describe('search on a large library', function () {
   });
 });
 
+describe('search: equal scores', () => {
+  const mk = (id: string, title: string): Paper => ({ id, type: 'paper-conference', title, author: [{ family: 'Doe', given: 'J.' }], custom: {} });
+  // Real Anthology titles, the long one first in the library.
+  const papers = [
+    mk('lee1989', 'Acoustic Modeling of Subword Units for Large Vocabulary Speaker Independent Speech Recognition'),
+    mk('reddy2010', 'An MDL-based approach to extracting subword units for grapheme-to-phoneme conversion'),
+    mk('sennrich2016', 'Neural Machine Translation of Rare Words with Subword Units'),
+    mk('other', 'Byte Pair Encoding for Rare Words'),
+  ];
+  it('puts the title the query covers most first (fewest distinct title words)', () => {
+    const index = SearchIndex.build(papers);
+    const hits = index.search('subword units', { limit: 10 });
+    // 7 title words, then 10, then 9 + 2 hyphen compounds (`mdlbased`, `graphemetophoneme`).
+    assert.deepEqual(hits.map(h => h.paper.id), ['sennrich2016', 'lee1989', 'reddy2010']);
+    assert.equal(new Set(hits.map(h => h.score)).size, 1, 'the three score alike');
+    assert.ok(hits[0]!.titleWords! < hits[2]!.titleWords!);
+    // The heap keeps the same three when the limit cuts among equals.
+    assert.deepEqual(index.search('subword units', { limit: 1 }).map(h => h.paper.id), ['sennrich2016']);
+  });
+  it('keeps library order among equal scores and equal titles', () => {
+    const index = SearchIndex.build([mk('b', 'Subword Units Revisited'), mk('a', 'Revisited Subword Units')]);
+    assert.deepEqual(index.search('subword units').map(h => h.paper.id), ['b', 'a']);
+  });
+});
+
 describe('search text', () => {
   it('folds accents and case', () => {
     assert.equal(fold('Sørensen Müller ŁÓDŹ Straße'), 'sorensen muller lodz strasse');

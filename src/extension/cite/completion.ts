@@ -1,6 +1,8 @@
-// Completion of citation keys inside \cite…{…} and [@…]. The search index ranks (title words,
-// authors, year, typos), so the list is marked incomplete and every item's filterText is the typed
-// prefix: the editor keeps every hit and asks again on the next keystroke.
+// Completion of citation keys inside \cite…{…} and [@…]. The query is what the user typed since the
+// last separator, spaces included (`\cite{a, global vect|`: see core/citeContext.ts). The search
+// index ranks (title words, authors, year, typos), so the list is marked incomplete, every item's
+// range covers the whole query and its filterText is that query: the editor keeps every hit in
+// PaperCite's order and asks again on the next keystroke (a space is a trigger character).
 import * as vscode from 'vscode';
 import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
 import type { Paper } from '../../core/model';
@@ -21,11 +23,11 @@ export const CITE_SELECTOR: vscode.DocumentSelector = [
 const WINDOW = 3000;
 
 /** The citation under `position`, reading only a window of the document. */
-export function contextAt(doc: vscode.TextDocument, position: vscode.Position, custom: readonly string[]): { ctx: CiteContext; base: number } | undefined {
+export function contextAt(doc: vscode.TextDocument, position: vscode.Position, custom: readonly string[], isKey?: (key: string) => boolean): { ctx: CiteContext; base: number } | undefined {
   const offset = doc.offsetAt(position);
   const base = Math.max(0, offset - WINDOW);
   const text = doc.getText(new vscode.Range(doc.positionAt(base), doc.positionAt(offset + WINDOW)));
-  const ctx = citeContextAt(text, offset - base, { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: custom, window: 2000 });
+  const ctx = citeContextAt(text, offset - base, { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: custom, window: 2000, ...(isKey ? { isKey } : {}) });
   return ctx ? { ctx, base } : undefined;
 }
 
@@ -38,6 +40,9 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   private papers = new WeakMap<vscode.CompletionItem, Paper>();
 
   constructor(private readonly services: Services) {}
+
+  /** A space after a complete key of the library separates keys (see core/citeContext.ts). */
+  private readonly isKey = (key: string): boolean => !!this.services.library.byKey(key);
 
   resolveCompletionItem(item: vscode.CompletionItem): vscode.CompletionItem {
     const p = this.papers.get(item);
@@ -54,7 +59,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
     const t0 = performance.now();
     const cfg = this.services.config.current;
-    const found = contextAt(doc, position, cfg.customCiteCommands);
+    const found = contextAt(doc, position, cfg.customCiteCommands, this.isKey);
     if (!found) return undefined;
     const { ctx, base } = found;
     const papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
@@ -67,7 +72,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       item.detail = paperDetail(p);
       // Documentation is built in resolveCompletionItem, for the focused item only.
       this.papers.set(item, p);
-      item.insertText = p.id;
+      item.insertText = (ctx.separator ?? '') + p.id;
       item.filterText = ctx.prefix;
       item.sortText = String(i).padStart(4, '0');
       item.range = range;

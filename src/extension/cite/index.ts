@@ -43,7 +43,7 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     services.library.onDidChange(warmSoon),
     { dispose: () => clearTimeout(warmTimer) },
     bib,
-    vscode.languages.registerCompletionItemProvider(CITE_SELECTOR, completion, '{', ',', '@'),
+    vscode.languages.registerCompletionItemProvider(CITE_SELECTOR, completion, '{', ',', '@', ' '),
     vscode.languages.registerHoverProvider(CITE_SELECTOR, new CiteHoverProvider(services, bib)),
     vscode.languages.registerDefinitionProvider(CITE_SELECTOR, new CiteDefinitionProvider(services, bib)),
     vscode.languages.registerCodeActionsProvider(CITE_SELECTOR, new CiteCodeActions(services, bib), { providedCodeActionKinds: CiteCodeActions.kinds }),

@@ -109,7 +109,7 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
 export async function insertKeys(services: Services, editor: vscode.TextEditor, keys: string[]): Promise<boolean> {
   const doc = editor.document;
   const cfg = citeSettings(doc.uri);
-  const found = contextAt(doc, editor.selection.active, cfg.customCiteCommands);
+  const found = contextAt(doc, editor.selection.active, cfg.customCiteCommands, k => !!services.library.byKey(k));
   const edit = (range: vscode.Range, text: string) => editor.edit(b => b.replace(range, text));
   let ok: boolean;
   if (found) {
@@ -120,7 +120,7 @@ export async function insertKeys(services: Services, editor: vscode.TextEditor, 
     const tokenRange = new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd));
     const replaceToken = token === '' || !services.library.byKey(token);
     if (ctx.kind === 'latex') {
-      if (replaceToken) ok = await edit(tokenRange, fresh.join(','));
+      if (replaceToken) ok = await edit(tokenRange, (ctx.separator ?? '') + fresh.join(','));
       else {
         const at = doc.positionAt(base + (ctx.group?.end ?? ctx.keyEnd));
         ok = await edit(new vscode.Range(at, at), ',' + fresh.filter(k => k !== token).join(','));
@@ -152,9 +152,9 @@ export async function insertCitationCommand(services: Services): Promise<void> {
     void vscode.window.showInformationMessage('PaperCite: open a LaTeX or Markdown file to insert a citation.');
     return;
   }
-  const found = contextAt(editor.document, editor.selection.active, services.config.current.customCiteCommands);
+  const found = contextAt(editor.document, editor.selection.active, services.config.current.customCiteCommands, k => !!services.library.byKey(k));
   const typed = found && !services.library.byKey(editor.document.getText(new vscode.Range(
-    editor.document.positionAt(found.base + found.ctx.start), editor.document.positionAt(found.base + found.ctx.keyEnd)))) ? found.ctx.prefix : '';
+    editor.document.positionAt(found.base + found.ctx.start), editor.document.positionAt(found.base + found.ctx.keyEnd)))) ? found.ctx.prefix.trim() : '';
   const papers = await pickPapers(services, { title: 'PaperCite: Insert Citation', many: true, value: typed, ...(found ? { exclude: new Set(found.ctx.keys) } : {}) });
   if (!papers?.length) return;
   // The quick pick took focus; write into the editor the user came from.

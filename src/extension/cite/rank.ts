@@ -43,8 +43,9 @@ export function rankPapers(lib: Searchable, query: string, opts: { limit?: numbe
       : withKeyPrefix(lib.papers, ordersFor(lib.papers).byKey, lq).sort((a, b) => a.id.length - b.id.length).slice(0, 10);
     for (const p of keyed) push(p);
   }
-  // Keys are written as words run together (`zhao2025absolute`): search their words.
-  const words = q.replace(/[_:./-]+/g, ' ');
+  // Keys are written as words run together (`zhao2025absolute`), and users join words with hyphens,
+  // underscores or plus signs (`global-vectors`, `devlin_bert`, `devlin+bert`): search the words.
+  const words = q.replace(/[_:./+-]+/g, ' ');
   for (const h of lib.search(words, limit + exclude.size + out.length)) { push(h.paper); if (out.length >= limit) break; }
   return out;
 }

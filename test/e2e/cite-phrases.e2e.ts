@@ -1,0 +1,80 @@
+// What users type inside the braces, in a real VS Code: several words, hyphens and typos find the
+// paper, in PaperCite's order, and accepting replaces exactly the typed phrase with the key.
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { hostHooks, requireHost, ROOT, VsCodeHost } from './harness';
+
+describe('PaperCite in VS Code: phrases inside a citation', function () {
+  let vs: VsCodeHost;
+
+  before(async function () {
+    requireHost();
+    vs = await VsCodeHost.start({ name: 'cite-phrases', workspace: path.join(ROOT, 'test/fixtures/ws-cite-phrases') });
+    await vs.openFile('main.tex');
+    // The library is read: a key completes.
+    await vs.editor.gotoLineEnd(10);
+    await vs.editor.type(' \\cite{pennington');
+    await vs.suggest.waitFor('pennington-etal-2014-glove');
+    await vs.page.keyboard.press('Escape');
+    for (let i = 0; i < ' \\cite{pennington'.length; i++) await vs.page.keyboard.press('Backspace');
+  });
+  hostHooks(() => vs);
+
+  /** The suggest widget's first row, once it shows `key` among its rows. */
+  async function firstRowWhenListed(key: string): Promise<string[]> {
+    await vs.suggest.waitFor(key);
+    return vs.suggest.labels();
+  }
+
+  it('finds GloVe for \\cite{global vect and leaves \\cite{key}', async () => {
+    await vs.editor.gotoLineEnd(4);
+    await vs.editor.type(' \\cite{global vect');
+    const labels = await firstRowWhenListed('pennington-etal-2014-glove');
+    await vs.shot('phrase-global-vect');
+    assert.equal(labels[0], 'pennington-etal-2014-glove', `rows: ${labels.join(', ')}`);
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.type('}');
+    await vs.editor.waitForText('Word vectors. \\cite{pennington-etal-2014-glove}');
+    await vs.waitForFile('refs.bib', t => t.includes('@inproceedings{pennington-etal-2014-glove,'));
+  });
+
+  it('keeps the keys before the comma: \\cite{a, devlin bert → \\cite{a, key}', async () => {
+    await vs.editor.gotoLineEnd(6);
+    await vs.editor.type(' \\cite{a, devlin bert');
+    const labels = await firstRowWhenListed('devlin-etal-2019-bert');
+    assert.equal(labels[0], 'devlin-etal-2019-bert', `rows: ${labels.join(', ')}`);
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.type('}');
+    await vs.editor.waitForText('Contextual embeddings. \\cite{a, devlin-etal-2019-bert}');
+  });
+
+  it('reads hyphens as word breaks and tolerates a typo: \\cite{deep-contextualzied', async () => {
+    await vs.editor.gotoLineEnd(8);
+    await vs.editor.type(' \\cite{deep-contextualzied');
+    const labels = await firstRowWhenListed('peters-etal-2018-deep');
+    await vs.shot('phrase-hyphen-typo');
+    assert.equal(labels[0], 'peters-etal-2018-deep', `rows: ${labels.join(', ')}`);
+    await vs.page.keyboard.press('Escape');
+  });
+
+  it('after a complete key, a space lists the next key and accepting adds a comma', async () => {
+    await vs.editor.gotoLineEnd(10);
+    await vs.editor.type(' \\cite{peters-etal-2018-deep subword units');
+    const labels = await firstRowWhenListed('sennrich-etal-2016-neural');
+    assert.ok(labels.slice(0, 5).includes('sennrich-etal-2016-neural'), `rows: ${labels.join(', ')}`);
+    await vs.suggest.row('sennrich-etal-2016-neural').click();
+    await vs.editor.type('}');
+    await vs.editor.waitForText('Next key. \\cite{peters-etal-2018-deep, sennrich-etal-2016-neural}');
+  });
+
+  it('takes a phrase after the @ of a bracketed pandoc citation', async () => {
+    await vs.openFile('notes.md');
+    await vs.editor.gotoLineEnd(6);
+    await vs.editor.type(' [@global vectors');
+    const labels = await firstRowWhenListed('pennington-etal-2014-glove');
+    assert.equal(labels[0], 'pennington-etal-2014-glove', `rows: ${labels.join(', ')}`);
+    await vs.page.keyboard.press('Enter');
+    await vs.editor.type(']');
+    await vs.editor.waitForText('Pandoc line. [@pennington-etal-2014-glove]');
+  });
+});
