@@ -60,8 +60,8 @@ interface Row { key: string; title: string; by: 'PaperCite' | 'other' }
 interface WidgetState { open: boolean; message: string; rows: Row[] }
 
 // Code run in the page is kept as JavaScript text: tsx's helpers (`__name`) do not exist there.
-// PaperCite's rows carry the title as the label's description (shown as the row's qualifier);
-// LaTeX Workshop's and VS Code's word rows have none.
+// PaperCite's items have a structured label (key + title as its description); LaTeX Workshop's and
+// VS Code's word items have a plain string label, which the widget marks with the class string-label.
 const READ_WIDGET = `(() => {
   const w = document.querySelector('.editor-widget.suggest-widget.visible');
   if (!w) return { open: false, message: '', rows: [] };
@@ -71,8 +71,9 @@ const READ_WIDGET = `(() => {
     .filter(r => Number(r.getAttribute('data-index')) < 5)
     .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
     .map(r => {
-      const title = ((r.querySelector('.qualifier-label') || {}).textContent || '').trim();
-      return { key: ((r.querySelector('.label-name') || {}).textContent || '').trim(), title, by: title ? 'PaperCite' : 'other' };
+      const byPaperCite = !r.querySelector('.string-label');
+      const title = byPaperCite ? ((r.querySelector('.details-label') || {}).textContent || '').trim() : '';
+      return { key: ((r.querySelector('.label-name') || {}).textContent || '').trim(), title, by: byPaperCite ? 'PaperCite' : 'other' };
     });
   return { open: true, message, rows };
 })`;
@@ -150,7 +151,7 @@ interface FirstList {
 /**
  * Types `\cite{` + the probe at a typist's pace, then waits for the intended paper in the first five
  * rows; like a user, presses Ctrl+Space again when the widget (closed, "No suggestions.", or the
- * same rows) has not changed for a second.
+ * same rows) has not changed for a second, but not while it says "Loading…".
  */
 async function firstList(vs: VsCodeHost): Promise<FirstList> {
   await freshLine(vs);
@@ -175,8 +176,10 @@ async function firstList(vs: VsCodeHost): Promise<FirstList> {
       return { ms, retriggers, typedMs, shown: state.rows, message: state.message, t0, timeline };
     }
     if (k !== lastKey) { lastKey = k; lastChange = Date.now(); }
-    // At most once a second, as a user would.
-    if (Date.now() - lastChange > 1000 && Date.now() - lastAsk > 1000) {
+    // At most once a second, as a user would; never while a request is under way ("Loading…"):
+    // Escape would cancel it.
+    const idle = !state.open || (!!state.message && !/^Loading/.test(state.message)) || (state.rows.length > 0 && !state.message);
+    if (idle && Date.now() - lastChange > 1000 && Date.now() - lastAsk > 1000) {
       if (state.open) await vs.page.keyboard.press('Escape');
       await vs.page.keyboard.press('Control+Space');
       retriggers++;
@@ -260,8 +263,8 @@ async function main(): Promise<void> {
       workspace: src,
       ...(lwVsix ? { vsix: [lwVsix] } : {}),
       settings: lwVsix ? {
-        // LaTeX Workshop skips a .bib over 5 MB; the Anthology is 74 MB.
-        'latex-workshop.bibtex.maxFileSize': 100,
+        // LaTeX Workshop skips a .bib over 5 MB; the Anthology is 74 MB. 0 is what PaperCite's offer sets.
+        'latex-workshop.bibtex.maxFileSize': Number(process.env.LATEX_WORKSHOP_BIB_MB ?? 100),
         'latex-workshop.latex.autoBuild.run': 'never',
         'latex-workshop.message.update.show': false,
       } : {},
