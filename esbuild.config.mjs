@@ -1,5 +1,5 @@
-// Bundles the extension, the CLI and the corpus-parse worker, then builds the bundled corpus's
-// search index (dist/corpus.index) with the code just bundled.
+// Bundles the extension, the CLI, the corpus-parse worker and the abstract panel's page (for the
+// browser), then builds the bundled corpus's search index (dist/corpus.index) with the code just bundled.
 //   node esbuild.config.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -25,6 +25,8 @@ const targets = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { worker: 'src/worker.ts' }, outdir: 'dist' },
+  // The webview page: a classic script loaded with the panel's nonce, not a module.
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { panel: 'src/webview/panel.ts' }, outdir: 'dist/webview' },
 ];
 
 // Webview assets from npm packages, copied next to the bundle so a packaged .vsix (which ships

@@ -41,6 +41,7 @@ function mocha(title, args) {
 if (!only || only === 'unit') {
   step('build', process.execPath, ['esbuild.config.mjs']);
   step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
+  step('typecheck (webview page)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'src/webview']);
   await mocha('unit tests', extra.some(a => a.endsWith('.ts')) ? extra : ['test/unit/**/*.test.ts', ...extra]);
 }
 if (!only || only === 'e2e') {

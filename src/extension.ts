@@ -8,6 +8,8 @@ import type { Services } from './extension/services';
 import { registerSources } from './extension/sources/sourcesView';
 import { registerCite } from './extension/cite';
 import { registerBrowse } from './extension/browse';
+import { registerOnline } from './extension/online';
+import { OnlineService } from './extension/online/onlineService';
 import { markActivated } from './extension/timing';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -17,10 +19,13 @@ export function activate(context: vscode.ExtensionContext): void {
   try {
     const config = new ConfigService();
     const library = createLibraryService(context, config);
-    const services: Services = { context, config, library };
+    const online = new OnlineService(context, config);
+    const services: Services = { context, config, library, online };
     context.subscriptions.push(
       config,
       library,
+      online,
+      registerOnline(services),
       registerSources(context, services),
       registerCite(context, services),
       registerBrowse(context, services),

@@ -60,8 +60,10 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
       readOrNothing(cacheFileFor(req.cacheDir, req.path)),
       req.index ? readOrNothing(indexCacheFileFor(req.cacheDir, req.path)) : undefined,
     ]);
-    cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag);
-    if (cached && indexBuf && cached.starts.length - 1 >= req.index!) data = indexFromCacheBuffer(indexBuf, key, rtag);
+    // A damaged file is a miss, said once: the fresh result below overwrites it.
+    const damaged = (what: string) => (why: string) => post({ id: req.id, type: 'cacheDamaged', message: `${what}: ${why}` });
+    cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag, damaged('records'));
+    if (cached && indexBuf && cached.starts.length - 1 >= req.index!) data = indexFromCacheBuffer(indexBuf, key, rtag, damaged('search index'));
   }
   const readMs = performance.now() - t0;
   let parsed: ParsedSource | undefined;

@@ -13,6 +13,12 @@ export interface CliArgs {
   output: string | undefined;
   progress: boolean | undefined;
   noCache: boolean;
+  /** search: also ask the online providers. */
+  online: boolean;
+  /** --provider NAME (repeatable): only these online providers. */
+  providers: string[];
+  /** add: the .bib to append to. */
+  bib: string | undefined;
 }
 
 export class UsageError extends Error {
@@ -22,12 +28,12 @@ export class UsageError extends Error {
   }
 }
 
-const WITH_VALUE = new Set(['--library', '--limit', '--format', '--output']);
-const FLAGS = new Set(['--json', '--stdin', '--no-corpus', '--no-cache', '--help', '--version', '--progress', '--no-progress']);
+const WITH_VALUE = new Set(['--library', '--limit', '--format', '--output', '--provider', '--bib']);
+const FLAGS = new Set(['--online', '--json', '--stdin', '--no-corpus', '--no-cache', '--help', '--version', '--progress', '--no-progress']);
 const SHORT: Record<string, string> = { '-h': '--help', '-l': '--library', '-n': '--limit', '-f': '--format', '-o': '--output', '-V': '--version' };
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, progress: undefined, noCache: false };
+  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, progress: undefined, noCache: false, online: false, providers: [], bib: undefined };
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -53,6 +59,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         case '--library': a.libraries.push(value); break;
         case '--format': a.format = value; break;
         case '--output': a.output = value; break;
+        case '--provider': a.providers.push(value); break;
+        case '--bib': a.bib = value; break;
         case '--limit': {
           const n = Number(value);
           if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive whole number, not "${value}"`);
@@ -66,6 +74,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (value !== undefined) throw new UsageError(`${arg} takes no value`);
     switch (arg) {
       case '--json': a.json = true; break;
+      case '--online': a.online = true; break;
       case '--stdin': a.stdin = true; break;
       case '--no-corpus': a.noCorpus = true; break;
       case '--no-cache': a.noCache = true; break;
@@ -87,21 +96,33 @@ Usage:
   papercite show KEY [--json]                   one paper in full
   papercite export [--format F] [KEY…]          bibtex (default), csl-json or ris; all papers without keys
   papercite stats [--json]                      corpus and library counts, per-source problems
+  papercite search QUERY --online [--provider NAME]…   also search arXiv, DBLP, Crossref, Semantic Scholar, OpenAlex
+  papercite lookup ID [--format F] [--json]     one paper by DOI, arXiv id or paper URL, from the online providers
+  papercite add ID --bib FILE                   append that paper's BibTeX entry to FILE (never twice)
 
 Options for every command:
   --library PATH   a library to read as well: .bib, CSL-JSON (.json) or a publication page (repeatable)
   --no-corpus      leave the bundled corpus out
-  --no-cache       parse big libraries afresh (they are cached in $PAPERCITE_CACHE_DIR,
+  --no-cache       parse big libraries afresh and rewrite their cache (kept in $PAPERCITE_CACHE_DIR,
                    else $XDG_CACHE_HOME/papercite or ~/.cache/papercite)
   --help           help for a command, e.g. papercite search --help
   --version        print the version
 
-Exit codes: 0 ok, 1 an error (unknown key, a library with errors: messages name file and line), 2 bad usage.`,
+Online commands send only the query or identifier to the providers (see the README's privacy
+statement). Endpoints: PAPERCITE_ARXIV_URL, PAPERCITE_DBLP_URL, PAPERCITE_CROSSREF_URL,
+PAPERCITE_DOI_URL, PAPERCITE_S2_URL, PAPERCITE_OPENALEX_URL; PAPERCITE_MAILTO (Crossref's polite
+pool, OpenAlex), PAPERCITE_S2_KEY, PAPERCITE_OPENALEX_KEY.
+
+Exit codes: 0 ok, 1 an error (unknown key, a library with errors: messages name file and line), 2 bad usage,
+3 no online provider could answer (offline, unreachable, rate limited).`,
   search: `papercite search QUERY [--limit N] [--json] [--library PATH]… [--no-corpus]
 papercite search --stdin [--limit N] [--library PATH]… [--no-corpus]
 
 Searches titles and authors (ranked first), years and abstracts; tolerant of typos.
-  --limit N   at most N results (default 10)
+  --limit N   at most N results (default 10; per provider with --online)
+  --online    also search the online providers; one section per provider, papers already in
+              your libraries marked [in library]
+  --provider NAME  only this provider (repeatable): arxiv, dblp, crossref, semanticscholar, openalex
   --json      print a JSON array of CSL-JSON items, best first
   --stdin     read one query per line from standard input and answer each with one line: a JSON
               array of CSL-JSON items. A line may also be a JSON object {"query": "…", "limit": 5}.
@@ -115,6 +136,19 @@ Prints one paper: title, authors, date, venue, identifiers, abstract and where i
 Exports the named papers, or all papers when no key is given.
   --format F    bibtex (default), csl-json or ris
   --output FILE write to FILE instead of standard output`,
+  lookup: `papercite lookup ID [--format bibtex|csl-json|ris] [--json] [--provider NAME]…
+
+Resolves a DOI (10.…, doi:…, https://doi.org/…), an arXiv id (2304.05376, hep-th/9901001, with or
+without version) or an arXiv, DBLP, ACL Anthology, Semantic Scholar or OpenAlex URL.
+  --format F  bibtex (the authoritative entry: DBLP or the publisher via Crossref for a published
+              paper, arXiv's form for a preprint), csl-json or ris
+  --json      the record as JSON: paper (CSL-JSON), provider, ids, url`,
+  add: `papercite add ID --bib FILE [--provider NAME]…
+
+Looks ID up (as papercite lookup) and appends its authoritative BibTeX entry to FILE with a key unique
+in FILE. Nothing is written when FILE already holds the paper (same DOI, arXiv id, or title with
+author or year); FILE is created when missing. A file that is not UTF-8, read-only, or ends in an
+unclosed entry is refused, never rewritten.`,
   stats: `papercite stats [--json] [--library PATH]… [--no-corpus]
 
 Counts: publication pages, raw page entries, papers, merged duplicates and authors of the bundled

@@ -18,6 +18,8 @@ import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { createProgressBar } from './progress';
 import { libraryStats } from './stats';
 import { closestKeys } from './suggest';
+import { addCommand, lookupCommand, OnlineCliError, searchOnline, type OnlineCliEnv } from './online';
+import { safeJson, safeWriter, terminalField as tf } from './terminal';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -25,7 +27,7 @@ export interface CliIO {
   stdin?: NodeJS.ReadableStream;
 }
 
-export interface CliEnv {
+export interface CliEnv extends OnlineCliEnv {
   /** corpus/papers.json */
   corpusPath: string;
   /** dist/corpus.index: the corpus's search index built with PaperCite (rebuilt here when absent or stale). */
@@ -53,18 +55,22 @@ export class CliError extends Error {
   }
 }
 
-const COMMANDS = ['search', 'show', 'export', 'stats'];
+const COMMANDS = ['search', 'show', 'export', 'stats', 'lookup', 'add'];
 const MAX_PROBLEMS_SHOWN = 20;
 const PROGRESS_MIN_BYTES = 2 * 1024 * 1024;
 
-export async function runCli(argv: readonly string[], io: CliIO, env: CliEnv): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv): Promise<number> {
   let args: CliArgs;
+  // Messages and human-readable output never carry control characters from library text to the
+  // terminal; JSON output (--json, --stdin, export) is left as it is: it escapes them itself.
+  let io: CliIO = { ...rawIo, stderr: safeWriter(rawIo.stderr) };
   try {
     args = parseArgs(argv);
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
     throw err;
   }
+  if (!args.json && !args.stdin && args.command !== 'export') io = { ...io, stdout: safeWriter(rawIo.stdout) };
   if (args.version) {
     io.stdout.write(`${env.version ?? 'unknown'}\n`);
     return 0;
@@ -82,10 +88,13 @@ export async function runCli(argv: readonly string[], io: CliIO, env: CliEnv): P
     return usage(io, `unknown command "${args.command}"${near.length ? `; did you mean "${near[0]}"?` : ''}`);
   }
   try {
-    const loaded = loadLibrary(args, io, env);
+    // lookup and add ask the online providers only: no library is read.
+    if (args.command === 'lookup') return await lookupCommand(args, io, env, cliCacheDir(env));
+    if (args.command === 'add') return await addCommand(args, io, env, cliCacheDir(env));
+    const loaded = loadLibrary(args, io, env, rawIo.stderr);
     let code: number;
     switch (args.command) {
-      case 'search': code = await search(args, loaded.lib, io); break;
+      case 'search': code = args.online ? await searchOnline(args, loaded.lib, io, env, cliCacheDir(env)) : await search(args, loaded.lib, io); break;
       case 'show': code = show(args, loaded.lib, io); break;
       case 'export': code = exportPapers(args, loaded.lib, io, env); break;
       default: code = stats(args, loaded, io, env.cwd ?? process.cwd()); break;
@@ -94,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIO, env: CliEnv): P
     return code === 0 && loaded.errors > 0 ? 1 : code;
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
-    if (err instanceof CliError) {
+    if (err instanceof CliError || err instanceof OnlineCliError) {
       io.stderr.write(`papercite: ${err.message}\n`);
       return err.exitCode;
     }
@@ -133,12 +142,13 @@ export function readCorpus(corpusPath: string, indexPath?: string): { papers: Pa
   }
 }
 
-function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
+/** `barStream`: the raw stderr, for the progress bar's own control characters. */
+function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['stderr'] = io.stderr): Loaded {
   const corpus = args.noCorpus ? undefined : readCorpus(env.corpusPath, env.corpusIndexPath);
   const lib = new Library();
   if (corpus) lib.setCorpus(corpus.papers, 0, corpus.indexData);
   const cwd = env.cwd ?? process.cwd();
-  const bar = createProgressBar(io.stderr, args.progress ?? !!io.stderr.isTTY);
+  const bar = createProgressBar(barStream, args.progress ?? !!barStream.isTTY);
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
     const label = path.basename(given);
@@ -147,11 +157,15 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv): Loaded {
     try { big = fs.statSync(abs).size >= PROGRESS_MIN_BYTES; } catch { /* readSourceFile says why */ }
     const onProgress = big ? (done: number, total: number, phase: string) => bar.update(label, done, total, phase) : undefined;
     let parsed: ParsedSource;
-    const cacheDir = big && !args.noCache ? cliCacheDir(env) : undefined;
+    const cacheDir = big ? cliCacheDir(env) : undefined;
     if (cacheDir) {
-      // Big libraries are cached like in the editor (keyed by path, size, mtime and this build).
-      const req = { path: abs, cacheDir, tag: env.cacheTag ?? 'dev' };
-      const outcome = parseWithCache(req, onProgress);
+      // Big libraries are cached like in the editor (keyed by path, size, mtime and this build);
+      // --no-cache parses afresh and rewrites the cache, which also repairs a damaged one.
+      const req = { path: abs, cacheDir, tag: env.cacheTag ?? 'dev', refresh: args.noCache };
+      const outcome = parseWithCache(req, onProgress, why => {
+        bar.clear();
+        io.stderr.write(`papercite: the cache of ${shown(abs, cwd)} was damaged (${why}); discarded and rebuilt\n`);
+      });
       parsed = outcomeSource(outcome);
       storeOutcome(req, outcome);
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
@@ -197,7 +211,7 @@ async function search(args: CliArgs, lib: Library, io: CliIO): Promise<number> {
   if (!query) throw new UsageError('search needs a QUERY (or --stdin)');
   const hits = lib.search(query, limit);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(hits.map(h => h.paper), null, 2)}\n`);
+    io.stdout.write(`${safeJson(hits.map(h => h.paper), 2)}\n`);
     return 0;
   }
   if (!hits.length) {
@@ -209,7 +223,7 @@ async function search(args: CliArgs, lib: Library, io: CliIO): Promise<number> {
     const p = h.paper;
     const year = paperYear(p);
     const by = [shortAuthors(p), year].filter(Boolean).join(' · ');
-    io.stdout.write(`${String(i + 1).padStart(w)}. ${p.id}  ${p.title ?? '(untitled)'}\n${' '.repeat(w + 2)}${by}\n`);
+    io.stdout.write(`${String(i + 1).padStart(w)}. ${tf(p.id)}  ${tf(p.title ?? '(untitled)')}\n${' '.repeat(w + 2)}${tf(by)}\n`);
   });
   return 0;
 }
@@ -236,7 +250,7 @@ export async function serveStdin(lib: Library, input: NodeJS.ReadableStream, io:
       }
     }
     const hits = query.trim() ? lib.search(query, limit) : [];
-    io.stdout.write(`${JSON.stringify(hits.map(h => h.paper))}\n`);
+    io.stdout.write(`${safeJson(hits.map(h => h.paper))}\n`);
   }
 }
 
@@ -251,12 +265,12 @@ function show(args: CliArgs, lib: Library, io: CliIO): number {
   if (args.positional.length !== 1) throw new UsageError('show needs exactly one KEY');
   const p = findPaper(lib, args.positional[0]!);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+    io.stdout.write(`${safeJson(p, 2)}\n`);
     return 0;
   }
-  const lines: string[] = [p.id, `  ${p.title ?? '(untitled)'}`];
+  const lines: string[] = [tf(p.id), `  ${tf(p.title ?? '(untitled)')}`];
   const field = (name: string, value: unknown) => {
-    if (value !== undefined && value !== '' && value !== null) lines.push(`  ${`${name}:`.padEnd(10)}${String(value)}`);
+    if (value !== undefined && value !== '' && value !== null) lines.push(`  ${`${name}:`.padEnd(10)}${tf(String(value))}`);
   };
   const authors = (p.author ?? []).map(formatName).join(', ') + (p.custom.authorsTruncated ? ', et al.' : '');
   field('Authors', authors || undefined);
@@ -276,22 +290,32 @@ function show(args: CliArgs, lib: Library, io: CliIO): number {
     ...(p.custom.origins ?? []).map(o => `${o.path}${o.line ? `:${o.line}` : ''}`),
   ];
   field('From', from.length ? from.join('; ') : undefined);
-  if (p.abstract) lines.push('', ...wrap(p.abstract, 92).map(l => `  ${l}`));
   io.stdout.write(`${lines.join('\n')}\n`);
+  if (typeof p.abstract === 'string' && p.abstract) {
+    io.stdout.write('\n');
+    // A long abstract (tens of MB) is wrapped and written in pieces: never one huge array or string.
+    let chunk = '';
+    wrap(tf(p.abstract), 92, l => {
+      chunk += `  ${l}\n`;
+      if (chunk.length > 1 << 16) { io.stdout.write(chunk); chunk = ''; }
+    });
+    if (chunk) io.stdout.write(chunk);
+  }
   return 0;
 }
 
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
+/** Words of `text` in lines of at most `width` characters (a longer word alone on its line), one pass. */
+function wrap(text: string, width: number, emit: (line: string) => void): void {
+  const words = /\S+/g;
   let line = '';
-  for (const word of text.split(/\s+/)) {
+  for (let m = words.exec(text); m; m = words.exec(text)) {
+    const word = m[0];
     if (line && line.length + 1 + word.length > width) {
-      out.push(line);
+      emit(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
   }
-  if (line) out.push(line);
-  return out;
+  if (line) emit(line);
 }
 
 function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): number {
@@ -300,7 +324,7 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
   let text: string;
   switch (format) {
     case 'bibtex': case 'bib': text = toBibtex(papers); break;
-    case 'csl-json': case 'csl': case 'json': text = `${JSON.stringify(papers, null, 2)}\n`; break;
+    case 'csl-json': case 'csl': case 'json': text = `${safeJson(papers, 2)}\n`; break;
     case 'ris': text = toRis(papers); break;
     default: throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
   }
@@ -320,7 +344,7 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
 function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {
   const s = libraryStats(loaded.lib, loaded.corpus);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    io.stdout.write(`${safeJson(s, 2)}\n`);
     return 0;
   }
   const out: string[] = [];

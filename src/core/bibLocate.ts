@@ -3,6 +3,7 @@
 // `papercite.bibFile` setting, else `references.bib` beside the document. Paths are POSIX paths
 // (a URI's path), so the same code serves local, remote and virtual workspaces.
 import * as path from 'node:path';
+import { bibCommands } from './bibCommands';
 
 const posix = path.posix;
 
@@ -27,11 +28,6 @@ export interface LocateInput {
   workspaceFolder?: string;
 }
 
-/** Removes `%` comments (not `\%`) so commented-out `\bibliography` lines do not count. */
-function stripLatexComments(text: string): string {
-  return text.replace(/(^|[^\\])((?:\\\\)*)%.*$/gm, '$1$2');
-}
-
 /** The raw names of the bibliographies a LaTeX or Markdown text names, in order. */
 export function bibNamesIn(text: string): string[] {
   const names: string[] = [];
@@ -43,9 +39,9 @@ export function bibNamesIn(text: string): string[] {
   };
   const fm = frontMatter(text);
   if (fm !== undefined) for (const n of yamlBibliography(fm)) add(n, false);
-  const tex = stripLatexComments(text);
-  for (const m of tex.matchAll(/\\bibliography\s*\{([^}]*)\}/g)) for (const n of m[1]!.split(',')) add(n, true);
-  for (const m of tex.matchAll(/\\add(?:bibresource|globalbib|sectionbib)\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}/g)) add(m[1]!, false);
+  const cmds = bibCommands(text);
+  for (const c of cmds) if (c.cmd === 'bibliography') for (const n of c.arg.split(',')) add(n, true);
+  for (const c of cmds) if (c.cmd.startsWith('add')) add(c.arg, false);
   return names;
 }
 
@@ -53,6 +49,12 @@ export function bibNamesIn(text: string): string[] {
 function frontMatter(text: string): string | undefined {
   const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
   return m ? m[1] : undefined;
+}
+
+/** A YAML value without its ` # comment`, trimmed (no backtracking regular expression on long lines). */
+export function withoutYamlComment(v: string): string {
+  const c = /\s#/.exec(v);
+  return (c ? v.slice(0, c.index) : v).trim();
 }
 
 function unquote(s: string): string {
@@ -65,9 +67,9 @@ function unquote(s: string): string {
 function yamlBibliography(yaml: string): string[] {
   const lines = yaml.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const m = /^bibliography\s*:\s*(.*?)\s*(?:#.*)?$/.exec(lines[i]!);
+    const m = /^bibliography\s*:(.*)$/.exec(lines[i]!);
     if (!m) continue;
-    const v = m[1]!;
+    const v = withoutYamlComment(m[1]!);
     if (v.startsWith('[')) return v.replace(/^\[|\]$/g, '').split(',').map(unquote).filter(Boolean);
     if (v) return [unquote(v)];
     const out: string[] = [];

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Paper } from './model';
 import { SearchIndex, type SearchIndexData } from './search';
-import { readIndexFile, writeIndexFile, type CacheKey } from './sources/cache';
+import { readIndexFile, writeIndexFile, type CacheKey, type OnDamage } from './sources/cache';
 import { CORPUS_SOURCE_ID } from './sources/types';
 
 function keyOf(papersJson: string): { key: CacheKey; tag: string } {
@@ -22,7 +22,7 @@ export function writeCorpusIndex(papersJson: string, file: string): string | und
 }
 
 /** The prebuilt index for exactly this papers.json text, or undefined (missing, stale, damaged). */
-export function readCorpusIndex(papersJson: string, file: string): SearchIndexData | undefined {
+export function readCorpusIndex(papersJson: string, file: string, onDamage?: OnDamage): SearchIndexData | undefined {
   const { key, tag } = keyOf(papersJson);
-  return readIndexFile(file, key, tag);
+  return readIndexFile(file, key, tag, onDamage);
 }

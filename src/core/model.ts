@@ -1,5 +1,6 @@
 // PaperCite's data model. A paper is a CSL-JSON item (the format citation-js speaks) with a
 // `custom` object for what CSL lacks. Pure types: no `vscode` import anywhere in src/core.
+import type { OnlineIds, ProviderName } from './online/types';
 
 /** CSL name. `literal` for a name that cannot be split (an organisation). */
 export interface CslName {
@@ -56,6 +57,8 @@ export interface PaperCustom {
   /** Curators' caveat about a record (never printed in a bibliography). */
   recordNote?: string;
   homepage?: string;
+  /** A paper found online: which provider answered, the paper's ids there, its landing page. */
+  online?: { provider: ProviderName; ids: OnlineIds; url?: string };
   [key: string]: unknown;
 }
 

@@ -36,17 +36,49 @@ export function unescapeLatexText(s: string): string {
   return s.replace(/\\([$%&_#{}])/g, (_, c: string) => TEXT_ESCAPES[c]!);
 }
 
-/** Index of the `}` closing the group opened at `open` (which holds `{`), or -1. */
-function closeBrace(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') { i++; continue; }
-    if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
-    else if (c === '\n' && s[i + 1] === '\n') return -1;
+/**
+ * For each `{` of a paragraph, the index of its `}` (-1: none): one pass with a stack, so many
+ * unclosed `\\href{` cost no more than one (a search per brace would be quadratic).
+ */
+function braceMatches(s: string): Map<number, number> {
+  const out = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) { i++; continue; }
+    if (c === 123) { open.push(i); out.set(i, -1); } else if (c === 125 && open.length) out.set(open.pop()!, i);
   }
-  return -1;
+  return out;
+}
+
+/**
+ * The first closing emphasis marker at or after a position, remembered: each query that falls
+ * between the last query and its answer is answered without scanning again, so a paragraph of
+ * many `*a` is read once instead of once per star.
+ */
+class Closers {
+  private from = -1;
+  private found = -1;
+  constructor(private readonly s: string, private readonly mark: string) {}
+  /** A marker not after a space (for `*`: not part of `**`). */
+  private isCloser(i: number): boolean {
+    const s = this.s;
+    if (!s.startsWith(this.mark, i) || /\s/.test(s[i - 1] ?? ' ')) return false;
+    return this.mark !== '*' || (s[i + 1] !== '*' && s[i - 1] !== '*');
+  }
+  next(p: number): number {
+    if (p >= this.from && p <= this.found) return this.found;
+    let i = p;
+    const n = this.s.length;
+    while (i < n) {
+      i = this.s.indexOf(this.mark, i);
+      if (i < 0) { i = n; break; }
+      if (this.isCloser(i)) break;
+      i++;
+    }
+    this.from = p; this.found = i;
+    return i;
+  }
 }
 
 /** End (exclusive) of inline math opened by `$` at `open`, or -1 (pandoc's rules: no space inside the delimiters, no digit after). */
@@ -75,18 +107,11 @@ function delimitedEnd(s: string, from: number, close: string): number {
   return -1;
 }
 
-/** Whether a Markdown emphasis marker `mark` opening at `at` has a closing one in the paragraph. */
-function hasClosing(s: string, at: number, mark: string): boolean {
-  const after = s[at + mark.length];
+/** Whether a Markdown emphasis marker opening at `at` has a closing one in the paragraph. */
+function hasClosing(s: string, at: number, closers: Closers, len: number): boolean {
+  const after = s[at + len];
   if (after === undefined || /\s/.test(after) || after === '*') return false;
-  for (let i = at + mark.length + 1; i < s.length; i++) {
-    if (s[i] === '\n' && s[i + 1] === '\n') return false;
-    if (s.startsWith(mark, i) && !/\s/.test(s[i - 1]!)) {
-      if (mark === '*' && s[i + 1] === '*') { i++; continue; }
-      return true;
-    }
-  }
-  return false;
+  return closers.next(at + len + 1) < s.length;
 }
 
 const BARE_URL = /^https?:\/\/[^\s<>"'`{}\[\]\\]+/i;
@@ -104,6 +129,9 @@ function inlines(s: string): Inline[] {
     buf = '';
   };
   const push = (r: Inline) => { flush(); out.push(r); };
+  let braces: Map<number, number> | undefined;
+  const closeBrace = (_: string, open: number) => (braces ??= braceMatches(s)).get(open) ?? -1;
+  const stars = new Closers(s, '*'), doubleStars = new Closers(s, '**');
   let i = 0;
   while (i < s.length) {
     const c = s[i]!;
@@ -160,11 +188,11 @@ function inlines(s: string): Inline[] {
     if (c === '*') {
       if (s[i + 1] === '*') {
         if (strong && i > 0 && !/\s/.test(s[i - 1]!)) { flush(); strong = false; i += 2; continue; }
-        if (!strong && hasClosing(s, i, '**')) { flush(); strong = true; i += 2; continue; }
+        if (!strong && hasClosing(s, i, doubleStars, 2)) { flush(); strong = true; i += 2; continue; }
         buf += '**'; i += 2; continue;
       }
       if (em && i > 0 && !/\s/.test(s[i - 1]!)) { flush(); em = false; i++; continue; }
-      if (!em && hasClosing(s, i, '*')) { flush(); em = true; i++; continue; }
+      if (!em && hasClosing(s, i, stars, 1)) { flush(); em = true; i++; continue; }
       buf += c; i++; continue;
     }
     if (c === '[') {

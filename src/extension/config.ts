@@ -3,6 +3,8 @@ import { SECTION } from './ids';
 
 export type GroupBy = 'author' | 'owner' | 'year' | 'category';
 export type ReferenceStyle = 'apa' | 'vancouver' | 'harvard1';
+/** Base-URL overrides of the online services, by provider (and `doi` for doi.org). */
+export type OnlineEndpoints = Partial<Record<'arxiv' | 'dblp' | 'crossref' | 'doi' | 'semanticscholar' | 'openalex', string>>;
 
 /** A typed snapshot of the `papercite.*` settings. */
 export interface Config {
@@ -15,6 +17,11 @@ export interface Config {
   referenceStyle: ReferenceStyle;
   groupBy: GroupBy;
   panelReuse: boolean;
+  /** null: the user has not been asked yet. */
+  onlineEnabled: boolean | null;
+  onlineProviders: string[];
+  onlineContactEmail: string;
+  onlineEndpoints: OnlineEndpoints;
 }
 
 /** `scope` null: the window's settings (no resource, so VS Code does not warn about resource settings). */
@@ -33,6 +40,10 @@ export function readConfig(scope: vscode.ConfigurationScope | null = null): Conf
     referenceStyle: w.get<ReferenceStyle>('referenceStyle', 'apa'),
     groupBy: w.get<GroupBy>('tree.groupBy', 'author'),
     panelReuse: w.get<boolean>('panel.reuse', true),
+    onlineEnabled: w.get<boolean | null>('online.enabled', null) ?? null,
+    onlineProviders: w.get<string[]>('online.providers', []),
+    onlineContactEmail: w.get<string>('online.contactEmail', '').trim(),
+    onlineEndpoints: w.get<OnlineEndpoints>('online.endpoints', {}) ?? {},
   };
 }
 

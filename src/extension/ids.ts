@@ -19,6 +19,11 @@ export const Commands = {
   showLog: 'papercite.showLog',
   addBibEntry: 'papercite.addBibEntry',
   openSourceProblem: 'papercite.openSourceProblem',
+  enableOnlineSearch: 'papercite.enableOnlineSearch',
+  setOnlineApiKey: 'papercite.setOnlineApiKey',
+  // Run by code actions only (not in package.json).
+  findPublishedVersion: 'papercite.online.findPublished',
+  replacePreprint: 'papercite.online.replacePreprint',
 } as const;
 
 export const Views = {

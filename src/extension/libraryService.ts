@@ -2,6 +2,7 @@
 // libraries, parsed in the worker thread (from the parsed-records cache when unchanged) and
 // watched so a changed file is re-read alone. Never throws out of activation: a bad source is
 // one log entry, one notification and a problem in the Sources view.
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ import { readCorpusIndex } from '../core/corpusIndex';
 import { prepareSourceInTurns, Library } from '../core/library';
 import type { Paper } from '../core/model';
 import { SearchIndex, type SearchHit } from '../core/search';
+import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
 import { isGlob, markdownBibliographies, texBibliographies } from '../core/sources/discover';
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser, type EarlySource } from '../core/sources/workerClient';
@@ -65,6 +67,8 @@ class LibraryServiceImpl implements LibraryService {
       this.emitter,
       config.onDidChange(() => this.scheduleRediscover(0)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRediscover(0)),
+      // Trusted, bibliographies outside the workspace and on the TeX search path are read too.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRediscover(0)),
       vscode.workspace.onDidSaveTextDocument(doc => this.onSaved(doc)),
     );
     const docWatcher = vscode.workspace.createFileSystemWatcher('**/*.{tex,md,markdown,qmd,rmd}', false, false, false);
@@ -169,7 +173,7 @@ class LibraryServiceImpl implements LibraryService {
       const papers = data as Paper[];
       const tRead = performance.now();
       const indexFile = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'corpus.index');
-      const indexData = indexFile.scheme === 'file' ? readCorpusIndex(text, indexFile.fsPath) : undefined;
+      const indexData = indexFile.scheme === 'file' ? readCorpusIndex(text, indexFile.fsPath, why => log.warn(`[library] dist/corpus.index ${why}; the corpus is indexed afresh (reinstall PaperCite to restore it)`)) : undefined;
       this.lib.setCorpus(papers, tRead - t, indexData);
       this.lib.warmIndex();
       this.corpusSearchableMs ??= sinceActivation();
@@ -340,7 +344,7 @@ class LibraryServiceImpl implements LibraryService {
       const errors = problems.filter(p => p.severity === 'error').length;
       if (errors) {
         const first = problems.find(p => p.severity === 'error')!;
-        reportError(`${label}: ${errors} entr${errors === 1 ? 'y' : 'ies'} could not be read (first at line ${first.line}: ${first.message}); the rest loaded. See the Sources view`, undefined, `source:${parsed.path}`);
+        reportError(`${label}: ${errors} error${errors === 1 ? '' : 's'} (first at line ${first.line}: ${first.message}); the rest loaded. See the Sources view`, undefined, `source:${parsed.path}`);
       }
     }
   }
@@ -420,6 +424,7 @@ class LibraryServiceImpl implements LibraryService {
     }
     const docs = await vscode.workspace.findFiles('**/*.{tex,md,markdown,qmd,rmd}', '**/{node_modules,.git}/**', DOC_SCAN_LIMIT);
     docs.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+    const found: { uri: vscode.Uri; name: string; line: number }[] = [];
     for (const uri of docs) {
       if (uri.scheme !== 'file') continue;
       let text: string;
@@ -431,15 +436,46 @@ class LibraryServiceImpl implements LibraryService {
         continue;
       }
       const refs = /\.tex$/i.test(uri.fsPath) ? texBibliographies(text) : markdownBibliographies(text);
-      for (const r of refs) {
-        const dir = path.dirname(uri.fsPath);
-        const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-        const candidates = [path.resolve(dir, r.name), ...(folder ? [path.resolve(folder, r.name)] : [])];
-        const hit = candidates.find(c => fs.existsSync(c)) ?? candidates[0]!;
-        add(hit, `${vscode.workspace.asRelativePath(uri)}:${r.line}`, true);
+      for (const r of refs) found.push({ uri, name: r.name, line: r.line });
+    }
+    const policy = await this.bibPathPolicy(found.map(f => f.name));
+    for (const { uri, name, line } of found) {
+      const from = `${vscode.workspace.asRelativePath(uri)}:${line}`;
+      const r = resolveBibName(name, path.dirname(uri.fsPath), policy);
+      if ('refused' in r) {
+        const said = `${from}:${name}`;
+        if (!this.refusedSaid.has(said)) { this.refusedSaid.add(said); log.warn(`[library] not reading ${r.path} (named at ${from}): ${r.refused}`); }
+        continue;
       }
+      add(r.path, from, true);
     }
     return wanted;
+  }
+
+  private readonly refusedSaid = new Set<string>();
+  /** kpsewhich's answers this session ('' = not found). */
+  private readonly kpseCache = new Map<string, string>();
+
+  /**
+   * Which bibliography paths may be read: untrusted, the workspace folders only; trusted, also
+   * absolute paths and the TeX search path. kpsewhich runs once for all new names, off this thread.
+   */
+  private async bibPathPolicy(names: string[]): Promise<BibPathPolicy> {
+    const trusted = vscode.workspace.isTrusted;
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => f.uri.fsPath);
+    const exists = (p: string) => { try { return fs.statSync(p).isFile(); } catch { return false; } };
+    const realpath = (p: string) => { try { return fs.realpathSync.native(p); } catch { return p; } };
+    if (!trusted) return { folders, trusted, exists, realpath };
+    const searchDirs = texSearchDirs(process.env, os.homedir());
+    const ask = [...new Set(names)].filter(n => !this.kpseCache.has(n) && !path.isAbsolute(n) && !n.includes('..')).slice(0, 200);
+    if (ask.length) {
+      const out = await new Promise<string>(resolve => {
+        execFile('kpsewhich', ask, { timeout: 5000, encoding: 'utf8' }, (_err, stdout) => resolve(typeof stdout === 'string' ? stdout : ''));
+      });
+      const hits = out.split('\n').map(l => l.trim()).filter(Boolean);
+      for (const n of ask) this.kpseCache.set(n, hits.find(h => h === n || h.endsWith(`/${n}`)) ?? '');
+    }
+    return { folders, trusted, exists, realpath, searchDirs, kpsewhich: n => this.kpseCache.get(n) || undefined };
   }
 
   private changed(): void {

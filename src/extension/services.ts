@@ -3,6 +3,7 @@ import type { Paper, SourceProblem } from '../core/model';
 import type { SearchHit } from '../core/search';
 import type { ParsedSource } from '../core/sources/types';
 import type { ConfigService } from './config';
+import type { OnlineService } from './online/onlineService';
 
 export type LibraryState = 'loading' | 'ready' | 'empty' | 'failed';
 
@@ -47,4 +48,5 @@ export interface Services {
   context: vscode.ExtensionContext;
   config: ConfigService;
   library: LibraryService;
+  online: OnlineService;
 }

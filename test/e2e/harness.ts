@@ -36,6 +36,8 @@ const DEFAULT_SETTINGS = {
   'workbench.colorTheme': 'Default Light Modern',
   'extensions.ignoreRecommendations': true,
   'files.simpleDialog.enable': true,
+  // No test asks a real online service; online.e2e.ts turns this on against the replay server.
+  'papercite.online.enabled': false,
 };
 
 function parseKv(out: string): Record<string, string> {
@@ -331,6 +333,34 @@ export function hostHooks(host: () => VsCodeHost | undefined, beforeStop?: (vs: 
 }
 
 export function sleep(ms: number): Promise<void> { return new Promise(r => setTimeout(r, ms)); }
+
+/** Waits until the whole PaperCite log of the host matches `re`. */
+export async function waitForLog(vs: VsCodeHost, re: RegExp, timeout: number): Promise<RegExpMatchArray> {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const m = vs.paperCiteLog().match(re);
+    if (m) return m;
+    await sleep(250);
+  }
+  throw new Error(`the PaperCite log never matched ${re} in ${timeout} ms; its tail:\n${vs.extensionLog()}`);
+}
+
+/** Polls the suggest widget for `text`, re-asking with Ctrl+Space now and then; returns when it showed. */
+export async function waitForSuggestion(vs: VsCodeHost, text: string | RegExp, timeout: number): Promise<number> {
+  const end = Date.now() + timeout;
+  let lastAsk = Date.now();
+  while (Date.now() < end) {
+    if (await vs.suggest.row(text).isVisible().catch(() => false)) return Date.now();
+    if (Date.now() - lastAsk > 600) {
+      // Ctrl+Space in an open suggest widget ("No suggestions." included) only toggles details: close it first.
+      if (await vs.page.locator('.editor-widget.suggest-widget.visible').count()) await vs.page.keyboard.press('Escape');
+      await vs.page.keyboard.press('Control+Space');
+      lastAsk = Date.now();
+    }
+    await sleep(50);
+  }
+  throw new Error(`no suggestion ${String(text)} within ${timeout} ms; the list shows: ${(await vs.suggest.labels().catch(() => [])).join(', ')}`);
+}
 
 /** Skips nothing: the host must be installed (npm test installs it). Fails with a clear message otherwise. */
 export function requireHost(): void {

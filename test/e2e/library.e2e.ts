@@ -5,23 +5,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { SHARED, sharedFile } from '../support/shared';
+import { hostHooks, requireHost, ROOT, sleep, VsCodeHost, waitForLog, waitForSuggestion } from './harness';
 
-const SHARED = path.resolve(ROOT, '../shared');
 const ANTHOLOGY_GZ = path.join(SHARED, 'testdata/bib/anthology+abstracts.bib.gz');
 
 /** The whole PaperCite log of the host (the harness's extensionLog() gives only its tail). */
 const fullLog = (vs: VsCodeHost): string => vs.paperCiteLog();
-
-async function waitForLog(vs: VsCodeHost, re: RegExp, timeout: number): Promise<RegExpMatchArray> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const m = fullLog(vs).match(re);
-    if (m) return m;
-    await sleep(250);
-  }
-  throw new Error(`the PaperCite log never matched ${re} in ${timeout} ms; its tail:\n${vs.extensionLog()}`);
-}
 
 function report(line: string): void {
   console.log(`      [library e2e] ${line}`);
@@ -41,23 +31,6 @@ async function switchTo(vs: VsCodeHost, name: string): Promise<void> {
   await vs.openFile(name);
 }
 
-/** Polls the suggest widget for `text`, re-asking with Ctrl+Space now and then; returns when it showed. */
-async function waitForSuggestion(vs: VsCodeHost, text: string | RegExp, timeout: number): Promise<number> {
-  const end = Date.now() + timeout;
-  let lastAsk = Date.now();
-  while (Date.now() < end) {
-    if (await vs.suggest.row(text).isVisible().catch(() => false)) return Date.now();
-    if (Date.now() - lastAsk > 600) {
-      // Ctrl+Space in an open suggest widget ("No suggestions." included) only toggles details: close it first.
-      if (await vs.page.locator('.editor-widget.suggest-widget.visible').count()) await vs.page.keyboard.press('Escape');
-      await vs.page.keyboard.press('Control+Space');
-      lastAsk = Date.now();
-    }
-    await sleep(50);
-  }
-  throw new Error(`no suggestion ${String(text)} within ${timeout} ms; the list shows: ${(await vs.suggest.labels().catch(() => [])).join(', ')}`);
-}
-
 async function expandSources(vs: VsCodeHost): Promise<void> {
   const header = vs.page.locator('.pane-header', { hasText: 'Sources' }).first();
   await header.waitFor({ timeout: 30_000 });
@@ -68,10 +41,7 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
   let vs: VsCodeHost | undefined;
 
   before(async function () {
-    if (!fs.existsSync(ANTHOLOGY_GZ)) {
-      console.log(`      skipped: ${ANTHOLOGY_GZ} is absent (the shared test data is not on this machine)`);
-      this.skip();
-    }
+    sharedFile(this, 'testdata/bib/anthology+abstracts.bib.gz');
     requireHost();
     this.timeout(300_000);
     const bib = zlib.gunzipSync(fs.readFileSync(ANTHOLOGY_GZ)).toString('utf8');

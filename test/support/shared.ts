@@ -14,3 +14,8 @@ export function sharedFile(ctx: Mocha.Context, rel: string): string {
   console.log(`      skipped: ${why}`);
   ctx.skip();
 }
+
+/** `dir` under ../shared/testdata; skips (fails under CI=true) when it is absent. */
+export function requireTestdata(ctx: Mocha.Context, dir: string): string {
+  return sharedFile(ctx, path.join('testdata', dir));
+}

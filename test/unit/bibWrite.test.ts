@@ -98,7 +98,7 @@ describe('bibWrite', () => {
     assert.equal(planBibInsert(text, [AZR]).ok, false);
   });
   it('keeps a byte order mark and reads the first key after it', () => {
-    const text = '\uFEFF@misc{zhao2025absolute, title={x}}\n';
+    const text = '\uFEFF@misc{zhao2025absolute, title={Absolute zero: reinforced self-play reasoning with zero data}}\n';
     assert.deepEqual(ok(planBibInsert(text, [AZR])).present, ['zhao2025absolute']);
     const out = applyEdits(text, ok(planBibInsert(text, [COT])).edits);
     assert.equal(out.charCodeAt(0), 0xfeff);

@@ -5,8 +5,6 @@
 // CJK and other scripts: pdflatex with its standard fonts cannot typeset them, so the export writes
 // `?` for such characters (see unicodeToLatex); this test proves the result compiles.
 
-import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -15,13 +13,11 @@ import type { CslName, Paper } from '../../src/core/model';
 import { toBibtex } from '../../src/core/bibtex/export';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
+import { requireTool, typesetBiblatex, typesetNatbib } from '../support/typeset';
 
 const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/bib');
 
-function have(cmd: string): boolean {
-  return spawnSync(cmd, ['--version'], { encoding: 'utf8' }).status === 0;
-}
 
 /** Papers no real corpus has yet: every LaTeX special, markup, broken braces, many scripts. */
 export function nastyPapers(): Paper[] {
@@ -98,29 +94,8 @@ function corpusPapers(): { papers: Paper[]; from: string } {
   return { papers: [], from: '(no corpus/papers.json yet)' };
 }
 
-function run(cwd: string, cmd: string, args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TEXMFOUTPUT: cwd } });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-}
 
-/** LaTeX log lines that are errors or warnings (box badness is layout, not a problem of the data). */
-function logProblems(log: string): string[] {
-  const lines = log.split('\n');
-  const bad: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (/^! /.test(l) || /Warning/.test(l) || /Missing character/.test(l) || /not set up for use with LaTeX/.test(l)) {
-      bad.push([l, lines[i + 1] ?? '', lines[i + 2] ?? ''].join(' | '));
-    }
-  }
-  return bad;
-}
 
-function citeCommands(keys: string[], cmd: string): string {
-  const out: string[] = [];
-  for (let i = 0; i < keys.length; i += 20) out.push(`\\${cmd}{${keys.slice(i, i + 20).join(',')}}`);
-  return out.join('\n');
-}
 
 describe('bibtex export compiles with LaTeX', function () {
   this.timeout(120_000);
@@ -131,12 +106,7 @@ describe('bibtex export compiles with LaTeX', function () {
   const notUser = (line: string) => ![...userKeys].some(k => line.includes(`'${k}'`) || line.includes(` ${k}`));
 
   before(function () {
-    if (!have('pdflatex')) {
-      const msg = 'pdflatex not found: install TeX Live (texlive-latex-base, -recommended, -extra, texlive-bibtex-extra, biber)';
-      if (process.env.CI === 'true') throw new Error(msg);
-      console.log(`      skipped: ${msg}`);
-      this.skip();
-    }
+    requireTool(this, 'pdflatex', 'install TeX Live: texlive-latex-base, -recommended, -extra, texlive-bibtex-extra, biber');
     dir = mkdtempSync(path.join(tmpdir(), 'papercite-latex-'));
     const corpus = corpusPapers();
     const users = userPapers();
@@ -152,49 +122,11 @@ describe('bibtex export compiles with LaTeX', function () {
   });
 
   it('pdflatex + bibtex (natbib, plainnat): no error, no warning', function () {
-    writeFileSync(path.join(dir, 'natbib.tex'), [
-      '\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}', '\\usepackage{natbib}',
-      '\\usepackage{url}', '\\begin{document}', citeCommands(keys, 'citet'), '\\bibliographystyle{plainnat}', '\\bibliography{refs}', '\\end{document}', '',
-    ].join('\n'));
-    const latex = ['-interaction=nonstopmode', '-halt-on-error', 'natbib.tex'];
-    const first = run(dir, 'pdflatex', latex);
-    assert.equal(first.status, 0, `pdflatex (1st) failed:\n${first.out.slice(-3000)}`);
-    const bib = run(dir, 'bibtex', ['natbib']);
-    const blg = readFileSync(path.join(dir, 'natbib.blg'), 'utf8');
-    const blgBad = blg.split('\n').filter(l => /error message|I couldn't|I was expecting|---line \d+ of file/i.test(l) || (/Warning--/.test(l) && notUser(l)));
-    assert.deepEqual(blgBad, [], `bibtex reported problems (exit ${bib.status}):\n${blgBad.join('\n')}`);
-    assert.equal(bib.status, 0, `bibtex failed:\n${bib.out}`);
-    run(dir, 'pdflatex', latex);
-    const last = run(dir, 'pdflatex', latex);
-    assert.equal(last.status, 0, `pdflatex (3rd) failed:\n${last.out.slice(-3000)}`);
-    const bad = logProblems(readFileSync(path.join(dir, 'natbib.log'), 'latin1'));
-    assert.deepEqual(bad, [], `LaTeX log has errors or warnings:\n${bad.join('\n')}`);
+    typesetNatbib(dir, keys, notUser);
   });
 
   it('pdflatex + biber (biblatex): no error, no warning', function () {
-    if (!have('biber')) {
-      const msg = 'biber not found (Debian package: biber)';
-      if (process.env.CI === 'true') throw new Error(msg);
-      console.log(`      skipped: ${msg}`);
-      this.skip();
-    }
-    writeFileSync(path.join(dir, 'biblatex.tex'), [
-      '\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}',
-      '\\usepackage[backend=biber,style=authoryear]{biblatex}', '\\addbibresource{refs.bib}',
-      '\\begin{document}', citeCommands(keys, 'textcite'), '\\printbibliography', '\\end{document}', '',
-    ].join('\n'));
-    const latex = ['-interaction=nonstopmode', '-halt-on-error', 'biblatex.tex'];
-    const first = run(dir, 'pdflatex', latex);
-    assert.equal(first.status, 0, `pdflatex (1st) failed:\n${first.out.slice(-3000)}`);
-    const b = run(dir, 'biber', ['biblatex']);
-    const blg = readFileSync(path.join(dir, 'biblatex.blg'), 'utf8');
-    const blgBad = blg.split('\n').filter(l => /> ERROR - /.test(l) || (/> WARN - /.test(l) && notUser(l)));
-    assert.deepEqual(blgBad, [], `biber reported problems (exit ${b.status}):\n${blgBad.join('\n')}`);
-    assert.equal(b.status, 0, `biber failed:\n${b.out.slice(-3000)}`);
-    run(dir, 'pdflatex', latex); // biblatex asks for one more run when page breaks change
-    const last = run(dir, 'pdflatex', latex);
-    assert.equal(last.status, 0, `pdflatex (2nd) failed:\n${last.out.slice(-3000)}`);
-    const bad = logProblems(readFileSync(path.join(dir, 'biblatex.log'), 'latin1'));
-    assert.deepEqual(bad, [], `LaTeX log has errors or warnings:\n${bad.join('\n')}`);
+    requireTool(this, 'biber', 'Debian package: biber');
+    typesetBiblatex(dir, keys, notUser);
   });
 });

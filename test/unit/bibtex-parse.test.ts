@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { parseBibtex, type BibEntry } from '../../src/core/bibtex/parse';
 import { bibEntryToPaper, parseNames } from '../../src/core/bibtex/toCsl';
+import { sharedFile } from '../support/shared';
 
 const fixtures = path.resolve(__dirname, '../fixtures/bib');
-const shared = path.resolve(__dirname, '../../../shared');
 const read = (f: string) => readFileSync(path.join(fixtures, f), 'utf8');
 const byKey = (entries: BibEntry[]) => new Map(entries.map(e => [e.key, e]));
 
@@ -264,11 +264,7 @@ describe('bibtex names', () => {
 describe('bibtex parse: the whole Anthology (../shared)', function () {
   this.timeout(120_000);
   it('loses no entry of anthology+abstracts.bib (73,215: 71,193 papers + 2,022 @proceedings)', function () {
-    const gz = path.join(shared, 'testdata/bib/anthology+abstracts.bib.gz');
-    if (!existsSync(gz)) {
-      console.log(`      skipped: ${gz} is not here (the shared test data sits beside the repository)`);
-      this.skip();
-    }
+    const gz = sharedFile(this, 'testdata/bib/anthology+abstracts.bib.gz');
     const text = gunzipSync(readFileSync(gz)).toString('utf8');
     const r = parseBibtex(text, 'anthology+abstracts.bib');
     assert.equal(r.entries.length, 73215);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
+import { sharedFile } from '../support/shared';
 import * as path from 'node:path';
 import { prepareSourceInTurns, Library } from '../../src/core/library';
 import { SearchIndex } from '../../src/core/search';
@@ -183,13 +183,8 @@ describe('library: combining sources', () => {
 });
 
 describe('library: real libraries', function () {
-  const shared = path.resolve(__dirname, '../../../shared');
-  before(function () {
-    if (!fs.existsSync(shared)) {
-      console.log(`    (skipped: ${shared} is absent)`);
-      this.skip();
-    }
-  });
+  let shared = '';
+  before(function () { shared = path.dirname(sharedFile(this, 'testdata')); });
 
   it('loads the proof-engineering bibliography and its crossref targets together', () => {
     const lib = new Library();

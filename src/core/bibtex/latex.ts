@@ -112,14 +112,31 @@ export function latexToUnicode(s: string, opts: DecodeOptions = {}): string {
   if (first < 0) return s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) ? s.trim() : s;
   const d = new Decoder(s, opts.keepMath === true);
   d.i = first; // the plain prefix is copied in one piece
-  let out = d.seq(-1, false, 0);
+  let out: string;
+  try {
+    out = d.seq(-1, false, 0);
+  } catch (err) {
+    if (err !== TOO_DEEP) throw err;
+    return flatten(s);
+  }
   // Spaces may have doubled (a removed command, `~`, a line break): collapse only then.
   out = d.ws ? collapse(out) : out.length > 0 && (out.charCodeAt(0) === 32 || out.charCodeAt(out.length - 1) === 32) ? out.trim() : out;
   return d.combining ? out.normalize('NFC') : out;
 }
 
+/** Groups and commands nested deeper than this are not decoded one by one (no recursion on input depth). */
+export const MAX_LATEX_NESTING = 100;
+const TOO_DEEP = new Error('LaTeX nested too deep');
+
+/** Text nested too deep to decode: commands, braces and `$` dropped in one linear pass. */
+function flatten(s: string): string {
+  return collapse(s.replace(/\\[A-Za-z]+ *|\\[^A-Za-z]|[{}$]/g, '').replace(/[\t\n\r]/g, ' '));
+}
+
 class Decoder {
   i = 0;
+  /** How deep seq/command calls are nested now. */
+  private level = 0;
   combining = false;
   /** Whitespace may need collapsing. */
   ws = false;
@@ -130,6 +147,11 @@ class Decoder {
    * `$…$`, where `^`/`_` scripts lose their markup. `runStart`: where plain text began.
    */
   seq(depth: number, math: boolean, runStart = this.i): string {
+    if (++this.level > MAX_LATEX_NESTING) throw TOO_DEEP;
+    try { return this.seqAt(depth, math, runStart); } finally { this.level--; }
+  }
+
+  private seqAt(depth: number, math: boolean, runStart: number): string {
     const s = this.s, n = s.length;
     let out = '';
     let run = runStart; // start of a run of plain characters
@@ -244,6 +266,11 @@ class Decoder {
 
   /** At a backslash: a command and its argument, decoded. */
   private command(math: boolean): string {
+    if (++this.level > MAX_LATEX_NESTING) throw TOO_DEEP;
+    try { return this.commandAt(math); } finally { this.level--; }
+  }
+
+  private commandAt(math: boolean): string {
     const s = this.s, n = s.length;
     const start = ++this.i; // after the backslash
     if (start >= n) return '';

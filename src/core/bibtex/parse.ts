@@ -99,8 +99,25 @@ class EntryError {
 }
 
 
+/** A value built from `@string` macros and `#` longer than this is left empty (a doubling chain). */
+export const MAX_EXPANDED_VALUE = 1 << 20;
+/** All macro text substituted in one file, at most (many uses of a big macro). */
+export const MAX_EXPANDED_FILE = 32 << 20;
+/** Longer `crossref` chains stop inheriting here (BibTeX itself follows one link). */
+export const MAX_CROSSREF_CHAIN = 64;
+
+const LONE_CR = /\r(?!\n)/;
+
+/**
+ * Old-Mac line ends (CR alone) as LF: the same length, so offsets hold, and lines and `%`
+ * comments end where the user sees them end.
+ */
+export function loneCrToLf(text: string): string {
+  return LONE_CR.test(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 export function parseBibtex(text: string, file = '<input>'): BibParseResult {
-  return new Reader(text, file).read();
+  return new Reader(loneCrToLf(text), file).read();
 }
 
 class Reader {
@@ -119,6 +136,7 @@ class Reader {
   // Line counting: a forward cursor, since positions asked for mostly increase.
   private linePos = 0;
   private lineNo = 1;
+  private lineEnd = -1;
   // What readValue hands back besides the value (fields, not an object per value: this is the hot path).
   private vEnd = 0;
   /** The value's raw text is not self-contained (a user @string macro) or not valid BibTeX. */
@@ -141,12 +159,14 @@ class Reader {
     while (p > pos) {
       p = p <= 1 ? 0 : t.lastIndexOf('\n', p - 2) + 1;
       line--;
+      this.lineEnd = -1;
     }
+    // `lineEnd`: the newline ending line `line` (kept, so a long line is scanned once).
     for (;;) {
-      const nl = t.indexOf('\n', p);
-      if (nl < 0 || nl >= pos) break;
+      if (this.lineEnd < p) { const nl = t.indexOf('\n', p); this.lineEnd = nl < 0 ? this.n : nl; }
+      if (this.lineEnd >= pos) break;
       line++;
-      p = nl + 1;
+      p = this.lineEnd + 1;
     }
     this.linePos = p; this.lineNo = line;
     return line;
@@ -165,10 +185,13 @@ class Reader {
     let pos = 0;
     if (n > 0 && t.charCodeAt(0) === 0xfeff) pos = 1;
     this.checkBinary();
+    // Is the text between entries on the current line commented out (a `%` before the `@`)?
+    let commented = false;
     while (pos < n) {
       const at = t.indexOf('@', pos);
       if (at < 0) break;
-      if (this.inCommentLine(at)) { pos = at + 1; continue; }
+      commented = this.commentedUpTo(pos, at, commented);
+      if (commented) { pos = at + 1; continue; }
       pos = this.readAt(at);
     }
     this.resolveDeferred();
@@ -206,15 +229,28 @@ class Reader {
     }
   }
 
-  /** `@` after a `%` on the same line is commented out. */
-  private inCommentLine(at: number): boolean {
-    const t = this.text;
-    for (let i = at - 1; i >= 0; i--) {
-      const c = t.charCodeAt(i);
-      if (c === NL) return false;
-      if (c === PERCENT) return true;
+  /** Where skipSpaceAndComments last skipped a `%` comment. */
+  private commentAt = -1;
+  private qPct = -1; private cPct = -1;
+  private qLf = -1; private cLf = -1;
+
+  /**
+   * Text outside entries, [from, at): is `at` after a `%` on its line (`wasCommented`: the line was
+   * commented at `from`)? A `%` inside an earlier entry on the line does not count. Each span is
+   * scanned once, with cached next-occurrences, so a one-line file stays linear.
+   */
+  private commentedUpTo(from: number, at: number, wasCommented: boolean): boolean {
+    const t = this.text, n = this.n;
+    let lineStart = -1;
+    for (;;) {
+      if (from < this.qLf || from > this.cLf) { const k = t.indexOf('\n', from); this.qLf = from; this.cLf = k < 0 ? n : k; }
+      if (this.cLf >= at) break;
+      lineStart = this.cLf + 1;
+      from = lineStart;
     }
-    return false;
+    if (lineStart < 0 && wasCommented) return true;
+    if (from < this.qPct || from > this.cPct) { const k = t.indexOf('%', from); this.qPct = from; this.cPct = k < 0 ? n : k; }
+    return this.cPct < at;
   }
 
   private skipSpace(pos: number): number {
@@ -229,6 +265,7 @@ class Reader {
     for (;;) {
       while (pos < n && isSpace(t.charCodeAt(pos))) pos++;
       if (pos < n && t.charCodeAt(pos) === PERCENT) {
+        this.commentAt = pos;
         const nl = t.indexOf('\n', pos);
         pos = nl < 0 ? n : nl + 1;
         continue;
@@ -471,6 +508,9 @@ class Reader {
       throw new EntryError(p, `entry ${key}: expected \`,\` or \`${String.fromCharCode(close)}\` after the value of \`${name}\`; found ${describeAt(t, p)}`, this.nextEntryStart(p));
     }
     entry.end = p;
+    if (this.commentAt > at) {
+      this.problem(this.commentAt, 'warning', `entry ${key}: a \`%\` comment inside the entry; biber skips it to the end of the line, BibTeX reads it as text and drops the rest of the entry (expected the comment outside the entry)`);
+    }
     this.finishEntry(entry, rewrite);
     this.checkAfterEntry(entry, p);
     return p;
@@ -556,6 +596,9 @@ class Reader {
   private qCr = -1; private cCr = -1;
   /** The file has NUL bytes or invalid UTF-8: check each value for control characters. */
   private junk = false;
+  /** Macro text substituted so far, and whether MAX_EXPANDED_FILE was reached. */
+  private expanded = 0;
+  private fileCapHit = false;
 
   /** Does [s, e) hold a newline, tab or CR (so whitespace must be collapsed)? */
   private hasSpaceRun(s: number, e: number): boolean {
@@ -632,6 +675,8 @@ class Reader {
     let value = '';
     let parts = 0;
     let rewrite = false;
+    let tooLong = false, usedMacro = false;
+    const start = p;
     let undefinedMacro: string | undefined;
     for (;;) {
       const c = t.charCodeAt(p);
@@ -660,17 +705,30 @@ class Reader {
           part = name;
         } else {
           part = m;
+          usedMacro = true;
           if (!Object.prototype.hasOwnProperty.call(MONTH_MACROS, name) || this.userMacros.has(name)) rewrite = true;
+          this.expanded += m.length;
+          if (this.expanded > MAX_EXPANDED_FILE && !this.fileCapHit) {
+            this.fileCapHit = true;
+            this.problem(s, 'error', `${this.context()}: @string macros in this file expand to more than ${MAX_EXPANDED_FILE} characters in all (a macro used very often, or doubling itself?); from here on macro values are left out`);
+          }
+          if (this.fileCapHit) part = '';
         }
       } else {
         if (p >= n) throw new EntryError(at, 'the file ends inside an entry: expected a value', n);
         throw new EntryError(p, `expected a value (\`{…}\`, \`"…"\`, a number or a @string macro name); found ${describeAt(t, p)}`, this.nextEntryStart(p));
       }
-      value = parts === 0 ? part : value + part;
+      if (!tooLong && usedMacro && value.length + part.length > MAX_EXPANDED_VALUE) {
+        // Only values built with macros are capped: a long literal abstract is the user's own.
+        tooLong = true;
+        this.problem(start, 'error', `${this.context()}: the value grows past ${MAX_EXPANDED_VALUE} characters through @string macros and \`#\` (a macro doubling itself?); it is left empty`);
+      }
+      if (!tooLong) value = parts === 0 ? part : value + part;
       parts++;
       const q = this.skipSpaceAndComments(p);
       if (t.charCodeAt(q) === HASH) { p = this.skipSpaceAndComments(q + 1); continue; }
-      this.vEnd = p; this.vRewrite = rewrite; this.vUndef = undefinedMacro;
+      if (tooLong) value = '';
+      this.vEnd = p; this.vRewrite = rewrite || tooLong; this.vUndef = undefinedMacro;
       if (selfName !== undefined) return parts > 1 ? value.replace(WS_ALL, ' ') : value;
       if (parts > 1) return value.replace(WS_ALL, ' ').trim();
       const len = value.length;
@@ -698,39 +756,65 @@ class Reader {
     this.problem(pos, 'warning', `entry ${e.key}: field \`${field}\` uses the undefined macro \`${macro}\`; expected a @string ${macro} definition or a braced value {…} (kept as the text "${macro}")`);
   }
 
-  /** Fill each child's missing fields from its `crossref` parent (which may come later in the file). */
+  /**
+   * Fill each child's missing fields from its `crossref` parent (which may come later in the file).
+   * Chains are walked with a loop, never recursion: a loop or a chain past MAX_CROSSREF_CHAIN links
+   * is reported and inheritance stops there.
+   */
   private resolveCrossrefs(): void {
     const done = new Set<BibEntry>();
     let byKey: Map<string, BibEntry> | undefined;
-    const resolve = (e: BibEntry, chain: Set<BibEntry>): void => {
-      if (done.has(e)) return;
-      const ref = e.fields.crossref;
-      if (ref === undefined) { done.add(e); return; }
+    const parentOf = (e: BibEntry): BibEntry | undefined => {
+      const ref = e.fields.crossref!;
       byKey ??= new Map(this.entries.map(x => [x.key, x]));
-      const parent = byKey.get(ref) ?? this.byLowerKey.get(lower(ref));
-      if (!parent) {
-        this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` names no entry in this file; its fields cannot be inherited`);
-        done.add(e);
-        return;
-      }
-      if (chain.has(parent) || parent === e) {
-        this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` forms a loop; inheritance stops here`);
-        done.add(e);
-        return;
-      }
-      chain.add(e);
-      resolve(parent, chain);
-      const pf = parent.fields, cf = e.fields;
-      for (const name in pf) {
-        if (name === 'crossref' || name === 'ids' || name === 'title') continue;
-        if (!Object.prototype.hasOwnProperty.call(cf, name)) cf[name] = pf[name]!;
-      }
-      // biblatex's inheritance: a proceedings' or book's title is the child's booktitle.
-      if (pf.title !== undefined && !Object.prototype.hasOwnProperty.call(cf, 'booktitle')) cf.booktitle = pf.title;
-      done.add(e);
+      return byKey.get(ref) ?? this.byLowerKey.get(lower(ref));
     };
-    for (const e of this.entries) if (e.fields.crossref !== undefined) resolve(e, new Set());
+    for (const first of this.entries) {
+      if (done.has(first) || first.fields.crossref === undefined) continue;
+      // Walk up to an entry that is done, has no crossref, or ends the chain; then inherit downwards.
+      const path: BibEntry[] = [];
+      const onPath = new Set<BibEntry>();
+      let e: BibEntry = first;
+      for (;;) {
+        path.push(e); onPath.add(e);
+        const ref = e.fields.crossref;
+        if (ref === undefined || done.has(e)) break;
+        const parent = parentOf(e);
+        if (!parent) {
+          this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` names no entry in this file; its fields cannot be inherited`);
+          done.add(e);
+          break;
+        }
+        if (onPath.has(parent)) {
+          this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` forms a loop; inheritance stops here`);
+          done.add(e);
+          break;
+        }
+        if (path.length > MAX_CROSSREF_CHAIN) {
+          this.problem(e.start, 'warning', `entry ${e.key}: crossref \`${ref}\` continues a chain of more than ${MAX_CROSSREF_CHAIN} crossrefs (BibTeX follows one); inheritance stops here`);
+          done.add(e);
+          break;
+        }
+        e = parent;
+      }
+      for (let i = path.length - 2; i >= 0; i--) {
+        const child = path[i]!;
+        if (done.has(child)) continue;
+        inherit(child.fields, path[i + 1]!.fields);
+        done.add(child);
+      }
+      done.add(path[path.length - 1]!);
+    }
   }
+}
+
+function inherit(cf: Record<string, string>, pf: Record<string, string>): void {
+  for (const name in pf) {
+    if (name === 'crossref' || name === 'ids' || name === 'title') continue;
+    if (!Object.prototype.hasOwnProperty.call(cf, name)) cf[name] = pf[name]!;
+  }
+  // biblatex's inheritance: a proceedings' or book's title is the child's booktitle.
+  if (pf.title !== undefined && !Object.prototype.hasOwnProperty.call(cf, 'booktitle')) cf.booktitle = pf.title;
 }
 
 /** Lower-case only when needed (most names already are). */

@@ -4,16 +4,53 @@
 // UTF-8; zero bytes up to a multiple of 4; then where each row starts in the body (Uint32), so a
 // reload neither parses nor scans 95 MB to hand the rows on; then, for a big source, its papers'
 // orders (orders.ts), so a reload does not sort them again.
+// Every cache file starts with a CRC-32 of the rest (8 hex digits and a space before the header):
+// a damaged byte anywhere makes the file a miss, reported once, and it is rebuilt.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { INDEX_ARRAYS, type IndexArrayName, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
 import { encodeParsed, rowStarts } from './transfer';
 import type { ParsedSource } from './types';
 
 // 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
-const FORMAT = 5;
+// 6: a CRC-32 of the file before its header.
+const FORMAT = 6;
+/** `xxxxxxxx ` before the header line. */
+const CRC_PREFIX = 9;
+
+/** Called when a cache file is there but damaged (its checksum fails). */
+export type OnDamage = (why: string) => void;
+
+/** The file's CRC-32 (of everything after the prefix) is right. */
+function checksumOk(buf: Buffer): boolean {
+  if (buf.length < CRC_PREFIX || buf[CRC_PREFIX - 1] !== 32) return false;
+  const want = Number.parseInt(buf.toString('latin1', 0, 8), 16);
+  return /^[0-9a-f]{8}$/.test(buf.toString('latin1', 0, 8)) && crc32(buf.subarray(CRC_PREFIX)) === want;
+}
+
+/** The header line's JSON, after the checksum; undefined (and `onDamage` told) when the file is damaged. */
+function checkedHeader<T>(buf: Buffer, onDamage?: OnDamage): { h: T; at: number } | undefined {
+  if (!checksumOk(buf)) {
+    // A header first is the format before checksums: stale, not damaged.
+    if (buf[0] !== 0x7b) onDamage?.('its checksum does not match');
+    return undefined;
+  }
+  const nl = buf.indexOf(10, CRC_PREFIX);
+  if (nl < 0) return undefined;
+  return { h: JSON.parse(buf.toString('utf8', CRC_PREFIX, nl)) as T, at: nl + 1 };
+}
+
+/** The header line with the checksum of it and the parts after it in front. */
+function headerWithChecksum(header: object, parts: readonly Uint8Array[]): Buffer {
+  const head = Buffer.from(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
+  let c = crc32(head.subarray(CRC_PREFIX));
+  for (const p of parts) c = crc32(p, c);
+  head.write(c.toString(16).padStart(8, '0'), 0, 'latin1');
+  return head;
+}
 
 /** What a cache entry is for: the source file's path, size and mtime. */
 export interface CacheKey {
@@ -89,11 +126,12 @@ function keyMatches(h: CacheHeader, key: CacheKey, tag: string): boolean {
  * The rows in a cache file's bytes when they are for this key, else undefined. The views share
  * the file's buffer when it is the file's alone (then they can be transferred). Never throws.
  */
-export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): CachedRows | undefined {
+export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, onDamage?: OnDamage): CachedRows | undefined {
   try {
-    const nl = buf.indexOf(10);
-    if (nl < 0) return undefined;
-    const h = JSON.parse(buf.toString('utf8', 0, nl)) as RecordsHeader;
+    const head = checkedHeader<RecordsHeader>(buf, onDamage);
+    if (!head) return undefined;
+    const { h } = head;
+    const nl = head.at - 1;
     if (!keyMatches(h, key, tag)) return undefined;
     const bodyEnd = nl + 1 + h.bodyBytes;
     const at = align4(bodyEnd);
@@ -113,17 +151,17 @@ export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): Ca
 }
 
 /** The cached rows when the cache matches the file's key, else undefined. Never throws: a damaged cache is a miss. */
-export function readCacheRows(cacheDir: string, key: CacheKey, tag: string): CachedRows | undefined {
+export function readCacheRows(cacheDir: string, key: CacheKey, tag: string, onDamage?: OnDamage): CachedRows | undefined {
   try {
-    return rowsFromCacheBuffer(fs.readFileSync(cacheFileFor(cacheDir, key.path)), key, tag);
+    return rowsFromCacheBuffer(fs.readFileSync(cacheFileFor(cacheDir, key.path)), key, tag, onDamage);
   } catch {
     return undefined;
   }
 }
 
 /** The cached lines (see transfer.ts) when the cache matches the file's key, else undefined. Never throws. */
-export function readCacheLines(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string): string[] | undefined {
-  const rows = readCacheRows(cacheDir, { path: sourcePath, size, mtimeMs }, tag);
+export function readCacheLines(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string, onDamage?: OnDamage): string[] | undefined {
+  const rows = readCacheRows(cacheDir, { path: sourcePath, size, mtimeMs }, tag, onDamage);
   if (!rows) return undefined;
   const lines = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length).toString('utf8').split('\n');
   return lines[0] ? lines : undefined;
@@ -144,9 +182,10 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
   const n = starts.length - 1;
   const withOrders = !!orders && orders.byKey.length === n && orders.newest.length === n;
   const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, bodyBytes: bytes.length, rows: n, ...(withOrders ? { orders: true } : {}) };
-  const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
-  const pad = Buffer.alloc(align4(head.length + bytes.length) - head.length - bytes.length);
-  return writeAtomically(cacheFileFor(cacheDir, parsed.path), [head, bytes, pad, ...(withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]).map(bytesOf)]);
+  const headLength = Buffer.byteLength(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
+  const pad = Buffer.alloc(align4(headLength + bytes.length) - headLength - bytes.length);
+  const rest = [bytes, pad, ...(withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]).map(bytesOf)];
+  return writeAtomically(cacheFileFor(cacheDir, parsed.path), [headerWithChecksum(header, rest), ...rest]);
 }
 
 // ---------------------------------------------------------------- search index beside the records
@@ -155,7 +194,7 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
 // them. Layout: a JSON header line, then the vocabulary (UTF-8), zero bytes up to a multiple of 4,
 // then each typed array's bytes: read back, the arrays are views of the file's buffer (no copy).
 
-const INDEX_FORMAT = 2;
+const INDEX_FORMAT = 3;
 const CTORS: Record<IndexArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor> = {
   idf: Float32Array, postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwdStart: Uint32Array,
   fwdPrimaryEnd: Uint32Array, fwd: Uint32Array, byLength: Uint32Array, lengthStart: Uint32Array, signature: Int32Array,
@@ -187,37 +226,36 @@ export function writeIndexFile(file: string, key: CacheKey, tag: string, data: S
     format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs,
     indexFormat: INDEX_FORMAT, version: data.version, papers: data.papers, stats: data.stats, vocabBytes: vocab.length, lengths,
   };
-  const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
-  const pad = Buffer.alloc(align4(head.length + vocab.length) - head.length - vocab.length);
-  return writeAtomically(file, [head, vocab, pad, ...INDEX_ARRAYS.map(n => bytesOf(data[n]))]);
+  const headLength = Buffer.byteLength(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
+  const pad = Buffer.alloc(align4(headLength + vocab.length) - headLength - vocab.length);
+  const rest = [vocab, pad, ...INDEX_ARRAYS.map(n => bytesOf(data[n]))];
+  return writeAtomically(file, [headerWithChecksum(header, rest), ...rest]);
 }
 
-function indexHeader(buf: Buffer, key: CacheKey, tag: string): { h: IndexHeader; at: number } | undefined {
-  const nl = buf.indexOf(10);
-  if (nl < 0) return undefined;
-  const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as IndexHeader;
-  if (!keyMatches(h, key, tag) || h.indexFormat !== INDEX_FORMAT) return undefined;
-  return { h, at: nl + 1 };
+function indexHeader(buf: Buffer, key: CacheKey, tag: string, onDamage?: OnDamage): { h: IndexHeader; at: number } | undefined {
+  const head = checkedHeader<IndexHeader>(buf, onDamage);
+  if (!head || !keyMatches(head.h, key, tag) || head.h.indexFormat !== INDEX_FORMAT) return undefined;
+  return head;
 }
 
 /** The cached index data of a source when its key matches, else undefined. Never throws. */
-export function readIndexCache(cacheDir: string, key: CacheKey, tag: string): SearchIndexData | undefined {
-  return readIndexFile(indexCacheFileFor(cacheDir, key.path), key, tag);
+export function readIndexCache(cacheDir: string, key: CacheKey, tag: string, onDamage?: OnDamage): SearchIndexData | undefined {
+  return readIndexFile(indexCacheFileFor(cacheDir, key.path), key, tag, onDamage);
 }
 
 /** The index data in a file when its key and tag match, else undefined. Never throws. */
-export function readIndexFile(file: string, key: CacheKey, tag: string): SearchIndexData | undefined {
+export function readIndexFile(file: string, key: CacheKey, tag: string, onDamage?: OnDamage): SearchIndexData | undefined {
   try {
-    return indexFromCacheBuffer(fs.readFileSync(file), key, tag);
+    return indexFromCacheBuffer(fs.readFileSync(file), key, tag, onDamage);
   } catch {
     return undefined;
   }
 }
 
 /** The index data in an index file's bytes when they are for this key, else undefined. Never throws. */
-export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string): SearchIndexData | undefined {
+export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, onDamage?: OnDamage): SearchIndexData | undefined {
   try {
-    const head = indexHeader(buf, key, tag);
+    const head = indexHeader(buf, key, tag, onDamage);
     if (!head) return undefined;
     const { h } = head;
     let at = head.at;

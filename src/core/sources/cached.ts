@@ -11,6 +11,8 @@ export interface ParseRequest {
   cacheDir?: string;
   /** Names the parser build; a cache written by another build is a miss. */
   tag?: string;
+  /** Read nothing from the cache, but write the fresh result to it (repairs a damaged one). */
+  refresh?: boolean;
 }
 
 export interface ParseOutcome {
@@ -24,13 +26,13 @@ export interface ParseOutcome {
 }
 
 /** Reads a source from the cache when its path, size and mtime match, else parses it. Never throws. */
-export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn): ParseOutcome {
-  if (req.cacheDir) {
+export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void): ParseOutcome {
+  if (req.cacheDir && !req.refresh) {
     try {
       const t0 = performance.now();
       const st = fs.statSync(req.path);
       if (st.isFile()) {
-        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '');
+        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '', onDamage);
         if (hit !== undefined) return { lines: hit, fromCache: true, readMs: performance.now() - t0 };
       }
     } catch {

@@ -10,6 +10,24 @@ const TEXT_FIELDS = ['title', 'abstract', 'URL', 'DOI', 'container-title', 'publ
  * the line of the error; an item that is not an object or has no `id` is reported with its line and
  * left out, and the valid items load.
  */
+/** Values nested deeper than this inside an item are dropped (later copies and JSON.stringify recurse). */
+export const MAX_CSL_DEPTH = 32;
+
+/** Is `v` nested deeper than `max` levels? Iterative: the input decides the depth, not the stack. */
+function tooDeep(v: unknown, max: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (d > max) return true;
+    for (const k in x as object) {
+      const c = (x as Record<string, unknown>)[k];
+      if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+    }
+  }
+  return false;
+}
+
 export function readCslJson(text: string, file: string): ParsedSource {
   const t0 = performance.now();
   const src = text.replace(/^\uFEFF/, '');
@@ -46,6 +64,12 @@ function cslItemToPaper(item: unknown, file: string, line: number, problems: Sou
     return undefined;
   }
   const raw = item as Record<string, unknown>;
+  for (const k of Object.keys(raw)) {
+    if (tooDeep(raw[k], MAX_CSL_DEPTH)) {
+      problem(`field "${k}" is nested more than ${MAX_CSL_DEPTH} levels deep; field ignored`, 'warning');
+      delete raw[k];
+    }
+  }
   const id = typeof raw.id === 'string' ? raw.id.trim() : typeof raw.id === 'number' ? String(raw.id) : '';
   if (!id) {
     problem(`has no "id" (the citation key); item skipped`);

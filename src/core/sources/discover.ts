@@ -1,6 +1,8 @@
 // Which library files a document names: `\bibliography{a,b}` / `\addbibresource{x.bib}` in LaTeX,
 // `bibliography:` in a pandoc Markdown document's YAML front matter. Pure text in, names out;
 // resolving them against the file system is the caller's part.
+import { bibCommands } from '../bibCommands';
+import { withoutYamlComment } from '../bibLocate';
 
 export interface BibReference {
   /** As written, with `.bib` added where BibTeX adds it (`\bibliography{refs}` → `refs.bib`). */
@@ -9,33 +11,17 @@ export interface BibReference {
   line: number;
 }
 
-/** Strips a LaTeX comment (an unescaped `%` to the end of the line). */
-function stripComment(line: string): string {
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\') { i++; continue; }
-    if (line[i] === '%') return line.slice(0, i);
-  }
-  return line;
-}
-
 export function texBibliographies(text: string): BibReference[] {
   const out: BibReference[] = [];
-  const lines = text.split(/\r?\n/);
-  const re = /\\(bibliography|addbibresource|addglobalbib|addsectionbib|nobibliography)\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}/g;
-  lines.forEach((raw, i) => {
-    const line = stripComment(raw);
-    if (!line.includes('\\')) return;
-    for (const m of line.matchAll(re)) {
-      const cmd = m[1]!;
-      const names = cmd === 'bibliography' || cmd === 'nobibliography' ? m[2]!.split(',') : [m[2]!];
-      for (let n of names) {
-        n = n.trim();
-        if (!n || n.includes('\\')) continue; // a macro: cannot be resolved without TeX
-        if ((cmd === 'bibliography' || cmd === 'nobibliography') && !/\.bib$/i.test(n)) n += '.bib';
-        out.push({ name: n, line: i + 1 });
-      }
+  for (const { cmd, arg, line } of bibCommands(text)) {
+    const bibtexStyle = cmd === 'bibliography' || cmd === 'nobibliography';
+    for (let n of bibtexStyle ? arg.split(',') : [arg]) {
+      n = n.trim();
+      if (!n || n.includes('\\')) continue; // a macro: cannot be resolved without TeX
+      if (bibtexStyle && !/\.bib$/i.test(n)) n += '.bib';
+      out.push({ name: n, line });
     }
-  });
+  }
   return out;
 }
 
@@ -50,7 +36,7 @@ export function markdownBibliographies(text: string): BibReference[] {
     if (l.trim() === '---' || l.trim() === '...') break;
     const m = /^bibliography\s*:\s*(.*)$/.exec(l);
     if (!m) continue;
-    const v = m[1]!.replace(/\s+#.*$/, '').trim();
+    const v = withoutYamlComment(m[1]!);
     if (v.startsWith('[')) {
       for (const part of v.replace(/^\[|\]$/g, '').split(',')) if (unquote(part)) out.push({ name: unquote(part), line: i + 1 });
     } else if (v) {

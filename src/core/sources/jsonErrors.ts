@@ -30,47 +30,53 @@ export function findJsonError(text: string): JsonSyntaxError | undefined {
     }
   };
   const describeAt = () => (i >= n ? 'the end of the file' : `'${text[i]}'`);
-  const value = (): void => {
+  // Objects and arrays open on a stack, not on the call stack: JSON nested a million deep is read too.
+  const open: number[] = [];
+  const key = () => {
+    ws();
+    if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describeAt()}`);
+    string();
+    ws();
+    if (text[i] !== ':') fail(`expected ':' after a property name, found ${describeAt()}`);
+    i++;
+  };
+  /** Reads one value; false when it opened a container whose first value comes next. */
+  const scalarOrOpen = (): boolean => {
     ws();
     if (i >= n) fail('unexpected end of the file: a value is missing');
     const c = text[i];
-    if (c === '{') {
+    if (c === '{' || c === '[') {
       i++; ws();
-      if (text[i] === '}') { i++; return; }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describeAt()}`);
-        string();
-        ws();
-        if (text[i] !== ':') fail(`expected ':' after a property name, found ${describeAt()}`);
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
-        fail(`expected ',' or '}' after a property value, found ${describeAt()}`);
-      }
-    } else if (c === '[') {
-      i++; ws();
-      if (text[i] === ']') { i++; return; }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
-        fail(`expected ',' or ']' after an array element, found ${describeAt()}`);
-      }
-    } else if (c === '"') {
+      if (text[i] === (c === '{' ? '}' : ']')) { i++; return true; }
+      open.push(c === '{' ? 123 : 91);
+      if (c === '{') key();
+      return false;
+    }
+    if (c === '"') {
       string();
     } else if (c === '-' || (c >= '0' && c <= '9')) {
       const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
       if (!m) fail(`invalid number`);
       i += m![0].length;
     } else {
-      for (const lit of ['true', 'false', 'null']) {
-        if (text.startsWith(lit, i)) { i += lit.length; return; }
+      const lit = ['true', 'false', 'null'].find(l => text.startsWith(l, i));
+      if (!lit) fail(`unexpected ${describeAt()}`);
+      i += lit!.length;
+    }
+    return true;
+  };
+  const value = (): void => {
+    for (;;) {
+      if (!scalarOrOpen()) continue;
+      // A value ended: commas and closers until the next value, or the end of the outermost one.
+      for (;;) {
+        if (!open.length) return;
+        ws();
+        const obj = open[open.length - 1] === 123;
+        if (text[i] === ',') { i++; if (obj) key(); break; }
+        if (text[i] === (obj ? '}' : ']')) { i++; open.pop(); continue; }
+        fail(obj ? `expected ',' or '}' after a property value, found ${describeAt()}` : `expected ',' or ']' after an array element, found ${describeAt()}`);
       }
-      fail(`unexpected ${describeAt()}`);
     }
   };
   const string = () => {

@@ -21,6 +21,7 @@ export type WorkerReply =
   | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; fromCache: boolean; readMs: number }
   | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
   | { id: number; type: 'cacheError'; message: string }
+  | { id: number; type: 'cacheDamaged'; message: string }
   | { id: number; type: 'error'; message: string };
 
 export class CancelledError extends Error {
@@ -162,6 +163,9 @@ export class SourceParser {
         return;
       case 'cacheError':
         this.opts.onWarning?.(`could not cache ${p?.req.path ?? 'a source'}: ${m.message}`);
+        return;
+      case 'cacheDamaged':
+        this.opts.onWarning?.(`the cache of ${p?.req.path ?? 'a source'} was damaged (${m.message}); discarded and rebuilt`);
         return;
       case 'done': {
         if (!p) return;

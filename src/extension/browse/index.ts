@@ -1,10 +1,11 @@
 // Browse: the Papers tree and the abstract panel, and their commands.
 import * as vscode from 'vscode';
+import type { PanelState } from '../../webview/protocol';
 import type { GroupBy } from '../config';
 import { Commands, Views } from '../ids';
 import { log, reportError } from '../log';
 import type { Services } from '../services';
-import { PaperPanels, type PanelState } from './paperPanel';
+import { PaperPanels } from './paperPanel';
 import { PapersTree } from './papersTree';
 
 /** A paper argument as commands receive it: a key, a tree node / `{key}`, or `{paper: {id}}`. */
@@ -44,7 +45,7 @@ export function registerBrowse(_context: vscode.ExtensionContext, services: Serv
       const key = await pickKey(arg);
       if (!key) return;
       await services.library.ready;
-      if (!services.library.byKey(key)) { void vscode.window.showWarningMessage(`PaperCite: no paper with key “${key}” in the library.`); return; }
+      if (!services.library.byKey(key) && !services.online.paper(key)) { void vscode.window.showWarningMessage(`PaperCite: no paper with key “${key}” in the library.`); return; }
       panels.open(key);
     }),
     guarded(Commands.revealInTree, async arg => {

@@ -1,11 +1,9 @@
-// Corpus text in tooltips: a MarkdownString that is untrusted, renders no HTML and no theme icons,
-// with every ASCII punctuation character backslash-escaped (CommonMark), so `<script>`, `[x](command:…)`,
-// `$(icon)`, autolinks and entities all show as typed.
+// Corpus text in tooltips: a MarkdownString that is untrusted, renders no HTML and no theme icons;
+// text goes in through core/markdown.ts (escaped, code spans fenced), so `<script>`, `[x](command:…)`,
+// `$(icon)`, autolinks, entities and blank lines all show as typed.
 import * as vscode from 'vscode';
 
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
+export { escapeMarkdown, markdownCode } from '../../core/markdown';
 
 export function untrustedMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', false);

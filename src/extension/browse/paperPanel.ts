@@ -7,14 +7,12 @@ import { paperToBibtex } from '../../core/bibtex/export';
 import { queryTerms, rankRelated, RelatedIndex, type RelatedHit } from '../../core/related';
 import type { Paper } from '../../core/model';
 import { safeHttpUrl } from '../../core/render';
+import type { HostToPage, PanelAction, PaperView } from '../../webview/protocol';
 import { Commands, Views } from '../ids';
 import { describe, log } from '../log';
 import type { Services } from '../services';
 import { allowedUrls, buildPaperView } from './paperView';
-import { parsePageMessage, type PanelAction, type PanelMessage, type PaperView } from './protocol';
-
-/** What the page stores with `setState`, handed back after a window reload. */
-export interface PanelState { key: string }
+import { parsePageMessage } from './protocol';
 
 interface PanelEntry {
   panel: vscode.WebviewPanel;
@@ -122,7 +120,8 @@ export class PaperPanels implements vscode.Disposable {
 
   private relatedTo(p: Paper): RelatedHit[] {
     const lib = this.services.library;
-    if (lib.papers.length <= FULL_INDEX_MAX) return this.relatedIndex().related(p.id, 5);
+    // An online paper is not in the index: its related papers come from the search.
+    if (lib.papers.length <= FULL_INDEX_MAX && lib.byKey(p.id)) return this.relatedIndex().related(p.id, 5);
     let hits = this.relatedCache.get(p.id);
     if (!hits) {
       const t0 = performance.now();
@@ -135,7 +134,7 @@ export class PaperPanels implements vscode.Disposable {
 
   /** Builds the paper's view and posts it once the page is ready. */
   private show(entry: PanelEntry): void {
-    const p = this.services.library.byKey(entry.key);
+    const p = this.services.library.byKey(entry.key) ?? this.services.online.paper(entry.key);
     if (!p) {
       entry.view = undefined;
       entry.panel.title = `Paper not found: ${entry.key}`;
@@ -155,7 +154,7 @@ export class PaperPanels implements vscode.Disposable {
     if (entry.ready) void this.post(entry, { type: 'showPaper', paper: entry.view });
   }
 
-  private post(entry: PanelEntry, m: PanelMessage): Thenable<boolean> {
+  private post(entry: PanelEntry, m: HostToPage): Thenable<boolean> {
     return entry.panel.webview.postMessage(m);
   }
 
@@ -232,7 +231,7 @@ export class PaperPanels implements vscode.Disposable {
 <body>
 <main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'katex.min.js')}"></script>
-<script nonce="${nonce}" src="${asset('media', 'panel.js')}"></script>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'panel.js')}"></script>
 </body>
 </html>`;
   }

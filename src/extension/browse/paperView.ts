@@ -2,7 +2,7 @@
 import { formatName, type CslDate, type Paper } from '../../core/model';
 import type { RelatedHit } from '../../core/related';
 import { renderAbstract, richToPlain, safeHttpUrl } from '../../core/render';
-import type { PaperView } from './protocol';
+import type { PaperView } from '../../webview/protocol';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

@@ -8,7 +8,7 @@ import type { GroupBy } from '../config';
 import { Commands, ContextKeys, SECTION, Views } from '../ids';
 import { log } from '../log';
 import type { Services } from '../services';
-import { escapeMarkdown, untrustedMarkdown } from './markdown';
+import { escapeMarkdown, markdownCode, untrustedMarkdown } from './markdown';
 
 const GROUP_ICONS: Record<TreeGroupBy, string> = { author: 'person', owner: 'account', year: 'calendar', category: 'tag' };
 const GROUP_WORDS: Record<TreeGroupBy, string> = { author: 'author', owner: 'page owner', year: 'year', category: 'category' };
@@ -330,6 +330,6 @@ export function paperTooltip(p: Paper): vscode.MarkdownString {
   // LaTeX escapes and abbreviation macros read as text; math stays as its $…$ source.
   const abs = typeof p.abstract === 'string' ? richToPlain(renderAbstract(p.abstract)).replace(/\s+/g, ' ').trim() : '';
   if (abs) md.appendMarkdown(`\n\n${escapeMarkdown(abs.length > 400 ? `${abs.slice(0, 400).replace(/\s+\S*$/, '')}…` : abs)}`);
-  md.appendMarkdown(`\n\n\`${p.id.replace(/`/g, "'")}\``);
+  md.appendMarkdown(`\n\n${markdownCode(p.id)}`);
   return md;
 }

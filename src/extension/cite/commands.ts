@@ -8,7 +8,7 @@ import { Commands } from '../ids';
 import { reportError } from '../log';
 import type { Services } from '../services';
 import type { ProjectBib } from './projectBib';
-import { insertKeys } from './quickPick';
+import { insertKeys, keysFor } from './quickPick';
 
 /** What tree items and links pass: a key, `{key}`, or `{paper: {id}}`. */
 export type PaperArg = string | { key: string } | { paper: { id: string } };
@@ -27,7 +27,8 @@ export function keyOf(arg: unknown): string | undefined {
 export function registerPaperCommands(services: Services, bib: ProjectBib): vscode.Disposable {
   const paperOf = (arg: unknown): Paper | undefined => {
     const key = keyOf(arg);
-    const p = key === undefined ? undefined : services.library.byKey(key);
+    // Online papers shown in this session (Search Papers, the panel) are found by key too.
+    const p = key === undefined ? undefined : services.library.byKey(key) ?? services.online.paper(key);
     if (!p) void vscode.window.showWarningMessage(key ? `PaperCite: no paper with the key ${key} in the library.` : 'PaperCite: no paper given.');
     return p;
   };
@@ -59,7 +60,9 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
         void vscode.window.showInformationMessage('PaperCite: open a LaTeX or Markdown file to insert the citation.');
         return;
       }
-      await insertKeys(services, editor, [p.id]);
+      const record = services.library.byKey(p.id) ? undefined : services.online.record(p.id);
+      const keys = record ? await keysFor(services, bib, [{ paper: p, record }], editor.document.uri) : [p.id];
+      if (keys.length) await insertKeys(services, editor, keys);
     })),
     vscode.commands.registerCommand(Commands.addBibEntry, guard('Add BibTeX Entry', async (arg: unknown, docUri: unknown) => {
       const keys = (Array.isArray(arg) ? arg.map(keyOf) : [keyOf(arg)]).filter((k): k is string => !!k);

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
 import type { Paper } from '../../core/model';
+import { Commands } from '../ids';
 import { log } from '../log';
 import type { Services } from '../services';
 import { activationMarked, sinceActivation } from '../timing';
@@ -94,6 +95,22 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(2);
       log.info(`[cite] completion: ${this.calls} calls on ${this.services.library.papers.length} papers, p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`);
     }
+    if (cfg.onlineEnabled !== false && ctx.prefix.trim()) items.push(searchOnlineItem(ctx.prefix, range, items.length));
     return new vscode.CompletionList(items, true);
   }
+}
+
+/**
+ * The last item: "Search online for '…'" opens Insert Citation with the typed text. Completion
+ * itself never goes online (no request per keystroke); accepting the item leaves the text as it is.
+ */
+function searchOnlineItem(prefix: string, range: { inserting: vscode.Range; replacing: vscode.Range }, n: number): vscode.CompletionItem {
+  const item = new vscode.CompletionItem({ label: `Search online for '${prefix.trim()}'`, description: 'arXiv, DBLP, Crossref, …' }, vscode.CompletionItemKind.Event);
+  item.insertText = prefix;
+  item.filterText = prefix;
+  item.range = range.inserting;
+  item.sortText = String(n).padStart(4, '0') + '~';
+  // No arguments (see above): Insert Citation reads the typed text at the cursor itself.
+  item.command = { title: 'Search online', command: Commands.insertCitation };
+  return item;
 }

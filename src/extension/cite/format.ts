@@ -2,18 +2,9 @@
 // of untrusted corpus text is unit-tested.
 import { formatName, paperYear, shortAuthors, type Paper } from '../../core/model';
 import { editDistance as coreEditDistance } from '../../core/editDistance';
+import { escapeMarkdown, markdownCode } from '../../core/markdown';
 
-/**
- * Escapes text for a Markdown string: every ASCII punctuation character gets a backslash (CommonMark
- * allows it for all of them), so no link, HTML tag, entity, autolink, emphasis or command link can
- * form; line breaks become spaces.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
+export { escapeMarkdown };
 
 /** A label for quick pick rows: `$(…)` would render as an icon, so it is broken up. */
 export function escapeIcons(text: string): string {
@@ -55,7 +46,8 @@ export function excerpt(text: string | undefined, max = 400): string {
 /** The Markdown body describing a paper: every corpus string escaped. */
 export function paperMarkdown(p: Paper, opts: { abstractChars?: number } = {}): string {
   const lines: string[] = [];
-  lines.push(`**${escapeMarkdown(p.title ?? p.id)}**`);
+  // Never `****` (a rule) for a blank title.
+  lines.push(`**${escapeMarkdown(p.title ?? '') || escapeMarkdown(p.id) || '(untitled)'}**`);
   const authors = shortAuthors(p, 8);
   const year = paperYear(p);
   const meta = [authors, year === undefined ? '' : String(year), p.custom.venue ?? p['container-title'] ?? '', p.custom.category ?? '']
@@ -63,7 +55,7 @@ export function paperMarkdown(p: Paper, opts: { abstractChars?: number } = {}): 
   if (meta.length) lines.push(meta.join(' · '));
   const abs = excerpt(p.abstract, opts.abstractChars ?? 400);
   if (abs) lines.push(escapeMarkdown(abs));
-  lines.push('`' + p.id.replace(/`/g, "'") + '`');
+  lines.push(markdownCode(p.id));
   return lines.join('\n\n');
 }
 

@@ -58,7 +58,7 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     new CiteDiagnostics(services, bib),
     registerLatexWorkshopOffer(context),
     services.config.onDidChange(checkCustom),
-    vscode.commands.registerCommand(Commands.insertCitation, guard('Insert Citation', () => insertCitationCommand(services))),
+    vscode.commands.registerCommand(Commands.insertCitation, guard('Insert Citation', () => insertCitationCommand(services, bib))),
     vscode.commands.registerCommand(Commands.searchPapers, guard('Search Papers', () => searchPapersCommand(services))),
     registerPaperCommands(services, bib),
     vscode.commands.registerCommand(ACCEPTED_COMMAND, async () => {

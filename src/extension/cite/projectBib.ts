@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { locateBib, texRootOf, type BibSource } from '../../core/bibLocate';
-import { planBibInsert, type NewEntry } from '../../core/bibWrite';
+import { insideFolders } from '../../core/bibPaths';
+import { distinctKey, planBibInsert, sameBibPaper, type NewEntry } from '../../core/bibWrite';
 import { parseBibtex, type BibEntry } from '../../core/bibtex/parse';
 import { paperToBibtex } from '../../core/bibtex/export';
 import type { Services } from '../services';
@@ -30,6 +31,16 @@ export interface AddResult {
   bib?: vscode.Uri;
   /** Set when nothing could be written; already shown to the user. */
   refused?: string;
+  /** Keys the .bib already uses for a different paper: not written, a free key offered. */
+  conflicts?: { key: string; suggested: string }[];
+  /** Keys whose BibTeX text was not one valid entry (logged, not written). */
+  rejected?: string[];
+}
+
+/** The entry's text under another key (the key is the first thing after `@type{`). */
+function renameEntry(bibtex: string, key: string, to: string): string {
+  const i = bibtex.indexOf(key);
+  return i < 0 ? bibtex : bibtex.slice(0, i) + to + bibtex.slice(i + key.length);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -47,6 +58,8 @@ export class ProjectBib implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, { stamp: string; entries: BibEntry[] }>();
   private readonly announcedCreated = new Set<string>();
+  /** Paths outside an untrusted workspace already logged as not read. */
+  private readonly refusedSaid = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires when a .bib changed (edited, saved, or changed on disk). */
   readonly onDidChange = this.emitter.event;
@@ -92,9 +105,17 @@ export class ProjectBib implements vscode.Disposable {
     // A Windows absolute path in the setting.
     if (setting && /^[a-zA-Z]:[\\/]/.test(setting)) setting = vscode.Uri.file(setting).path;
     const t = locateBib({ docPath: doc.uri.path, docText: text, ...(root ? { root } : {}), ...(setting ? { setting } : {}), ...(folder ? { workspaceFolder: folder.uri.path } : {}) });
-    const all = t.all.map(p => doc.uri.with({ path: p }));
+    // An untrusted workspace's documents may name any path: only files in its folders are read or written.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.path);
+    const allowed = (p: string) => vscode.workspace.isTrusted || insideFolders(p, folders);
+    const outside = t.all.filter(p => !allowed(p));
+    if (outside.length && !this.refusedSaid.has(outside.join('\n'))) {
+      this.refusedSaid.add(outside.join('\n'));
+      log.warn(`[cite] not reading ${outside.join(', ')} (named by ${vscode.workspace.asRelativePath(doc.uri, false)}): outside the workspace folders, and this workspace is not trusted`);
+    }
+    const all = t.all.filter(allowed).map(p => doc.uri.with({ path: p }));
     // Prefer the first named bibliography that exists.
-    let uri = doc.uri.with({ path: t.path });
+    let uri = doc.uri.with({ path: allowed(t.path) ? t.path : (all[0]?.path ?? doc.uri.path.replace(/[^/]*$/, 'references.bib')) });
     for (const u of all) if (openDoc(u) || (await exists(u))) { uri = u; break; }
     return { uri, all, from: t.from };
   }
@@ -146,19 +167,62 @@ export class ProjectBib implements vscode.Disposable {
     return run;
   }
 
-  private async addNow(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
+  /**
+   * Appends entries whose BibTeX text is given (e.g. fetched online) to the document's .bib, with
+   * the same checks and queue as `addEntries`; a key the .bib already has is left as it is.
+   */
+  addEntryTexts(entries: NewEntry[], docUri: vscode.Uri): Promise<AddResult> {
+    const run = this.queue.then(() => this.addNow(entries.map(e => e.key), docUri, entries));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async addNow(keys: string[], docUri: vscode.Uri, given?: readonly NewEntry[]): Promise<AddResult> {
     const doc = openDoc(docUri) ?? await vscode.workspace.openTextDocument(docUri);
     const { target, entries: known } = await this.index(doc);
     const bibName = vscode.workspace.asRelativePath(target.uri, false);
-    const present = keys.filter(k => known.has(k));
+    const present: string[] = [];
     const wanted: NewEntry[] = [];
+    const conflicts: { key: string; suggested: string; where: string; title: string; bibtex: string }[] = [];
+    const lowerKnown = new Set([...known.keys()].map(k => k.toLowerCase()));
     for (const key of keys) {
-      if (known.has(key)) continue;
-      const paper = this.services.library.byKey(key);
-      if (!paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
-      wanted.push({ key, bibtex: paperToBibtex(paper) });
+      const text = given?.find(e => e.key === key)?.bibtex;
+      const paper = text === undefined ? this.services.library.byKey(key) : undefined;
+      const had = known.get(key);
+      if (had) {
+        // The same key for a different paper is not "present": say so and offer a free key.
+        const bibtex = text ?? (paper && paperToBibtex(paper));
+        const mine = bibtex ? parseBibtex(bibtex, key).entries[0] : undefined;
+        if (bibtex && mine && !sameBibPaper(had.entry, mine)) {
+          const suggested = distinctKey(key, k => lowerKnown.has(k) || !!this.services.library.byKey(k));
+          conflicts.push({ key, suggested, where: `${vscode.workspace.asRelativePath(had.uri, false)}:${had.entry.line}`, title: had.entry.fields.title ?? '', bibtex });
+        } else present.push(key);
+        continue;
+      }
+      if (text === undefined && !paper) { log.warn(`[cite] ${key} is not in the library; no BibTeX entry to add`); continue; }
+      wanted.push({ key, bibtex: text ?? paperToBibtex(paper!) });
     }
-    if (!wanted.length) return { added: [], present, bib: target.uri };
+    for (const c of conflicts) {
+      log.warn(`[cite] ${c.where} already uses ${c.key} for a different paper ("${c.title}"); not adding ${c.key}; offering ${c.suggested}`);
+      const action = `Add as ${c.suggested}`;
+      void vscode.window.showWarningMessage(`PaperCite did not add ${c.key}: ${c.where} already uses that key for a different paper. Add this paper to ${bibName} as ${c.suggested} (then cite it by that key)?`, action).then(choice => {
+        if (choice !== action) return;
+        const run = this.queue.then(() => this.writeEntries([{ key: c.suggested, bibtex: renameEntry(c.bibtex, c.key, c.suggested) }], docUri));
+        this.queue = run.catch(() => undefined);
+        void run.then(r => { if (r.added.length) void vscode.window.showInformationMessage(`PaperCite added ${c.suggested} to ${bibName}; cite it as ${c.suggested}.`); });
+      });
+    }
+    const conflictKeys = conflicts.map(c => ({ key: c.key, suggested: c.suggested }));
+    if (!wanted.length) return { added: [], present, bib: target.uri, ...(conflicts.length ? { conflicts: conflictKeys } : {}) };
+    const result = await this.writeEntries(wanted, docUri, present);
+    return conflicts.length ? { ...result, conflicts: [...(result.conflicts ?? []), ...conflictKeys] } : result;
+  }
+
+  /** Writes `wanted` into the document's .bib (already checked against its index). */
+  private async writeEntries(wanted: NewEntry[], docUri: vscode.Uri, present: string[] = []): Promise<AddResult> {
+    const doc = openDoc(docUri) ?? await vscode.workspace.openTextDocument(docUri);
+    const target = await this.locate(doc);
+    const bibName = vscode.workspace.asRelativePath(target.uri, false);
 
     const refuse = (why: string): AddResult => {
       log.warn(`[cite] not writing ${bibName}: ${why}`);
@@ -200,6 +264,15 @@ export class ProjectBib implements vscode.Disposable {
     if (!plan.ok) return refuse(plan.reason);
     for (const c of plan.caseConflicts) log.warn(`[cite] ${bibName} has ${c.existing}, which BibTeX takes for ${c.key}; not adding ${c.key}`);
     for (const r of plan.rejected) log.error(`[cite] BibTeX for ${r.key} was not valid, not added: ${r.reason}`);
+    for (const c of plan.keyConflicts) {
+      log.warn(`[cite] ${bibName}:${c.line} already uses ${c.key} for a different paper ("${c.existingTitle}"); not adding ${c.key}`);
+      void vscode.window.showWarningMessage(`PaperCite did not add ${c.key}: ${bibName}:${c.line} already uses that key for a different paper ("${c.existingTitle.slice(0, 80)}"); ${c.suggested} is free.`);
+    }
+    if (plan.cleaned.length) {
+      const what = plan.cleaned.map(c => `${c.count} in ${c.key}`).join(', ');
+      log.warn(`[cite] removed control characters (NUL, ESC, …) from the library text before writing to ${bibName}: ${what}`);
+      void vscode.window.showWarningMessage(`PaperCite removed control characters (NUL, ESC, …) that the library had in ${plan.cleaned.map(c => c.key).join(', ')} before writing to ${bibName}.`);
+    }
     if (plan.edits.length) {
       const edit = new vscode.WorkspaceEdit();
       for (const e of plan.edits) edit.insert(bib.uri, bib.positionAt(e.offset), e.text);
@@ -219,6 +292,10 @@ export class ProjectBib implements vscode.Disposable {
       void vscode.window.showWarningMessage(`PaperCite: ${bibName} has ${plan.caseConflicts.map(c => `${c.existing} (for ${c.key})`).join(', ')}; BibTeX treats keys differing only in case as one, so nothing was added for them.`);
     }
     this.emitter.fire();
-    return { added: plan.added, present: [...present, ...plan.present], bib: target.uri };
+    const conflicts = plan.keyConflicts.map(c => ({ key: c.key, suggested: c.suggested }));
+    return {
+      added: plan.added, present: [...present, ...plan.present], bib: target.uri,
+      ...(conflicts.length ? { conflicts } : {}), ...(plan.rejected.length ? { rejected: plan.rejected.map(r => r.key) } : {}),
+    };
   }
 }

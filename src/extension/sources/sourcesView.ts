@@ -6,12 +6,15 @@ import type { SourceProblem } from '../../core/model';
 import { Commands, SECTION, Views } from '../ids';
 import { describe, log, reportError } from '../log';
 import type { Services, SourceStatus } from '../services';
+import { PROVIDER_LABEL, type ProviderName } from '../../core/online/types';
+import type { ProviderStates } from '../online/onlineService';
 
 /** Problems listed under one source; a damaged 73k-entry file can have thousands. */
 const MAX_PROBLEMS = 500;
 
 type Node =
   | { kind: 'source'; source: SourceStatus }
+  | { kind: 'online'; provider: ProviderName; state: ProviderStates[ProviderName] }
   | { kind: 'problem'; source: SourceStatus; problem: SourceProblem }
   | { kind: 'more'; source: SourceStatus; count: number };
 
@@ -29,7 +32,7 @@ export class SourcesProvider implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return this.services.library.sources.map(source => ({ kind: 'source', source }));
+    if (!node) return [...this.services.library.sources.map(source => ({ kind: 'source' as const, source })), ...this.onlineNodes()];
     if (node.kind !== 'source') return [];
     const probs = node.source.problems;
     const out: Node[] = probs.slice(0, MAX_PROBLEMS).map(problem => ({ kind: 'problem', source: node.source, problem }));
@@ -37,12 +40,21 @@ export class SourcesProvider implements vscode.TreeDataProvider<Node> {
     return out;
   }
 
+  /** One row per enabled online service, once online search is allowed. */
+  private onlineNodes(): Node[] {
+    const online = this.services.online;
+    if (online.enabled !== true) return [];
+    const states = online.states();
+    return online.providers.map(provider => ({ kind: 'online' as const, provider, state: states[provider] }));
+  }
+
   getParent(node: Node): Node | undefined {
-    return node.kind === 'source' ? undefined : { kind: 'source', source: node.source };
+    return node.kind === 'source' || node.kind === 'online' ? undefined : { kind: 'source', source: node.source };
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'source') return sourceItem(node.source);
+    if (node.kind === 'online') return onlineItem(node.provider, node.state);
     if (node.kind === 'more') {
       const item = new vscode.TreeItem(`… ${node.count.toLocaleString('en-US')} more problems (see the PaperCite log)`);
       item.command = { command: Commands.showLog, title: 'Show Log' };
@@ -93,6 +105,33 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
     item.resourceUri = vscode.Uri.file(s.id);
     if (s.error === undefined) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(s.id)] };
   }
+  return item;
+}
+
+const ONLINE_STATE: Record<ProviderStates[ProviderName]['state'], { text: string; icon: string; color?: string }> = {
+  ok: { text: 'online · ok', icon: 'globe' },
+  unused: { text: 'online · turned off', icon: 'circle-slash' },
+  offline: { text: 'online · unreachable', icon: 'debug-disconnect', color: 'problemsWarningIcon.foreground' },
+  'rate-limited': { text: 'online · rate-limited, waiting', icon: 'watch', color: 'problemsWarningIcon.foreground' },
+  error: { text: 'online · failing', icon: 'error', color: 'problemsErrorIcon.foreground' },
+};
+
+function onlineItem(provider: ProviderName, s: ProviderStates[ProviderName]): vscode.TreeItem {
+  const item = new vscode.TreeItem(PROVIDER_LABEL[provider], vscode.TreeItemCollapsibleState.None);
+  item.id = `online:${provider}`;
+  const look = ONLINE_STATE[s.state] ?? ONLINE_STATE.error;
+  // The client's messages often start with the state's own word ("unreachable: ECONNREFUSED").
+  const msg = s.message && s.state !== 'ok' ? s.message.replace(/^(unreachable|rate limited)[:;]?\s*/i, '') : '';
+  item.description = msg ? `${look.text}: ${msg}` : look.text;
+  item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+  const tip = new vscode.MarkdownString(undefined, false);
+  tip.isTrusted = false;
+  tip.supportHtml = false;
+  tip.appendText(`${PROVIDER_LABEL[provider]} (online search): ${look.text}`);
+  if (s.message) tip.appendText(`\n\n${s.message}`);
+  if (s.since) tip.appendText(`\n\nsince ${new Date(s.since).toLocaleTimeString()}`);
+  item.tooltip = tip;
+  item.contextValue = `source.online.${s.state}`;
   return item;
 }
 
@@ -166,6 +205,7 @@ export function registerSources(context: vscode.ExtensionContext, services: Serv
   const disposable = vscode.Disposable.from(
     view,
     services.library.onDidChange(update),
+    services.online.onDidChange(update),
     vscode.commands.registerCommand(Commands.openSourceProblem, (file?: string | SourceProblem, line?: number) => openSourceProblem(file, line)),
     vscode.commands.registerCommand(Commands.reloadLibrary, () =>
       vscode.window.withProgress({ location: { viewId: Views.sources }, title: 'Reloading library' }, async () => {
