@@ -211,6 +211,11 @@ export class Library {
     return this.user.has(file);
   }
 
+  /** A user library file as read (its papers in file order, with their own keys), if it is loaded. */
+  userSource(file: string): ParsedSource | undefined {
+    return this.user.get(file);
+  }
+
   /** Files searchable while their papers are still being decoded (see `setSearchable`). */
   get decodingPaths(): string[] {
     return [...this.early.keys()];

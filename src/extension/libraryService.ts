@@ -81,6 +81,7 @@ class LibraryServiceImpl implements LibraryService {
   get papers(): readonly Paper[] { return this.lib.papers; }
   get sources(): readonly SourceStatus[] { return this.lib.sources; }
   byKey(key: string): Paper | undefined { return this.lib.byKey(key); }
+  librarySource(file: string): ParsedSource | undefined { return this.lib.userSource(file); }
 
   search(query: string, limit?: number): SearchHit[] {
     try {
@@ -124,9 +125,13 @@ class LibraryServiceImpl implements LibraryService {
     // How long the extension host's thread is stalled while libraries load (typing waits that long).
     let last = performance.now();
     let maxStall = 0;
+    // The long ones with when they ended, to match against what the user saw (the first list).
+    const stalls: string[] = [];
     const lag = setInterval(() => {
       const now = performance.now();
-      maxStall = Math.max(maxStall, now - last - 50);
+      const stall = now - last - 50;
+      maxStall = Math.max(maxStall, stall);
+      if (stall >= 250 && stalls.length < 20) stalls.push(`${ms(stall)} ending ${ms(sinceActivation())} after activation`);
       last = now;
     }, 50);
     try {
@@ -137,7 +142,7 @@ class LibraryServiceImpl implements LibraryService {
       if (this.corpusSearchableMs !== undefined) log.info(`[library] activation → bundled corpus searchable: ${ms(this.corpusSearchableMs)}`);
       await this.syncSources(false, resumed);
       this.updateState();
-      log.info(`[library] activation → ready: ${ms(sinceActivation())} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'}; longest stall of this thread while loading: ${ms(Math.max(0, maxStall))})`);
+      log.info(`[library] activation → ready: ${ms(sinceActivation())} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'}; longest stall of this thread while loading: ${ms(Math.max(0, maxStall))}${stalls.length ? `; stalls of 250 ms or more: ${stalls.join(', ')}` : ''})`);
     } catch (err) {
       reportError('Loading the library failed', err, 'library-load');
       await this.setState(this.lib.papers.length ? 'ready' : 'failed');

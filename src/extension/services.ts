@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Paper, SourceProblem } from '../core/model';
 import type { SearchHit } from '../core/search';
+import type { ParsedSource } from '../core/sources/types';
 import type { ConfigService } from './config';
 import type { OnlineService } from './online/onlineService';
 
@@ -31,6 +32,8 @@ export interface LibraryService extends vscode.Disposable {
   readonly papers: readonly Paper[];
   readonly sources: readonly SourceStatus[];
   byKey(key: string): Paper | undefined;
+  /** A loaded library file: its papers in file order (their own keys and lines) and the size and time it was read at. */
+  librarySource(file: string): Pick<ParsedSource, 'papers' | 'size' | 'mtimeMs'> | undefined;
   search(query: string, limit?: number): SearchHit[];
   /** Papers whose key starts with `prefix` (case-insensitive), shortest keys first. */
   keysStartingWith(prefix: string, max: number): Paper[];

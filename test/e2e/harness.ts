@@ -22,6 +22,8 @@ export interface HostOptions {
   settings?: Record<string, unknown>;
   /** Env for code-server and the extension host. */
   env?: Record<string, string>;
+  /** Other extensions' .vsix files installed beside PaperCite (e.g. LaTeX Workshop for the benchmark). */
+  vsix?: string[];
 }
 
 const DEFAULT_SETTINGS = {
@@ -43,6 +45,14 @@ function parseKv(out: string): Record<string, string> {
     const i = l.indexOf('=');
     return [l.slice(0, i), l.slice(i + 1).replace(/^'|'$/g, '')];
   }));
+}
+
+/** Installs a .vsix into an extensions folder with code-server's own installer. */
+function installVsix(vsix: string, extDir: string): void {
+  const entry = path.join(HOST_DIR, 'app/node_modules/code-server/out/node/entry.js');
+  fs.mkdirSync(extDir, { recursive: true });
+  const r = spawnSync(process.execPath, [entry, '--extensions-dir', extDir, '--install-extension', path.resolve(vsix), '--force'], { encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`could not install ${vsix} (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
 
 function copyDir(from: string, to: string): void {
@@ -74,8 +84,10 @@ export class VsCodeHost {
     }
     const settingsFile = path.join(tmp, 'settings.json');
     fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
+    const extDir = path.join(tmp, 'extensions');
+    for (const vsix of opts.vsix ?? []) installVsix(vsix, extDir);
     const st = spawnSync('bash', [path.join(HOST_SCRIPTS, 'start.sh'), '--workspace', ws, '--extension', ROOT,
-      '--user-data-dir', path.join(tmp, 'udd'), '--settings', settingsFile],
+      '--user-data-dir', path.join(tmp, 'udd'), '--extensions-dir', extDir, '--settings', settingsFile],
     { env: { ...process.env, ...opts.env, VSCODE_HOST_DIR: HOST_DIR }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (st.status !== 0) throw new Error(`code-server did not start (start.sh exit ${st.status})`);
     const host = parseKv(st.stdout);

@@ -52,6 +52,19 @@ describe('library: combining sources', () => {
     assert.equal(lib.stats.merged, 1);
   });
 
+  it('gives a loaded file as read: its own keys and lines, even when another source holds the same paper', () => {
+    const lib = new Library();
+    lib.loadSource('/w/zotero.json', BERT_CSL);
+    lib.loadSource('/w/anthology.bib', `${BERT_BIB}\n@misc{second,\n  title = {A second entry}\n}\n`);
+    assert.equal(lib.byKey('second')?.title, 'A second entry');
+    const own = lib.userSource('/w/anthology.bib')!;
+    assert.deepEqual(own.papers.map(p => [p.id, p.custom?.origins?.[0]?.line]), [['devlin-etal-2019-bert', 1], ['second', BERT_BIB.split('\n').length + 1]]);
+    assert.equal(lib.papers.find(p => p.title?.startsWith('BERT'))!.id, 'Devlin2019BERT', 'the merged paper shows the first source\'s key');
+    assert.equal(lib.userSource('/w/other.bib'), undefined);
+    lib.removeSource('/w/anthology.bib');
+    assert.equal(lib.userSource('/w/anthology.bib'), undefined);
+  });
+
   it('never mutates the parsed papers of a source', () => {
     const lib = new Library({ corpus: corpus() });
     const cited: Paper = { ...structuredClone(ABSOLUTE_ZERO), id: 'AbsoluteZero', custom: { arxiv: '2505.03335v1', origins: [{ path: '/w/mine.json', line: 2 }] } };

@@ -9,6 +9,7 @@ import type { Services } from '../services';
 import { registerPaperCommands } from './commands';
 import { ACCEPTED_COMMAND, CITE_SELECTOR, CiteCompletionProvider, contextAt } from './completion';
 import { CiteCodeActions, CiteDiagnostics } from './diagnostics';
+import { registerLatexWorkshopOffer } from './latexWorkshop';
 import { CiteDefinitionProvider, CiteHoverProvider, PaperBibContent, PAPER_SCHEME } from './navigation';
 import { ProjectBib } from './projectBib';
 import { insertCitationCommand, searchPapersCommand } from './quickPick';
@@ -61,6 +62,7 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
       if (services.library.byKey(key)) void vscode.commands.executeCommand(Commands.openPaper, key).then(undefined, err => log.warn(`[cite] openPaper ${key}: ${String(err)}`));
     }),
     new CiteDiagnostics(services, bib),
+    registerLatexWorkshopOffer(context),
     services.config.onDidChange(checkCustom),
     vscode.commands.registerCommand(Commands.insertCitation, guard('Insert Citation', () => insertCitationCommand(services, bib))),
     vscode.commands.registerCommand(Commands.searchPapers, guard('Search Papers', () => searchPapersCommand(services))),
