@@ -28,7 +28,19 @@ describe('PaperCite in VS Code: phrases inside a citation', function () {
 
   it('finds GloVe for \\cite{global vect and leaves \\cite{key}', async () => {
     await vs.editor.gotoLineEnd(4);
-    await vs.editor.type(' \\cite{global vect');
+    await vs.editor.type(' \\cite{global');
+    await vs.suggest.row('pennington-etal-2014-glove').waitFor({ timeout: 20_000 });
+    // The space continues the query: the list stays up while it is typed (never hidden meanwhile).
+    await vs.page.evaluate(() => {
+      const w = document.querySelector('.editor-widget.suggest-widget')!;
+      const flag = window as unknown as { suggestHidden: boolean };
+      flag.suggestHidden = false;
+      new MutationObserver(() => { if (!w.classList.contains('visible')) flag.suggestHidden = true; }).observe(w, { attributes: true, attributeFilter: ['class'] });
+    });
+    await vs.editor.type(' ');
+    await vs.suggest.row('pennington-etal-2014-glove').waitFor({ timeout: 10_000 });
+    assert.equal(await vs.page.evaluate(() => (window as unknown as { suggestHidden: boolean }).suggestHidden), false, 'the list closed at the space');
+    await vs.editor.type('vect');
     const labels = await firstRowWhenListed('pennington-etal-2014-glove');
     await vs.shot('phrase-global-vect');
     assert.equal(labels[0], 'pennington-etal-2014-glove', `rows: ${labels.join(', ')}`);

@@ -72,13 +72,18 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       inserting: new vscode.Range(doc.positionAt(base + ctx.start), position),
       replacing: new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd)),
     };
+    // Where a space continues the query (a LaTeX key list, a bracketed pandoc citation, Typst's
+    // `<…` and `label("…`), the filter text ends in one: the list stays up while the space is
+    // typed, until the editor asks again, instead of closing and coming back with the next letter.
+    const spaceContinues = ctx.kind === 'latex' || (ctx.kind === 'pandoc' && !!ctx.group) || (!!ctx.typst && ctx.typst.form !== 'ref');
+    const filterText = spaceContinues ? `${ctx.prefix} ` : ctx.prefix;
     const items = papers.map((p, i) => {
       const item = new vscode.CompletionItem({ label: p.id, description: p.title ?? '' }, vscode.CompletionItemKind.Reference);
       item.detail = paperDetail(p);
       // Documentation is built in resolveCompletionItem, for the focused item only.
       this.papers.set(item, p);
       item.insertText = (ctx.separator ?? '') + p.id;
-      item.filterText = ctx.prefix;
+      item.filterText = filterText;
       item.sortText = String(i).padStart(4, '0');
       item.range = range;
       if (ctx.typst) {
@@ -108,7 +113,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(2);
       log.info(`[cite] completion: ${this.calls} calls on ${this.services.library.papers.length} papers, p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`);
     }
-    if (cfg.onlineEnabled !== false && ctx.prefix.trim()) items.push(searchOnlineItem(ctx.prefix, range, items.length));
+    if (cfg.onlineEnabled !== false && ctx.prefix.trim()) items.push(searchOnlineItem(ctx.prefix, filterText, range, items.length));
     return new vscode.CompletionList(items, true);
   }
 }
@@ -117,10 +122,10 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
  * The last item: "Search online for '…'" opens Insert Citation with the typed text. Completion
  * itself never goes online (no request per keystroke); accepting the item leaves the text as it is.
  */
-function searchOnlineItem(prefix: string, range: { inserting: vscode.Range; replacing: vscode.Range }, n: number): vscode.CompletionItem {
+function searchOnlineItem(prefix: string, filterText: string, range: { inserting: vscode.Range; replacing: vscode.Range }, n: number): vscode.CompletionItem {
   const item = new vscode.CompletionItem({ label: `Search online for '${prefix.trim()}'`, description: 'arXiv, DBLP, Crossref, …' }, vscode.CompletionItemKind.Event);
   item.insertText = prefix;
-  item.filterText = prefix;
+  item.filterText = filterText;
   item.range = range.inserting;
   item.sortText = String(n).padStart(4, '0') + '~';
   // No arguments (see above): Insert Citation reads the typed text at the cursor itself.
