@@ -1,21 +1,19 @@
+// One reader for the `papercite.*` settings, each read at the scope package.json declares: a window
+// view (`current`) and a per-document view (`forDocument`, the resource-scoped settings of the
+// document's folder). Both are snapshots, re-read only when a `papercite` setting changes.
 import * as vscode from 'vscode';
 import { SECTION } from './ids';
 
 export type GroupBy = 'author' | 'owner' | 'year' | 'category';
 export type ReferenceStyle = 'apa' | 'vancouver' | 'harvard1';
+export type BibEncodingSetting = 'auto' | 'utf8' | 'ascii';
 /** Base-URL overrides of the online services, by provider (and `doi` for doi.org). */
 export type OnlineEndpoints = Partial<Record<'arxiv' | 'dblp' | 'crossref' | 'doi' | 'semanticscholar' | 'openalex', string>>;
 
-/** A typed snapshot of the `papercite.*` settings. */
-export interface Config {
-  citeCommand: string;
-  bibFile: string;
-  libraries: string[];
+/** Settings declared with `"scope": "window"`. */
+export interface WindowConfig {
   includeBundledCorpus: boolean;
-  customCiteCommands: string[];
-  diagnosticsEnabled: boolean;
   referenceStyle: ReferenceStyle;
-  bibtexEncoding: 'auto' | 'utf8' | 'ascii';
   groupBy: GroupBy;
   panelReuse: boolean;
   /** null: the user has not been asked yet. */
@@ -25,21 +23,23 @@ export interface Config {
   onlineEndpoints: OnlineEndpoints;
 }
 
-/** `scope` null: the window's settings (no resource, so VS Code does not warn about resource settings). */
-export function readConfig(scope: vscode.ConfigurationScope | null = null): Config {
-  // Resource settings are read for the scope, window settings without one: VS Code warns about
-  // either kind read the other way.
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
-  const w = scope === null ? c : vscode.workspace.getConfiguration(SECTION, null);
+/** Settings declared with `"scope": "resource"`: they may differ per workspace folder. */
+export interface DocumentConfig {
+  citeCommand: string;
+  /** Typst: `@key` or `#cite(<key>)` for Insert Citation. */
+  typstCiteStyle: 'at' | 'cite';
+  bibFile: string;
+  libraries: string[];
+  customCiteCommands: string[];
+  diagnosticsEnabled: boolean;
+  bibtexEncoding: BibEncodingSetting;
+}
+
+function readWindow(): WindowConfig {
+  const w = vscode.workspace.getConfiguration(SECTION, null);
   return {
-    citeCommand: c.get<string>('citeCommand', 'cite').replace(/^\\/, '') || 'cite',
-    bibFile: c.get<string>('bibFile', ''),
-    libraries: c.get<string[]>('libraries', []),
     includeBundledCorpus: w.get<boolean>('includeBundledCorpus', true),
-    customCiteCommands: c.get<string[]>('customCiteCommands', []),
-    diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
     referenceStyle: w.get<ReferenceStyle>('referenceStyle', 'apa'),
-    bibtexEncoding: c.get<'auto' | 'utf8' | 'ascii'>('bibtex.encoding', 'auto'),
     groupBy: w.get<GroupBy>('tree.groupBy', 'author'),
     panelReuse: w.get<boolean>('panel.reuse', true),
     onlineEnabled: w.get<boolean | null>('online.enabled', null) ?? null,
@@ -49,18 +49,46 @@ export function readConfig(scope: vscode.ConfigurationScope | null = null): Conf
   };
 }
 
-/** Fires when a `papercite.*` setting changes; `current` is re-read only then. */
+/** The resource settings for `scope` (a document or folder URI; null: the window's values). */
+function readDocument(scope: vscode.Uri | null): DocumentConfig {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const encoding = c.get<string>('bibtex.encoding', 'auto');
+  return {
+    citeCommand: (c.get<string>('citeCommand', 'cite') || 'cite').replace(/^\\/, '') || 'cite',
+    typstCiteStyle: c.get<string>('typstCiteStyle', 'at') === 'cite' ? 'cite' : 'at',
+    bibFile: c.get<string>('bibFile', ''),
+    libraries: c.get<string[]>('libraries', []),
+    customCiteCommands: c.get<string[]>('customCiteCommands', []),
+    diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
+    bibtexEncoding: encoding === 'utf8' || encoding === 'ascii' ? encoding : 'auto',
+  };
+}
+
+/** Fires when a `papercite.*` setting changes; the snapshots are re-read only then. */
 export class ConfigService implements vscode.Disposable {
-  private snapshot = readConfig();
-  private readonly emitter = new vscode.EventEmitter<Config>();
+  private window = readWindow();
+  /** Resource snapshots by workspace folder (or `''` for documents outside any folder). */
+  private readonly documents = new Map<string, DocumentConfig>();
+  private readonly emitter = new vscode.EventEmitter<WindowConfig>();
   readonly onDidChange = this.emitter.event;
   private readonly sub = vscode.workspace.onDidChangeConfiguration(e => {
     if (!e.affectsConfiguration(SECTION)) return;
-    this.snapshot = readConfig();
-    this.emitter.fire(this.snapshot);
+    this.window = readWindow();
+    this.documents.clear();
+    this.emitter.fire(this.window);
   });
-  get current(): Config { return this.snapshot; }
-  /** Settings of a resource scope (e.g. the document's folder). */
-  for(scope: vscode.ConfigurationScope): Config { return readConfig(scope); }
+
+  /** The window's settings. */
+  get current(): WindowConfig { return this.window; }
+
+  /** The resource settings of a document (its workspace folder's), or the window's without one. */
+  forDocument(uri?: vscode.Uri): DocumentConfig {
+    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+    const key = folder ? folder.uri.toString() : '';
+    let c = this.documents.get(key);
+    if (!c) this.documents.set(key, (c = readDocument(folder?.uri ?? uri ?? null)));
+    return c;
+  }
+
   dispose(): void { this.sub.dispose(); this.emitter.dispose(); }
 }

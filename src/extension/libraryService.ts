@@ -412,7 +412,7 @@ class LibraryServiceImpl implements LibraryService {
     // The setting first: it is the user's explicit choice of priority.
     for (const folder of folders) {
       if (folder.uri.scheme !== 'file') continue;
-      for (const entry of this.config.for(folder.uri).libraries) {
+      for (const entry of this.config.forDocument(folder.uri).libraries) {
         const e = entry.trim().replace(/^~(?=$|[\\/])/, os.homedir());
         if (!e) continue;
         if (isGlob(e)) {

@@ -77,7 +77,7 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
 /** `papercite.bibtex.encoding` for Copy BibTeX; `auto` follows the active editor's document. */
 function copyEncoding(services: Services): BibEncoding {
   const doc = vscode.window.activeTextEditor?.document;
-  const setting = (doc ? services.config.for(doc.uri) : services.config.current).bibtexEncoding;
+  const setting = services.config.forDocument(doc?.uri).bibtexEncoding;
   if (setting !== 'auto') return setting;
   // The preamble is at the top: the first lines are enough.
   return documentEncoding({ tex: doc ? [doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 2000), 0))] : [] });

@@ -63,8 +63,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
     const t0 = performance.now();
-    const cfg = this.services.config.current;
-    const found = contextAt(doc, position, cfg.customCiteCommands, this.isKey);
+    const found = contextAt(doc, position, this.services.config.forDocument(doc.uri).customCiteCommands, this.isKey);
     if (!found) return undefined;
     const { ctx, base } = found;
     const papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
@@ -113,7 +112,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(2);
       log.info(`[cite] completion: ${this.calls} calls on ${this.services.library.papers.length} papers, p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`);
     }
-    if (cfg.onlineEnabled !== false && ctx.prefix.trim()) items.push(searchOnlineItem(ctx.prefix, filterText, range, items.length));
+    if (this.services.config.current.onlineEnabled !== false && ctx.prefix.trim()) items.push(searchOnlineItem(ctx.prefix, filterText, range, items.length));
     return new vscode.CompletionList(items, true);
   }
 }

@@ -7,7 +7,6 @@ import { Commands } from '../ids';
 import { log } from '../log';
 import { typstReplaceKey } from '../../core/typstCite';
 import { typstProjectLabels } from './projectFiles';
-import { citeSettings } from './settings';
 import type { Services } from '../services';
 import { editDistance, keyToQuery } from './format';
 import type { ProjectBib } from './projectBib';
@@ -67,7 +66,7 @@ export class CiteDiagnostics implements vscode.Disposable {
   }
 
   async update(doc: vscode.TextDocument): Promise<void> {
-    const cfg = citeSettings(doc.uri);
+    const cfg = this.services.config.forDocument(doc.uri);
     if (!cfg.diagnosticsEnabled || doc.isClosed) { this.collection.delete(doc.uri); return; }
     // Before the library is loaded every key would look unknown.
     if (this.services.library.state === 'loading') return;

@@ -26,8 +26,13 @@ function typstKeyBefore(doc: vscode.TextDocument, pos: vscode.Position): string 
 export function registerCite(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
   const bib = new ProjectBib(services);
   const completion = new CiteCompletionProvider(services);
+  // Each folder may set its own citation commands: every pattern is checked, each problem said once.
   const checkCustom = () => {
-    for (const p of citeCommandMatcher(services.config.current.customCiteCommands).problems) log.warn(`[cite] ${p}`);
+    const problems = new Set<string>();
+    for (const uri of [undefined, ...(vscode.workspace.workspaceFolders ?? []).map(f => f.uri)]) {
+      for (const p of citeCommandMatcher(services.config.forDocument(uri).customCiteCommands).problems) problems.add(p);
+    }
+    for (const p of problems) log.warn(`[cite] ${p}`);
   };
   checkCustom();
   const guard = (name: string, fn: () => Promise<void>) => async () => {
@@ -70,7 +75,7 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     vscode.commands.registerCommand(ACCEPTED_COMMAND, async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
-      const found = contextAt(editor.document, editor.selection.active, services.config.current.customCiteCommands);
+      const found = contextAt(editor.document, editor.selection.active, services.config.forDocument(editor.document.uri).customCiteCommands);
       let key = found && editor.document.getText(new vscode.Range(
         editor.document.positionAt(found.base + found.ctx.start), editor.document.positionAt(found.base + found.ctx.keyEnd)));
       // Typst: after `<key>` or `label("key")` the cursor is past the citation.

@@ -14,7 +14,7 @@ function keyAt(services: Services, doc: vscode.TextDocument, position: vscode.Po
   const offset = doc.offsetAt(position);
   const base = Math.max(0, offset - WINDOW);
   const text = doc.getText(new vscode.Range(doc.positionAt(base), doc.positionAt(offset + WINDOW)));
-  const k = citedKeyAt(text, offset - base, { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: services.config.current.customCiteCommands });
+  const k = citedKeyAt(text, offset - base, { syntax: citeSyntaxFor(doc.languageId, doc.fileName), customCommands: services.config.forDocument(doc.uri).customCiteCommands });
   if (!k) return undefined;
   // Typst: `@intro` naming a heading's `<intro>` is a cross-reference, not a citation.
   if (k.kind === 'typst' && !k.command && scanTypst(doc.getText()).labels.has(k.key)) return undefined;

@@ -12,7 +12,6 @@ import { parseHayagriva } from '../../core/projectBibNames';
 import { fileUriOf, projectFilesFor } from './projectFiles';
 import type { Services } from '../services';
 import { log } from '../log';
-import { citeSettings } from './settings';
 
 export interface BibTarget {
   /** Where new entries go. */
@@ -98,7 +97,7 @@ export class ProjectBib implements vscode.Disposable {
   async locate(doc: { uri: vscode.Uri; getText(): string }): Promise<BibTarget> {
     const text = doc.getText();
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
-    const cfg = citeSettings(doc.uri);
+    const cfg = this.services.config.forDocument(doc.uri);
     let root: { path: string; text: string } | undefined;
     const rootPath = texRootOf(doc.uri.path, text);
     if (rootPath) {
@@ -171,7 +170,7 @@ export class ProjectBib implements vscode.Disposable {
 
   /** `papercite.bibtex.encoding` for a document; `auto` reads its text and its folder's latexmkrc. */
   private async encodingFor(doc: { uri: vscode.Uri; getText(): string }): Promise<BibEncoding> {
-    const setting = this.services.config.for(doc.uri).bibtexEncoding;
+    const setting = this.services.config.forDocument(doc.uri).bibtexEncoding;
     if (setting === 'utf8' || setting === 'ascii') return setting;
     const latexmkrc: string[] = [];
     for (const name of ['latexmkrc', '.latexmkrc']) {

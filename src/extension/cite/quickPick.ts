@@ -14,7 +14,6 @@ import { OnlinePickSection, type PickRow } from '../online/pickSection';
 import type { Services } from '../services';
 import type { ProjectBib } from './projectBib';
 import { contextAt } from './completion';
-import { citeSettings } from './settings';
 import { escapeIcons, paperDescription } from './format';
 import { rankPapers } from './rank';
 
@@ -174,7 +173,7 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
 /** Writes `keys` at the cursor: into the citation under it, or as a new citation. */
 export async function insertKeys(services: Services, editor: vscode.TextEditor, keys: string[]): Promise<boolean> {
   const doc = editor.document;
-  const cfg = citeSettings(doc.uri);
+  const cfg = services.config.forDocument(doc.uri);
   const found = contextAt(doc, editor.selection.active, cfg.customCiteCommands, k => !!services.library.byKey(k));
   const edit = (range: vscode.Range, text: string) => editor.edit(b => b.replace(range, text));
   let ok: boolean;
@@ -241,7 +240,7 @@ export async function insertCitationCommand(services: Services, bib: ProjectBib)
     void vscode.window.showInformationMessage('PaperCite: open a LaTeX or Markdown file to insert a citation.');
     return;
   }
-  const found = contextAt(editor.document, editor.selection.active, services.config.current.customCiteCommands, k => !!services.library.byKey(k));
+  const found = contextAt(editor.document, editor.selection.active, services.config.forDocument(editor.document.uri).customCiteCommands, k => !!services.library.byKey(k));
   const typed = found && !services.library.byKey(editor.document.getText(new vscode.Range(
     editor.document.positionAt(found.base + found.ctx.start), editor.document.positionAt(found.base + found.ctx.keyEnd)))) ? found.ctx.prefix.trim() : '';
   const chosen = await pickPapers(services, { title: 'PaperCite: Insert Citation', many: true, value: typed, ...(found ? { exclude: new Set(found.ctx.keys) } : {}) });
