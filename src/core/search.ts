@@ -37,7 +37,7 @@ export type { BuildStats } from './search/build';
 export interface SearchHit {
   paper: Paper;
   score: number;
-  /** Distinct title words (+1): among equal scores, fewer come first (see `SearchIndex.below`). */
+  /** Distinct title words: among equal scores, fewer come first (see `SearchIndex.below`). */
   titleWords?: number;
 }
 
@@ -47,7 +47,7 @@ export function compareHits(a: SearchHit, b: SearchHit): number {
 }
 
 /** The typed arrays of an index, by name: what is transferred from a worker and cached on disk. */
-export const INDEX_ARRAYS = ['idf', 'postStart', 'postPrimary', 'postings', 'fwdStart', 'fwdPrimaryEnd', 'fwd', 'byLength', 'lengthStart', 'signature'] as const;
+export const INDEX_ARRAYS = ['idf', 'postStart', 'postPrimary', 'postings', 'fwdStart', 'fwdPrimaryEnd', 'fwd', 'byLength', 'lengthStart', 'signature', 'titleWords'] as const;
 export type IndexArrayName = typeof INDEX_ARRAYS[number];
 
 /** A built index as plain, transferable data (see `SearchIndex.exportData`). */
@@ -66,7 +66,7 @@ export function transferList(data: SearchIndexData): ArrayBuffer[] {
   return [...new Set(arrays.map(a => a.buffer as ArrayBuffer))];
 }
 
-const INDEX_DATA_VERSION = 2;
+const INDEX_DATA_VERSION = 3;
 
 export interface SearchOptions {
   /** Maximum number of hits (default 50). */
@@ -254,7 +254,11 @@ export class SearchIndex {
   private readonly wordTouched: Uint32Array;
   /** Typo quality by term while a narrowed word is evaluated (0 = not a typo match). */
   private readonly typoMark: Float32Array;
-  /** Distinct title words per paper + 1, filled on first use (0 = not counted yet): the tie-break. */
+  /**
+   * Distinct title words per paper: among papers with equal scores, the one whose title the query
+   * covers most comes first ("subword units": a short title about subword units before a long one
+   * that mentions them), then the earlier one.
+   */
   private readonly titleWords: Uint8Array;
   private epoch = 0;
   private readonly cache = new Map<string, WordResult>();
@@ -286,7 +290,7 @@ export class SearchIndex {
     this.touched = new Uint32Array(n);
     this.wordTouched = new Uint32Array(n);
     this.typoMark = new Float32Array(built.vocab.length);
-    this.titleWords = new Uint8Array(n);
+    this.titleWords = built.titleWords;
   }
 
   static build(papers: readonly Paper[]): SearchIndex {
@@ -305,7 +309,7 @@ export class SearchIndex {
       vocab: this.vocab.join(),
       idf: this.idf, postStart: this.postStart, postPrimary: this.postPrimary, postings: this.postings,
       fwdStart: this.fwdStart, fwdPrimaryEnd: this.fwdPrimaryEnd, fwd: this.fwd,
-      byLength: this.byLength, lengthStart: this.lengthStart, signature: this.signature,
+      byLength: this.byLength, lengthStart: this.lengthStart, signature: this.signature, titleWords: this.titleWords,
       stats: this.buildStats,
     };
   }
@@ -315,7 +319,7 @@ export class SearchIndex {
     if (data.version !== INDEX_DATA_VERSION) throw new Error(`search index data version ${data.version}, expected ${INDEX_DATA_VERSION}`);
     if (data.papers !== papers.length) throw new Error(`search index data for ${data.papers} papers, given ${papers.length}`);
     const vocab = Vocabulary.joined(data.vocab, data.vocabStarts?.length && data.vocabStarts[data.vocabStarts.length - 1] === data.vocab.length + 1 ? data.vocabStarts : undefined);
-    if (vocab.length !== data.idf.length) throw new Error('search index data: vocabulary and arrays disagree');
+    if (vocab.length !== data.idf.length || data.titleWords?.length !== papers.length) throw new Error('search index data: vocabulary and arrays disagree');
     return new SearchIndex(papers, { ...data, vocab });
   }
 
@@ -571,28 +575,11 @@ export class SearchIndex {
 
   // ---- ranking ----
 
-  /**
-   * How many distinct words paper `d`'s title has (+1, capped): among papers with equal scores, the
-   * one whose title the query covers most comes first ("subword units": a short title about subword
-   * units before a long one that mentions them), then the earlier one in the library.
-   */
-  private titleSize(d: number): number {
-    let n = this.titleWords[d];
-    if (n === 0) {
-      const { fwd, fwdStart } = this;
-      n = 1;
-      for (let j = fwdStart[d], end = this.fwdPrimaryEnd[d]; j < end && n < 255; j++) if (fwd[j] & F_TITLE) n++;
-      this.titleWords[d] = n;
-    }
-    return n;
-  }
-
   /** Does paper `a` rank below paper `b`: a lower score, then a longer title, then a later position? */
   private below(a: number, b: number): boolean {
-    const { acc } = this;
+    const { acc, titleWords } = this;
     if (acc[a] !== acc[b]) return acc[a] < acc[b];
-    const ta = this.titleSize(a), tb = this.titleSize(b);
-    return ta !== tb ? ta > tb : a > b;
+    return titleWords[a] !== titleWords[b] ? titleWords[a] > titleWords[b] : a > b;
   }
 
   private topHits(nTouched: number, limit: number): SearchHit[] {
@@ -631,7 +618,7 @@ export class SearchIndex {
       }
     }
     heap.sort((a, b) => this.below(a, b) ? 1 : this.below(b, a) ? -1 : 0);
-    return heap.map(d => ({ paper: this.papers.at(d)!, score: Math.round(acc[d] * 1000) / 1000, titleWords: this.titleSize(d) }));
+    return heap.map(d => ({ paper: this.papers.at(d)!, score: Math.round(acc[d] * 1000) / 1000, titleWords: this.titleWords[d] }));
   }
 
   private nextEpoch(): number {

@@ -30,6 +30,8 @@ export interface BuiltIndex {
   byLength: Uint32Array;
   lengthStart: Uint32Array;
   signature: Int32Array;
+  /** Distinct title words per paper (capped at 255): the tie-break among equal scores. */
+  titleWords: Uint8Array;
   stats: BuildStats;
 }
 
@@ -383,10 +385,12 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   // sorted by term (filled by walking the terms in order, twice).
   const fill = docStart.slice(0, N);
   const fwd = new Uint32Array(bufLen);
+  const titleWords = new Uint8Array(N);
   for (let t = 0; t < V; t++) {
     for (let i = postStart[t], end = postStart[t] + postPrimary[t]; i < end; i++) {
       const p = postings[i];
       fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
+      if (p & F_TITLE && titleWords[p >>> 4] < 255) titleWords[p >>> 4]++;
     }
   }
   const fwdPrimaryEnd = fill.slice();
@@ -431,7 +435,7 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
   const tEnd = performance.now();
 
   return {
-    vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwdPrimaryEnd, fwd, byLength, lengthStart, signature,
+    vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwdPrimaryEnd, fwd, byLength, lengthStart, signature, titleWords,
     stats: {
       papers: N, vocabulary: V, postings: bufLen,
       scanMs: tScan - t0, sortMs: tSort - tScan, arraysMs: tEnd - tSort, totalMs: tEnd - t0,

@@ -195,10 +195,12 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
 // them. Layout: a JSON header line, then the vocabulary (UTF-8), zero bytes up to a multiple of 4,
 // then each typed array's bytes: read back, the arrays are views of the file's buffer (no copy).
 
-const INDEX_FORMAT = 3;
-const CTORS: Record<IndexArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor> = {
+const INDEX_FORMAT = 4;
+/** Each array's type; the one-byte arrays come last, so the four-byte ones stay aligned. */
+const CTORS: Record<IndexArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor> = {
   idf: Float32Array, postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwdStart: Uint32Array,
   fwdPrimaryEnd: Uint32Array, fwd: Uint32Array, byLength: Uint32Array, lengthStart: Uint32Array, signature: Int32Array,
+  titleWords: Uint8Array,
 };
 
 interface IndexHeader extends CacheHeader {
@@ -264,11 +266,12 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, on
     at = align4(at + h.vocabBytes);
     // Views of the file's buffer (its own when big; copied when it shares Node's pool).
     const b = ownBuffer(buf);
-    const arrays = {} as Record<IndexArrayName, Float32Array | Uint32Array | Int32Array>;
+    const arrays = {} as Record<IndexArrayName, Float32Array | Uint32Array | Int32Array | Uint8Array>;
     for (const n of INDEX_ARRAYS) {
-      if (at + h.lengths[n] * 4 > b.length) return undefined;
+      const bytes = h.lengths[n] * CTORS[n].BYTES_PER_ELEMENT;
+      if (at + bytes > b.length) return undefined;
       arrays[n] = new CTORS[n](b.buffer as ArrayBuffer, at, h.lengths[n]);
-      at += h.lengths[n] * 4;
+      at += bytes;
     }
     if (at !== buf.length) return undefined;
     return { version: h.version, papers: h.papers, vocab, stats: h.stats, ...arrays } as SearchIndexData;
