@@ -169,6 +169,7 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
   };
   const chunks: string[] = [];
   const expected = new Map<string, Record<string, string>>();
+  const wantedLower = new Set(entries.map(e => e.key.toLowerCase()));
   for (const entry of entries) {
     const key = entry.key;
     let bibtex = entry.bibtex;
@@ -177,7 +178,7 @@ export function planBibInsert(text: string, entries: readonly NewEntry[], file =
       const old = entryOf.get(key);
       const mine = old && parseBibtex(bibtex.replace(CONTROL, ''), `entry ${key}`).entries[0];
       if (old && mine && !sameBibPaper(old, mine)) {
-        const suggested = distinctKey(key, k => present.has(k) || entries.some(e => e.key.toLowerCase() === k));
+        const suggested = distinctKey(key, k => present.has(k) || wantedLower.has(k));
         plan.keyConflicts.push({ key, line: old.line, existingTitle: latexToUnicode(old.fields.title ?? ''), suggested });
       } else if (!plan.present.includes(key)) plan.present.push(key);
       continue;

@@ -14,7 +14,7 @@ import type { CslName, Paper } from '../../src/core/model';
 import { toBibtex } from '../../src/core/bibtex/export';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
-import { codePointMarkers, logProblems, runTex as run } from '../support/tex';
+import { citeCommands, codePointMarkers, logProblems, runTex as run } from '../support/tex';
 import { needTools } from '../support/tools';
 
 const root = path.resolve(__dirname, '../..');
@@ -93,12 +93,6 @@ function corpusPapers(): { papers: Paper[]; from: string } {
   const file = path.join(root, 'corpus/papers.json');
   if (existsSync(file)) return { papers: JSON.parse(readFileSync(file, 'utf8')) as Paper[], from: 'corpus/papers.json' };
   return { papers: [], from: '(no corpus/papers.json yet)' };
-}
-
-function citeCommands(keys: string[], cmd: string): string {
-  const out: string[] = [];
-  for (let i = 0; i < keys.length; i += 20) out.push(`\\${cmd}{${keys.slice(i, i + 20).join(',')}}`);
-  return out.join('\n');
 }
 
 describe('bibtex export compiles with LaTeX', function () {
