@@ -58,6 +58,88 @@ export function readBibtexGroup(files: readonly { path: string; text: string }[]
   });
 }
 
+/** A file of a group as read for the others: its text and what it was when read. */
+export interface GroupFileText {
+  text: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** What one file of a group was when a later file was read with it (size -1: missing or unreadable). */
+export interface GroupDep {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * One `.bib` file read as part of its bibliography list `group` (which holds `file`): with the
+ * macro table of the files before it, and `crossref` into the other files when its own entries
+ * leave one unresolved. `readOther` reads another file of the list (undefined: missing or not
+ * readable; it then adds nothing). `groupDeps` on the result names the files this reading used,
+ * with their size and mtime, so a cache of it is stale when any of them changes.
+ */
+export function readBibtexInGroup(text: string, file: string, group: readonly string[], readOther: (path: string) => GroupFileText | undefined, onProgress?: ProgressFn): ParsedSource {
+  const at = group.indexOf(file);
+  if (at < 0 || group.length < 2) return readBibtex(text, file, onProgress);
+  const t0 = performance.now();
+  const deps: GroupDep[] = [];
+  const texts = new Map<string, GroupFileText | undefined>();
+  const other = (p: string) => {
+    if (!texts.has(p)) {
+      const r = readOther(p);
+      texts.set(p, r);
+      deps.push({ path: p, size: r ? r.size : -1, mtimeMs: r ? r.mtimeMs : -1 });
+    }
+    return texts.get(p);
+  };
+  // The macro table as BibTeX builds it: each earlier file read with the table of those before it.
+  let table: Record<string, string> = {};
+  const earlier: BibParseResult[] = [];
+  const preambles: string[] = [];
+  for (const p of group.slice(0, at)) {
+    const o = other(p);
+    if (!o) continue;
+    try {
+      const r = parseBibtex(o.text, p, { strings: table });
+      table = r.strings;
+      earlier.push(r);
+      preambles.push(...r.preambles);
+    } catch {
+      // The reader is meant to be total; a file it cannot read adds nothing.
+    }
+  }
+  onProgress?.(0, 1, 'parsing');
+  let result: BibParseResult;
+  try {
+    result = parseBibtex(text, file, { strings: table });
+    if (result.problems.some(p => /crossref `[^`]*` names no entry in this file/.test(p.message))) {
+      // Parents in other files of the list: every entry of them, later files read with the table so far.
+      const later: BibParseResult[] = [];
+      let t = result.strings;
+      for (const p of group.slice(at + 1)) {
+        const o = other(p);
+        if (!o) continue;
+        try {
+          const r = parseBibtex(o.text, p, { strings: t });
+          t = r.strings;
+          later.push(r);
+        } catch {
+          // As above.
+        }
+      }
+      const byKey = new Map<string, BibEntry>();
+      for (const r of [...earlier, ...later]) for (const e of r.entries) if (!byKey.has(e.key.toLowerCase())) byKey.set(e.key.toLowerCase(), e);
+      result = parseBibtex(text, file, { strings: table, crossref: key => byKey.get(key.toLowerCase()) });
+    }
+  } catch (err) {
+    return failedSource(file, 'bibtex', `could not be read as BibTeX: ${(err as Error).message}`, 0, performance.now() - t0);
+  }
+  const parsed = fromResult(result, text, file, t0, onProgress, [...preambles, ...result.preambles]);
+  parsed.groupDeps = deps;
+  return parsed;
+}
+
 /** Papers of a parsed .bib. */
 function fromResult(result: BibParseResult, text: string, file: string, t0: number, onProgress?: ProgressFn, preambles = result.preambles): ParsedSource {
   const problems: SourceProblem[] = [...result.problems];
@@ -83,7 +165,8 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
         if (pre.length) p.custom.preamble = pre;
       }
       papers.push(p);
-      if (e.raw !== undefined && p.custom.bibtex === e.raw) spans.push(e.start, e.end);
+      // Only an entry written as in the file: one rewritten with its macros expanded keeps its text.
+      if (e.raw !== undefined && p.custom.bibtex === e.raw && e.raw.length === e.end - e.start && text.startsWith(e.raw, e.start)) spans.push(e.start, e.end);
       else spans.push(-1, -1);
     } catch (err) {
       problems.push({ file, line: e.line, severity: 'error', message: `@${e.type}{${e.key}: could not be converted: ${(err as Error).message}` });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { detectKind } from './detect';
+import { readBibtexInGroup } from './bibtex';
 import { parseSourceText } from './parse';
 import { failedSource, type ParsedSource, type ProgressFn, type SourceKind } from './types';
 
@@ -10,6 +11,8 @@ export interface ReadSourceOptions {
   kind?: Exclude<SourceKind, 'corpus'>;
   maxBytes?: number;
   onProgress?: ProgressFn;
+  /** A `.bib` file's bibliography list (holding it), read for its macros and crossrefs (groups.ts). */
+  group?: readonly string[];
 }
 
 /** What went wrong with a file-system call, in words. */
@@ -74,7 +77,12 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   const r = readSourceText(path, opts.maxBytes);
   const kind = opts.kind ?? detectKind(path, 'text' in r ? r.text : undefined);
   if ('error' in r) return failedSource(path, kind, r.error, r.line ?? 0, performance.now() - t0);
-  const parsed = parseSourceText(path, r.text, kind, opts.onProgress);
+  const parsed = kind === 'bibtex' && opts.group && opts.group.length > 1
+    ? readBibtexInGroup(r.text, path, opts.group, other => {
+      const o = readSourceText(other, opts.maxBytes);
+      return 'error' in o ? undefined : o;
+    }, opts.onProgress)
+    : parseSourceText(path, r.text, kind, opts.onProgress);
   parsed.size = r.size;
   parsed.mtimeMs = r.mtimeMs;
   if (r.warning) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });

@@ -91,10 +91,14 @@ export class SourceParser {
   /**
    * Reads and parses one file (from the cache when unchanged). Rejects only with CancelledError.
    * `onSearchable` is called when a big source's index arrives before its papers are all decoded
-   * (from a warm cache: at once), so it can be searched meanwhile.
+   * (from a warm cache: at once), so it can be searched meanwhile. `group`: a `.bib` file's
+   * bibliography list (groups.ts), read for its macros and crossrefs; the worker reads those files.
    */
-  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal, onSearchable?: (early: EarlySource) => void): Promise<ParsedSource> {
-    const req: WorkerRequest = { id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(this.opts.indexFrom ? { index: this.opts.indexFrom } : {}) };
+  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal, onSearchable?: (early: EarlySource) => void, group?: readonly string[]): Promise<ParsedSource> {
+    const req: WorkerRequest = {
+      id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(this.opts.indexFrom ? { index: this.opts.indexFrom } : {}),
+      ...(group && group.length > 1 ? { group: [...group] } : {}),
+    };
     if (this.inline || this.disposed || this.isSmall(path)) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());

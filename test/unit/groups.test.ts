@@ -1,0 +1,207 @@
+// Bibliography lists in the library: which files form a list (documents and papercite.libraries),
+// a file read with the files before it (macros) and the others (crossref), and a cache that is
+// stale when any file of the list changes, through the parse worker the extension uses.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { parseWithCache, storeOutcome, type ParseRequest } from '../../src/core/sources/cached';
+import { dependents, groupsByFile, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../../src/core/sources/groups';
+import { readSourceFile } from '../../src/core/sources/read';
+import { SourceParser } from '../../src/core/sources/workerClient';
+import type { ParsedSource } from '../../src/core/sources/types';
+import { requireTestdata } from '../support/shared';
+
+const ROOT = path.resolve(__dirname, '../..');
+const STRINGS = '@string{ipl = "Information Processing Letters"}\n';
+const REFS = '@article{knuth77, author = {Knuth, Donald}, title = {Fast Pattern Matching}, journal = ipl, year = 1977, crossref = {vol6}}\n';
+const VOLUMES = '@proceedings{vol6, title = {Volume Six}, publisher = {Elsevier}, year = 1977}\n';
+const undefinedMacros = (s: ParsedSource) => s.problems.filter(p => /undefined macro/.test(p.message));
+const names = (lists: { name: string }[][]) => lists.map(l => l.map(r => r.name));
+
+describe('bibliography lists: discovery', () => {
+  it('each \\bibliography is one list in order; all biblatex resources of a document are one list', () => {
+    const tex = [
+      '\\documentclass{article}',
+      '\\addbibresource{strings.bib}',
+      '% \\addbibresource{commented.bib}',
+      '\\addbibresource[datatype=bibtex]{refs.bib}',
+      '\\bibliography{abbrev, crypto}',
+      '\\nobibliography{solo}',
+      '\\bibliography{\\jobname,more}',
+      '\\addglobalbib{global.bib}',
+    ].join('\n');
+    assert.deepEqual(names(texBibliographyLists(tex)), [['strings.bib', 'refs.bib', 'global.bib'], ['abbrev.bib', 'crypto.bib'], ['solo.bib'], ['more.bib']]);
+    assert.deepEqual(texBibliographyLists('\\bibliography{strings,refs}')[0]!.map(r => r.line), [1, 1]);
+    assert.deepEqual(texBibliographyLists('no bibliography here'), []);
+  });
+
+  it('a pandoc document\'s bibliography: is one list, inline or block', () => {
+    assert.deepEqual(names(markdownBibliographyLists('---\nbibliography: [strings.bib, "refs.bib"]\n---\n')), [['strings.bib', 'refs.bib']]);
+    assert.deepEqual(names(markdownBibliographyLists('---\ntitle: x\nbibliography:\n  - strings.bib\n  - refs.bib\n---\n')), [['strings.bib', 'refs.bib']]);
+    assert.deepEqual(names(markdownBibliographyLists('---\nbibliography: refs.bib\n---\n')), [['refs.bib']]);
+    assert.deepEqual(markdownBibliographyLists('# no front matter\nbibliography: x.bib'), []);
+  });
+
+  it('papercite.libraries: a string is a library, an inner array one list; anything else is named and dropped', () => {
+    const { lists, ignored } = settingLists(['a.json', ' strings.bib ', ['abbrev.bib', 'crypto.bib'], [], '', 7, [['deep.bib']], null]);
+    assert.deepEqual(lists, [['a.json'], ['strings.bib'], ['abbrev.bib', 'crypto.bib']]);
+    assert.deepEqual(ignored, ['7', '[["deep.bib"]]', 'null']);
+    assert.deepEqual(settingLists('not an array' as unknown as unknown[]), { lists: [], ignored: [] });
+  });
+
+  it('a file gets its list; lists of one .bib and non-.bib files give no group; dependents are the other files', () => {
+    const { groups, shared } = groupsByFile([['/w/a.json', '/w/refs.bib'], ['/w/strings.bib', '/w/refs.bib', '/w/strings.bib', 'x.json'], ['/w/solo.bib']]);
+    assert.deepEqual([...groups], [['/w/strings.bib', ['/w/strings.bib', '/w/refs.bib']], ['/w/refs.bib', ['/w/strings.bib', '/w/refs.bib']]]);
+    assert.equal(shared.size, 0);
+    assert.deepEqual(dependents(groups, '/w/strings.bib'), ['/w/refs.bib']);
+    assert.deepEqual(dependents(groups, '/w/refs.bib'), ['/w/strings.bib'], 'a crossref parent may be in a later file');
+    assert.deepEqual(dependents(groups, '/w/solo.bib'), []);
+  });
+
+  it('a file in two lists with different files before it is read once, after all of them, and reported', () => {
+    const { groups, shared } = groupsByFile([['s1.bib', 'refs.bib'], ['s2.bib', 'refs.bib', 'later.bib'], ['s1.bib', 'refs.bib']]);
+    assert.deepEqual(groups.get('refs.bib'), ['s1.bib', 's2.bib', 'refs.bib', 'later.bib']);
+    assert.deepEqual(shared.get('refs.bib'), [['s1.bib'], ['s2.bib']]);
+    assert.deepEqual(groups.get('s2.bib'), ['s2.bib', 'refs.bib', 'later.bib']);
+    // Before in one list and after in another: before wins (its macros count).
+    const cross = groupsByFile([['a.bib', 'b.bib'], ['b.bib', 'a.bib']]);
+    assert.deepEqual(cross.groups.get('a.bib'), ['b.bib', 'a.bib']);
+    assert.ok(sameGroup(['x'], ['x']) && !sameGroup(['x'], undefined) && sameGroup(undefined, undefined) && !sameGroup(['x', 'y'], ['y', 'x']));
+  });
+});
+
+describe('bibliography lists: reading and the cache', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let strings: string, refs: string, vols: string, group: string[];
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-groups-'));
+    [strings, refs, vols] = ['strings.bib', 'refs.bib', 'volumes.bib'].map(f => path.join(tmp, f)) as [string, string, string];
+    fs.writeFileSync(strings, STRINGS);
+    fs.writeFileSync(refs, REFS);
+    fs.writeFileSync(vols, VOLUMES);
+    group = [strings, refs, vols];
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('a file read with its list: macros of earlier files expand, a crossref into a later file resolves', () => {
+    const alone = readSourceFile(refs);
+    assert.equal(undefinedMacros(alone).length, 1);
+    const inList = readSourceFile(refs, { group });
+    assert.deepEqual(inList.problems, []);
+    assert.equal(inList.papers[0]!['container-title'], 'Information Processing Letters');
+    assert.equal(inList.papers[0]!.publisher, 'Elsevier', 'inherited from volumes.bib');
+    assert.deepEqual(inList.groupDeps!.map(d => path.basename(d.path)), ['strings.bib', 'volumes.bib']);
+    // Order matters, as in BibTeX: after refs.bib, strings.bib does not serve it.
+    assert.equal(undefinedMacros(readSourceFile(refs, { group: [refs, strings] })).length, 1);
+    // A missing earlier file adds nothing and is no error.
+    fs.rmSync(strings);
+    const missing = readSourceFile(refs, { group });
+    assert.equal(undefinedMacros(missing).length, 1);
+    assert.equal(missing.groupDeps![0]!.size, -1);
+  });
+
+  it('the cache entry of a file of a list is stale when an earlier file changes, and is kept apart from the file read alone', () => {
+    const cacheDir = path.join(tmp, 'cache');
+    const read = (req: ParseRequest) => {
+      const outcome = parseWithCache(req);
+      assert.equal(storeOutcome(req, outcome), undefined);
+      return outcome;
+    };
+    const req: ParseRequest = { path: refs, cacheDir, tag: 't', group };
+    const first = read(req);
+    assert.ok(!first.fromCache);
+    assert.match(first.lines.join('\n'), /Information Processing Letters/);
+    const second = read(req);
+    assert.ok(second.fromCache);
+    assert.deepEqual(second.lines, first.lines);
+    // The same file alone is another entry: its macro stays a name there.
+    const alone = read({ path: refs, cacheDir, tag: 't' });
+    assert.ok(!alone.fromCache);
+    assert.doesNotMatch(alone.lines.join('\n'), /Information Processing Letters/);
+    assert.ok(read(req).fromCache, 'the list\'s entry survives the lone one');
+    // The strings file changes (same size, new value): refs.bib is read again, with the new value.
+    fs.writeFileSync(strings, STRINGS.replace('Information Processing Letters', 'Information Processing Lettrez'));
+    const future = new Date(Date.now() + 5000);
+    fs.utimesSync(strings, future, future);
+    const third = read(req);
+    assert.ok(!third.fromCache);
+    assert.match(third.lines.join('\n'), /Information Processing Lettrez/);
+    assert.ok(read(req).fromCache);
+    // The crossref parent's file changes: stale too.
+    fs.writeFileSync(vols, VOLUMES.replace('Elsevier', 'North-Holland'));
+    const fourth = read(req);
+    assert.ok(!fourth.fromCache);
+    assert.match(fourth.lines.join('\n'), /North-Holland/);
+    // An earlier file removed: stale; another list order: another entry.
+    fs.rmSync(strings);
+    assert.ok(!read(req).fromCache);
+    assert.ok(!read({ ...req, group: [vols, refs] }).fromCache);
+  });
+
+  it('a file whose crossrefs resolve in itself does not depend on the later files', () => {
+    const cacheDir = path.join(tmp, 'cache');
+    const req: ParseRequest = { path: strings, cacheDir, tag: 't', group };
+    storeOutcome(req, parseWithCache(req));
+    fs.writeFileSync(vols, VOLUMES.replace('Elsevier', 'North-Holland'));
+    assert.ok(parseWithCache(req).fromCache);
+  });
+});
+
+describe('bibliography lists: through the parse worker', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let parser: SourceParser;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-groups-worker-'));
+    const workerFile = path.join(tmp, 'worker.js');
+    buildSync({ entryPoints: [path.join(ROOT, 'src/worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerFile, logLevel: 'error' });
+    // Every file through the worker, however small, as big libraries go in the extension.
+    parser = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache'), inlineBelowBytes: 0 });
+  });
+  after(() => {
+    parser.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the proofengineering list: every macro expands and every crossref resolves, parsed and from the cache', async function () {
+    const dir = path.dirname(requireTestdata(this, 'bib/proofengineering/proof-engineering.bib'));
+    assert.ok(parser.usesWorker);
+    const files = ['bibstring-master.bib', 'crossrefs.bib', 'proof-engineering.bib'].map(f => path.join(dir, f));
+    const alone = await parser.parse(files[1]!);
+    assert.equal(undefinedMacros(alone).length, 19, 'crossrefs.bib alone uses 19 macros of bibstring-master.bib');
+    for (const fromCache of [false, true]) {
+      const sources = await Promise.all(files.map(f => parser.parse(f, undefined, undefined, undefined, files)));
+      for (const s of sources) {
+        assert.equal(s.error, undefined);
+        assert.equal(!!s.fromCache, fromCache, `${path.basename(s.path)} ${fromCache ? 'from the cache' : 'parsed'}`);
+        assert.deepEqual(s.problems.filter(p => /undefined macro|crossref `[^`]*` names no entry/.test(p.message)).map(p => `${path.basename(p.file)}:${p.line}: ${p.message}`), []);
+      }
+      const ase = sources[1]!.papers.find(p => p.id === 'ASE2003')!;
+      assert.equal(ase['publisher-place'] ?? ase.custom.address ?? ase.address, 'Montreal, Canada');
+      // Each field that named an undefined macro alone now holds the macro's text.
+      for (const m of alone.problems.map(p => /entry (\S+): field `(\w+)` uses the undefined macro `([^`]+)`/.exec(p.message)!)) {
+        const bib = sources[1]!.papers.find(p => p.id === m[1])!.custom.bibtex!;
+        assert.doesNotMatch(bib, new RegExp(`\\b${m[2]}\\s*=\\s*(?:${m[3]}|\\{${m[3]}\\})\\s*[,}]`, 'i'), `${m[1]}: ${m[2]}`);
+      }
+      assert.deepEqual(sources.map(s => s.papers.length), [0, 750, 782]);
+    }
+  });
+
+  it('changing the strings file re-reads the entries that use it with the new value', async () => {
+    const s = path.join(tmp, 'strings.bib');
+    const r = path.join(tmp, 'refs.bib');
+    fs.writeFileSync(s, STRINGS);
+    fs.writeFileSync(r, REFS.replace(', crossref = {vol6}', ''));
+    const list = [s, r];
+    const venue = async () => (await parser.parse(r, undefined, undefined, undefined, list)).papers[0]!['container-title'];
+    assert.equal(await venue(), 'Information Processing Letters');
+    // The entry's BibTeX (what export and Copy BibTeX write) has the macro expanded, not its name.
+    assert.match((await parser.parse(r, undefined, undefined, undefined, list)).papers[0]!.custom.bibtex!, /journal = \{Information Processing Letters\}/);
+    fs.writeFileSync(s, STRINGS.replace('Information Processing Letters', 'Inform. Process. Lett.'));
+    assert.equal(await venue(), 'Inform. Process. Lett.');
+    assert.equal(undefinedMacros(await parser.parse(r)).length, 1, 'read alone, the macro is undefined');
+  });
+});
