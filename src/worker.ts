@@ -72,7 +72,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   let orders: SourceOrders | undefined;
   if (cached) ({ bytes, starts, orders } = cached);
   else {
-    const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group } : {}) }, onProgress);
+    const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
     parsed = outcome.parsed;
     bytes = ownBuffer(Buffer.from(outcome.lines.join('\n'), 'utf8'));
     starts = rowStarts(bytes);

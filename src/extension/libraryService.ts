@@ -13,7 +13,7 @@ import type { Paper } from '../core/model';
 import { SearchIndex, type SearchHit } from '../core/search';
 import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
 import { isGlob } from '../core/sources/discover';
-import { dependents, groupsByFile, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
+import { groupsByFile, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser, type EarlySource } from '../core/sources/workerClient';
 import { sinceActivation } from './timing';
@@ -62,6 +62,8 @@ class LibraryServiceImpl implements LibraryService {
   private readonly reading = new Set<string>();
   /** The bibliography list each library in the library was read with (none: alone). */
   private readonly readWith = new Map<string, string[] | undefined>();
+  /** The other files of its lists each library's reading used (a change to one re-reads it). */
+  private readonly readDeps = new Map<string, string[]>();
   /** Files in two lists with different files before them, already logged. */
   private readonly sharedSaid = new Set<string>();
   /** When the bundled corpus first became searchable, in ms after activation. */
@@ -234,6 +236,7 @@ class LibraryServiceImpl implements LibraryService {
       if (!wanted.has(p)) {
         this.lib.removeSource(p);
         this.readWith.delete(p);
+        this.readDeps.delete(p);
         this.watchers.get(p)?.dispose();
         this.watchers.delete(p);
         log.info(`[library] ${p} is no longer a library`);
@@ -303,6 +306,7 @@ class LibraryServiceImpl implements LibraryService {
         if (this.disposed || !this.wanted.has(r.p)) continue;
         await this.install(parsed, r.label);
         this.readWith.set(r.p, r.group);
+        this.readDeps.set(r.p, parsed.groupDeps?.map(d => d.path) ?? []);
         this.reading.delete(r.p);
       }
     } finally {
@@ -384,10 +388,13 @@ class LibraryServiceImpl implements LibraryService {
     }
   }
 
-  /** A library changed: it is re-read, and so is every other file of its bibliography lists. */
+  /**
+   * A library changed: it is re-read, and so is every file of its lists whose reading used it (its
+   * macros, or a crossref parent), not the others (a big file before refs.bib stays as it is).
+   */
   private scheduleRereads(file: string): void {
     this.scheduleReread(file);
-    for (const f of dependents(new Map([...this.wanted.values()].filter(w => w.group).map(w => [w.path, w.group!])), file)) this.scheduleReread(f);
+    for (const [f, deps] of this.readDeps) if (f !== file && deps.includes(file)) this.scheduleReread(f);
   }
 
   private onSaved(doc: vscode.TextDocument): void {
@@ -408,6 +415,7 @@ class LibraryServiceImpl implements LibraryService {
         if (this.disposed || !this.wanted.has(file)) return;
         await this.install(parsed, vscode.workspace.asRelativePath(file));
         this.readWith.set(file, group);
+        this.readDeps.set(file, parsed.groupDeps?.map(d => d.path) ?? []);
         this.updateState();
         log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read and searchable in ${ms(performance.now() - t)}`);
       }, err => {

@@ -6,8 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTable } from '../../src/core/sources/bibtex';
+import { macroTables } from '../../src/core/sources/cache';
 import { parseWithCache, storeOutcome, type ParseRequest } from '../../src/core/sources/cached';
-import { dependents, groupsByFile, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../../src/core/sources/groups';
+import { groupsByFile, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../../src/core/sources/groups';
 import { readSourceFile } from '../../src/core/sources/read';
 import { SourceParser } from '../../src/core/sources/workerClient';
 import type { ParsedSource } from '../../src/core/sources/types';
@@ -51,13 +53,11 @@ describe('bibliography lists: discovery', () => {
     assert.deepEqual(settingLists('not an array' as unknown as unknown[]), { lists: [], ignored: [] });
   });
 
-  it('a file gets its list; lists of one .bib and non-.bib files give no group; dependents are the other files', () => {
+  it('a file gets its list; lists of one .bib and non-.bib files give no group', () => {
     const { groups, shared } = groupsByFile([['/w/a.json', '/w/refs.bib'], ['/w/strings.bib', '/w/refs.bib', '/w/strings.bib', 'x.json'], ['/w/solo.bib']]);
     assert.deepEqual([...groups], [['/w/strings.bib', ['/w/strings.bib', '/w/refs.bib']], ['/w/refs.bib', ['/w/strings.bib', '/w/refs.bib']]]);
     assert.equal(shared.size, 0);
-    assert.deepEqual(dependents(groups, '/w/strings.bib'), ['/w/refs.bib']);
-    assert.deepEqual(dependents(groups, '/w/refs.bib'), ['/w/strings.bib'], 'a crossref parent may be in a later file');
-    assert.deepEqual(dependents(groups, '/w/solo.bib'), []);
+    assert.equal(groups.get('/w/solo.bib'), undefined);
   });
 
   it('a file in two lists with different files before it is read once, after all of them, and reported', () => {
@@ -139,6 +139,47 @@ describe('bibliography lists: reading and the cache', function () {
     fs.rmSync(strings);
     assert.ok(!read(req).fromCache);
     assert.ok(!read({ ...req, group: [vols, refs] }).fromCache);
+  });
+
+  it('a big earlier file without @string or @preamble is never decoded; a kept macro table spares reading the earlier file again', () => {
+    assert.ok(mayDefineMacros(Buffer.from('x\n@String{a = "b"}')) && mayDefineMacros(Buffer.from('@ \n PREAMBLE{ "x" }')) && mayDefineMacros(Buffer.from('@strin@string')));
+    assert.ok(!mayDefineMacros(Buffer.from('@misc{a, note = {mail me: a@b.org, @strin}}')) && !mayDefineMacros(Buffer.from('')));
+    const reads: string[] = [];
+    const fake = (texts: Record<string, string>) => (p: string): GroupFile | undefined => texts[p] === undefined ? undefined : {
+      size: texts[p]!.length, mtimeMs: 1,
+      mayDefine: () => mayDefineMacros(Buffer.from(texts[p]!)),
+      text: () => { reads.push(p); return texts[p]; },
+    };
+    const kept = new Map<string, MacroTable>();
+    const tables = { get: (c: string) => kept.get(c), set: (c: string, t: MacroTable) => void kept.set(c, t) };
+    const files = { 'big.bib': VOLUMES.repeat(3), 'strings.bib': STRINGS };
+    const list = ['big.bib', 'strings.bib', 'refs.bib'];
+    const read = () => readBibtexInGroup(REFS, 'refs.bib', list, fake(files), { tables, own: { size: REFS.length, mtimeMs: 1 } });
+    const first = read();
+    assert.equal(first.papers[0]!['container-title'], 'Information Processing Letters');
+    assert.equal(first.papers[0]!.publisher, 'Elsevier', 'the crossref branch reads the other files\' entries');
+    assert.deepEqual(reads.sort(), ['big.bib', 'strings.bib'], 'read once each: strings.bib for its macros, both for the crossref parent');
+    assert.equal(kept.size, 2, 'a table after each earlier file (none after the last)');
+    reads.length = 0;
+    const second = readBibtexInGroup(REFS.replace(', crossref = {vol6}', ''), 'refs.bib', list, fake(files), { tables });
+    assert.equal(second.papers[0]!['container-title'], 'Information Processing Letters');
+    assert.deepEqual(reads, [], 'the kept tables answer: no earlier file read');
+    assert.deepEqual(second.groupDeps!.map(d => d.path), ['big.bib', 'strings.bib']);
+  });
+
+  it('macro tables on disk: one file per list prefix, a new version of a file replacing the old', () => {
+    const dir = path.join(tmp, 'cache');
+    const link = (p: string, size: number) => `${p}\u0000${size}\u00001\n`;
+    const store = macroTables(dir, 'tag-disk');
+    store.set(link('/w/strings.bib', 10), { strings: { ipl: 'Information Processing Letters' }, preambles: [] });
+    store.set(link('/w/strings.bib', 11), { strings: { ipl: 'Inform. Process. Lett.' }, preambles: ['\\def\\x{}'] });
+    store.set(link('/w/strings.bib', 11) + link('/w/more.bib', 5), { strings: {}, preambles: [] });
+    assert.equal(fs.readdirSync(path.join(dir, 'tables')).length, 2);
+    const onDisk = fs.readdirSync(path.join(dir, 'tables')).map(f => JSON.parse(fs.readFileSync(path.join(dir, 'tables', f), 'utf8')) as { key: string; strings: object });
+    assert.deepEqual(onDisk.find(j => j.key.split('\n').length === 2)!.strings, { ipl: 'Inform. Process. Lett.' }, 'the newer version replaced the older');
+    // Another build (tag) finds none of them.
+    assert.equal(macroTables(dir, 'other-tag').get(link('/w/strings.bib', 11)), undefined);
+    assert.deepEqual(macroTables(dir, 'tag-disk').get(link('/w/strings.bib', 11))!.strings, { ipl: 'Inform. Process. Lett.' });
   });
 
   it('a file whose crossrefs resolve in itself does not depend on the later files', () => {

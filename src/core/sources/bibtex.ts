@@ -58,11 +58,14 @@ export function readBibtexGroup(files: readonly { path: string; text: string }[]
   });
 }
 
-/** A file of a group as read for the others: its text and what it was when read. */
-export interface GroupFileText {
-  text: string;
+/** Another file of a group, stat'ed; its text read only when needed. */
+export interface GroupFile {
   size: number;
   mtimeMs: number;
+  /** Whether the file may hold a `@string` or `@preamble` (false: it adds nothing to the macro table). */
+  mayDefine(): boolean;
+  /** The file's text; undefined when it cannot be read. */
+  text(): string | undefined;
 }
 
 /** What one file of a group was when a later file was read with it (size -1: missing or unreadable). */
@@ -72,72 +75,125 @@ export interface GroupDep {
   mtimeMs: number;
 }
 
+/** The macro table after a file of a list, and the file's own `@preamble`s. */
+export interface MacroTable {
+  strings: Record<string, string>;
+  preambles: string[];
+}
+
+/**
+ * Macro tables by chain: the files of a list up to and including one, each with its size and
+ * mtime, determine the table after it. Kept so a file is not parsed again for the files after it.
+ */
+export interface MacroTables {
+  get(chain: string): MacroTable | undefined;
+  set(chain: string, table: MacroTable): void;
+}
+
+const chainLink = (path: string, size: number, mtimeMs: number) => `${path}\u0000${size}\u0000${mtimeMs}\n`;
+
 /**
  * One `.bib` file read as part of its bibliography list `group` (which holds `file`): with the
  * macro table of the files before it, and `crossref` into the other files when its own entries
- * leave one unresolved. `readOther` reads another file of the list (undefined: missing or not
- * readable; it then adds nothing). `groupDeps` on the result names the files this reading used,
- * with their size and mtime, so a cache of it is stale when any of them changes.
+ * leave one unresolved. `other` stats another file of the list (undefined: missing). `groupDeps`
+ * on the result names the files this reading used, with their size and mtime, so a cache of it is
+ * stale when any of them changes. `own` (the file's size and mtime) and `tables` let the table
+ * after each file be kept and reused: a big earlier file is then not read again for a later one.
  */
-export function readBibtexInGroup(text: string, file: string, group: readonly string[], readOther: (path: string) => GroupFileText | undefined, onProgress?: ProgressFn): ParsedSource {
+export function readBibtexInGroup(
+  text: string, file: string, group: readonly string[], other: (path: string) => GroupFile | undefined,
+  opts: { onProgress?: ProgressFn; own?: { size: number; mtimeMs: number }; tables?: MacroTables } = {},
+): ParsedSource {
+  const { onProgress, own, tables } = opts;
   const at = group.indexOf(file);
   if (at < 0 || group.length < 2) return readBibtex(text, file, onProgress);
   const t0 = performance.now();
   const deps: GroupDep[] = [];
-  const texts = new Map<string, GroupFileText | undefined>();
-  const other = (p: string) => {
-    if (!texts.has(p)) {
-      const r = readOther(p);
-      texts.set(p, r);
+  const files = new Map<string, GroupFile | undefined>();
+  const stat = (p: string) => {
+    if (!files.has(p)) {
+      const r = other(p);
+      let text: { t: string | undefined } | undefined;
+      // Read at most once (the crossref branch may want a text the macro table needed).
+      files.set(p, r && { ...r, text: () => (text ??= { t: r.text() }).t });
       deps.push({ path: p, size: r ? r.size : -1, mtimeMs: r ? r.mtimeMs : -1 });
     }
-    return texts.get(p);
+    return files.get(p);
   };
   // The macro table as BibTeX builds it: each earlier file read with the table of those before it.
   let table: Record<string, string> = {};
-  const earlier: BibParseResult[] = [];
+  let chain = '';
+  const seeds: Record<string, string>[] = [];
   const preambles: string[] = [];
   for (const p of group.slice(0, at)) {
-    const o = other(p);
+    seeds.push(table);
+    const o = stat(p);
     if (!o) continue;
-    try {
-      const r = parseBibtex(o.text, p, { strings: table });
-      table = r.strings;
-      earlier.push(r);
-      preambles.push(...r.preambles);
-    } catch {
-      // The reader is meant to be total; a file it cannot read adds nothing.
+    chain += chainLink(p, o.size, o.mtimeMs);
+    let t = tables?.get(chain);
+    if (!t) {
+      t = { strings: table, preambles: [] };
+      const body = o.mayDefine() ? o.text() : undefined;
+      if (body !== undefined) {
+        try {
+          const r = parseBibtex(body, p, { strings: table });
+          t = { strings: r.strings, preambles: r.preambles };
+        } catch {
+          // The reader is meant to be total; a file it cannot read adds nothing.
+        }
+      }
+      tables?.set(chain, t);
     }
+    table = t.strings;
+    preambles.push(...t.preambles);
   }
   onProgress?.(0, 1, 'parsing');
   let result: BibParseResult;
   try {
     result = parseBibtex(text, file, { strings: table });
     if (result.problems.some(p => /crossref `[^`]*` names no entry in this file/.test(p.message))) {
-      // Parents in other files of the list: every entry of them, later files read with the table so far.
-      const later: BibParseResult[] = [];
+      // Parents in other files of the list: every entry of them, each read with the table before it.
+      const byKey = new Map<string, BibEntry>();
       let t = result.strings;
-      for (const p of group.slice(at + 1)) {
-        const o = other(p);
-        if (!o) continue;
+      group.forEach((p, i) => {
+        if (i === at) return;
+        const body = stat(p)?.text();
+        if (body === undefined) return;
         try {
-          const r = parseBibtex(o.text, p, { strings: t });
-          t = r.strings;
-          later.push(r);
+          const r = parseBibtex(body, p, { strings: i < at ? seeds[i]! : t });
+          if (i > at) t = r.strings;
+          for (const e of r.entries) if (!byKey.has(e.key.toLowerCase())) byKey.set(e.key.toLowerCase(), e);
         } catch {
           // As above.
         }
-      }
-      const byKey = new Map<string, BibEntry>();
-      for (const r of [...earlier, ...later]) for (const e of r.entries) if (!byKey.has(e.key.toLowerCase())) byKey.set(e.key.toLowerCase(), e);
+      });
       result = parseBibtex(text, file, { strings: table, crossref: key => byKey.get(key.toLowerCase()) });
     }
   } catch (err) {
     return failedSource(file, 'bibtex', `could not be read as BibTeX: ${(err as Error).message}`, 0, performance.now() - t0);
   }
+  // The table after this file, for the files after it (a missing earlier file adds nothing to it).
+  if (own && tables && at < group.length - 1) {
+    tables.set(chain + chainLink(file, own.size, own.mtimeMs), { strings: result.strings, preambles: result.preambles });
+  }
   const parsed = fromResult(result, text, file, t0, onProgress, [...preambles, ...result.preambles]);
   parsed.groupDeps = deps;
   return parsed;
+}
+
+/** Whether bytes of BibTeX may hold a `@string` or `@preamble` (any case, spaces after `@`): one pass. */
+export function mayDefineMacros(buf: Uint8Array): boolean {
+  const words = ['string', 'preamble'];
+  for (let i = buf.indexOf(64); i !== -1; i = buf.indexOf(64, i + 1)) {
+    let j = i + 1;
+    while (j < buf.length && (buf[j] === 32 || buf[j] === 9 || buf[j] === 10 || buf[j] === 13)) j++;
+    for (const w of words) {
+      let k = 0;
+      while (k < w.length && j + k < buf.length && (buf[j + k]! | 0x20) === w.charCodeAt(k)) k++;
+      if (k === w.length) return true;
+    }
+  }
+  return false;
 }
 
 /** Papers of a parsed .bib. */

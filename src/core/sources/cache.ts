@@ -16,6 +16,7 @@ import { crc32 } from 'node:zlib';
 import { INDEX_ARRAYS, type IndexArrayName, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
 import { encodeParsed, rowStarts } from './transfer';
+import type { MacroTable, MacroTables } from './bibtex';
 import type { ParsedSource } from './types';
 
 // 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
@@ -325,4 +326,50 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, on
   } catch {
     return undefined;
   }
+}
+
+// ---------------------------------------------------------------- macro tables of bibliography lists
+// The macro table after a file of a list (keyed by the chain of files up to it, each with its size
+// and mtime), kept in memory for this process and on disk beside the records, so a later file of
+// the list does not read a big earlier one again after a reload.
+
+const memoTables = new Map<string, MacroTable>();
+const MEMO_TABLES = 64;
+
+/** Macro tables kept in memory and, with `cacheDir`, on disk (under `tables/`). Never throws. */
+export function macroTables(cacheDir: string | undefined, tag: string): MacroTables {
+  // Named by the files' paths alone: a new version of a file replaces the table of the old one.
+  const fileOf = (key: string) => {
+    const paths = key.split('\n').map(link => link.split('\u0000').slice(0, -2).join('\u0000'));
+    return path.join(cacheDir!, 'tables', `${createHash('sha1').update(paths.join('\n')).digest('hex').slice(0, 24)}.json`);
+  };
+  return {
+    get(chain) {
+      const key = `${tag}\u0000${chain}`;
+      const hit = memoTables.get(key);
+      if (hit || !cacheDir) return hit;
+      try {
+        const j = JSON.parse(fs.readFileSync(fileOf(key), 'utf8')) as { key?: unknown; strings?: unknown; preambles?: unknown };
+        if (j.key !== key || !j.strings || typeof j.strings !== 'object' || !Array.isArray(j.preambles)) return undefined;
+        const strings: Record<string, string> = {};
+        for (const [k, v] of Object.entries(j.strings)) if (typeof v === 'string' && k !== '__proto__') strings[k] = v;
+        const t: MacroTable = { strings, preambles: j.preambles.filter((x): x is string => typeof x === 'string') };
+        remember(key, t);
+        return t;
+      } catch {
+        return undefined;
+      }
+    },
+    set(chain, table) {
+      const key = `${tag}\u0000${chain}`;
+      remember(key, table);
+      if (cacheDir) writeAtomically(fileOf(key), [Buffer.from(JSON.stringify({ key, ...table }), 'utf8')]);
+    },
+  };
+}
+
+function remember(key: string, t: MacroTable): void {
+  memoTables.delete(key);
+  memoTables.set(key, t);
+  if (memoTables.size > MEMO_TABLES) memoTables.delete(memoTables.keys().next().value!);
 }

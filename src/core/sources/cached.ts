@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { readCacheLines, writeCache } from './cache';
+import { macroTables, readCacheLines, writeCache } from './cache';
 import { readSourceFile } from './read';
 import { decodeParsed, encodeParsed } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
@@ -16,6 +16,8 @@ export interface ParseRequest {
    * and crossrefs into the others, and cached for that list (groups.ts).
    */
   group?: string[];
+  /** Where the macro tables of list files are kept (default: `cacheDir`; none: in memory only). */
+  tablesDir?: string;
   /** Read nothing from the cache, but write the fresh result to it (repairs a damaged one). */
   refresh?: boolean;
 }
@@ -47,7 +49,7 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
       // Not there: readSourceFile says so in words.
     }
   }
-  const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group } : {}) });
+  const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group, tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? '') } : {}) });
   return { lines: encodeParsed(parsed), fromCache: false, parsed };
 }
 

@@ -101,13 +101,6 @@ export function groupsByFile(lists: readonly (readonly string[])[]): { groups: M
   return { groups, shared };
 }
 
-/** The files whose reading depends on `file`: every other file of a group that holds it. */
-export function dependents(groups: ReadonlyMap<string, readonly string[]>, file: string): string[] {
-  const out: string[] = [];
-  for (const [f, g] of groups) if (f !== file && g.includes(file)) out.push(f);
-  return out;
-}
-
 /** Two groups (or none) are the same list. */
 export function sameGroup(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (!a || !b) return !a && !b;

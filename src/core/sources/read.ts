@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { detectKind } from './detect';
-import { readBibtexInGroup } from './bibtex';
+import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTables } from './bibtex';
 import { parseSourceText } from './parse';
 import { failedSource, type ParsedSource, type ProgressFn, type SourceKind } from './types';
 
@@ -13,6 +13,8 @@ export interface ReadSourceOptions {
   onProgress?: ProgressFn;
   /** A `.bib` file's bibliography list (holding it), read for its macros and crossrefs (groups.ts). */
   group?: readonly string[];
+  /** Macro tables of the files of lists, kept between readings (cache.ts `macroTables`). */
+  tables?: MacroTables;
 }
 
 /** What went wrong with a file-system call, in words. */
@@ -78,10 +80,9 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   const kind = opts.kind ?? detectKind(path, 'text' in r ? r.text : undefined);
   if ('error' in r) return failedSource(path, kind, r.error, r.line ?? 0, performance.now() - t0);
   const parsed = kind === 'bibtex' && opts.group && opts.group.length > 1
-    ? readBibtexInGroup(r.text, path, opts.group, other => {
-      const o = readSourceText(other, opts.maxBytes);
-      return 'error' in o ? undefined : o;
-    }, opts.onProgress)
+    ? readBibtexInGroup(r.text, path, opts.group, other => groupFile(other, opts.maxBytes), {
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), own: { size: r.size, mtimeMs: r.mtimeMs }, ...(opts.tables ? { tables: opts.tables } : {}),
+    })
     : parseSourceText(path, r.text, kind, opts.onProgress);
   parsed.size = r.size;
   parsed.mtimeMs = r.mtimeMs;
@@ -89,6 +90,29 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   if (parsed.charSpans && r.utf8) parsed.byteSpans = toByteOffsets(r.text, parsed.charSpans, r.utf8Bom ? 3 : 0);
   parsed.parseMs = performance.now() - t0;
   return parsed;
+}
+
+/** Another file of a bibliography list: stat'ed now, its bytes read only when asked. */
+function groupFile(path: string, maxBytes?: number): GroupFile | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFile()) return undefined;
+  return {
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    // A byte scan: a big file without @string or @preamble (the Anthology) is never decoded or parsed for its macros.
+    mayDefine: () => {
+      try { return st.size <= (maxBytes ?? MAX_SOURCE_BYTES) && mayDefineMacros(fs.readFileSync(path)); } catch { return false; }
+    },
+    text: () => {
+      const r = readSourceText(path, maxBytes);
+      return 'error' in r ? undefined : r.text;
+    },
+  };
 }
 
 /** Offset of the first NUL byte in the first 64 KB (text files have none), if any. */
