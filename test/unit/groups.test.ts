@@ -245,4 +245,21 @@ describe('bibliography lists: through the parse worker', function () {
     assert.equal(await venue(), 'Inform. Process. Lett.');
     assert.equal(undefinedMacros(await parser.parse(r)).length, 1, 'read alone, the macro is undefined');
   });
+
+  it('a small file after a big one in its list is read in the worker, not on the editor\'s thread', async () => {
+    const small = new SourceParser({ workerFile: path.join(tmp, 'worker.js'), cacheDir: path.join(tmp, 'cache-small'), inlineBelowBytes: 1024 });
+    try {
+      const big = path.join(tmp, 'big.bib');
+      const r = path.join(tmp, 'after-big.bib');
+      fs.writeFileSync(big, `${STRINGS}${VOLUMES.repeat(40)}`);
+      fs.writeFileSync(r, REFS);
+      const alone = await small.parse(r);
+      assert.equal(alone.timing, undefined, 'alone, the small file is parsed inline');
+      const inList = await small.parse(r, undefined, undefined, undefined, [big, r]);
+      assert.ok(inList.timing, 'with the big file before it, in the worker');
+      assert.equal(inList.papers[0]!['container-title'], 'Information Processing Letters');
+    } finally {
+      small.dispose();
+    }
+  });
 });

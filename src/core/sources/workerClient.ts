@@ -99,7 +99,7 @@ export class SourceParser {
       id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(this.opts.indexFrom ? { index: this.opts.indexFrom } : {}),
       ...(group && group.length > 1 ? { group: [...group] } : {}),
     };
-    if (this.inline || this.disposed || this.isSmall(path)) return Promise.resolve(this.parseInline(req, onProgress));
+    if (this.inline || this.disposed || this.isSmall(req.group ?? [path])) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
       this.pending.set(req.id, { req, resolve, reject, onProgress, onSearchable, sent: performance.now() });
@@ -126,12 +126,17 @@ export class SourceParser {
     }
   }
 
-  private isSmall(path: string): boolean {
-    try {
-      return fs.statSync(path).size <= (this.opts.inlineBelowBytes ?? 256 * 1024);
-    } catch {
-      return true; // missing: said so quickly, inline
+  /** Whether the files a reading may touch (the file, or all of its bibliography list) are small together. */
+  private isSmall(paths: readonly string[]): boolean {
+    let total = 0;
+    for (const p of paths) {
+      try {
+        total += fs.statSync(p).size;
+      } catch {
+        // missing: said so quickly, inline
+      }
     }
+    return total <= (this.opts.inlineBelowBytes ?? 256 * 1024);
   }
 
   private parseInline(req: WorkerRequest, onProgress?: ProgressFn): ParsedSource {
