@@ -13,7 +13,7 @@ import type { Paper } from '../core/model';
 import { SearchIndex, type SearchHit } from '../core/search';
 import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
 import { isGlob } from '../core/sources/discover';
-import { groupsByFile, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
+import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser, type EarlySource } from '../core/sources/workerClient';
 import { sinceActivation } from './timing';
@@ -448,7 +448,7 @@ class LibraryServiceImpl implements LibraryService {
   private async discover(): Promise<Map<string, Wanted>> {
     const wanted = new Map<string, Wanted>();
     /** Each bibliography list (resolved paths), the setting's first, then the documents' by path. */
-    const lists: { files: string[]; from: string }[] = [];
+    const lists: string[][] = [];
     const add = (p: string, from: string, quietIfMissing: boolean): string => {
       const abs = path.normalize(p);
       if (!wanted.has(abs)) wanted.set(abs, { path: abs, from, quietIfMissing });
@@ -473,7 +473,7 @@ class LibraryServiceImpl implements LibraryService {
             for (const u of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) files.push(add(u.fsPath, 'setting', false));
           } else files.push(add(path.resolve(folder.uri.fsPath, e), 'setting', false));
         }
-        if (files.length > 1) lists.push({ files, from: 'papercite.libraries' });
+        if (files.length > 1) lists.push(files);
       }
     }
     const docs = await vscode.workspace.findFiles('**/*.{tex,md,markdown,qmd,rmd}', '**/{node_modules,.git}/**', DOC_SCAN_LIMIT);
@@ -496,7 +496,7 @@ class LibraryServiceImpl implements LibraryService {
         for (const r of l) found.push({ uri, name: r.name, line: r.line, list: listNo });
       }
     }
-    const docLists = new Map<number, { files: string[]; from: string }>();
+    const docLists = new Map<number, string[]>();
     const policy = await this.bibPathPolicy(found.map(f => f.name));
     for (const { uri, name, line, list } of found) {
       const from = `${vscode.workspace.asRelativePath(uri)}:${line}`;
@@ -508,18 +508,24 @@ class LibraryServiceImpl implements LibraryService {
       }
       const abs = add(r.path, from, true);
       let l = docLists.get(list);
-      if (!l) docLists.set(list, (l = { files: [], from }));
-      l.files.push(abs);
+      if (!l) docLists.set(list, (l = []));
+      l.push(abs);
     }
     lists.push(...docLists.values());
-    const { groups, shared } = groupsByFile(lists.map(l => l.files));
+    const { groups, shared, capped } = groupsByFile(lists);
     for (const [file, group] of groups) wanted.get(file)!.group = group;
     for (const [file, priors] of shared) {
       const said = `${file}\0${JSON.stringify(priors)}`;
       if (this.sharedSaid.has(said)) continue;
       this.sharedSaid.add(said);
       const rel = (p: string) => vscode.workspace.asRelativePath(p);
-      log.info(`[library] ${rel(file)} is in bibliography lists with different files before it (${priors.map(p => p.length ? p.map(rel).join(', ') : 'none').join('; ')}): it is read once, after ${groups.get(file)!.slice(0, groups.get(file)!.indexOf(file)).map(rel).join(', ')} (where two of them define a macro, the later one wins)`);
+      const g = groups.get(file)!;
+      log.info(`[library] ${rel(file)} is in bibliography lists with different files before it (${priors.slice(0, 5).map(p => p.length ? p.map(rel).join(', ') : 'none').join('; ')}${priors.length > 5 ? `; ${priors.length - 5} more` : ''}): it is read once, after ${g.slice(0, g.indexOf(file)).map(rel).join(', ')} (where two of them define a macro, the later one wins)`);
+    }
+    for (const file of capped) {
+      if (this.sharedSaid.has(`capped:${file}`)) continue;
+      this.sharedSaid.add(`capped:${file}`);
+      log.warn(`[library] ${vscode.workspace.asRelativePath(file)}: a bibliography list of more than ${MAX_GROUP_FILES} .bib files holds it; ${groups.has(file) ? `it is read with the first ${MAX_GROUP_FILES - 1} other files met` : 'it is read alone'} (its macros may show as undefined)`);
     }
     return wanted;
   }

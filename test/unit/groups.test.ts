@@ -6,13 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTable } from '../../src/core/sources/bibtex';
+import { EMPTY_CHAIN, extendChain, mayDefineMacros, readBibtexInGroup, type Chain, type GroupFile, type MacroTable } from '../../src/core/sources/bibtex';
 import { macroTables } from '../../src/core/sources/cache';
 import { parseWithCache, storeOutcome, type ParseRequest } from '../../src/core/sources/cached';
-import { groupsByFile, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../../src/core/sources/groups';
+import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../../src/core/sources/groups';
 import { readSourceFile } from '../../src/core/sources/read';
 import { SourceParser } from '../../src/core/sources/workerClient';
 import type { ParsedSource } from '../../src/core/sources/types';
+import { cpuMs } from '../support/cpuTime';
 import { requireTestdata } from '../support/shared';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -68,6 +69,16 @@ describe('bibliography lists: discovery', () => {
     // Before in one list and after in another: before wins (its macros count).
     const cross = groupsByFile([['a.bib', 'b.bib'], ['b.bib', 'a.bib']]);
     assert.deepEqual(cross.groups.get('a.bib'), ['b.bib', 'a.bib']);
+    // A hostile list: capped, linear.
+    const many = Array.from({ length: 5000 }, (_, i) => `f${i}.bib`);
+    let big!: ReturnType<typeof groupsByFile>;
+    const cpu = cpuMs(() => (big = groupsByFile([many, ...many.slice(0, 300).map(f => [f, 'refs.bib'])])));
+    assert.ok(cpu < 2000, `${cpu} ms of CPU`);
+    assert.equal(big.groups.get(`f${MAX_GROUP_FILES - 1}.bib`)!.length, MAX_GROUP_FILES);
+    assert.equal(big.groups.get('f4999.bib'), undefined, 'past the cap: read alone');
+    assert.equal(big.groups.get('refs.bib')!.length, MAX_GROUP_FILES);
+    assert.ok(big.capped.includes('f4999.bib') && big.capped.includes('refs.bib'));
+    assert.equal(big.shared.get('refs.bib')!.length, 300);
     assert.ok(sameGroup(['x'], ['x']) && !sameGroup(['x'], undefined) && sameGroup(undefined, undefined) && !sameGroup(['x', 'y'], ['y', 'x']));
   });
 });
@@ -151,7 +162,7 @@ describe('bibliography lists: reading and the cache', function () {
       text: () => { reads.push(p); return texts[p]; },
     };
     const kept = new Map<string, MacroTable>();
-    const tables = { get: (c: string) => kept.get(c), set: (c: string, t: MacroTable) => void kept.set(c, t) };
+    const tables = { get: (c: Chain) => kept.get(c.key), set: (c: Chain, t: MacroTable) => void kept.set(c.key, t) };
     const files = { 'big.bib': VOLUMES.repeat(3), 'strings.bib': STRINGS };
     const list = ['big.bib', 'strings.bib', 'refs.bib'];
     const read = () => readBibtexInGroup(REFS, 'refs.bib', list, fake(files), { tables, own: { size: REFS.length, mtimeMs: 1 } });
@@ -169,14 +180,15 @@ describe('bibliography lists: reading and the cache', function () {
 
   it('macro tables on disk: one file per list prefix, a new version of a file replacing the old', () => {
     const dir = path.join(tmp, 'cache');
-    const link = (p: string, size: number) => `${p}\u0000${size}\u00001\n`;
+    const link = (p: string, size: number, before = EMPTY_CHAIN) => extendChain(before, p, size, 1);
     const store = macroTables(dir, 'tag-disk');
     store.set(link('/w/strings.bib', 10), { strings: { ipl: 'Information Processing Letters' }, preambles: [] });
     store.set(link('/w/strings.bib', 11), { strings: { ipl: 'Inform. Process. Lett.' }, preambles: ['\\def\\x{}'] });
-    store.set(link('/w/strings.bib', 11) + link('/w/more.bib', 5), { strings: {}, preambles: [] });
+    store.set(link('/w/more.bib', 5, link('/w/strings.bib', 11)), { strings: {}, preambles: [] });
     assert.equal(fs.readdirSync(path.join(dir, 'tables')).length, 2);
     const onDisk = fs.readdirSync(path.join(dir, 'tables')).map(f => JSON.parse(fs.readFileSync(path.join(dir, 'tables', f), 'utf8')) as { key: string; strings: object });
-    assert.deepEqual(onDisk.find(j => j.key.split('\n').length === 2)!.strings, { ipl: 'Inform. Process. Lett.' }, 'the newer version replaced the older');
+    assert.deepEqual(onDisk.find(j => j.key === `tag-disk\u0000${link('/w/strings.bib', 11).key}`)!.strings, { ipl: 'Inform. Process. Lett.' }, 'the newer version replaced the older');
+    assert.ok(!onDisk.some(j => j.key === `tag-disk\u0000${link('/w/strings.bib', 10).key}`));
     // Another build (tag) finds none of them.
     assert.equal(macroTables(dir, 'other-tag').get(link('/w/strings.bib', 11)), undefined);
     assert.deepEqual(macroTables(dir, 'tag-disk').get(link('/w/strings.bib', 11))!.strings, { ipl: 'Inform. Process. Lett.' });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseBibtex, type BibEntry, type BibGroupContext, type BibParseResult } from '../bibtex/parse';
 import { bibEntryToPaper } from '../bibtex/toCsl';
 import type { Paper, SourceProblem } from '../model';
@@ -82,15 +83,27 @@ export interface MacroTable {
 }
 
 /**
- * Macro tables by chain: the files of a list up to and including one, each with its size and
- * mtime, determine the table after it. Kept so a file is not parsed again for the files after it.
+ * The files of a list up to one, as two hash chains (constant size, however long the list): `key`
+ * of each file's path, size and mtime (what determines the macro table after them), `names` of the
+ * paths alone (a newer version of the same files has the same names).
  */
-export interface MacroTables {
-  get(chain: string): MacroTable | undefined;
-  set(chain: string, table: MacroTable): void;
+export interface Chain {
+  key: string;
+  names: string;
 }
 
-const chainLink = (path: string, size: number, mtimeMs: number) => `${path}\u0000${size}\u0000${mtimeMs}\n`;
+export const EMPTY_CHAIN: Chain = { key: '', names: '' };
+
+export function extendChain(c: Chain, path: string, size: number, mtimeMs: number): Chain {
+  const h = (s: string) => createHash('sha1').update(s).digest('hex');
+  return { key: h(`${c.key}\n${path}\u0000${size}\u0000${mtimeMs}`), names: h(`${c.names}\n${path}`) };
+}
+
+/** Macro tables by chain, kept so a file is not parsed again for the files after it. */
+export interface MacroTables {
+  get(chain: Chain): MacroTable | undefined;
+  set(chain: Chain, table: MacroTable): void;
+}
 
 /**
  * One `.bib` file read as part of its bibliography list `group` (which holds `file`): with the
@@ -122,14 +135,14 @@ export function readBibtexInGroup(
   };
   // The macro table as BibTeX builds it: each earlier file read with the table of those before it.
   let table: Record<string, string> = {};
-  let chain = '';
+  let chain = EMPTY_CHAIN;
   const seeds: Record<string, string>[] = [];
   const preambles: string[] = [];
   for (const p of group.slice(0, at)) {
     seeds.push(table);
     const o = stat(p);
     if (!o) continue;
-    chain += chainLink(p, o.size, o.mtimeMs);
+    chain = extendChain(chain, p, o.size, o.mtimeMs);
     let t = tables?.get(chain);
     if (!t) {
       t = { strings: table, preambles: [] };
@@ -174,7 +187,7 @@ export function readBibtexInGroup(
   }
   // The table after this file, for the files after it (a missing earlier file adds nothing to it).
   if (own && tables && at < group.length - 1) {
-    tables.set(chain + chainLink(file, own.size, own.mtimeMs), { strings: result.strings, preambles: result.preambles });
+    tables.set(extendChain(chain, file, own.size, own.mtimeMs), { strings: result.strings, preambles: result.preambles });
   }
   const parsed = fromResult(result, text, file, t0, onProgress, [...preambles, ...result.preambles]);
   parsed.groupDeps = deps;

@@ -16,7 +16,7 @@ import { crc32 } from 'node:zlib';
 import { INDEX_ARRAYS, type IndexArrayName, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
 import { encodeParsed, rowStarts } from './transfer';
-import type { MacroTable, MacroTables } from './bibtex';
+import type { Chain, MacroTable, MacroTables } from './bibtex';
 import type { ParsedSource } from './types';
 
 // 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
@@ -339,17 +339,14 @@ const MEMO_TABLES = 64;
 /** Macro tables kept in memory and, with `cacheDir`, on disk (under `tables/`). Never throws. */
 export function macroTables(cacheDir: string | undefined, tag: string): MacroTables {
   // Named by the files' paths alone: a new version of a file replaces the table of the old one.
-  const fileOf = (key: string) => {
-    const paths = key.split('\n').map(link => link.split('\u0000').slice(0, -2).join('\u0000'));
-    return path.join(cacheDir!, 'tables', `${createHash('sha1').update(paths.join('\n')).digest('hex').slice(0, 24)}.json`);
-  };
+  const fileOf = (c: Chain) => path.join(cacheDir!, 'tables', `${createHash('sha1').update(`${tag}\u0000${c.names}`).digest('hex').slice(0, 24)}.json`);
   return {
     get(chain) {
-      const key = `${tag}\u0000${chain}`;
+      const key = `${tag}\u0000${chain.key}`;
       const hit = memoTables.get(key);
       if (hit || !cacheDir) return hit;
       try {
-        const j = JSON.parse(fs.readFileSync(fileOf(key), 'utf8')) as { key?: unknown; strings?: unknown; preambles?: unknown };
+        const j = JSON.parse(fs.readFileSync(fileOf(chain), 'utf8')) as { key?: unknown; strings?: unknown; preambles?: unknown };
         if (j.key !== key || !j.strings || typeof j.strings !== 'object' || !Array.isArray(j.preambles)) return undefined;
         const strings: Record<string, string> = {};
         for (const [k, v] of Object.entries(j.strings)) if (typeof v === 'string' && k !== '__proto__') strings[k] = v;
@@ -361,9 +358,9 @@ export function macroTables(cacheDir: string | undefined, tag: string): MacroTab
       }
     },
     set(chain, table) {
-      const key = `${tag}\u0000${chain}`;
+      const key = `${tag}\u0000${chain.key}`;
       remember(key, table);
-      if (cacheDir) writeAtomically(fileOf(key), [Buffer.from(JSON.stringify({ key, ...table }), 'utf8')]);
+      if (cacheDir) writeAtomically(fileOf(chain), [Buffer.from(JSON.stringify({ key, ...table }), 'utf8')]);
     },
   };
 }

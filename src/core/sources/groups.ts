@@ -56,6 +56,9 @@ export function settingLists(entries: readonly unknown[]): { lists: string[][]; 
   return { lists, ignored };
 }
 
+/** A file is read with at most this many files of its lists (each costs a stat per reading). */
+export const MAX_GROUP_FILES = 64;
+
 /** Whether a path is read as BibTeX (only `.bib` files share a macro table). */
 export function isBibPath(p: string): boolean {
   return /\.bib$/i.test(p);
@@ -69,36 +72,44 @@ export function isBibPath(p: string): boolean {
  * it in any of them. Its macros expand wherever some document defines them, and a document whose
  * list lacks an earlier file still gets the entries. Files in no list of two or more `.bib` files
  * get no group (they are read alone). `shared` names the files whose lists put different files
- * before them (the log says which list won where they define the same macro differently).
+ * before them (the log says which list won where they define the same macro differently);
+ * `capped`, the files of lists longer than MAX_GROUP_FILES: past it in a list (read alone, unless
+ * another list holds them), or with more files in their lists than that (the first met are kept).
  */
-export function groupsByFile(lists: readonly (readonly string[])[]): { groups: Map<string, string[]>; shared: Map<string, string[][]> } {
-  const before = new Map<string, string[]>();
-  const after = new Map<string, string[]>();
-  const seenLists = new Map<string, string[][]>();
-  const pushNew = (arr: string[], xs: readonly string[], self: string) => {
-    for (const x of xs) if (x !== self && !arr.includes(x)) arr.push(x);
+export function groupsByFile(lists: readonly (readonly string[])[]): { groups: Map<string, string[]>; shared: Map<string, string[][]>; capped: string[] } {
+  const before = new Map<string, Set<string>>();
+  const after = new Map<string, Set<string>>();
+  const seenLists = new Map<string, Map<string, string[]>>();
+  const pushNew = (set: Set<string>, xs: readonly string[], self: string) => {
+    for (const x of xs) if (x !== self) set.add(x);
   };
+  const capped = new Set<string>();
   for (const raw of lists) {
     // A file named twice in one list is read once, where first named (as BibTeX warns and skips).
-    const list = [...new Set(raw.filter(isBibPath))];
+    const all = [...new Set(raw.filter(isBibPath))];
+    // A hostile list costs no more than MAX_GROUP_FILES² here: the files after the cap are read alone.
+    const list = all.slice(0, MAX_GROUP_FILES);
+    for (const f of all.slice(MAX_GROUP_FILES)) capped.add(f);
     if (list.length < 2) continue;
     list.forEach((f, i) => {
-      if (!before.has(f)) { before.set(f, []); after.set(f, []); seenLists.set(f, []); }
+      if (!before.has(f)) { before.set(f, new Set()); after.set(f, new Set()); seenLists.set(f, new Map()); }
       const prior = list.slice(0, i);
-      const known = seenLists.get(f)!;
-      if (!known.some(k => k.length === prior.length && k.every((x, j) => x === prior[j]))) known.push(prior);
+      seenLists.get(f)!.set(prior.join('\u0000'), prior);
       pushNew(before.get(f)!, prior, f);
       pushNew(after.get(f)!, list.slice(i + 1), f);
     });
   }
   const groups = new Map<string, string[]>();
   const shared = new Map<string, string[][]>();
-  for (const [f, b] of before) {
-    const a = after.get(f)!.filter(x => !b.includes(x));
+  for (const [f, bs] of before) {
+    // Hostile or huge lists: the first files met before, then after, up to the cap.
+    const b = [...bs].slice(0, MAX_GROUP_FILES - 1);
+    const a = [...after.get(f)!].filter(x => !bs.has(x)).slice(0, MAX_GROUP_FILES - 1 - b.length);
+    if (b.length + a.length < new Set([...bs, ...after.get(f)!]).size) capped.add(f);
     groups.set(f, [...b, f, ...a]);
-    if (seenLists.get(f)!.length > 1) shared.set(f, seenLists.get(f)!);
+    if (seenLists.get(f)!.size > 1) shared.set(f, [...seenLists.get(f)!.values()]);
   }
-  return { groups, shared };
+  return { groups, shared, capped: [...capped] };
 }
 
 /** Two groups (or none) are the same list. */
