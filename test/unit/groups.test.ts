@@ -270,6 +270,25 @@ describe('bibliography lists: through the parse worker', function () {
       const inList = await small.parse(r, undefined, undefined, undefined, [big, r]);
       assert.ok(inList.timing, 'with the big file before it, in the worker');
       assert.equal(inList.papers[0]!['container-title'], 'Information Processing Letters');
+      fs.appendFileSync(r, '\n');
+      assert.ok((await small.parse(r, undefined, undefined, undefined, [big, r])).timing, 'its macros are needed: in the worker again');
+      // A big file before it that defines no macro (the Anthology before refs.bib): once known, the small file is read here.
+      const s = path.join(tmp, 'small-strings.bib');
+      const plain = path.join(tmp, 'big-plain.bib');
+      const r2 = path.join(tmp, 'after-plain.bib');
+      fs.writeFileSync(s, STRINGS);
+      fs.writeFileSync(plain, VOLUMES.repeat(40));
+      fs.writeFileSync(r2, REFS.replace(', crossref = {vol6}', ''));
+      const list = [s, plain, r2];
+      assert.ok((await small.parse(r2, undefined, undefined, undefined, list)).timing, 'first reading: in the worker');
+      fs.appendFileSync(r2, '\n');
+      const again = await small.parse(r2, undefined, undefined, undefined, list);
+      assert.equal(again.timing, undefined, 'then inline');
+      assert.equal(again.papers[0]!['container-title'], 'Information Processing Letters');
+      // The big file changes: not known any more, so the worker again.
+      fs.appendFileSync(plain, '\n');
+      fs.appendFileSync(r2, '\n');
+      assert.ok((await small.parse(r2, undefined, undefined, undefined, list)).timing);
     } finally {
       small.dispose();
     }

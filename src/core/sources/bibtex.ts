@@ -74,12 +74,16 @@ export interface GroupDep {
   path: string;
   size: number;
   mtimeMs: number;
+  /** An earlier file that added nothing to the macro table (no `@string`, no `@preamble`). */
+  empty?: boolean;
 }
 
 /** The macro table after a file of a list, and the file's own `@preamble`s. */
 export interface MacroTable {
   strings: Record<string, string>;
   preambles: string[];
+  /** The file added nothing (it has no `@string` or `@preamble`). */
+  empty?: boolean;
 }
 
 /**
@@ -145,8 +149,9 @@ export function readBibtexInGroup(
     chain = extendChain(chain, p, o.size, o.mtimeMs);
     let t = tables?.get(chain);
     if (!t) {
-      t = { strings: table, preambles: [] };
-      const body = o.mayDefine() ? o.text() : undefined;
+      const defines = o.mayDefine();
+      t = { strings: table, preambles: [], ...(defines ? {} : { empty: true }) };
+      const body = defines ? o.text() : undefined;
       if (body !== undefined) {
         try {
           const r = parseBibtex(body, p, { strings: table });
@@ -159,6 +164,7 @@ export function readBibtexInGroup(
     }
     table = t.strings;
     preambles.push(...t.preambles);
+    if (t.empty) deps[deps.length - 1]!.empty = true;
   }
   onProgress?.(0, 1, 'parsing');
   let result: BibParseResult;

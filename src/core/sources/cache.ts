@@ -73,6 +73,7 @@ interface GroupDep {
   path: string;
   size: number;
   mtimeMs: number;
+  empty?: boolean;
 }
 
 interface CacheHeader {
@@ -167,7 +168,7 @@ function depsUnchanged(deps: readonly GroupDep[] | undefined): boolean {
 /** The list and the files it used, for a header (nothing for a file read alone). */
 function groupFields(key: { group?: readonly string[]; deps?: readonly GroupDep[] }): Pick<CacheHeader, 'group' | 'deps'> {
   if (!key.group || key.group.length < 2) return {};
-  return { group: [...key.group], deps: (key.deps ?? []).map(d => ({ path: d.path, size: d.size, mtimeMs: d.mtimeMs })) };
+  return { group: [...key.group], deps: (key.deps ?? []).map(d => ({ path: d.path, size: d.size, mtimeMs: d.mtimeMs, ...(d.empty ? { empty: true } : {}) })) };
 }
 
 /**
@@ -350,7 +351,7 @@ export function macroTables(cacheDir: string | undefined, tag: string): MacroTab
         if (j.key !== key || !j.strings || typeof j.strings !== 'object' || !Array.isArray(j.preambles)) return undefined;
         const strings: Record<string, string> = {};
         for (const [k, v] of Object.entries(j.strings)) if (typeof v === 'string' && k !== '__proto__') strings[k] = v;
-        const t: MacroTable = { strings, preambles: j.preambles.filter((x): x is string => typeof x === 'string') };
+        const t: MacroTable = { strings, preambles: j.preambles.filter((x): x is string => typeof x === 'string'), ...((j as { empty?: unknown }).empty === true ? { empty: true } : {}) };
         remember(key, t);
         return t;
       } catch {

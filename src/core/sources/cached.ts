@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { macroTables, readCacheLines, writeCache } from './cache';
-import { readSourceFile } from './read';
+import { readSourceFile, type ReadSourceOptions } from './read';
 import { decodeParsed, encodeParsed } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
 
@@ -36,7 +36,7 @@ export interface ParseOutcome {
  * Reads a source from the cache when its path, size and mtime match (and, for a file of a
  * bibliography list, the list and every other file its reading used), else parses it. Never throws.
  */
-export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void): ParseOutcome {
+export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void, knownEmpty?: ReadSourceOptions['knownEmpty']): ParseOutcome {
   if (req.cacheDir && !req.refresh) {
     try {
       const t0 = performance.now();
@@ -49,7 +49,7 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
       // Not there: readSourceFile says so in words.
     }
   }
-  const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group, tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? '') } : {}) });
+  const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group, tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? ''), ...(knownEmpty ? { knownEmpty } : {}) } : {}) });
   return { lines: encodeParsed(parsed), fromCache: false, parsed };
 }
 

@@ -15,6 +15,8 @@ export interface ReadSourceOptions {
   group?: readonly string[];
   /** Macro tables of the files of lists, kept between readings (cache.ts `macroTables`). */
   tables?: MacroTables;
+  /** An earlier file of the list known (from a reading of it as it is now) to add no macros: not even scanned. */
+  knownEmpty?: (path: string, size: number, mtimeMs: number) => boolean;
 }
 
 /** What went wrong with a file-system call, in words. */
@@ -80,7 +82,7 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   const kind = opts.kind ?? detectKind(path, 'text' in r ? r.text : undefined);
   if ('error' in r) return failedSource(path, kind, r.error, r.line ?? 0, performance.now() - t0);
   const parsed = kind === 'bibtex' && opts.group && opts.group.length > 1
-    ? readBibtexInGroup(r.text, path, opts.group, other => groupFile(other, opts.maxBytes), {
+    ? readBibtexInGroup(r.text, path, opts.group, other => groupFile(other, opts.maxBytes, opts.knownEmpty), {
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), own: { size: r.size, mtimeMs: r.mtimeMs }, ...(opts.tables ? { tables: opts.tables } : {}),
     })
     : parseSourceText(path, r.text, kind, opts.onProgress);
@@ -93,7 +95,7 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
 }
 
 /** Another file of a bibliography list: stat'ed now, its bytes read only when asked. */
-function groupFile(path: string, maxBytes?: number): GroupFile | undefined {
+function groupFile(path: string, maxBytes?: number, knownEmpty?: ReadSourceOptions['knownEmpty']): GroupFile | undefined {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -106,6 +108,7 @@ function groupFile(path: string, maxBytes?: number): GroupFile | undefined {
     mtimeMs: st.mtimeMs,
     // A byte scan: a big file without @string or @preamble (the Anthology) is never decoded or parsed for its macros.
     mayDefine: () => {
+      if (knownEmpty?.(path, st.size, st.mtimeMs)) return false;
       try { return st.size <= (maxBytes ?? MAX_SOURCE_BYTES) && mayDefineMacros(fs.readFileSync(path)); } catch { return false; }
     },
     text: () => {
