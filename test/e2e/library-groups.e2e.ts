@@ -21,6 +21,8 @@ describe('PaperCite in VS Code: a bibliography list shares one macro table', fun
       workspace: path.join(ROOT, 'test/fixtures/ws-library-groups'),
       settings: { 'papercite.includeBundledCorpus': false },
     });
+    // Opening the document activates PaperCite even when VS Code's workspace search times out on a loaded machine.
+    await vs.openFile('main.tex');
     await waitForLog(vs, /\[library\] activation → ready/, 180_000);
   });
   hostHooks(() => vs, host => {
