@@ -79,6 +79,14 @@ describe('bibliography lists: discovery', () => {
     assert.equal(big.groups.get('refs.bib')!.length, MAX_GROUP_FILES);
     assert.ok(big.capped.includes('f4999.bib') && big.capped.includes('refs.bib'));
     assert.equal(big.shared.get('refs.bib')!.length, 300);
+    // From a hostile document: 100k names in one \bibliography, 20k \addbibresource.
+    const tex = `\\bibliography{${Array.from({ length: 100_000 }, (_, i) => `n${i}`).join(',')}}\n${'\\addbibresource{x.bib}'.repeat(20_000)}`;
+    const cpuTex = cpuMs(() => {
+      const lists = texBibliographyLists(tex);
+      assert.deepEqual(lists.map(l => l.length), [100_000, 20_000]);
+      groupsByFile(lists.map(l => l.map(r => `/w/${r.name}`)));
+    });
+    assert.ok(cpuTex < 3000, `${cpuTex} ms of CPU`);
     assert.ok(sameGroup(['x'], ['x']) && !sameGroup(['x'], undefined) && sameGroup(undefined, undefined) && !sameGroup(['x', 'y'], ['y', 'x']));
   });
 });

@@ -2,7 +2,7 @@
 // table (a `@string` of an earlier file serves the later ones) and `crossref` across the files.
 // Pure: names and paths in, groups out; reading the files is read.ts's part.
 import { bibCommands } from '../bibCommands';
-import { markdownBibliographies, type BibReference } from './discover';
+import { bibNamesOf, markdownBibliographies, type BibReference } from './discover';
 
 /**
  * The lists a LaTeX document names, in order: each `\bibliography{a,b}` (or `\nobibliography`) is
@@ -12,16 +12,9 @@ import { markdownBibliographies, type BibReference } from './discover';
 export function texBibliographyLists(text: string): BibReference[][] {
   const lists: BibReference[][] = [];
   let biblatex: BibReference[] | undefined;
-  for (const { cmd, arg, line } of bibCommands(text)) {
-    const bibtexStyle = cmd === 'bibliography' || cmd === 'nobibliography';
-    const names: BibReference[] = [];
-    for (let n of bibtexStyle ? arg.split(',') : [arg]) {
-      n = n.trim();
-      if (!n || n.includes('\\')) continue; // a macro: cannot be resolved without TeX
-      if (bibtexStyle && !/\.bib$/i.test(n)) n += '.bib';
-      names.push({ name: n, line });
-    }
-    if (bibtexStyle) {
+  for (const c of bibCommands(text)) {
+    const names = bibNamesOf(c);
+    if (c.cmd === 'bibliography' || c.cmd === 'nobibliography') {
       if (names.length) lists.push(names);
     } else if (names.length) {
       if (!biblatex) lists.push((biblatex = []));
