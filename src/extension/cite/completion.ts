@@ -1,10 +1,10 @@
 // Completion of citation keys inside \cite…{…} and [@…]. The query is what the user typed since the
 // last separator, spaces included (`\cite{a, global vect|`: see core/citeContext.ts). The search
 // index ranks (title words, authors, year, typos), so the list is marked incomplete, every item's
-// range covers the whole query and its filterText is that query: the editor keeps every hit in
-// PaperCite's order and asks again on the next keystroke (a space is a trigger character).
+// range covers the whole query and its filterText starts with that query: the editor keeps every
+// hit in PaperCite's order and asks again on the next keystroke (a space is a trigger character).
 import * as vscode from 'vscode';
-import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
+import { citeContextAt, citeSyntaxFor, completionFilterText, type CiteContext } from '../../core/citeContext';
 import { typstKeyEdit } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
@@ -82,7 +82,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       // Documentation is built in resolveCompletionItem, for the focused item only.
       this.papers.set(item, p);
       item.insertText = (ctx.separator ?? '') + p.id;
-      item.filterText = filterText;
+      item.filterText = completionFilterText(ctx.prefix, p, spaceContinues);
       item.sortText = String(i).padStart(4, '0');
       item.range = range;
       if (ctx.typst) {
@@ -101,6 +101,8 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       item.command = { title: 'Add BibTeX entry', command: ACCEPTED_COMMAND };
       return item;
     });
+    // While libraries load, each answer is logged: what a slow first list waited for shows in the log.
+    if (this.calls < 40 && this.services.library.state === 'loading') log.info(`[cite] call ${this.calls + 1} at ${Math.round(sinceActivation())} ms after activation: ${items.length} items in ${(performance.now() - t0).toFixed(1)} ms for ${JSON.stringify(ctx.prefix.slice(0, 40))}`);
     if (!this.firstAnswered && items.length) {
       this.firstAnswered = true;
       log.info(`[cite] first completion answered ${Math.round(sinceActivation())} ms after activation${activationMarked() ? '' : ' (measured from loading the completion module: activation was not marked)'} (${items.length} items, ${this.services.library.papers.length} papers, library ${this.services.library.state})`);
