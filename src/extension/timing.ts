@@ -19,3 +19,32 @@ export function sinceActivation(): number {
 export function activationMarked(): boolean {
   return activatedAt !== undefined;
 }
+
+let typedAt = -Infinity;
+
+/** The user is typing where PaperCite answers (a completion request): background work waits. */
+export function noteTyping(): void {
+  typedAt = performance.now();
+}
+
+/** How long background work should wait before its next slice: until the user paused `quietMs`. */
+export function untilTypingPause(quietMs = 300): number {
+  return Math.max(0, typedAt + quietMs - performance.now());
+}
+
+/**
+ * For `forMs` after activation, reports each time this thread was blocked for `minMs` or more
+ * (another extension activating, a long parse): a slow first list can be matched against it.
+ */
+export function watchStalls(report: (stallMs: number, endedMs: number) => void, forMs = 30_000, minMs = 250): { dispose(): void } {
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const stall = now - last - 50;
+    last = now;
+    if (stall >= minMs) report(stall, sinceActivation());
+    if (sinceActivation() > forMs) clearInterval(timer);
+  }, 50);
+  timer.unref?.();
+  return { dispose: () => clearInterval(timer) };
+}

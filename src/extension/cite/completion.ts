@@ -10,7 +10,7 @@ import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
 import { log } from '../log';
 import type { Services } from '../services';
-import { activationMarked, sinceActivation } from '../timing';
+import { activationMarked, noteTyping, sinceActivation } from '../timing';
 import { paperDetail, paperMarkdown } from './format';
 import { rankPapers } from './rank';
 
@@ -49,6 +49,12 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   /** A space after a complete key of the library separates keys (see core/citeContext.ts). */
   private readonly isKey = (key: string): boolean => !!this.services.library.byKey(key);
 
+  private startCalls = 0;
+  /** The first calls after activation are logged: what a slow first list waited for shows in the log. */
+  private logStartCall(t0: number, what: string): void {
+    if (this.startCalls++ < 30 && sinceActivation() < 60_000) log.info(`[cite] call ${this.startCalls} at ${Math.round(sinceActivation())} ms after activation (${(performance.now() - t0).toFixed(1)} ms, library ${this.services.library.state}): ${what}`);
+  }
+
   resolveCompletionItem(item: vscode.CompletionItem): vscode.CompletionItem {
     const p = this.papers.get(item);
     if (p && !item.documentation) {
@@ -63,8 +69,12 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
     const t0 = performance.now();
+    noteTyping();
     const found = contextAt(doc, position, this.services.config.forDocument(doc.uri).customCiteCommands, this.isKey);
-    if (!found) return undefined;
+    if (!found) {
+      this.logStartCall(t0, 'no citation at the cursor');
+      return undefined;
+    }
     const { ctx, base } = found;
     const papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
     const range = {
@@ -101,8 +111,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       item.command = { title: 'Add BibTeX entry', command: ACCEPTED_COMMAND };
       return item;
     });
-    // While libraries load, each answer is logged: what a slow first list waited for shows in the log.
-    if (this.calls < 40 && this.services.library.state === 'loading') log.info(`[cite] call ${this.calls + 1} at ${Math.round(sinceActivation())} ms after activation: ${items.length} items in ${(performance.now() - t0).toFixed(1)} ms for ${JSON.stringify(ctx.prefix.slice(0, 40))}`);
+    this.logStartCall(t0, `${items.length} items for ${JSON.stringify(ctx.prefix.slice(0, 40))}`);
     if (!this.firstAnswered && items.length) {
       this.firstAnswered = true;
       log.info(`[cite] first completion answered ${Math.round(sinceActivation())} ms after activation${activationMarked() ? '' : ' (measured from loading the completion module: activation was not marked)'} (${items.length} items, ${this.services.library.papers.length} papers, library ${this.services.library.state})`);
