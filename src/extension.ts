@@ -10,12 +10,13 @@ import { registerCite } from './extension/cite';
 import { registerBrowse } from './extension/browse';
 import { registerOnline } from './extension/online';
 import { OnlineService } from './extension/online/onlineService';
-import { markActivated } from './extension/timing';
+import { markActivated, watchStalls } from './extension/timing';
 
 export function activate(context: vscode.ExtensionContext): void {
   markActivated();
   const t0 = Date.now();
   context.subscriptions.push(log, vscode.commands.registerCommand(Commands.showLog, () => log.show()));
+  context.subscriptions.push(watchStalls((stall, ended) => log.info(`[activate] this thread (the extension host's) was blocked for ${Math.round(stall)} ms, until ${Math.round(ended)} ms after activation`)));
   try {
     const config = new ConfigService();
     const library = createLibraryService(context, config);
