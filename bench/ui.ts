@@ -252,7 +252,7 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** The log lines that say where a window's first list waited, with their time stamps. */
-const TIMING_LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[\w+\] (\[(?:library|cite|activate)\] (?:activation →|first completion|call \d+ at|this thread|completion: |anthology\.bib: (?:searchable|\d+ entries)|PaperCite \d|project \.bib|.*took|.*stall).*)$/gm;
+const TIMING_LINE = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[\w+\] (\[(?:library|cite|activate)\] (?:activation →|first completion|call \d+ at|the extension host.s thread|completion: |anthology\.bib: (?:searchable|\d+ entries)|PaperCite \d|project \.bib|.*took|.*stall).*)$/gm;
 
 /** A window's timing lines, each with its time after typing began (VS Code logs local time). */
 function timingLines(session: string | undefined, t0: number): string[] {

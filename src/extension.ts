@@ -16,7 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   markActivated();
   const t0 = Date.now();
   context.subscriptions.push(log, vscode.commands.registerCommand(Commands.showLog, () => log.show()));
-  context.subscriptions.push(watchStalls((stall, ended) => log.info(`[activate] this thread (the extension host's) was blocked for ${Math.round(stall)} ms, until ${Math.round(ended)} ms after activation`)));
+  context.subscriptions.push(watchStalls(stalls => log.info(`[activate] the extension host's thread in the first 30 s after activation: ${stalls.length ? `blocked ${stalls.map(s => `${s.ms} ms until ${s.endedMs} ms`).join(', ')}` : 'never blocked for 250 ms or more'}`)));
   try {
     const config = new ConfigService();
     const library = createLibraryService(context, config);

@@ -33,17 +33,22 @@ export function untilTypingPause(quietMs = 300): number {
 }
 
 /**
- * For `forMs` after activation, reports each time this thread was blocked for `minMs` or more
- * (another extension activating, a long parse): a slow first list can be matched against it.
+ * Watches this thread for `forMs` after activation and then reports, once, every time it was blocked
+ * for `minMs` or more (another extension starting, a long parse), with when each ended: a slow first
+ * list can be matched against them.
  */
-export function watchStalls(report: (stallMs: number, endedMs: number) => void, forMs = 30_000, minMs = 250): { dispose(): void } {
+export function watchStalls(report: (stalls: { ms: number; endedMs: number }[]) => void, forMs = 30_000, minMs = 250): { dispose(): void } {
   let last = performance.now();
+  const stalls: { ms: number; endedMs: number }[] = [];
   const timer = setInterval(() => {
     const now = performance.now();
     const stall = now - last - 50;
     last = now;
-    if (stall >= minMs) report(stall, sinceActivation());
-    if (sinceActivation() > forMs) clearInterval(timer);
+    if (stall >= minMs && stalls.length < 50) stalls.push({ ms: Math.round(stall), endedMs: Math.round(sinceActivation()) });
+    if (sinceActivation() > forMs) {
+      clearInterval(timer);
+      report(stalls);
+    }
   }, 50);
   timer.unref?.();
   return { dispose: () => clearInterval(timer) };
