@@ -16,7 +16,7 @@ import { isGlob } from '../core/sources/discover';
 import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser, type EarlySource } from '../core/sources/workerClient';
-import { sinceActivation } from './timing';
+import { sinceActivation, untilTypingPause } from './timing';
 import type { ConfigService } from './config';
 import { ContextKeys } from './ids';
 import { describe, log, reportError } from './log';
@@ -72,7 +72,7 @@ class LibraryServiceImpl implements LibraryService {
   constructor(private readonly context: vscode.ExtensionContext, private readonly config: ConfigService) {
     const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
     const cacheDir = path.join(context.globalStorageUri.fsPath, 'parse-cache');
-    this.parser = new SourceParser({ workerFile, cacheDir, indexFrom: 5000, onWarning: m => log.warn(`[library] ${m}`) });
+    this.parser = new SourceParser({ workerFile, cacheDir, indexFrom: 5000, decodeWait: () => untilTypingPause(), onWarning: m => log.warn(`[library] ${m}`) });
     void this.setState('loading');
     this.disposables.push(
       this.emitter,

@@ -68,6 +68,8 @@ export interface SourceParserOptions {
   inlineBelowBytes?: number;
   /** Sources with at least this many papers get their search index built in the worker. */
   indexFrom?: number;
+  /** How long decoding should hold off before its next slice (e.g. while the user types); default never. */
+  decodeWait?: () => number;
   /** Told about cache write failures and worker crashes. */
   onWarning?: (message: string) => void;
 }
@@ -207,8 +209,9 @@ export class SourceParser {
           this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`));
           return;
         }
-        // Decoded a slice per turn of the event loop, so typing is never stalled for long.
-        void rows.materialize(m.fromCache).then(parsed => {
+        // Decoded a slice per turn of the event loop, so typing is never stalled for long, and not
+        // while the user types (a big library's search works from its rows and index meanwhile).
+        void rows.materialize(m.fromCache, { ...(this.opts.decodeWait ? { wait: this.opts.decodeWait } : {}) }).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
           // Copies: from the cache they are views of the rows' buffer, which must not outlive decoding.
           if (m.orders && ordersFit(m.orders, parsed.papers.length)) parsed.orders = { byKey: m.orders.byKey.slice(), newest: m.orders.newest.slice() };
