@@ -10,12 +10,14 @@ import { registerCite } from './extension/cite';
 import { registerBrowse } from './extension/browse';
 import { registerOnline } from './extension/online';
 import { OnlineService } from './extension/online/onlineService';
+import { registerCommand } from './extension/registerCommand';
+import { registerState } from './extension/status';
 import { markActivated } from './extension/timing';
 
 export function activate(context: vscode.ExtensionContext): void {
   markActivated();
   const t0 = Date.now();
-  context.subscriptions.push(log, vscode.commands.registerCommand(Commands.showLog, () => log.show()));
+  context.subscriptions.push(log, registerCommand(Commands.showLog, 'Show Log', () => log.show()));
   try {
     const config = new ConfigService();
     const library = createLibraryService(context, config);
@@ -25,8 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
       config,
       library,
       online,
+      registerState(services),
       registerOnline(services),
-      registerSources(context, services),
+      registerSources(services),
       registerCite(context, services),
       registerBrowse(context, services),
     );

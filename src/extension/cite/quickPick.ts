@@ -9,6 +9,7 @@ import type { Paper } from '../../core/model';
 import { PROVIDER_LABEL, type OnlineRecord } from '../../core/online/types';
 import { Commands } from '../ids';
 import { log } from '../log';
+import { milestone } from '../status';
 import { citeOnline } from '../online/citeOnline';
 import { OnlinePickSection, type PickRow } from '../online/pickSection';
 import type { Services } from '../services';
@@ -157,7 +158,10 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
       services.online.onDidChange(() => render(false)),
       qp.onDidHide(() => {
         if (settle) clearTimeout(settle);
-        if (section.firstRowMs !== undefined) log.info(`[online] first online row ${section.firstRowMs.toFixed(0)} ms after the search was sent`);
+        if (section.firstRowMs !== undefined) {
+          log.info(`[online] first online row ${section.firstRowMs.toFixed(0)} ms after the search was sent`);
+          milestone('online.firstRow', { ms: section.firstRowMs });
+        }
         finish(undefined);
         for (const s of subs) s.dispose();
         qp.dispose();
