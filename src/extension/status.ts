@@ -35,6 +35,8 @@ export type MilestoneName =
   | 'online.firstRow'
   /** A notification about failing online services: {providers}. */
   | 'online.notified'
+  /** An online search ended (its failures reported): {query, failed, aborted}. */
+  | 'online.searched'
   /** Entries added to a project .bib, or found there already: {file, added, present}. */
   | 'bib.entries';
 

@@ -132,6 +132,7 @@ export class OnlineService implements vscode.Disposable {
     });
     this.emitter.fire();
     if (!opts.signal.aborted) this.reportFailures(failed);
+    milestone('online.searched', { query, failed: failed.map(e => e.provider), aborted: opts.signal.aborted });
   }
 
   /** Resolves an identifier; undefined when no provider knows it. Failures reported as by `search`. */
