@@ -4,13 +4,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { hostHooks, requireHost, ROOT, VsCodeHost, waitFor } from './harness';
+import { hostHooks, requireHost, ROOT, UI_TIMEOUT, VsCodeHost, waitFor } from './harness';
 
 const GEO = 'Geometry Informed Tokenization of Molecules for Language Model Generation';
 const GEO_KEY = 'li2024geometry';
 
 async function panelTitle(web: FrameLocator, text: string): Promise<void> {
-  await web.locator('h1#title', { hasText: text }).waitFor({ timeout: 30_000 });
+  await web.locator('h1#title', { hasText: text }).waitFor({ timeout: UI_TIMEOUT });
 }
 
 async function selectedRow(vs: VsCodeHost, text: string | RegExp): Promise<void> {

@@ -43,6 +43,9 @@ describe('PaperCite in VS Code: citing from a poisoned library', function () {
     await vs.page.keyboard.press('Enter');
     await ed.type('}');
     await ed.waitForText('\\cite{poison2026script}');
+    // Accepting added its entry to the .bib, and the "not in references.bib" note went away.
+    await vs.waitForFile('references.bib', t => t.includes('{poison2026script,'));
+    await vs.page.locator('.monaco-editor .squiggly-info').first().waitFor({ state: 'hidden', timeout: 15_000 });
   });
 
   it('shows it as text in the hover, whose only links are Open paper and Copy BibTeX', async () => {

@@ -272,7 +272,7 @@ describe('PaperCite in VS Code: cite', function () {
     await vs.waitForClipboard(t => t === azr);
   });
 
-  it('answers each keystroke quickly (timings logged by the provider, printed after the run)', async () => {
+  it('answers each keystroke quickly (timings measured in the host, printed after the run)', async () => {
     const ed = await switchTo('main.tex');
     await gotoLineEnd(4);
     await ed.type(' \\citep{');

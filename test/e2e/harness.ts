@@ -11,6 +11,8 @@ export const ROOT = path.resolve(__dirname, '../..');
 const HOST_SCRIPTS = path.join(ROOT, 'scripts/vscode-host');
 export const HOST_DIR = process.env.VSCODE_HOST_DIR || path.join(os.homedir(), '.cache/papercite-vscode-host');
 export const RESULTS = path.join(ROOT, 'test-results');
+/** How long the workbench may take to react on a loaded machine (a cap on condition waits, not a pause). */
+export const UI_TIMEOUT = 60_000;
 /** A test-only extension loaded beside PaperCite: runs commands in the extension host for `command()`. */
 const PROBE = path.join(__dirname, 'probe');
 const EXTENSION_ID = 'papercite.papercite';
@@ -247,7 +249,7 @@ export class VsCodeHost {
     const q = this.quickInput;
     await q.input.waitFor({ state: 'visible' });
     await q.input.fill('>' + title);
-    await q.row(title).waitFor({ timeout: 20_000 });
+    await q.row(title).waitFor({ timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Enter');
   }
 
@@ -274,9 +276,9 @@ export class VsCodeHost {
     // Pick the row of exactly this file: Enter before the filter settles may open a history entry.
     const row = q.rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${path.basename(rel).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
       .filter({ hasText: path.dirname(rel) === '.' ? '' : path.dirname(rel) }).first();
-    await row.waitFor({ timeout: 20_000 });
+    await row.waitFor({ timeout: UI_TIMEOUT });
     await row.click();
-    await this.page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: 20_000 });
+    await this.page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: UI_TIMEOUT });
     const ed = this.editor;
     await ed.root.locator('.view-lines').waitFor();
     await ed.root.click({ position: { x: 200, y: 10 } }).catch(() => undefined);
