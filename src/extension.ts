@@ -10,12 +10,14 @@ import { registerCite } from './extension/cite';
 import { registerBrowse } from './extension/browse';
 import { registerOnline } from './extension/online';
 import { OnlineService } from './extension/online/onlineService';
+import { registerCommand } from './extension/registerCommand';
+import { registerState } from './extension/status';
 import { markActivated, watchStalls } from './extension/timing';
 
 export function activate(context: vscode.ExtensionContext): void {
   markActivated();
   const t0 = Date.now();
-  context.subscriptions.push(log, vscode.commands.registerCommand(Commands.showLog, () => log.show()));
+  context.subscriptions.push(log, registerCommand(Commands.showLog, 'Show Log', () => log.show()));
   context.subscriptions.push(watchStalls(stalls => log.info(`[activate] the extension host's thread in the first 30 s after activation: ${stalls.length ? `blocked ${stalls.map(s => `${s.ms} ms until ${s.endedMs} ms`).join(', ')}` : 'never blocked for 250 ms or more'}`)));
   try {
     const config = new ConfigService();
@@ -26,8 +28,9 @@ export function activate(context: vscode.ExtensionContext): void {
       config,
       library,
       online,
+      registerState(services),
       registerOnline(services),
-      registerSources(context, services),
+      registerSources(services),
       registerCite(context, services),
       registerBrowse(context, services),
     );

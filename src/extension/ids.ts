@@ -21,10 +21,15 @@ export const Commands = {
   openSourceProblem: 'papercite.openSourceProblem',
   enableOnlineSearch: 'papercite.enableOnlineSearch',
   setOnlineApiKey: 'papercite.setOnlineApiKey',
-  // Run by code actions only (not in package.json).
+  // Internal, hidden from the palette: the session's state as JSON (tests and benchmarks read it).
+  getState: 'papercite.getState',
+  // Run by code actions and accepted completions only (not in package.json).
   findPublishedVersion: 'papercite.online.findPublished',
   replacePreprint: 'papercite.online.replacePreprint',
+  completionAccepted: 'papercite.cite.completionAccepted',
 } as const;
+
+export type CommandId = typeof Commands[keyof typeof Commands];
 
 export const Views = {
   container: 'papercite',

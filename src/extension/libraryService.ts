@@ -16,6 +16,7 @@ import { isGlob } from '../core/sources/discover';
 import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser, type EarlySource } from '../core/sources/workerClient';
+import { milestone } from './status';
 import { sinceActivation, untilTypingPause } from './timing';
 import type { ConfigService } from './config';
 import { ContextKeys } from './ids';
@@ -154,6 +155,7 @@ class LibraryServiceImpl implements LibraryService {
       await this.syncSources(false, resumed);
       this.updateState();
       log.info(`[library] activation → ready: ${ms(sinceActivation())} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'}; longest stall of this thread while loading: ${ms(Math.max(0, maxStall))}${stalls.length ? `; stalls of 250 ms or more: ${stalls.join(', ')}` : ''})`);
+      milestone('library.ready', { state: this.st, papers: this.lib.papers.length, sources: this.lib.sources.length, worker: this.parser.usesWorker, maxStallMs: Math.round(Math.max(0, maxStall)) });
     } catch (err) {
       reportError('Loading the library failed', err, 'library-load');
       await this.setState(this.lib.papers.length ? 'ready' : 'failed');
@@ -189,6 +191,7 @@ class LibraryServiceImpl implements LibraryService {
       this.lib.warmIndex();
       this.corpusSearchableMs ??= sinceActivation();
       log.info(`[library] bundled corpus: ${papers.length} papers read in ${ms(tRead - t)} (file ${ms(tText - t)}, JSON ${ms(tRead - tText)}), ${indexData ? 'its prebuilt index read' : 'indexed (no prebuilt index matched dist/corpus.index)'} in ${ms(performance.now() - tRead)}`);
+      milestone('library.corpus', { papers: papers.length, readMs: tRead - t, index: indexData ? 'prebuilt' : 'built', indexMs: performance.now() - tRead });
       this.changed();
     } catch (err) {
       reportError(`The bundled corpus (${uri.fsPath}) could not be loaded; reinstall PaperCite`, err, 'bundled-corpus');
@@ -326,6 +329,7 @@ class LibraryServiceImpl implements LibraryService {
     const now = sinceActivation();
     const w = early.worker;
     log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${early.rows.length} entries (requested ${ms(now - early.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(early.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
+    milestone('source.searchable', { file: label, path: early.path, entries: early.rows.length });
     this.changed();
   }
 
@@ -358,6 +362,7 @@ class LibraryServiceImpl implements LibraryService {
       const msg = `Library ${label}${line > 0 ? `:${line}` : ''} could not be read: ${parsed.error}${w && w.from !== 'setting' ? ` (named in ${w.from})` : ''}`;
       if (w?.quietIfMissing && /not found/.test(parsed.error)) log.warn(`[library] ${msg}`);
       else reportError(msg, undefined, `source:${parsed.path}`);
+      milestone('source.loaded', { file: label, path: parsed.path, entries: 0, error: parsed.error });
       return;
     }
     const status = this.lib.sourceStatus(parsed.path);
@@ -366,6 +371,7 @@ class LibraryServiceImpl implements LibraryService {
       : '';
     log.info(`[library] ${label}: ${parsed.papers.length} entries ${parsed.fromCache ? 'read from the cache' : 'parsed'} in ${ms(parsed.parseMs)}${timing}${status?.merged ? `, ${status.merged} merged with other sources` : ''}`);
     const problems = status?.problems ?? parsed.problems;
+    milestone('source.loaded', { file: label, path: parsed.path, entries: parsed.papers.length, fromCache: parsed.fromCache, parseMs: parsed.parseMs, problems: problems.length });
     if (problems.length) {
       for (const p of problems.slice(0, 200)) log.warn(`[library] ${path.basename(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`);
       if (problems.length > 200) log.warn(`[library] ${label}: ${problems.length - 200} more problems (see the Sources view)`);
@@ -418,6 +424,7 @@ class LibraryServiceImpl implements LibraryService {
         this.readDeps.set(file, parsed.groupDeps?.map(d => d.path) ?? []);
         this.updateState();
         log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read and searchable in ${ms(performance.now() - t)}`);
+        milestone('source.changed', { file: vscode.workspace.asRelativePath(file), path: file, ms: performance.now() - t });
       }, err => {
         if (!(err instanceof CancelledError)) reportError(`Could not re-read ${file}`, err, `source:${file}`);
       });

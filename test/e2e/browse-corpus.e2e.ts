@@ -3,7 +3,7 @@
 // tree and the panel in a light and a dark theme.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, VsCodeHost } from './harness';
 
 const FLOWRL = 'FlowRL: Matching Reward Distributions for LLM Reasoning';
 
@@ -40,22 +40,15 @@ describe('PaperCite in VS Code: browse the bundled corpus', function () {
     const meta = await web.locator('dl.meta').innerText();
     assert.match(meta, /Listed on the page of/);
     await vs.page.mouse.move(700, 500);
-    await sleep(300);
+    await vs.noHover();
     await vs.treeRow(FLOWRL).first().hover();
     await vs.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Xuekai Zhu' }).first().waitFor({ timeout: 20_000 });
     await vs.shot('tree-tooltip-light');
     await vs.page.mouse.move(1100, 600);
-    await sleep(500);
+    await vs.noHover();
     await vs.shot('tree-and-panel-light');
-    await vs.editor.root.click({ position: { x: 200, y: 300 } });
-    await vs.page.keyboard.press('Control+K');
-    await vs.page.keyboard.press('Control+T');
-    const q = vs.quickInput;
-    await q.rows.filter({ hasText: 'Light Modern' }).first().waitFor({ timeout: 20_000 });
-    await q.input.fill('Dark Modern');
-    await q.rows.filter({ has: vs.page.locator('.label-name', { hasText: /^Dark Modern$/ }) }).first().click();
-    await q.waitClosed();
-    await sleep(1500);
+    await vs.setColorTheme('Dark Modern');
+    await vs.noHover();
     await vs.shot('tree-and-panel-dark');
   });
 });

@@ -4,13 +4,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, UI_TIMEOUT, VsCodeHost, waitFor } from './harness';
 
 const GEO = 'Geometry Informed Tokenization of Molecules for Language Model Generation';
 const GEO_KEY = 'li2024geometry';
 
 async function panelTitle(web: FrameLocator, text: string): Promise<void> {
-  await web.locator('h1#title', { hasText: text }).waitFor({ timeout: 30_000 });
+  await web.locator('h1#title', { hasText: text }).waitFor({ timeout: UI_TIMEOUT });
 }
 
 async function selectedRow(vs: VsCodeHost, text: string | RegExp): Promise<void> {
@@ -23,21 +23,6 @@ async function rows(vs: VsCodeHost, level: number): Promise<{ label: string; des
     label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
     description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
   })));
-}
-
-/** Picks a colour theme in "Preferences: Color Theme" by its label ("Dark Modern"). */
-async function setTheme(vs: VsCodeHost, label: string): Promise<void> {
-  const before = await vs.page.locator('.monaco-workbench').getAttribute('class');
-  await vs.editor.root.click({ position: { x: 300, y: 200 } });
-  await vs.page.keyboard.press('Control+K');
-  await vs.page.keyboard.press('Control+T');
-  const q = vs.quickInput;
-  await q.rows.filter({ hasText: 'Light Modern' }).first().waitFor({ timeout: 20_000 });
-  await q.input.fill(label);
-  await q.rows.filter({ has: vs.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first().click();
-  await q.waitClosed();
-  for (let i = 0; i < 40 && (await vs.page.locator('.monaco-workbench').getAttribute('class')) === before; i++) await sleep(250);
-  await sleep(1000);
 }
 
 describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
@@ -106,8 +91,7 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     const web = vs.webview();
     await vs.page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
     await web.getByRole('button', { name: 'Copy BibTeX' }).click();
-    let clip = '';
-    for (let i = 0; i < 40 && !clip.includes(GEO_KEY); i++) { await sleep(250); clip = await vs.clipboard(); }
+    const clip = await vs.waitForClipboard(t => t.includes(GEO_KEY));
     assert.match(clip, new RegExp(`@\\w+\\{${GEO_KEY},`));
     assert.match(clip, /Geometry Informed Tokenization/);
   });
@@ -118,9 +102,7 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     const copyKey = web.getByRole('button', { name: 'Copy key' });
     await copyKey.focus();
     await copyKey.press('Enter');
-    let clip = '';
-    for (let i = 0; i < 40 && clip !== GEO_KEY; i++) { await sleep(250); clip = await vs.clipboard(); }
-    assert.equal(clip, GEO_KEY);
+    await vs.waitForClipboard(t => t === GEO_KEY);
     // Headings give screen readers the panel's outline.
     assert.deepEqual(await web.locator('h2').allInnerTexts(), ['Abstract', 'Related papers', 'BibTeX']);
   });
@@ -166,8 +148,8 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     assert.deepEqual((await rows(vs, 1)).map(r => r.label), ['2026', '2025', '2024']);
     await vs.page.locator('.pane-header', { hasText: 'by year' }).first().waitFor();
     const settingsFile = path.join(vs.tmp, 'udd/User/settings.json');
-    for (let i = 0; i < 40 && !fs.readFileSync(settingsFile, 'utf8').includes('"papercite.tree.groupBy": "year"'); i++) await sleep(250);
-    assert.match(fs.readFileSync(settingsFile, 'utf8'), /"papercite\.tree\.groupBy": "year"/);
+    await waitFor(() => /"papercite\.tree\.groupBy": "year"/.test(fs.readFileSync(settingsFile, 'utf8')), 'the user settings keeping "papercite.tree.groupBy": "year"', 10_000,
+      () => fs.readFileSync(settingsFile, 'utf8'));
     await vs.shot('tree-by-year');
     await vs.runCommand('PaperCite: Group by Page Owner');
     await vs.treeRow('Not from a publication page').first().waitFor({ timeout: 20_000 });
@@ -182,8 +164,8 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     await q.input.fill('flowrl');
     await vs.page.keyboard.press('Enter');
     await vs.page.locator('.pane-header', { hasText: '“flowrl” (1)' }).first().waitFor({ timeout: 20_000 });
-    let roots = await rows(vs, 1);
-    for (let i = 0; i < 40 && roots.some(r => r.label === 'Xiner Li'); i++) { await sleep(250); roots = await rows(vs, 1); }
+    const roots = await waitFor(async () => { const r = await rows(vs, 1); return !r.some(x => x.label === 'Xiner Li') && r; },
+      'the tree dropping the groups the filter hides (Xiner Li)', 10_000);
     assert.ok(roots.length > 0 && roots.every(r => r.description === '1'), JSON.stringify(roots));
     assert.ok(roots.some(r => r.label === 'Xuekai Zhu') && !roots.some(r => r.label === 'Xiner Li'), JSON.stringify(roots));
     await vs.runCommand('PaperCite: Clear Filter');
@@ -194,19 +176,20 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     await vs.treeRow(/^Xiner Li/).first().click();
     await vs.treeRow(GEO).first().click();
     await panelTitle(vs.webview(), GEO);
-    await setTheme(vs, 'Dark Modern');
+    await vs.setColorTheme('Dark Modern');
     await vs.shot('panel-and-tree-dark');
     const bg = await vs.webview().locator('body').evaluate(b => getComputedStyle(b).backgroundColor);
     const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
     assert.ok(r! + g! + b! < 150, `dark background expected, got ${bg}`);
-    await setTheme(vs, 'Dark High Contrast');
+    await vs.setColorTheme('Dark High Contrast');
     await vs.shot('panel-and-tree-high-contrast');
-    await setTheme(vs, 'Light Modern');
+    await vs.setColorTheme('Light Modern');
     await vs.shot('panel-and-tree-light');
   });
 
   it('updates the changed paper in the tree and the panel when the library file changes', async () => {
     await vs.treeRow(GEO).first().waitFor({ timeout: 20_000 });
+    const refreshes = (await vs.state())!.milestones.filter(m => m.name === 'tree.refreshed').length;
     const file = vs.file('library.json');
     const lib = JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string; title: string }[];
     lib.find(p => p.id === GEO_KEY)!.title = `${GEO} (revised)`;
@@ -214,7 +197,8 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
     await vs.treeRow(`${GEO} (revised)`).first().waitFor({ timeout: 30_000 });
     // Only the paper's groups (its 8 authors) were redrawn; Xiner Li stays expanded.
     assert.equal(await vs.treeRow(/^Xiner Li/).first().getAttribute('aria-expanded'), 'true');
-    assert.match(vs.extensionLog(), /\[browse\] library changed: refreshing 8 of \d+ groups/);
+    const refreshed = (await vs.state())!.milestones.filter(m => m.name === 'tree.refreshed').slice(refreshes);
+    assert.ok(refreshed.some(m => m.whole === false && m.changed === 8), `tree refreshes: ${JSON.stringify(refreshed)}`);
     await panelTitle(vs.webview(), `${GEO} (revised)`);
     lib.find(p => p.id === GEO_KEY)!.title = GEO;
     fs.writeFileSync(file, JSON.stringify(lib, null, 2));

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, VsCodeHost } from './harness';
 
 const CRLF_BIB = '% refs kept by hand\r\n\r\n@misc{keep2020,\r\n  title = {Kept As Is},\r\n  year = {2020},\r\n}\r\n';
 const LATIN1_BIB = Buffer.from('@article{mueller2019,\n  author = {M\u00fcller, J\u00fcrgen},\n  title = {\u00dcber Dinge},\n  year = {2019},\n}\n', 'latin1');
@@ -36,10 +36,7 @@ describe('PaperCite in VS Code: .bib safety', function () {
     }
     await vs.editor.type(prefix);
     await vs.suggest.rows.first().waitFor({ timeout: 15_000 });
-    await sleep(300);
-    const [key] = await vs.suggest.labels();
-    await vs.page.keyboard.press('Enter');
-    return key!;
+    return vs.editor.acceptSuggestion(3, prefix);
   }
 
   const count = (text: string, key: string) => text.split(`{${key},`).length - 1;
@@ -51,7 +48,8 @@ describe('PaperCite in VS Code: .bib safety', function () {
     const b = await citeFirst('reason', false);
     assert.notEqual(a, b);
     const text = await vs.waitForFile('crlf/refs.bib', t => count(t, a) === 1 && count(t, b) === 1);
-    await sleep(1000);
+    // Both additions settled (nothing more is queued for them): the file is final.
+    await vs.waitForState(s => [a, b].every(k => s.milestones.some(m => m.name === 'bib.entries' && (m.added as string[]).includes(k))), `the additions of ${a} and ${b} settling`, 15_000);
     const final = vs.read('crlf/refs.bib');
     assert.ok(final.startsWith(CRLF_BIB), 'every earlier byte is kept');
     assert.equal(final.replace(/\r\n/g, '').includes('\n'), false, 'no bare LF: the file stays CRLF');

@@ -3,7 +3,7 @@
 // show it as typed; nothing runs; the only links in the hover are PaperCite's two commands.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, VsCodeHost, waitFor } from './harness';
 
 describe('PaperCite in VS Code: citing from a poisoned library', function () {
   let vs: VsCodeHost;
@@ -32,10 +32,10 @@ describe('PaperCite in VS Code: citing from a poisoned library', function () {
     await vs.suggest.waitFor('poison2026script');
     await vs.page.keyboard.press('Control+Space'); // details
     const details = vs.page.locator('.suggest-details-container .suggest-details');
-    await details.waitFor({ timeout: 10_000 });
-    await sleep(300);
+    // The details render the paper's text: wait for its title before looking.
+    const text = await waitFor(async () => { const t = await details.innerText(); return t.includes("<script>window.__pwned='title'</script>") && t; },
+      'the completion details showing the poisoned title as text', 10_000, async () => `they show: ${await details.innerText().catch(() => '')}`);
     await vs.shot('completion-details');
-    const text = await details.innerText();
     assert.ok(text.includes("<script>window.__pwned='title'</script>"), text);
     assert.ok(text.includes('[click](command:workbench.action.quit)'), text);
     assert.equal(await details.locator('img, script, a').count(), 0, 'no element was injected');
@@ -43,6 +43,9 @@ describe('PaperCite in VS Code: citing from a poisoned library', function () {
     await vs.page.keyboard.press('Enter');
     await ed.type('}');
     await ed.waitForText('\\cite{poison2026script}');
+    // Accepting added its entry to the .bib, and the "not in references.bib" note went away.
+    await vs.waitForFile('references.bib', t => t.includes('{poison2026script,'));
+    await vs.page.locator('.monaco-editor .squiggly-info').first().waitFor({ state: 'hidden', timeout: 15_000 });
   });
 
   it('shows it as text in the hover, whose only links are Open paper and Copy BibTeX', async () => {

@@ -5,11 +5,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { Milestone, MilestoneName, PaperCiteState } from '../../src/extension/status';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const HOST_SCRIPTS = path.join(ROOT, 'scripts/vscode-host');
 export const HOST_DIR = process.env.VSCODE_HOST_DIR || path.join(os.homedir(), '.cache/papercite-vscode-host');
 export const RESULTS = path.join(ROOT, 'test-results');
+/** How long the workbench may take to react on a loaded machine (a cap on condition waits, not a pause). */
+export const UI_TIMEOUT = 60_000;
+/** A test-only extension loaded beside PaperCite: runs commands in the extension host for `command()`. */
+const PROBE = path.join(__dirname, 'probe');
+const EXTENSION_ID = 'papercite.papercite';
 
 export interface HostOptions {
   /** Name of this run: screenshots go to test-results/<name>/. */
@@ -62,6 +68,7 @@ function copyDir(from: string, to: string): void {
 /** One running VS Code with PaperCite loaded, one browser page on it. */
 export class VsCodeHost {
   private shotNo = 0;
+  private requestNo = 0;
   readonly pageErrors: string[] = [];
   private constructor(
     readonly opts: HostOptions,
@@ -86,9 +93,13 @@ export class VsCodeHost {
     fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
     const extDir = path.join(tmp, 'extensions');
     for (const vsix of opts.vsix ?? []) installVsix(vsix, extDir);
+    // The probe as an installed extension (code-server loads one development extension: PaperCite).
+    fs.mkdirSync(extDir, { recursive: true });
+    fs.cpSync(PROBE, path.join(extDir, 'papercite-tests.e2e-probe-0.0.1'), { recursive: true });
+    fs.mkdirSync(path.join(tmp, 'probe'));
     const st = spawnSync('bash', [path.join(HOST_SCRIPTS, 'start.sh'), '--workspace', ws, '--extension', ROOT,
       '--user-data-dir', path.join(tmp, 'udd'), '--extensions-dir', extDir, '--settings', settingsFile],
-    { env: { ...process.env, ...opts.env, VSCODE_HOST_DIR: HOST_DIR }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    { env: { ...process.env, ...opts.env, VSCODE_HOST_DIR: HOST_DIR, PAPERCITE_E2E_PROBE_DIR: path.join(tmp, 'probe') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (st.status !== 0) throw new Error(`code-server did not start (start.sh exit ${st.status})`);
     const host = parseKv(st.stdout);
     let browser: Browser | undefined;
@@ -102,7 +113,7 @@ export class VsCodeHost {
       const page = await context.newPage();
       const h = new VsCodeHost(opts, page, browser, host, tmp, ws);
       page.on('pageerror', e => h.pageErrors.push(e.message));
-      await page.goto(host.VSCODE_HOST_URL);
+      await page.goto(host.VSCODE_HOST_URL, { timeout: 120_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
       return h;
@@ -151,14 +162,79 @@ export class VsCodeHost {
 
   /** Waits until a workspace file satisfies `pred` (files are written asynchronously). */
   async waitForFile(rel: string, pred: (text: string) => boolean, timeout = 15_000): Promise<string> {
-    const end = Date.now() + timeout;
     let text = '';
-    while (Date.now() < end) {
+    return waitFor(() => {
       text = fs.existsSync(this.file(rel)) ? this.read(rel) : '';
-      if (pred(text)) return text;
-      await sleep(150);
+      return pred(text) && text;
+    }, `${rel} reaching the expected content`, timeout, () => `it is:\n${text}`);
+  }
+
+  /**
+   * Runs a command in the extension host (through the test probe) and returns its result. With
+   * `ifActive`, a command of a PaperCite not yet activated is not run (asking must not activate
+   * it): the answer is then `undefined`.
+   */
+  async command<T>(id: string, args: unknown[] = [], opts: { ifActive?: boolean; timeout?: number } = {}): Promise<T | undefined> {
+    const dir = path.join(this.tmp, 'probe');
+    const name = `${process.pid}-${++this.requestNo}`;
+    const res = path.join(dir, `${name}.res.json`);
+    fs.writeFileSync(path.join(dir, `${name}.req.tmp`), JSON.stringify({ command: id, args, ...(opts.ifActive ? { ifActive: EXTENSION_ID } : {}) }));
+    fs.renameSync(path.join(dir, `${name}.req.tmp`), path.join(dir, `${name}.req.json`));
+    try {
+      const text = await waitFor(() => fs.existsSync(res) && fs.readFileSync(res, 'utf8'), `an answer to ${id} from the extension host`, opts.timeout ?? 30_000);
+      const answer = JSON.parse(text) as { ok: boolean; value?: T; inactive?: boolean; error?: string };
+      if (!answer.ok) throw new Error(`${id} failed in the extension host: ${answer.error}`);
+      return answer.inactive ? undefined : answer.value;
+    } finally {
+      // A request no host took (e.g. across a window reload) must not run later.
+      fs.rmSync(path.join(dir, `${name}.req.json`), { force: true });
+      fs.rmSync(res, { force: true });
     }
-    throw new Error(`${rel} did not reach the expected content in ${timeout} ms; it is:\n${text}`);
+  }
+
+  /**
+   * Waits until the open Insert Citation or Search Papers pick has answered `query` (the host's
+   * rows for it, at least `rows` papers) and the screen shows that answer: its first keys, and the
+   * highlight on the row Enter would take.
+   */
+  async waitForPick(query: string, rows = 1, timeout = 30_000): Promise<PickState> {
+    const s = await this.waitForState(st => { const p = st.pick as PickState | undefined; return !!p && p.value === query && !p.busy && p.keys.length >= rows; },
+      `the pick answering "${query}" with ${rows} paper${rows === 1 ? '' : 's'}`, timeout);
+    const pick = s.pick as PickState;
+    const q = this.quickInput;
+    let shown = '';
+    await waitFor(async () => {
+      shown = (await q.widget.locator('.quick-input-list').innerText()).replace(/\s+/g, ' ');
+      const active = (await q.active.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      return pick.keys.slice(0, Math.min(rows, 5)).every(k => shown.includes(k)) && (!pick.active || active.includes(pick.active));
+    }, `the pick showing its answer to "${query}" (${pick.keys.slice(0, 5).join(', ')}; highlighted ${pick.active})`, timeout, () => `it shows: ${shown.slice(0, 1500)}`);
+    return pick;
+  }
+
+  /** PaperCite's state in this window (papercite.getState), or undefined while it is not active. */
+  async state(): Promise<PaperCiteState | undefined> {
+    return this.command<PaperCiteState>('papercite.getState', [], { ifActive: true });
+  }
+
+  /** Waits until PaperCite's state satisfies `pred`; returns that state. */
+  async waitForState(pred: (s: PaperCiteState) => boolean, what: string, timeout = 60_000): Promise<PaperCiteState> {
+    let last: PaperCiteState | undefined;
+    return waitFor(async () => {
+      // One slow answer (a reloading window) is one miss, not the end of the wait.
+      last = await this.command<PaperCiteState>('papercite.getState', [], { ifActive: true, timeout: 10_000 }).catch(() => last);
+      return last && pred(last) ? last : undefined;
+    }, what, timeout, () => `the last state: ${last ? JSON.stringify({ ...last, milestones: last.milestones.slice(-15) }) : 'PaperCite not active'}`, 200);
+  }
+
+  /** Waits for a milestone of this session matching `pred` (e.g. `source.changed` of refs.bib). */
+  async waitForMilestone(name: MilestoneName, pred: (m: Milestone) => boolean = () => true, timeout = 60_000, what = `the milestone ${name}`): Promise<Milestone> {
+    const s = await this.waitForState(st => st.milestones.some(m => m.name === name && pred(m)), what, timeout);
+    return s.milestones.filter(m => m.name === name && pred(m)).pop()!;
+  }
+
+  /** Waits until the library finished loading (state ready) and returns the state. */
+  async waitForLibraryReady(timeout = 180_000): Promise<PaperCiteState> {
+    return this.waitForState(s => s.milestones.some(m => m.name === 'library.ready'), 'the library loading (library.ready)', timeout);
   }
 
   // ------------------------------------------------------------------ page objects
@@ -173,7 +249,7 @@ export class VsCodeHost {
     const q = this.quickInput;
     await q.input.waitFor({ state: 'visible' });
     await q.input.fill('>' + title);
-    await q.row(title).waitFor({ timeout: 20_000 });
+    await q.row(title).waitFor({ timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Enter');
   }
 
@@ -183,10 +259,12 @@ export class VsCodeHost {
     const q = this.quickInput;
     await q.input.waitFor({ state: 'visible' });
     await q.input.fill('>' + filter);
-    await q.rows.first().waitFor();
-    await sleep(300);
-    const labels = await q.rows.locator('.label-name').allInnerTexts();
-    return labels.map(s => s.replace(/\s+/g, ' ').trim());
+    // The list shows the filter's result once every row matches it (before, it may show recent commands).
+    const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+    return waitFor(async () => {
+      const labels = (await q.rows.locator('.label-name').allInnerTexts()).map(s => s.replace(/\s+/g, ' ').trim());
+      return labels.length > 0 && labels.every(l => words.every(w => l.toLowerCase().includes(w))) && labels;
+    }, `the command palette filtered to "${filter}"`, 20_000, async () => `it lists: ${(await q.labels()).join(' | ')}`);
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor. */
@@ -198,9 +276,9 @@ export class VsCodeHost {
     // Pick the row of exactly this file: Enter before the filter settles may open a history entry.
     const row = q.rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${path.basename(rel).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
       .filter({ hasText: path.dirname(rel) === '.' ? '' : path.dirname(rel) }).first();
-    await row.waitFor({ timeout: 20_000 });
+    await row.waitFor({ timeout: UI_TIMEOUT });
     await row.click();
-    await this.page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: 20_000 });
+    await this.page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: UI_TIMEOUT });
     const ed = this.editor;
     await ed.root.locator('.view-lines').waitFor();
     await ed.root.click({ position: { x: 200, y: 10 } }).catch(() => undefined);
@@ -224,9 +302,59 @@ export class VsCodeHost {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   }
 
+  /**
+   * Picks a colour theme in "Preferences: Color Theme" by its label and waits until the workbench
+   * and, when one is open, the webview say they use it (their theme-kind classes).
+   */
+  async setColorTheme(label: 'Light Modern' | 'Dark Modern' | 'Dark High Contrast'): Promise<void> {
+    const kind = { 'Light Modern': ['vs', 'vscode-light'], 'Dark Modern': ['vs-dark', 'vscode-dark'], 'Dark High Contrast': ['hc-black', 'vscode-high-contrast'] }[label];
+    await this.editor.root.click({ position: { x: 300, y: 200 } });
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+T');
+    const q = this.quickInput;
+    await q.rows.filter({ hasText: 'Light Modern' }).first().waitFor({ timeout: 20_000 });
+    await q.input.fill(label);
+    await q.rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first().click();
+    await q.waitClosed();
+    const hasWebview = (await this.page.locator('iframe.webview.ready').count()) > 0;
+    await waitFor(async () => {
+      const workbench = ((await this.page.locator('.monaco-workbench').getAttribute('class')) ?? '').split(/\s+/);
+      if (!workbench.includes(kind[0]!)) return false;
+      if (!hasWebview) return true;
+      const body = ((await this.webview().locator('body').getAttribute('class', { timeout: 2_000 })) ?? '').split(/\s+/);
+      return body.includes(kind[1]!);
+    }, `the workbench${hasWebview ? ' and the webview' : ''} in the ${label} theme`, 20_000);
+  }
+
+  /** Waits until no hover or tooltip shows (e.g. after moving the mouse away, before a screenshot). */
+  async noHover(): Promise<void> {
+    await waitFor(async () => !(await this.page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ visible: true }).count()), 'the hover hiding', 20_000);
+  }
+
+  /**
+   * The text of the notification matching `text`: its toast, or (a warning's toast hides itself
+   * after a while, sooner than a loaded machine may look) its entry in the notification centre.
+   */
+  async notification(text: RegExp, timeout = UI_TIMEOUT): Promise<string> {
+    const toast = this.page.locator('.notification-toast', { hasText: text }).first();
+    const listed = this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+    return waitFor(async () => {
+      if (await toast.isVisible()) return toast.innerText();
+      if (await listed.isVisible()) return listed.innerText();
+      if (!(await this.page.locator('.notifications-center.visible').count())) await this.runCommand('Notifications: Show Notifications');
+      return undefined;
+    }, `a notification ${text}`, timeout);
+  }
+
   /** Reads the clipboard through the browser (permission granted at start). */
   async clipboard(): Promise<string> {
     return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  /** Waits until the clipboard satisfies `pred` (commands write it asynchronously); returns its text. */
+  async waitForClipboard(pred: (text: string) => boolean, timeout = 10_000): Promise<string> {
+    let clip = '';
+    return waitFor(async () => pred(clip = await this.clipboard()) && clip, 'the clipboard receiving the expected text', timeout, () => `it holds: ${JSON.stringify(clip)}`);
   }
 
   /** Hover text currently shown by the editor. */
@@ -241,8 +369,13 @@ export class VsCodeHost {
   }
 }
 
+/** The open paper pick as the host has it (papercite.getState's `pick`). */
+export interface PickState { value: string; busy: boolean; keys: string[]; active?: string; ticked: string[] }
+
 export class QuickInput {
   constructor(private readonly page: Page) {}
+  /** The highlighted row (Enter takes it). */
+  get active(): Locator { return this.widget.locator('.quick-input-list .monaco-list-row.focused').first(); }
   get widget(): Locator { return this.page.locator('.quick-input-widget'); }
   get input(): Locator { return this.widget.locator('input.input, .quick-input-box input').first(); }
   get rows(): Locator { return this.widget.locator('.quick-input-list .monaco-list-row'); }
@@ -257,6 +390,10 @@ export class Suggest {
   constructor(private readonly page: Page) {}
   get widget(): Locator { return this.page.locator('.editor-widget.suggest-widget.visible'); }
   get rows(): Locator { return this.widget.locator('.monaco-list-row'); }
+  /** Waits until the first row, highlighted (Enter takes it), shows `text`. */
+  async waitForFirst(text: string | RegExp, timeout = 20_000): Promise<void> {
+    await this.widget.locator('.monaco-list-row.focused[data-index="0"]', { hasText: text }).waitFor({ timeout });
+  }
   row(text: string | RegExp): Locator { return this.rows.filter({ hasText: text }).first(); }
   /** Waits for the suggest widget to list `text`, re-triggering it with Ctrl+Space if needed. */
   async waitFor(text: string | RegExp, attempts = 4): Promise<void> {
@@ -269,6 +406,25 @@ export class Suggest {
       }
     }
   }
+  /**
+   * Asks for suggestions at the cursor (Ctrl+Space) and returns the labels of the answer once the
+   * widget shows it: its rows, or none when it says "No suggestions." (never while "Loading…").
+   */
+  async answer(timeout = 20_000): Promise<string[]> {
+    const widget = this.page.locator('.editor-widget.suggest-widget');
+    // Ctrl+Space in an open widget only toggles details: close it first.
+    if (await this.widget.count()) await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+Space');
+    const message = widget.locator('.message');
+    return waitFor(async () => {
+      if (!(await this.widget.count())) return undefined;
+      const said = (await message.isVisible()) ? (await message.innerText()).trim() : '';
+      if (/loading/i.test(said)) return undefined;
+      if (/no suggestions/i.test(said)) return [] as string[]; // an empty array is a truthy answer
+      return (await this.rows.count()) ? this.labels() : undefined;
+    }, 'the suggest widget showing its answer', timeout, async () => `it shows: ${await widget.innerText().catch(() => 'nothing')}`);
+  }
+
   /** Labels in display order. */
   async labels(): Promise<string[]> {
     return this.rows.evaluateAll(rows => rows
@@ -287,14 +443,8 @@ export class Editor {
       .map(l => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
   }
   async waitForText(fragment: string, timeout = 20_000): Promise<void> {
-    const end = Date.now() + timeout;
     let last = '';
-    while (Date.now() < end) {
-      last = await this.text();
-      if (last.includes(fragment)) return;
-      await sleep(150);
-    }
-    throw new Error(`editor never showed ${JSON.stringify(fragment)}; it shows:\n${last}`);
+    await waitFor(async () => (last = await this.text()).includes(fragment), `the editor showing ${JSON.stringify(fragment)}`, timeout, () => `it shows:\n${last}`);
   }
   /** Puts the cursor at 1-based line/column with "Go to Line" (Ctrl+G, `:line:col`). */
   async goto(line: number, column = 1): Promise<void> {
@@ -302,10 +452,29 @@ export class Editor {
     const q = new QuickInput(this.page);
     await q.input.waitFor({ state: 'visible' });
     await q.input.fill(`:${line}:${column}`);
-    await sleep(150);
+    // Enter goes where the picker says it will go: wait until it says so.
+    await q.widget.filter({ hasText: new RegExp(`line ${line}\\b`, 'i') }).waitFor({ timeout: 10_000 });
     await this.page.keyboard.press('Enter');
     await q.waitClosed();
   }
+  /** The text of one line (1-based) as shown. */
+  async line(n: number): Promise<string> {
+    return (await this.text()).split('\n')[n - 1] ?? '';
+  }
+
+  /**
+   * Accepts the highlighted suggestion (Enter) for the citation key being typed on line `n` and
+   * returns the key the editor then shows in place of `typed`.
+   */
+  async acceptSuggestion(n: number, typed: string): Promise<string> {
+    await this.page.keyboard.press('Enter');
+    let shown = '';
+    return waitFor(async () => {
+      shown = /[{,;@]\s*([^{,;@\s}]*)$/.exec(await this.line(n))?.[1] ?? '';
+      return shown !== typed && shown;
+    }, `the accepted key replacing "${typed}" on line ${n}`, 10_000, () => `line ${n} ends with "${shown}"`);
+  }
+
   /** Moves to the end of the given line. */
   async gotoLineEnd(line: number): Promise<void> {
     await this.goto(line, 1);
@@ -319,7 +488,7 @@ export class Editor {
  * The hooks every suite needs: a screenshot of each failed test; at the end the log's tail when a
  * test failed (or E2E_DEBUG is set), then `beforeStop` (e.g. to report timings), then the stop.
  */
-export function hostHooks(host: () => VsCodeHost | undefined, beforeStop?: (vs: VsCodeHost) => void): void {
+export function hostHooks(host: () => VsCodeHost | undefined, beforeStop?: (vs: VsCodeHost) => void | Promise<void>): void {
   afterEach(async function () {
     const vs = host();
     if (vs && this.currentTest?.state === 'failed') await vs.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
@@ -327,22 +496,40 @@ export function hostHooks(host: () => VsCodeHost | undefined, beforeStop?: (vs: 
   after(async function () {
     const vs = host();
     if (this.currentTest?.state === 'failed' || process.env.E2E_DEBUG) console.log(vs?.extensionLog());
-    if (vs) beforeStop?.(vs);
+    if (vs) await Promise.resolve(beforeStop?.(vs)).catch(e => console.log(`      (report failed: ${String(e)})`));
     await vs?.stop();
   });
 }
 
+/** For bench/ui.ts, which paces a user's typing; tests wait on conditions (`waitFor`), never on the clock. */
 export function sleep(ms: number): Promise<void> { return new Promise(r => setTimeout(r, ms)); }
 
-/** Waits until the whole PaperCite log of the host matches `re`. */
-export async function waitForLog(vs: VsCodeHost, re: RegExp, timeout: number): Promise<RegExpMatchArray> {
+/**
+ * Waits until `condition` returns a truthy value (checked every `interval` ms) and returns it; else
+ * fails saying what never happened, and with `detail` what was seen instead. Tests wait on
+ * conditions, never on the clock: a loaded machine only makes the wait longer.
+ */
+export async function waitFor<T>(condition: () => T | Promise<T>, what: string, timeout = 20_000,
+  detail?: () => string | Promise<string>, interval = 100): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
   const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const m = vs.paperCiteLog().match(re);
-    if (m) return m;
-    await sleep(250);
+  let error: unknown;
+  for (;;) {
+    try {
+      const v = await condition();
+      if (v) return v as Exclude<T, false | 0 | '' | null | undefined>;
+      error = undefined;
+    } catch (e) { error = e; }
+    if (Date.now() >= end) break;
+    await sleep(interval);
   }
-  throw new Error(`the PaperCite log never matched ${re} in ${timeout} ms; its tail:\n${vs.extensionLog()}`);
+  const seen = detail ? await Promise.resolve(detail()).catch(e => `(could not tell: ${String(e)})`) : '';
+  throw new Error(`${what} never happened in ${timeout} ms${seen ? `; ${seen}` : ''}${error ? `; the last check threw: ${String(error)}` : ''}`);
+}
+
+/** Prints this session's milestones that `pick` selects, for the run's report (never an assertion). */
+export async function reportMilestones(vs: VsCodeHost, pick: (m: Milestone) => boolean, prefix = ''): Promise<void> {
+  const s = await vs.state().catch(() => undefined);
+  for (const { name, ...fields } of s?.milestones.filter(pick) ?? []) console.log(`      ${prefix}in the host: ${name} ${JSON.stringify(fields)}`);
 }
 
 /** Polls the suggest widget for `text`, re-asking with Ctrl+Space now and then; returns when it showed. */

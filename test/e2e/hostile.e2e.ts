@@ -3,7 +3,7 @@
 // answering), the good entries complete, and the Sources view lists each problem with its line.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, VsCodeHost, waitForLog, waitForSuggestion } from './harness';
+import { hostHooks, reportMilestones, requireHost, ROOT, VsCodeHost, waitForSuggestion } from './harness';
 import { crossrefChain, macroBomb, rng } from '../unit/hostile.gen';
 
 const LIB = '@article{zhao2025absolute,\n  title = {Absolute Zero: Reinforced Self-play Reasoning with Zero Data},\n  author = {Zhao, Andrew},\n  year = {2025}\n}\n';
@@ -28,11 +28,9 @@ describe('PaperCite in VS Code: a hostile .bib (macro bomb, crossref chain) next
     requireHost();
     this.timeout(300_000);
     vs = await VsCodeHost.start({ name: 'hostile', workspace: path.join(ROOT, 'test/fixtures/ws-hostile'), files: { 'hostile.bib': text, 'lib.bib': LIB }, settings: { 'papercite.libraries': ['lib.bib'] } });
-    await waitForLog(vs, /\[library\] activation → ready/, 180_000);
+    await vs.waitForLibraryReady(180_000);
   });
-  hostHooks(() => vs, host => {
-    for (const m of host.paperCiteLog().match(/\[library\] (?:activation →|hostile\.bib).*/g) ?? []) report(`in the host: ${m}`);
-  });
+  hostHooks(() => vs, host => reportMilestones(host, m => m.name === 'library.ready' || m.file === 'hostile.bib', '[hostile e2e] '));
 
   it('completes the good entries around the attack, and completion keeps answering', async function () {
     this.timeout(300_000);

@@ -3,7 +3,7 @@
 // bibtex_bibfiles) and a Jupyter notebook's Markdown cell (bibliography from the notebook's metadata). Type, pick, see the key and the entry, once.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, requireHost, ROOT, VsCodeHost } from './harness';
 
 describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
   let vs: VsCodeHost;
@@ -55,13 +55,14 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
     const q = vs.quickInput;
     await q.input.waitFor({ state: 'visible' });
     await q.input.fill('global vectors');
-    await q.row(/GloVe/).waitFor({ timeout: 20_000 });
-    await sleep(300);
+    await vs.waitForPick('global vectors');
+    await q.active.filter({ hasText: /GloVe/ }).waitFor({ timeout: 10_000 });
     await q.input.press('Enter');
     await q.waitClosed();
     await vs.editor.waitForText(`Inserted. @${glove}`);
     await vs.editor.save();
-    await sleep(1000); // the entry is already there: nothing may be appended
+    // The entry is already there: the addition settles finding it present, and nothing is appended.
+    await vs.waitForMilestone('bib.entries', m => (m.present as string[]).includes(glove), 15_000, `the .bib addition finding ${glove} present`);
     assert.equal(count(vs.read('refs.bib'), glove), 1);
   });
 
@@ -107,8 +108,8 @@ describe('PaperCite in VS Code: Typst, Quarto, notebooks', function () {
     const q = vs.quickInput;
     await q.input.waitFor({ state: 'visible' });
     await q.input.fill('deep contextualized');
-    await q.row(/Deep Contextualized/).waitFor({ timeout: 20_000 });
-    await sleep(300);
+    await vs.waitForPick('deep contextualized');
+    await q.active.filter({ hasText: /Deep Contextualized/ }).waitFor({ timeout: 10_000 });
     await q.input.press('Enter');
     await q.waitClosed();
     await vs.waitForFile('nb-refs.bib', t => count(t, 'peters-etal-2018-deep') === 1);

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, VsCodeHost, waitForLog, waitForSuggestion } from './harness';
+import { hostHooks, requireHost, ROOT, VsCodeHost, waitForSuggestion } from './harness';
 
 function report(line: string): void {
   console.log(`      [library-groups e2e] ${line}`);
@@ -23,11 +23,9 @@ describe('PaperCite in VS Code: a bibliography list shares one macro table', fun
     });
     // Opening the document activates PaperCite even when VS Code's workspace search times out on a loaded machine.
     await vs.openFile('main.tex');
-    await waitForLog(vs, /\[library\] activation → ready/, 180_000);
+    await vs.waitForLibraryReady(180_000);
   });
-  hostHooks(() => vs, host => {
-    for (const m of host.paperCiteLog().match(/\[library\] (?:activation →|refs\.bib|strings\.bib).*/g) ?? []) report(`in the host: ${m}`);
-  });
+  hostHooks(() => vs);
 
   const CITE_AT = 'Suffix sorting. \\cite{'.length + 3;
 
@@ -71,17 +69,18 @@ describe('PaperCite in VS Code: a bibliography list shares one macro table', fun
     const text = await hoverShows('Information Processing Letters', 30_000);
     await vs.shot('hover-expanded-venue');
     assert.doesNotMatch(text, /\bipl\b/, 'the macro name is not shown');
-    const log = vs.paperCiteLog();
-    assert.doesNotMatch(log, /undefined macro/, 'no undefined-macro warning: strings.bib is read before refs.bib');
-    assert.match(log, /\[library\] refs\.bib: 2 entries/);
+    // No undefined-macro warning: strings.bib is read before refs.bib.
+    const refs = (await vs.state())?.library.sources.find(x => x.label === 'refs.bib');
+    assert.equal(refs?.entries, 2, JSON.stringify(refs));
+    assert.equal(refs?.problems, 0, JSON.stringify(refs));
   });
 
   it('when strings.bib changes on disk, refs.bib is read again and the hover shows the new value', async function () {
     this.timeout(120_000);
     const file = vs.file('strings.bib');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"Information Processing Letters"', '"Inform. Process. Lett."'));
-    const reread = await waitForLog(vs, /\[library\] refs\.bib changed: re-read and searchable in ([\d.]+) ms/, 30_000);
-    report(`strings.bib written → ${reread[0]}`);
+    const reread = await vs.waitForMilestone('source.changed', m => m.file === 'refs.bib', 30_000);
+    report(`strings.bib written → refs.bib re-read and searchable in ${Number(reread.ms).toFixed(0)} ms`);
     const text = await hoverShows('Inform. Process. Lett.', 30_000);
     await vs.shot('hover-new-venue');
     assert.doesNotMatch(text, /Information Processing Letters/);

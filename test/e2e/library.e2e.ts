@@ -5,13 +5,20 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { cacheFileFor, indexCacheFileFor } from '../../src/core/sources/cache';
+import type { Milestone } from '../../src/extension/status';
 import { SHARED, sharedFile } from '../support/shared';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost, waitForLog, waitForSuggestion } from './harness';
+import { hostHooks, reportMilestones, requireHost, ROOT, VsCodeHost, waitFor, waitForSuggestion } from './harness';
 
 const ANTHOLOGY_GZ = path.join(SHARED, 'testdata/bib/anthology+abstracts.bib.gz');
 
-/** The whole PaperCite log of the host (the harness's extensionLog() gives only its tail). */
-const fullLog = (vs: VsCodeHost): string => vs.paperCiteLog();
+const show = ({ name, ...fields }: Milestone): string => `${name} ${JSON.stringify(fields)}`;
+
+/** PaperCite's parse cache in the window's user data (the extension's global storage). */
+function parseCacheDirs(vs: VsCodeHost): string[] {
+  const udd = path.join(vs.tmp, 'udd');
+  return fs.readdirSync(udd, { recursive: true, encoding: 'utf8' }).filter(f => path.basename(f) === 'parse-cache').map(f => path.join(udd, f));
+}
 
 function report(line: string): void {
   console.log(`      [library e2e] ${line}`);
@@ -51,17 +58,18 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
       files: { 'anthology.bib': bib },
     });
   });
-  hostHooks(() => vs, host => {
-    for (const m of fullLog(host).match(/\[(?:library|cite|browse)\] (?:activation →|first completion|anthology\.bib|completion:|library changed).*/g) ?? []) report(`in the host: ${m}`);
+  hostHooks(() => vs, async host => {
+    await reportMilestones(host, m => ['library.ready', 'completion.first', 'tree.refreshed'].includes(m.name) || m.file === 'anthology.bib', '[library e2e] ');
+    report(`completion in the host: ${JSON.stringify((await host.state())?.completion)}`);
   });
 
   it('loads the Anthology, then completion and Insert Citation answer while typing', async function () {
     this.timeout(600_000);
     const t0 = Date.now();
-    const ready = await waitForLog(vs!, /\[library\] activation → ready: (\d+) ms \((\d+) papers/, 480_000);
+    const ready = await vs!.waitForMilestone('library.ready', undefined, 480_000);
     const tReady = Date.now();
-    report(`library ready ${ready[1]} ms after activation with ${ready[2]} papers (seen by the test after ${tReady - t0} ms)`);
-    assert.ok(Number(ready[2]) >= 73_215, `expected the Anthology's 73,215 entries, the log says ${ready[2]} papers`);
+    report(`library ready ${ready.atMs} ms after activation with ${ready.papers} papers (seen by the test after ${tReady - t0} ms)`);
+    assert.ok(Number(ready.papers) >= 73_215, `expected the Anthology's 73,215 entries, the library has ${ready.papers} papers`);
 
     await vs!.openPaperCiteView();
     await expandSources(vs!);
@@ -90,15 +98,18 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
     report(`Insert Citation listed devlin-etal-2019-bert for a typo'd title ${Date.now() - tPick} ms after typing began`);
     await vs!.shot('anthology-quick-pick');
     await vs!.page.keyboard.press('Escape');
-    const first = await waitForLog(vs!, /\[cite\] first completion answered (\d+) ms after activation.*/, 10_000);
-    report(first[0]);
+    const first = await vs!.waitForMilestone('completion.first', undefined, 10_000);
+    report(`first completion answered ${first.atMs} ms after activation: ${show(first)}`);
   });
 
   it('after Reload Window, loads the Anthology from the warm cache and completes at once', async function () {
     this.timeout(600_000);
-    // The parsed records and search index are written just after the first load; let them land.
-    await sleep(5_000);
-    const before = fullLog(vs!).match(/\[library\] activation → ready.*/g)?.length ?? 0;
+    // The reloaded window reads the parsed records and search index the first load cached.
+    const bib = vs!.file('anthology.bib');
+    const cached = await waitFor(() => parseCacheDirs(vs!).find(d => fs.existsSync(cacheFileFor(d, bib)) && fs.existsSync(indexCacheFileFor(d, bib))),
+      'the parse cache holding the records and search index of anthology.bib', 120_000, () => `parse-cache dirs: ${parseCacheDirs(vs!).join(', ') || 'none'}`);
+    report(`cached in ${cached}`);
+    const before = (await vs!.state())!.session;
     const page = vs!.page;
     const navigated = page.waitForEvent('framenavigated', { predicate: f => f === page.mainFrame(), timeout: 120_000 });
     await vs!.runCommand('Developer: Reload Window');
@@ -106,31 +117,26 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
     await page.waitForLoadState('load');
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     await page.locator('.statusbar').waitFor({ timeout: 120_000 });
-    await sleep(2_000);
+    // The window is usable once it shows the editor it restored (the sidebar may show PaperCite, not the explorer).
+    await page.locator('.tab.active', { hasText: 'main.tex' }).waitFor({ timeout: 120_000 });
     const tReload = Date.now();
     await vs!.openFile('main.tex');
     await goto(vs!, 3, 1);
     await vs!.page.keyboard.press('End');
     await vs!.editor.type(' \\cite{devlin-bidirectional');
     const tAnswer = await waitForSuggestion(vs!, 'devlin-etal-2019-bert', 120_000);
-    const end = Date.now() + 60_000;
-    let readyLines: string[] = [];
-    while (Date.now() < end && readyLines.length <= before) {
-      readyLines = fullLog(vs!).match(/\[library\] activation → ready.*/g) ?? [];
-      await sleep(250);
-    }
-    assert.ok(readyLines.length > before, 'the reloaded window logged no load');
-    const log = fullLog(vs!);
-    const source = [...log.matchAll(/\[library\] anthology\.bib: \d+ entries read from the cache.*/g)].map(m => m[0]);
-    assert.ok(source.length, `the reloaded window did not read anthology.bib from the cache:\n${vs!.extensionLog()}`);
-    report(`warm: ${source[source.length - 1]}`);
+    const warm = await vs!.waitForState(s => s.session !== before && s.milestones.some(m => m.name === 'library.ready'), 'the reloaded window loading its library', 60_000);
+    const ofAnthology = (name: string) => warm.milestones.filter(m => m.name === name && m.file === 'anthology.bib');
+    const source = ofAnthology('source.loaded');
+    assert.ok(source.length && source.every(m => m.fromCache === true), `the reloaded window did not read anthology.bib from the cache: ${source.map(show).join('; ')}`);
+    report(`warm: ${show(source[source.length - 1]!)}`);
     // From the warm cache the Anthology is searchable before its 73k entries are decoded.
-    const searchable = [...log.matchAll(/\[library\] anthology\.bib: searchable .*/g)].map(m => m[0]);
-    assert.ok(searchable.length, `the reloaded window did not search anthology.bib before decoding it:\n${vs!.extensionLog()}`);
-    report(`warm: ${searchable[searchable.length - 1]}`);
-    report(`warm: ${readyLines[readyLines.length - 1]}`);
-    const firsts = [...log.matchAll(/\[cite\] first completion answered .*/g)].map(m => m[0]);
-    report(`warm: ${firsts[firsts.length - 1]}`);
+    const searchable = ofAnthology('source.searchable');
+    assert.ok(searchable.length && searchable[0]!.atMs <= source[0]!.atMs, `the reloaded window did not search anthology.bib before decoding it: ${[...searchable, ...source].map(show).join('; ')}`);
+    report(`warm: ${show(searchable[searchable.length - 1]!)}`);
+    report(`warm: ${show(warm.milestones.find(m => m.name === 'library.ready')!)}`);
+    const firstWarm = warm.milestones.find(m => m.name === 'completion.first');
+    report(`warm: ${firstWarm ? show(firstWarm) : 'no completion.first yet'}`);
     report(`warm: devlin-etal-2019-bert listed ${tAnswer - tReload} ms after the reloaded workbench showed (the test opened main.tex and typed meanwhile)`);
     await vs!.shot('anthology-warm-completion');
     await vs!.page.keyboard.press('Escape');
@@ -148,11 +154,11 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
     const tShown = await waitForSuggestion(vs!, 'achterberg2023dunes', 60_000);
     report(`73k + refs.bib: written on disk → suggestion on screen ${tShown - tWritten} ms (includes typing \\cite{achterb)`);
     await vs!.shot('anthology-refs-change-completes');
-    const changed = await waitForLog(vs!, /\[library\] refs\.bib changed: re-read and searchable in ([\d.]+) ms/, 30_000);
-    report(`73k + refs.bib: host: ${changed[0]}`);
+    const changed = await vs!.waitForMilestone('source.changed', m => m.file === 'refs.bib', 30_000);
+    report(`73k + refs.bib: host: ${show(changed)}`);
     // The target: searchable within a second of the change event. On screen this also takes
     // VS Code's file watcher, the typing and the suggest widget, which a loaded CI machine stretches.
-    assert.ok(Number(changed[1]) <= 1_000, `refs.bib took ${changed[1]} ms to be re-read and searchable next to the Anthology`);
+    assert.ok(Number(changed.ms) <= 1_000, `refs.bib took ${Number(changed.ms).toFixed(0)} ms to be re-read and searchable next to the Anthology`);
     assert.ok(tShown - tWritten <= 8_000, `the written entry took ${tShown - tWritten} ms to reach completion next to the Anthology`);
   });
 });
@@ -164,11 +170,9 @@ describe('PaperCite in VS Code: user libraries stay live and lose only damaged e
     requireHost();
     this.timeout(300_000);
     vs = await VsCodeHost.start({ name: 'library', workspace: path.join(ROOT, 'test/fixtures/ws-library') });
-    await waitForLog(vs, /\[library\] activation → ready/, 180_000);
+    await vs.waitForLibraryReady(180_000);
   });
-  hostHooks(() => vs, host => {
-    for (const m of fullLog(host).match(/\[(?:library|cite)\] (?:activation →|first completion|refs\.bib changed).*/g) ?? []) report(`in the host: ${m}`);
-  });
+  hostHooks(() => vs, host => reportMilestones(host, m => ['library.ready', 'completion.first', 'source.changed'].includes(m.name), '[library e2e] '));
 
   it('an entry typed into refs.bib and saved is offered by completion within seconds', async function () {
     this.timeout(300_000);
@@ -192,20 +196,27 @@ describe('PaperCite in VS Code: user libraries stay live and lose only damaged e
     await vs.editor.type(' \\cite{zhouk');
     const tShown = await waitForSuggestion(vs, 'zhoukang2024lichen', 30_000);
     const saveToShown = tShown - tSaved;
-    const hostSide = fullLog(vs).match(/\[library\] refs\.bib changed: re-read and searchable in ([\d.]+) ms/);
-    report(`saved in the editor → suggestion on screen: ${saveToShown} ms (includes switching tabs and typing \\cite{zhouk); host: refs.bib re-read and searchable ${hostSide?.[1] ?? '?'} ms after the change event`);
+    const hostSide = await vs.waitForMilestone('source.changed', m => m.file === 'refs.bib', 30_000);
+    report(`saved in the editor → suggestion on screen: ${saveToShown} ms (includes switching tabs and typing \\cite{zhouk); host: refs.bib re-read and searchable ${Number(hostSide.ms).toFixed(1)} ms after the change event`);
     await vs.shot('refs-saved-entry-completes');
-    assert.ok(saveToShown <= 3_000, `the saved entry took ${saveToShown} ms to reach completion`);
+    // The target: re-read and searchable within a second of the change (host side). On screen this
+    // also takes the file watcher, switching tabs, typing and the suggest widget, which load stretches.
+    assert.ok(Number(hostSide.ms) <= 1_000, `refs.bib took ${Number(hostSide.ms).toFixed(0)} ms to be re-read and searchable`);
+    assert.ok(saveToShown <= 8_000, `the saved entry took ${saveToShown} ms to reach completion`);
     await vs.page.keyboard.press('Escape');
     await vs.editor.type('}');
 
     // Another tool writes the file (a reference manager's export); the editor only watches.
+    const changesBefore = (await vs.state())!.milestones.filter(m => m.name === 'source.changed').length;
     fs.appendFileSync(vs.file('refs.bib'), '\n@misc{achterberg2023dunes,\n  title = {Coastal Dune Migration},\n  author = {Achterberg, Femke},\n  year = {2023}\n}\n');
     const tWritten = Date.now();
     await vs.editor.type(' \\cite{achterb');
     const tShown2 = await waitForSuggestion(vs, 'achterberg2023dunes', 30_000);
     report(`written on disk by another program → suggestion on screen: ${tShown2 - tWritten} ms (includes typing \\cite{achterb)`);
-    assert.ok(tShown2 - tWritten <= 3_000, `the written entry took ${tShown2 - tWritten} ms to reach completion`);
+    const written = (await vs.waitForState(s => s.milestones.filter(m => m.name === 'source.changed').length > changesBefore, 'refs.bib re-read after the other program wrote it', 30_000))
+      .milestones.filter(m => m.name === 'source.changed').pop()!;
+    assert.ok(Number(written.ms) <= 1_000, `refs.bib took ${Number(written.ms).toFixed(0)} ms to be re-read and searchable`);
+    assert.ok(tShown2 - tWritten <= 8_000, `the written entry took ${tShown2 - tWritten} ms to reach completion`);
     await vs.page.keyboard.press('Escape');
   });
 
@@ -223,8 +234,7 @@ describe('PaperCite in VS Code: user libraries stay live and lose only damaged e
     await vs.page.keyboard.press('Escape');
     // The entry with unbalanced braces is not offered; the kept first mbeki2019glacier is.
     await vs.editor.type(',broken2020');
-    await sleep(1500);
-    const broken = await vs.suggest.labels().catch(() => [] as string[]);
+    const broken = await vs.suggest.answer();
     assert.ok(!broken.some(l => l.includes('broken2020braces')), `the damaged entry is offered: ${broken.join(', ')}`);
     await vs.page.keyboard.press('Escape');
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
-import { hostHooks, requireHost, ROOT, sleep, VsCodeHost } from './harness';
+import { hostHooks, reportMilestones, requireHost, ROOT, VsCodeHost, waitFor } from './harness';
 import { API_DIR, startReplayServer, type ReplayServer } from '../support/replayServer';
 import { typesetBiblatex, typesetNatbib } from '../support/tex';
 import { needTools } from '../support/tools';
@@ -36,9 +36,7 @@ describe('PaperCite in VS Code: online search', function () {
       },
     });
   });
-  hostHooks(() => vs, host => {
-    for (const m of host.paperCiteLog().match(/\[online\] first online row .*/g) ?? []) console.log(`      in the host: ${m}`);
-  });
+  hostHooks(() => vs, host => reportMilestones(host, m => m.name === 'online.firstRow'));
   after(async () => { await replay?.close(); });
 
   /** Entries of a .bib with this key (counted, so duplicates show). */
@@ -61,15 +59,21 @@ describe('PaperCite in VS Code: online search', function () {
           await vs.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
           const before = await list.locator('.monaco-scrollable-element').first().evaluate(el => el.querySelector('.monaco-list-rows')?.getAttribute('style') ?? '').catch(() => '');
           await vs.page.mouse.wheel(0, down ? 300 : -3000);
-          await sleep(150);
-          const after = await list.locator('.monaco-scrollable-element').first().evaluate(el => el.querySelector('.monaco-list-rows')?.getAttribute('style') ?? '').catch(() => '');
-          if (before === after) down = !down; // at an end: turn round (rows may still be arriving)
+          // The list scrolled (its rows moved), or it is at an end: turn round (rows may still be arriving).
+          const moved = await waitFor(async () => (await list.locator('.monaco-scrollable-element').first().evaluate(el => el.querySelector('.monaco-list-rows')?.getAttribute('style') ?? '').catch(() => '')) !== before,
+            'the list scrolling', 1_000, undefined, 50).then(() => true, () => false);
+          if (!moved) down = !down;
           continue;
         }
       }
-      await sleep(200);
+      await q.rows.first().waitFor({ timeout: 1_000 }).catch(() => undefined);
     }
     throw new Error(`no quick pick row ${text}; rows: ${(await q.labels()).join(' | ')}`);
+  }
+
+  /** Waits until PaperCite asks exactly these online services (a changed setting takes a moment to arrive). */
+  async function providers(names: string[]): Promise<void> {
+    await vs.waitForState(s => JSON.stringify((s.online as { providers?: string[] } | undefined)?.providers) === JSON.stringify(names), `PaperCite asking ${names.join(', ')}`, 30_000);
   }
 
   async function openInsertCitation(query: string): Promise<void> {
@@ -104,7 +108,9 @@ describe('PaperCite in VS Code: online search', function () {
     await openInsertCitation('attention mechanism');
     const q = vs.quickInput;
     await q.row(/Allow online search/).waitFor({ timeout: 20_000 });
-    await sleep(800); // longer than the typing pause: nothing may go out while the question stands
+    // The pick has answered the query (library rows, the question): nothing may go out while the question stands.
+    const asked = await vs.waitForState(s => (s.pick as { value?: string } | undefined)?.value === 'attention mechanism', 'the pick answering "attention mechanism"', 20_000);
+    assert.equal((asked.pick as { online: string }).online, 'idle', 'an online search is scheduled before the answer');
     await vs.shot('consent');
     const consent = await q.row(/Allow online search/).innerText();
     assert.match(consent, /Search arXiv, DBLP and OpenAlex for 'attention mechanism'\? Only the query is sent/);
@@ -135,17 +141,10 @@ describe('PaperCite in VS Code: online search', function () {
     await vs.editor.gotoLineEnd(8);
     await vs.editor.type(' Water:');
     const q = vs.quickInput;
-    // Until the changed setting arrives the DOI has no service: retry as a user would.
-    for (let i = 0; ; i++) {
-      await openInsertCitation('10.1126/science.169.3946.635');
-      const resolved = q.row(/Resolved: The Structure of Ordinary Water/);
-      await Promise.race([resolved.waitFor({ timeout: 30_000 }), q.row(/Could not resolve/).waitFor({ timeout: 30_000 })]);
-      if (await resolved.count() || i >= 5) break;
-      await vs.page.keyboard.press('Escape');
-      await q.waitClosed();
-      await sleep(1000);
-    }
-    await q.row(/Resolved: The Structure of Ordinary Water/).waitFor({ timeout: 5_000 });
+    // The DOI needs Crossref: wait until the changed setting reached PaperCite.
+    await providers(['arxiv', 'dblp', 'crossref', 'openalex']);
+    await openInsertCitation('10.1126/science.169.3946.635');
+    await q.row(/Resolved: The Structure of Ordinary Water/).waitFor({ timeout: 30_000 });
     await vs.shot('resolved-doi');
     const { key, bib } = await acceptAndCite('Water:');
     assert.equal(key, 'frank1970structure');
@@ -199,16 +198,12 @@ describe('PaperCite in VS Code: online search', function () {
     await vs.runCommand('Notifications: Clear All Notifications');
     await vs.editor.gotoLineEnd(12);
     const q = vs.quickInput;
-    // Until the changed setting arrives arXiv is asked too: retry as a user would.
-    for (let i = 0; ; i++) {
-      await openInsertCitation('attention mechanism');
-      await findRow(/Saccade target selection/);
-      if (!(await q.widget.innerText()).includes('arXiv') || i >= 5) break;
-      await vs.page.keyboard.press('Escape');
-      await q.waitClosed();
-      await sleep(1000);
-    }
-    await sleep(300);
+    // Only DBLP and OpenAlex once the changed setting reached PaperCite.
+    await providers(['dblp', 'openalex']);
+    await openInsertCitation('attention mechanism');
+    await findRow(/Saccade target selection/);
+    // Every service answered (no busy row left) before the picture.
+    await vs.waitForState(s => { const p = s.pick as { value?: string; busy?: boolean } | undefined; return p?.value === 'attention mechanism' && p.busy === false; }, 'every service answering "attention mechanism"', 30_000);
     await vs.shot('readme-online'); // media/screenshots/online.png
     // The DBLP record cited in the first test is now a library paper (the project .bib): its
     // library row is marked, and it is not listed again under DBLP.
@@ -243,25 +238,30 @@ describe('PaperCite in VS Code: online search', function () {
 
   it('with the services unreachable: one message naming them, library results still there', async () => {
     await replay.close();
+    const notifiedBefore = (await vs.state())!.milestones.filter(m => m.name === 'online.notified').length;
     await vs.runCommand('Notifications: Clear All Notifications');
     await openInsertCitation('reinforcement learning reasoning');
     const q = vs.quickInput;
     await findRow(/could not be reached/);
-    const toast = vs.page.locator('.notification-toast', { hasText: /online search: .* could not be reached/ });
-    await toast.first().waitFor({ timeout: 20_000 });
+    // PaperCite said it (host state); what the user reads is checked below.
+    await vs.waitForState(s => s.milestones.filter(m => m.name === 'online.notified').length > notifiedBefore, 'the notification about the unreachable services', 30_000);
     await vs.shot('offline');
-    const text = await toast.first().innerText();
-    assert.match(text, /DBLP and OpenAlex could not be reached/);
-    assert.match(text, /Results from your library are not affected/);
     const rows = await q.labels();
     assert.ok(rows.filter(r => !/could not be reached|Searching/.test(r)).length >= 3, `library rows: ${rows.join(' | ')}`);
     // Another query: no new notification.
     await q.input.fill('self-play reasoning');
     await findRow(/could not be reached/);
-    await sleep(1000);
-    assert.equal(await vs.page.locator('.notification-toast', { hasText: /online search:/ }).count(), 1, 'one notification, not a storm');
+    // That search ended and its failures were reported (or not): one notification for both.
+    const after = await vs.waitForMilestone('online.searched', m => m.query === 'self-play reasoning' && m.aborted === false, 30_000);
+    assert.ok((after.failed as string[]).length > 0, JSON.stringify(after));
+    const notified = (await vs.state())!.milestones.filter(m => m.name === 'online.notified').slice(notifiedBefore);
+    assert.equal(notified.length, 1, `notifications: ${JSON.stringify(notified)}`);
+    assert.ok(await vs.page.locator('.notification-toast', { hasText: /online search:/ }).count() <= 1, 'one notification, not a storm');
     await vs.page.keyboard.press('Escape');
     await q.waitClosed();
+    const text = await vs.notification(/online search: .* could not be reached/);
+    assert.match(text, /DBLP and OpenAlex could not be reached/);
+    assert.match(text, /Results from your library are not affected/);
     // The Sources view names the state.
     await vs.openPaperCiteView();
     await vs.page.locator('.pane-header', { hasText: 'Sources' }).first().click();

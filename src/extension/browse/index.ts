@@ -3,28 +3,16 @@ import * as vscode from 'vscode';
 import type { PanelState } from '../../webview/protocol';
 import type { GroupBy } from '../config';
 import { Commands, Views } from '../ids';
-import { log, reportError } from '../log';
+import { log } from '../log';
+import { keyOf } from '../paperArg';
+import { registerCommand } from '../registerCommand';
 import type { Services } from '../services';
 import { PaperPanels } from './paperPanel';
 import { PapersTree } from './papersTree';
 
-/** A paper argument as commands receive it: a key, a tree node / `{key}`, or `{paper: {id}}`. */
-export function keyOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg || undefined;
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const o = arg as { key?: unknown; paper?: { id?: unknown } };
-  if (typeof o.key === 'string' && o.key) return o.key;
-  if (typeof o.paper?.id === 'string' && o.paper.id) return o.paper.id;
-  return undefined;
-}
-
 export function registerBrowse(_context: vscode.ExtensionContext, services: Services): vscode.Disposable {
   const tree = new PapersTree(services);
   const panels = new PaperPanels(services, key => tree.revealPaper(key), name => tree.revealAuthor(name));
-
-  const guarded = (name: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(name, async (...args: unknown[]) => {
-    try { await fn(...args); } catch (err) { reportError(`${name} failed`, err); }
-  });
 
   const pickKey = async (arg: unknown): Promise<string | undefined> => {
     const key = keyOf(arg);
@@ -41,20 +29,20 @@ export function registerBrowse(_context: vscode.ExtensionContext, services: Serv
   const disposables: vscode.Disposable[] = [
     tree,
     panels,
-    guarded(Commands.openPaper, async arg => {
+    registerCommand(Commands.openPaper, 'Open Paper', async arg => {
       const key = await pickKey(arg);
       if (!key) return;
       await services.library.ready;
       if (!services.library.byKey(key) && !services.online.paper(key)) { void vscode.window.showWarningMessage(`PaperCite: no paper with key “${key}” in the library.`); return; }
       panels.open(key);
     }),
-    guarded(Commands.revealInTree, async arg => {
+    registerCommand(Commands.revealInTree, 'Reveal in Papers Tree', async arg => {
       const key = keyOf(arg);
       if (!key) return;
       await services.library.ready;
       if (!(await tree.revealPaper(key))) void vscode.window.showWarningMessage(`PaperCite: “${key}” is not in the Papers tree.`);
     }),
-    guarded(Commands.filterTree, async () => {
+    registerCommand(Commands.filterTree, 'Filter Papers', async () => {
       const text = await vscode.window.showInputBox({
         title: 'Filter Papers',
         prompt: 'Words to find in titles, authors, years, venues, categories or keys (all must match)',
@@ -64,11 +52,11 @@ export function registerBrowse(_context: vscode.ExtensionContext, services: Serv
       if (text === undefined) return;
       await tree.setFilter(text);
     }),
-    guarded(Commands.clearTreeFilter, () => tree.setFilter('')),
-    guarded(Commands.groupByAuthor, groupBy('author')),
-    guarded(Commands.groupByOwner, groupBy('owner')),
-    guarded(Commands.groupByYear, groupBy('year')),
-    guarded(Commands.groupByCategory, groupBy('category')),
+    registerCommand(Commands.clearTreeFilter, 'Clear Filter', () => tree.setFilter('')),
+    registerCommand(Commands.groupByAuthor, 'Group by Author', groupBy('author')),
+    registerCommand(Commands.groupByOwner, 'Group by Page Owner', groupBy('owner')),
+    registerCommand(Commands.groupByYear, 'Group by Year', groupBy('year')),
+    registerCommand(Commands.groupByCategory, 'Group by Category', groupBy('category')),
     vscode.window.registerWebviewPanelSerializer(Views.panel, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const key = keyOf(state as PanelState | undefined);

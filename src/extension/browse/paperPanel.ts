@@ -10,6 +10,7 @@ import { safeHttpUrl } from '../../core/render';
 import type { HostToPage, PanelAction, PaperView } from '../../webview/protocol';
 import { Commands, Views } from '../ids';
 import { describe, log } from '../log';
+import { milestone } from '../status';
 import type { Services } from '../services';
 import { allowedUrls, buildPaperView } from './paperView';
 import { parsePageMessage } from './protocol';
@@ -184,6 +185,7 @@ export class PaperPanels implements vscode.Disposable {
         }
         case 'cspViolation':
           log.warn(`[browse] the paper panel's Content-Security-Policy blocked ${m.blocked || 'something'} (${m.directive})`);
+          milestone('panel.cspViolation', { directive: m.directive, blocked: m.blocked });
           return;
         case 'action':
           if (m.action === 'reveal') { await this.revealPaper(m.key); return; }

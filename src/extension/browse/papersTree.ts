@@ -7,6 +7,7 @@ import { renderAbstract, richToPlain } from '../../core/render';
 import type { GroupBy } from '../config';
 import { Commands, ContextKeys, SECTION, Views } from '../ids';
 import { log } from '../log';
+import { milestone } from '../status';
 import type { Services } from '../services';
 import { escapeMarkdown, markdownCode, untrustedMarkdown } from './markdown';
 
@@ -122,12 +123,14 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.updateDescription();
     if (d.roots) {
       log.info(`[browse] library changed: groups changed, refreshing the whole tree (${this.tree.roots().length} groups)`);
+      milestone('tree.refreshed', { groups: this.tree.roots().length, changed: this.tree.roots().length, whole: true });
       this.canon.clear();
       this.emitter.fire(undefined);
       return;
     }
     const changed = d.groups.map(id => this.canon.get(id)).filter((g): g is GroupNode => !!g);
     log.info(`[browse] library changed: refreshing ${changed.length} of ${this.tree.roots().length} groups`);
+    milestone('tree.refreshed', { groups: this.tree.roots().length, changed: changed.length, whole: false });
     if (changed.length) this.emitter.fire(changed);
   }
 
@@ -158,6 +161,7 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.canon.clear();
     this.updateDescription();
     log.info(`[browse] library changed: rebuilt the tree of ${tree.paperCount} papers in turns in ${(performance.now() - t0).toFixed(0)} ms, refreshing it whole`);
+    milestone('tree.refreshed', { groups: tree.roots().length, changed: tree.roots().length, whole: true, papers: tree.paperCount });
     this.emitter.fire(undefined);
   }
 

@@ -5,24 +5,11 @@ import { documentEncoding, paperToBibtex, type BibEncoding } from '../../core/bi
 import { formatReference } from '../../core/csl';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
-import { reportError } from '../log';
+import { keyOf } from '../paperArg';
+import { registerCommand } from '../registerCommand';
 import type { Services } from '../services';
 import type { ProjectBib } from './projectBib';
 import { insertKeys, keysFor } from './quickPick';
-
-/** What tree items and links pass: a key, `{key}`, or `{paper: {id}}`. */
-export type PaperArg = string | { key: string } | { paper: { id: string } };
-
-export function keyOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object') {
-    const o = arg as { key?: unknown; paper?: { id?: unknown }; id?: unknown };
-    if (typeof o.key === 'string') return o.key;
-    if (o.paper && typeof o.paper.id === 'string') return o.paper.id;
-    if (typeof o.id === 'string') return o.id;
-  }
-  return undefined;
-}
 
 export function registerPaperCommands(services: Services, bib: ProjectBib): vscode.Disposable {
   const paperOf = (arg: unknown): Paper | undefined => {
@@ -36,23 +23,20 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(`$(check) PaperCite: copied ${what}`, 3000);
   };
-  const guard = (name: string, fn: (...args: unknown[]) => unknown) => async (...args: unknown[]) => {
-    try { return await fn(...args); } catch (err) { reportError(`${name} failed`, err); return undefined; }
-  };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(Commands.copyKey, guard('Copy Citation Key', async arg => {
+    registerCommand(Commands.copyKey, 'Copy Citation Key', async arg => {
       const p = paperOf(arg);
       if (p) await copy(p.id, p.id);
-    })),
-    vscode.commands.registerCommand(Commands.copyBibtex, guard('Copy BibTeX', async arg => {
+    }),
+    registerCommand(Commands.copyBibtex, 'Copy BibTeX', async arg => {
       const p = paperOf(arg);
       if (p) await copy(paperToBibtex(p, { encoding: copyEncoding(services) }), `BibTeX of ${p.id}`);
-    })),
-    vscode.commands.registerCommand(Commands.copyReference, guard('Copy Formatted Reference', async arg => {
+    }),
+    registerCommand(Commands.copyReference, 'Copy Formatted Reference', async arg => {
       const p = paperOf(arg);
       if (p) await copy(formatReference(p, services.config.current.referenceStyle, 'text').trim(), `the reference of ${p.id}`);
-    })),
-    vscode.commands.registerCommand(Commands.insertPaper, guard('Insert Citation', async arg => {
+    }),
+    registerCommand(Commands.insertPaper, 'Insert Citation in Editor', async arg => {
       const p = paperOf(arg);
       if (!p) return;
       const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
@@ -63,14 +47,14 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
       const record = services.library.byKey(p.id) ? undefined : services.online.record(p.id);
       const keys = record ? await keysFor(services, bib, [{ paper: p, record }], editor.document.uri) : [p.id];
       if (keys.length) await insertKeys(services, editor, keys);
-    })),
-    vscode.commands.registerCommand(Commands.addBibEntry, guard('Add BibTeX Entry', async (arg: unknown, docUri: unknown) => {
+    }),
+    registerCommand(Commands.addBibEntry, 'Add BibTeX Entry to Project', async (arg: unknown, docUri: unknown) => {
       const keys = (Array.isArray(arg) ? arg.map(keyOf) : [keyOf(arg)]).filter((k): k is string => !!k);
       const uri = docUri instanceof vscode.Uri ? docUri : typeof docUri === 'string' ? vscode.Uri.parse(docUri)
         : vscode.window.activeTextEditor?.document.uri;
       if (!keys.length || !uri) return undefined;
       return bib.addEntries(keys, uri);
-    })),
+    }),
   );
 }
 

@@ -9,13 +9,11 @@ import { typstKeyEdit } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
 import { log } from '../log';
+import { milestone } from '../status';
 import type { Services } from '../services';
 import { activationMarked, noteTyping, sinceActivation } from '../timing';
 import { paperDetail, paperMarkdown } from './format';
 import { rankPapers } from './rank';
-
-/** Runs after a completion item was accepted: adds the key at the cursor to the project's .bib. */
-export const ACCEPTED_COMMAND = 'papercite.cite.completionAccepted';
 
 export const CITE_SELECTOR: vscode.DocumentSelector = [
   { language: 'latex' }, { language: 'tex' }, { language: 'markdown' }, { language: 'plaintext' },
@@ -41,6 +39,13 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   readonly timings: number[] = [];
 
   private calls = 0;
+
+  /** Calls and per-keystroke times of this session, for the state command. */
+  stats(): { calls: number; p50Ms?: number; p95Ms?: number; maxMs?: number; recentMs: number[] } {
+    const s = [...this.timings].sort((a, b) => a - b);
+    const at = (p: number) => s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 100) / 100 : undefined;
+    return { calls: this.calls, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1), recentMs: this.timings.map(t => Math.round(t * 100) / 100) };
+  }
   private firstAnswered = false;
   private papers = new WeakMap<vscode.CompletionItem, Paper>();
 
@@ -108,13 +113,14 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       // No arguments: VS Code caches commands with arguments per completion list, and an
       // incomplete list is replaced on every keystroke, so an accepted item's cached command can
       // be gone ("command not found"). The handler reads the key at the cursor instead.
-      item.command = { title: 'Add BibTeX entry', command: ACCEPTED_COMMAND };
+      item.command = { title: 'Add BibTeX entry', command: Commands.completionAccepted };
       return item;
     });
     this.logStartCall(t0, `${items.length} items for ${JSON.stringify(ctx.prefix.slice(0, 40))}`);
     if (!this.firstAnswered && items.length) {
       this.firstAnswered = true;
       log.info(`[cite] first completion answered ${Math.round(sinceActivation())} ms after activation${activationMarked() ? '' : ' (measured from loading the completion module: activation was not marked)'} (${items.length} items, ${this.services.library.papers.length} papers, library ${this.services.library.state})`);
+      milestone('completion.first', { items: items.length, papers: this.services.library.papers.length, state: this.services.library.state });
     }
     this.timings.push(performance.now() - t0);
     if (this.timings.length > 500) this.timings.splice(0, this.timings.length - 500);

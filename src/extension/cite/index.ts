@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import { citeCommandMatcher, citeContextAt, citeSyntaxFor } from '../../core/citeContext';
 import { typstKeyEndingNear } from '../../core/typstCite';
 import { Commands } from '../ids';
-import { log, reportError } from '../log';
+import { log } from '../log';
+import { registerCommand } from '../registerCommand';
+import { stateSection } from '../status';
 import type { Services } from '../services';
 import { registerPaperCommands } from './commands';
-import { ACCEPTED_COMMAND, CITE_SELECTOR, CiteCompletionProvider, contextAt } from './completion';
+import { CITE_SELECTOR, CiteCompletionProvider, contextAt } from './completion';
 import { CiteCodeActions, CiteDiagnostics } from './diagnostics';
 import { registerLatexWorkshopOffer } from './latexWorkshop';
 import { CiteDefinitionProvider, CiteHoverProvider, PaperBibContent, PAPER_SCHEME } from './navigation';
@@ -35,9 +37,6 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     for (const p of problems) log.warn(`[cite] ${p}`);
   };
   checkCustom();
-  const guard = (name: string, fn: () => Promise<void>) => async () => {
-    try { await fn(); } catch (err) { reportError(`${name} failed`, err); }
-  };
   // Warm the search and the parser once the library is there, so the first keystroke is not the
   // one that pays for compiling them.
   const warm = () => {
@@ -51,7 +50,7 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
   // which must not run inside every change event.
   let warmTimer: ReturnType<typeof setTimeout> | undefined;
   const warmSoon = () => { clearTimeout(warmTimer); warmTimer = setTimeout(warm, 1500); };
-  const disposable = vscode.Disposable.from(
+  return vscode.Disposable.from(
     services.library.onDidChange(warmSoon),
     { dispose: () => clearTimeout(warmTimer) },
     bib,
@@ -69,10 +68,10 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
     new CiteDiagnostics(services, bib),
     registerLatexWorkshopOffer(context),
     services.config.onDidChange(checkCustom),
-    vscode.commands.registerCommand(Commands.insertCitation, guard('Insert Citation', () => insertCitationCommand(services, bib))),
-    vscode.commands.registerCommand(Commands.searchPapers, guard('Search Papers', () => searchPapersCommand(services))),
+    registerCommand(Commands.insertCitation, 'Insert Citation', () => insertCitationCommand(services, bib)),
+    registerCommand(Commands.searchPapers, 'Search Papers', () => searchPapersCommand(services)),
     registerPaperCommands(services, bib),
-    vscode.commands.registerCommand(ACCEPTED_COMMAND, async () => {
+    registerCommand(Commands.completionAccepted, 'Adding the cited paper to the .bib', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
       const found = contextAt(editor.document, editor.selection.active, services.config.forDocument(editor.document.uri).customCiteCommands);
@@ -81,11 +80,9 @@ export function registerCite(context: vscode.ExtensionContext, services: Service
       // Typst: after `<key>` or `label("key")` the cursor is past the citation.
       if (!key && citeSyntaxFor(editor.document.languageId, editor.document.fileName) === 'typst') key = typstKeyBefore(editor.document, editor.selection.active);
       if (!key || !services.library.byKey(key)) return;
-      try { await bib.addEntries([key], editor.document.uri); } catch (err) { reportError(`adding ${key} to the .bib failed`, err); }
+      await bib.addEntries([key], editor.document.uri);
     }),
-    // For the benchmark and e2e tests: completion timings of this session.
-    vscode.commands.registerCommand('papercite.cite.completionTimings', () => [...completion.timings]),
+    // For tests and benchmarks: completion timings of this session (in papercite.getState).
+    stateSection('completion', () => completion.stats()),
   );
-  context.subscriptions.push(disposable);
-  return disposable;
 }

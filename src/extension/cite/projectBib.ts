@@ -12,6 +12,7 @@ import { parseHayagriva } from '../../core/projectBibNames';
 import { fileUriOf, projectFilesFor } from './projectFiles';
 import type { Services } from '../services';
 import { log } from '../log';
+import { milestone } from '../status';
 
 export interface BibTarget {
   /** Where new entries go. */
@@ -25,6 +26,15 @@ export interface BibIndex {
   target: BibTarget;
   /** Key → where it is defined (first file that has it). */
   entries: Map<string, { uri: vscode.Uri; entry: BibEntry }>;
+}
+
+/** Each settled addition is a milestone of the session: what was added and what was there already. */
+function noted(run: Promise<AddResult>): Promise<AddResult> {
+  void run.then(r => milestone('bib.entries', {
+    bib: r.bib && vscode.workspace.asRelativePath(r.bib, false), added: r.added, present: r.present,
+    ...(r.refused ? { refused: r.refused } : {}), ...(r.conflicts?.length ? { conflicts: r.conflicts.map(c => c.key) } : {}),
+  }), () => undefined);
+  return run;
 }
 
 export interface AddResult {
@@ -184,7 +194,7 @@ export class ProjectBib implements vscode.Disposable {
   addEntries(keys: string[], docUri: vscode.Uri): Promise<AddResult> {
     const run = this.queue.then(() => this.addNow(keys, docUri));
     this.queue = run.catch(() => undefined);
-    return run;
+    return noted(run);
   }
 
   /**
@@ -194,7 +204,7 @@ export class ProjectBib implements vscode.Disposable {
   addEntryTexts(entries: NewEntry[], docUri: vscode.Uri): Promise<AddResult> {
     const run = this.queue.then(() => this.addNow(entries.map(e => e.key), docUri, entries));
     this.queue = run.catch(() => undefined);
-    return run;
+    return noted(run);
   }
 
   private async addNow(keys: string[], docUri: vscode.Uri, given?: readonly NewEntry[]): Promise<AddResult> {

@@ -9,6 +9,7 @@ import type { Paper } from '../../core/model';
 import { PROVIDER_LABEL, type OnlineRecord } from '../../core/online/types';
 import { Commands } from '../ids';
 import { log } from '../log';
+import { milestone, stateSection } from '../status';
 import { citeOnline } from '../online/citeOnline';
 import { OnlinePickSection, type PickRow } from '../online/pickSection';
 import type { Services } from '../services';
@@ -131,6 +132,13 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
     const answer = (r: PickRow) => { if (r.consent) void section.answer(r.consent); };
     const subs: vscode.Disposable[] = [
       section,
+      // What the open pick lists, for tests: the query its rows answer, their keys, the highlight.
+      stateSection('pick', () => ({
+        value: qp.value, busy: qp.busy, online: section.onlineState,
+        keys: qp.items.filter(r => r.paper || r.record).slice(0, 30).map(r => r.record ? r.record.paper.id : r.paper!.id),
+        active: qp.activeItems[0] && (qp.activeItems[0].record?.paper.id ?? qp.activeItems[0].paper?.id ?? qp.activeItems[0].label),
+        ticked: [...ticked.values()].map(r => r.record?.paper.id ?? r.paper?.id),
+      })),
       qp.onDidChangeValue(onValue),
       qp.onDidChangeSelection(sel => {
         if (updating || !opts.many) return;
@@ -157,7 +165,10 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
       services.online.onDidChange(() => render(false)),
       qp.onDidHide(() => {
         if (settle) clearTimeout(settle);
-        if (section.firstRowMs !== undefined) log.info(`[online] first online row ${section.firstRowMs.toFixed(0)} ms after the search was sent`);
+        if (section.firstRowMs !== undefined) {
+          log.info(`[online] first online row ${section.firstRowMs.toFixed(0)} ms after the search was sent`);
+          milestone('online.firstRow', { ms: section.firstRowMs });
+        }
         finish(undefined);
         for (const s of subs) s.dispose();
         qp.dispose();

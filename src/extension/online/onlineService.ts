@@ -10,6 +10,7 @@ import type { Paper } from '../../core/model';
 import type { ConfigService } from '../config';
 import { SECTION } from '../ids';
 import { log } from '../log';
+import { milestone } from '../status';
 
 /** SecretStorage keys of the providers that take an API key. */
 export const API_KEY_SECRETS = {
@@ -131,6 +132,7 @@ export class OnlineService implements vscode.Disposable {
     });
     this.emitter.fire();
     if (!opts.signal.aborted) this.reportFailures(failed);
+    milestone('online.searched', { query, failed: failed.map(e => e.provider), aborted: opts.signal.aborted });
   }
 
   /** Resolves an identifier; undefined when no provider knows it. Failures reported as by `search`. */
@@ -181,6 +183,7 @@ export class OnlineService implements vscode.Disposable {
     const why = fresh.every(e => e.kind === 'offline') ? 'could not be reached (offline?)'
       : fresh.every(e => e.kind === 'rate-limited') ? 'asked PaperCite to slow down (rate limit)'
       : fresh.length === 1 ? `failed: ${fresh[0]!.message}` : 'failed';
+    milestone('online.notified', { providers: fresh.map(e => e.provider) });
     void vscode.window.showWarningMessage(`PaperCite: online search: ${list} ${why}. Results from your library are not affected.`, 'Open Log')
       .then(c => { if (c) log.show(true); });
   }

@@ -93,6 +93,7 @@ export class OnlinePickSection implements vscode.Disposable {
   update(query: string): void {
     this.query = query;
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.abort?.abort();
     this.abort = undefined;
     this.answers = new Map();
@@ -117,7 +118,13 @@ export class OnlinePickSection implements vscode.Disposable {
     this.changed();
   }
 
+  /** Whether a search is scheduled (the typing pause) or under way: something goes or went out. */
+  get onlineState(): 'idle' | 'scheduled' | 'searching' {
+    return this.timer !== undefined ? 'scheduled' : this.abort && !this.abort.signal.aborted && this.busy ? 'searching' : 'idle';
+  }
+
   private start(allowed = false): void {
+    this.timer = undefined;
     if (!(allowed || this.online.enabled === true) || !this.qualifies(this.query)) return;
     const ctl = new AbortController();
     this.abort?.abort();

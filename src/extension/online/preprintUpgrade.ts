@@ -11,6 +11,7 @@ import { sameWork } from '../../core/online/match';
 import { PROVIDER_LABEL, type OnlineRecord, type ProviderName } from '../../core/online/types';
 import { Commands } from '../ids';
 import { describe, log } from '../log';
+import { registerCommand } from '../registerCommand';
 import type { Services } from '../services';
 import { entryIdKeys, isPreprintEntry, isPublished, venueLabel } from './paperIds';
 
@@ -133,11 +134,11 @@ export function registerPreprintUpgrade(services: Services): vscode.Disposable {
   const actions = new PreprintUpgradeActions(services);
   const run = (fn: (uri: vscode.Uri, key: string) => Promise<void>) => async (uri: unknown, key: unknown) => {
     if (!(uri instanceof vscode.Uri) || typeof key !== 'string') return;
-    try { await fn(uri, key); } catch (err) { log.error(`[online] ${key}: ${describe(err)}`, err); void vscode.window.showErrorMessage(`PaperCite: ${describe(err)}`); }
+    await fn(uri, key);
   };
   return vscode.Disposable.from(
     vscode.languages.registerCodeActionsProvider([{ language: 'bibtex' }, { pattern: '**/*.bib' }], actions, { providedCodeActionKinds: PreprintUpgradeActions.kinds }),
-    vscode.commands.registerCommand(Commands.findPublishedVersion, run((u, k) => actions.find(u, k))),
-    vscode.commands.registerCommand(Commands.replacePreprint, run((u, k) => actions.replace(u, k))),
+    registerCommand(Commands.findPublishedVersion, (_u, key) => `Finding the published version of ${String(key)}`, run((u, k) => actions.find(u, k))),
+    registerCommand(Commands.replacePreprint, (_u, key) => `Replacing the preprint entry ${String(key)}`, run((u, k) => actions.replace(u, k))),
   );
 }

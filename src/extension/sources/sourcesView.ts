@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { SourceProblem } from '../../core/model';
 import { Commands, SECTION, Views } from '../ids';
 import { describe, log, reportError } from '../log';
+import { registerCommand } from '../registerCommand';
 import type { Services, SourceStatus } from '../services';
 import { PROVIDER_LABEL, type ProviderName } from '../../core/online/types';
 import type { ProviderStates } from '../online/onlineService';
@@ -191,7 +192,7 @@ export async function addLibrary(services: Services): Promise<void> {
 }
 
 /** The Sources view and its commands: reload, add a library, open a problem. */
-export function registerSources(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+export function registerSources(services: Services): vscode.Disposable {
   const provider = new SourcesProvider(services);
   const view = vscode.window.createTreeView(Views.sources, { treeDataProvider: provider, showCollapseAll: true });
   const update = () => {
@@ -202,21 +203,13 @@ export function registerSources(context: vscode.ExtensionContext, services: Serv
     view.message = problems ? `${problems} problem${problems === 1 ? '' : 's'} in library sources: expand a source to see them.` : undefined;
   };
   update();
-  const disposable = vscode.Disposable.from(
+  return vscode.Disposable.from(
     view,
     services.library.onDidChange(update),
     services.online.onDidChange(update),
-    vscode.commands.registerCommand(Commands.openSourceProblem, (file?: string | SourceProblem, line?: number) => openSourceProblem(file, line)),
-    vscode.commands.registerCommand(Commands.reloadLibrary, () =>
-      vscode.window.withProgress({ location: { viewId: Views.sources }, title: 'Reloading library' }, async () => {
-        try {
-          await services.library.reload();
-        } catch (err) {
-          reportError('Reloading the library failed', err);
-        }
-      })),
-    vscode.commands.registerCommand(Commands.addLibrary, () => addLibrary(services)),
+    registerCommand(Commands.openSourceProblem, 'Open Problem Location', (file?: string | SourceProblem, line?: number) => openSourceProblem(file, line)),
+    registerCommand(Commands.reloadLibrary, 'Reload Library', () =>
+      vscode.window.withProgress({ location: { viewId: Views.sources }, title: 'Reloading library' }, () => services.library.reload())),
+    registerCommand(Commands.addLibrary, 'Add Library File', () => addLibrary(services)),
   );
-  context.subscriptions.push(disposable);
-  return disposable;
 }
