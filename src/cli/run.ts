@@ -6,9 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { documentEncoding, exportBibtex, renamedNote, unicodeNote, type BibEncoding } from '../core/bibtex/export';
+import type { BibEncoding } from '../core/bibtex/export';
 import { readCorpusIndex } from '../core/corpusIndex';
-import { toRis } from '../core/csl';
 import { BIG_SOURCE, Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
 import { indexDataFits, SearchIndex, type SearchIndexData } from '../core/search';
@@ -22,7 +21,7 @@ import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { createProgressBar } from './progress';
 import { libraryStats } from './stats';
 import { closestKeys } from './suggest';
-import { addCommand, lookupCommand, OnlineCliError, searchOnline, type OnlineCliEnv } from './online';
+import type { OnlineCliEnv } from './online';
 import { safeJson, safeWriter, terminalField as tf } from './terminal';
 
 export interface CliIO {
@@ -59,6 +58,13 @@ export class CliError extends Error {
   }
 }
 
+// citation-js (BibTeX and RIS export, online records) takes longer to load than a search from the
+// cache takes in all: the modules that use it are loaded by the commands that need them.
+let onlineModule: typeof import('./online') | undefined;
+const online = () => (onlineModule ??= require('./online') as typeof import('./online'));
+const bibExport = () => require('../core/bibtex/export') as typeof import('../core/bibtex/export');
+const csl = () => require('../core/csl') as typeof import('../core/csl');
+
 const COMMANDS = ['search', 'show', 'export', 'stats', 'lookup', 'add'];
 const MAX_PROBLEMS_SHOWN = 20;
 const PROGRESS_MIN_BYTES = 2 * 1024 * 1024;
@@ -93,8 +99,8 @@ export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv)
   }
   try {
     // lookup and add ask the online providers only: no library is read.
-    if (args.command === 'lookup') return await lookupCommand(args, io, env, cliCacheDir(env));
-    if (args.command === 'add') return await addCommand(args, io, env, cliCacheDir(env));
+    if (args.command === 'lookup') return await online().lookupCommand(args, io, env, cliCacheDir(env));
+    if (args.command === 'add') return await online().addCommand(args, io, env, cliCacheDir(env));
     let loaded: Loaded;
     let code: number;
     try {
@@ -113,7 +119,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv)
     return code === 0 && loaded.errors > 0 ? 1 : code;
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
-    if (err instanceof CliError || err instanceof OnlineCliError) {
+    if (err instanceof CliError || (onlineModule && err instanceof onlineModule.OnlineCliError)) {
       io.stderr.write(`papercite: ${err.message}\n`);
       return err.exitCode;
     }
@@ -124,7 +130,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv)
 
 function runCommand(args: CliArgs, loaded: Loaded, io: CliIO, env: CliEnv): Promise<number> | number {
   switch (args.command) {
-    case 'search': return args.online ? searchOnline(args, loaded.lib, io, env, cliCacheDir(env)) : search(args, loaded.lib, io);
+    case 'search': return args.online ? online().searchOnline(args, loaded.lib, io, env, cliCacheDir(env)) : search(args, loaded.lib, io);
     case 'show': return show(args, loaded.lib, io);
     case 'export': return exportPapers(args, loaded.lib, io, env);
     default: return stats(args, loaded, io, env.cwd ?? process.cwd());
@@ -211,13 +217,13 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
           }
         } catch (err) {
           if (!(err instanceof CacheDamagedError)) throw err;
-          damaged('records: ')(err.message);
+          damaged('')(err.message);
           refresh = true;
           cachedIndex = undefined;
         }
       }
       const req = { path: abs, cacheDir, tag, refresh };
-      const outcome = parseWithCache(req, onProgress, damaged('records: '));
+      const outcome = parseWithCache(req, onProgress, damaged(''));
       parsed = outcomeSource(outcome);
       let digest: RowsDigest | undefined;
       storeOutcome(req, outcome, d => { digest = d; });
@@ -390,13 +396,14 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
   let text: string;
   switch (format) {
     case 'bibtex': case 'bib': {
+      const { exportBibtex, renamedNote, unicodeNote } = bibExport();
       const e = exportBibtex(papers, { encoding: cliEncoding(args, env) });
       text = e.text;
       for (const note of [renamedNote(e.renamed), unicodeNote(e.unicode)]) if (note) io.stderr.write(`papercite: ${note}\n`);
       break;
     }
     case 'csl-json': case 'csl': case 'json': text = `${safeJson(papers, 2)}\n`; break;
-    case 'ris': text = toRis(papers); break;
+    case 'ris': text = csl().toRis(papers); break;
     default: throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
   }
   if (!text.endsWith('\n')) text += '\n';
@@ -489,7 +496,7 @@ function cliEncoding(args: CliArgs, env: CliEnv): BibEncoding {
   try { names = fs.readdirSync(cwd); } catch { /* an unreadable folder: no document */ }
   const tex = names.filter(n => n.endsWith('.tex')).slice(0, 50).map(read).filter((t): t is string => t !== undefined);
   const latexmkrc = ['latexmkrc', '.latexmkrc'].map(read).filter((t): t is string => t !== undefined);
-  return documentEncoding({ tex, latexmkrc });
+  return bibExport().documentEncoding({ tex, latexmkrc });
 }
 
 function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {
