@@ -209,7 +209,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
       if (onDemand && cachedIndex?.rowsDigest && cachedIndex.papers >= BIG_SOURCE) {
         try {
           const rows = CachedRowsFile.open(cacheDir, key, tag, cachedIndex.rowsDigest);
-          if (rows) {
+          if (rows && indexDataFits(cachedIndex, rows.length)) {
             lib.setSearchable(abs, SearchIndex.fromData(rows, cachedIndex), rows.meta.kind, given);
             searchable.push({ id: abs, problems: rows.meta.problems });
             verbose(`${shown(abs, cwd)}: ${rows.length} entries; search index from the cache, entries read as shown (${(performance.now() - t0).toFixed(0)} ms)`);
