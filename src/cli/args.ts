@@ -14,6 +14,8 @@ export interface CliArgs {
   encoding: string | undefined;
   progress: boolean | undefined;
   noCache: boolean;
+  /** Say on stderr where each big library came from (parsed or the cache) and how long it took. */
+  verbose: boolean;
   /** search: also ask the online providers. */
   online: boolean;
   /** --provider NAME (repeatable): only these online providers. */
@@ -30,11 +32,11 @@ export class UsageError extends Error {
 }
 
 const WITH_VALUE = new Set(['--library', '--limit', '--format', '--output', '--encoding', '--provider', '--bib']);
-const FLAGS = new Set(['--online', '--json', '--stdin', '--no-corpus', '--no-cache', '--help', '--version', '--progress', '--no-progress']);
+const FLAGS = new Set(['--online', '--json', '--stdin', '--no-corpus', '--no-cache', '--help', '--version', '--progress', '--no-progress', '--verbose']);
 const SHORT: Record<string, string> = { '-h': '--help', '-l': '--library', '-n': '--limit', '-f': '--format', '-o': '--output', '-V': '--version' };
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, encoding: undefined, progress: undefined, noCache: false, online: false, providers: [], bib: undefined };
+  const a: CliArgs = { command: undefined, positional: [], libraries: [], noCorpus: false, json: false, stdin: false, help: false, version: false, limit: undefined, format: undefined, output: undefined, encoding: undefined, progress: undefined, noCache: false, verbose: false, online: false, providers: [], bib: undefined };
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -83,6 +85,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--stdin': a.stdin = true; break;
       case '--no-corpus': a.noCorpus = true; break;
       case '--no-cache': a.noCache = true; break;
+      case '--verbose': a.verbose = true; break;
       case '--help': a.help = true; break;
       case '--version': a.version = true; break;
       case '--progress': a.progress = true; break;
@@ -110,6 +113,8 @@ Options for every command:
   --no-corpus      leave the bundled corpus out
   --no-cache       parse big libraries afresh and rewrite their cache (kept in $PAPERCITE_CACHE_DIR,
                    else $XDG_CACHE_HOME/papercite or ~/.cache/papercite)
+  --verbose        say on standard error whether each big library and its search index were read
+                   from the cache or parsed and built, and how long that took
   --help           help for a command, e.g. papercite search --help
   --version        print the version
 

@@ -6,15 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { documentEncoding, exportBibtex, renamedNote, unicodeNote, type BibEncoding } from '../core/bibtex/export';
+import type { BibEncoding } from '../core/bibtex/export';
 import { readCorpusIndex } from '../core/corpusIndex';
-import { toRis } from '../core/csl';
 import { BIG_SOURCE, Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
-import { SearchIndex, type SearchIndexData } from '../core/search';
+import { indexDataFits, SearchIndex, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
 import { readBibtexGroup } from '../core/sources/bibtex';
-import { readCacheLines, writeCache } from '../core/sources/cache';
+import { CacheDamagedError, CachedRowsFile, type CacheKey, readCacheLines, readIndexCache, rowsDigestOfFile, rowsFileCrc, type RowsDigest, writeCache, writeIndexCache } from '../core/sources/cache';
 import { decodeParsed } from '../core/sources/transfer';
 import { readSourceFile, readSourceText } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
@@ -22,7 +21,7 @@ import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { createProgressBar } from './progress';
 import { libraryStats } from './stats';
 import { closestKeys } from './suggest';
-import { addCommand, lookupCommand, OnlineCliError, searchOnline, type OnlineCliEnv } from './online';
+import type { OnlineCliEnv } from './online';
 import { safeJson, safeWriter, terminalField as tf } from './terminal';
 
 export interface CliIO {
@@ -59,6 +58,13 @@ export class CliError extends Error {
   }
 }
 
+// citation-js (BibTeX and RIS export, online records) takes longer to load than a search from the
+// cache takes in all: the modules that use it are loaded by the commands that need them.
+let onlineModule: typeof import('./online') | undefined;
+const online = () => (onlineModule ??= require('./online') as typeof import('./online'));
+const bibExport = () => require('../core/bibtex/export') as typeof import('../core/bibtex/export');
+const csl = () => require('../core/csl') as typeof import('../core/csl');
+
 const COMMANDS = ['search', 'show', 'export', 'stats', 'lookup', 'add'];
 const MAX_PROBLEMS_SHOWN = 20;
 const PROGRESS_MIN_BYTES = 2 * 1024 * 1024;
@@ -93,26 +99,41 @@ export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv)
   }
   try {
     // lookup and add ask the online providers only: no library is read.
-    if (args.command === 'lookup') return await lookupCommand(args, io, env, cliCacheDir(env));
-    if (args.command === 'add') return await addCommand(args, io, env, cliCacheDir(env));
-    const loaded = loadLibrary(args, io, env, rawIo.stderr);
+    if (args.command === 'lookup') return await online().lookupCommand(args, io, env, cliCacheDir(env));
+    if (args.command === 'add') return await online().addCommand(args, io, env, cliCacheDir(env));
+    let loaded: Loaded;
     let code: number;
-    switch (args.command) {
-      case 'search': code = args.online ? await searchOnline(args, loaded.lib, io, env, cliCacheDir(env)) : await search(args, loaded.lib, io); break;
-      case 'show': code = show(args, loaded.lib, io); break;
-      case 'export': code = exportPapers(args, loaded.lib, io, env); break;
-      default: code = stats(args, loaded, io, env.cwd ?? process.cwd()); break;
+    try {
+      loaded = loadLibrary(args, io, env, rawIo.stderr);
+      code = await runCommand(args, loaded, io, env);
+    } catch (err) {
+      // A block of a cached library found damaged while its rows were read on demand: nothing was
+      // printed yet (hits are printed once found), so read the libraries afresh and answer again.
+      if (!(err instanceof CacheDamagedError)) throw err;
+      io.stderr.write(`papercite: the cache of ${err.source ? shown(err.source, env.cwd ?? process.cwd()) : 'a library'} was damaged (${err.message}); discarded and rebuilt\n`);
+      args = { ...args, noCache: true };
+      loaded = loadLibrary(args, io, env, rawIo.stderr);
+      code = await runCommand(args, loaded, io, env);
     }
     // A library with errors fails the run after the good entries were used, like a compiler.
     return code === 0 && loaded.errors > 0 ? 1 : code;
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
-    if (err instanceof CliError || err instanceof OnlineCliError) {
+    if (err instanceof CliError || (onlineModule && err instanceof onlineModule.OnlineCliError)) {
       io.stderr.write(`papercite: ${err.message}\n`);
       return err.exitCode;
     }
     io.stderr.write(`papercite: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 70;
+  }
+}
+
+function runCommand(args: CliArgs, loaded: Loaded, io: CliIO, env: CliEnv): Promise<number> | number {
+  switch (args.command) {
+    case 'search': return args.online ? online().searchOnline(args, loaded.lib, io, env, cliCacheDir(env)) : search(args, loaded.lib, io);
+    case 'show': return show(args, loaded.lib, io);
+    case 'export': return exportPapers(args, loaded.lib, io, env);
+    default: return stats(args, loaded, io, env.cwd ?? process.cwd());
   }
 }
 
@@ -156,27 +177,68 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   const parsedBibs: { given: string; parsed: ParsedSource }[] = [];
   // A list read together before, unchanged since (every file of it): from the cache, as a list.
   const listed = args.noCache ? undefined : cachedList(args.libraries, env, cwd);
+  // A one-off search answers from a big library's cached index and reads only the rows it shows;
+  // merging with the other sources is then by key, as in the editor while a big library is decoded.
+  const onDemand = args.command === 'search' && !args.stdin && !args.online && !args.noCache && !listed && bibList(args.libraries, cwd).length === 0;
+  const searchable: { id: string; problems: SourceProblem[] }[] = [];
+  const verbose = (line: string) => { if (args.verbose) io.stderr.write(`papercite: ${line}\n`); };
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
     const fromList = listed?.get(abs);
     if (fromList) { lib.setSource(fromList, given); continue; }
     const label = path.basename(given);
     // Only big files get a bar: a small one is read before a bar could be seen.
-    let big = false;
-    try { big = fs.statSync(abs).size >= PROGRESS_MIN_BYTES; } catch { /* readSourceFile says why */ }
+    let st: fs.Stats | undefined;
+    try { st = fs.statSync(abs); } catch { /* readSourceFile says why */ }
+    const big = !!st && st.isFile() && st.size >= PROGRESS_MIN_BYTES;
     const onProgress = big ? (done: number, total: number, phase: string) => bar.update(label, done, total, phase) : undefined;
     let parsed: ParsedSource;
     const cacheDir = big ? cliCacheDir(env) : undefined;
+    const t0 = performance.now();
     if (cacheDir) {
       // Big libraries are cached like in the editor (keyed by path, size, mtime and this build);
       // --no-cache parses afresh and rewrites the cache, which also repairs a damaged one.
-      const req = { path: abs, cacheDir, tag: env.cacheTag ?? 'dev', refresh: args.noCache };
-      const outcome = parseWithCache(req, onProgress, why => {
+      const tag = env.cacheTag ?? 'dev';
+      const key: CacheKey = { path: abs, size: st!.size, mtimeMs: st!.mtimeMs };
+      const damaged = (what: string) => (why: string) => {
         bar.clear();
-        io.stderr.write(`papercite: the cache of ${shown(abs, cwd)} was damaged (${why}); discarded and rebuilt\n`);
-      });
+        io.stderr.write(`papercite: the cache of ${shown(abs, cwd)} was damaged (${what}${why}); discarded and rebuilt\n`);
+      };
+      let refresh = args.noCache;
+      let cachedIndex = refresh ? undefined : readIndexCache(cacheDir, key, tag, damaged('search index: '));
+      if (onDemand && cachedIndex?.rowsDigest && cachedIndex.papers >= BIG_SOURCE) {
+        try {
+          const rows = CachedRowsFile.open(cacheDir, key, tag, cachedIndex.rowsDigest);
+          if (rows && indexDataFits(cachedIndex, rows.length)) {
+            lib.setSearchable(abs, SearchIndex.fromData(rows, cachedIndex), rows.meta.kind, given);
+            searchable.push({ id: abs, problems: rows.meta.problems });
+            verbose(`${shown(abs, cwd)}: ${rows.length} entries; search index from the cache, entries read as shown (${(performance.now() - t0).toFixed(0)} ms)`);
+            continue;
+          }
+        } catch (err) {
+          if (!(err instanceof CacheDamagedError)) throw err;
+          damaged('')(err.message);
+          refresh = true;
+          cachedIndex = undefined;
+        }
+      }
+      const req = { path: abs, cacheDir, tag, refresh };
+      const outcome = parseWithCache(req, onProgress, damaged(''));
       parsed = outcomeSource(outcome);
-      storeOutcome(req, outcome);
+      let digest: RowsDigest | undefined;
+      storeOutcome(req, outcome, d => { digest = d; });
+      if (parsed.papers.length >= BIG_SOURCE) {
+        const fits = outcome.fromCache && !!cachedIndex && indexDataFits(cachedIndex, parsed.papers.length);
+        parsed.indexData = fits ? cachedIndex : SearchIndex.build(parsed.papers).exportData();
+        // Stored for the next search with the digest of the records file it goes with (again when
+        // that file was rewritten since).
+        if (!fits || cachedIndex!.rowsDigest?.crc !== (digest?.crc ?? rowsFileCrc(cacheDir, abs))) {
+          digest ??= rowsDigestOfFile(cacheDir, abs);
+          const err = writeIndexCache(cacheDir, key, tag, parsed.indexData!, digest);
+          if (err) verbose(`${shown(abs, cwd)}: its search index could not be cached (${err})`);
+        }
+        verbose(`${shown(abs, cwd)}: ${parsed.papers.length} entries ${outcome.fromCache ? 'from the cache' : 'parsed'}; search index ${fits ? 'from the cache' : 'built'} (${(performance.now() - t0).toFixed(0)} ms)`);
+      } else verbose(`${shown(abs, cwd)}: ${parsed.papers.length} entries ${outcome.fromCache ? 'from the cache' : 'parsed'} (${(performance.now() - t0).toFixed(0)} ms)`);
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
     // One index over the whole source, as the editor's worker builds it: slices (the editor's
     // fallback) weigh words by each slice's own counts, so equal matches would rank by slice.
@@ -187,8 +249,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   }
   if (!listed) regroupBibs(parsedBibs, lib, env, cwd);
   let errors = 0;
-  for (const s of lib.sources) {
-    if (s.kind === 'corpus') continue;
+  for (const s of [...lib.sources.filter(x => x.kind !== 'corpus'), ...searchable]) {
     errors += s.problems.filter(p => p.severity === 'error').length;
     if (args.command !== 'stats') printProblems(s, io, cwd, MAX_PROBLEMS_SHOWN);
   }
@@ -204,7 +265,7 @@ export function formatProblem(p: SourceProblem, cwd: string): string {
   return `${shown(p.file, cwd)}${p.line > 0 ? `:${p.line}` : ''}: ${p.severity}: ${p.message}`;
 }
 
-function printProblems(s: SourceStatus, io: CliIO, cwd: string, max: number): void {
+function printProblems(s: Pick<SourceStatus, 'id' | 'problems'>, io: CliIO, cwd: string, max: number): void {
   for (const p of s.problems.slice(0, max)) io.stderr.write(`${formatProblem(p, cwd)}\n`);
   if (s.problems.length > max) {
     io.stderr.write(`${shown(s.id, cwd)}: … and ${s.problems.length - max} more problems (papercite stats --library ${shown(s.id, cwd)} lists them all)\n`);
@@ -335,13 +396,14 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
   let text: string;
   switch (format) {
     case 'bibtex': case 'bib': {
+      const { exportBibtex, renamedNote, unicodeNote } = bibExport();
       const e = exportBibtex(papers, { encoding: cliEncoding(args, env) });
       text = e.text;
       for (const note of [renamedNote(e.renamed), unicodeNote(e.unicode)]) if (note) io.stderr.write(`papercite: ${note}\n`);
       break;
     }
     case 'csl-json': case 'csl': case 'json': text = `${safeJson(papers, 2)}\n`; break;
-    case 'ris': text = toRis(papers); break;
+    case 'ris': text = csl().toRis(papers); break;
     default: throw new UsageError(`unknown format "${args.format}"; use bibtex, csl-json or ris`);
   }
   if (!text.endsWith('\n')) text += '\n';
@@ -434,7 +496,7 @@ function cliEncoding(args: CliArgs, env: CliEnv): BibEncoding {
   try { names = fs.readdirSync(cwd); } catch { /* an unreadable folder: no document */ }
   const tex = names.filter(n => n.endsWith('.tex')).slice(0, 50).map(read).filter((t): t is string => t !== undefined);
   const latexmkrc = ['latexmkrc', '.latexmkrc'].map(read).filter((t): t is string => t !== undefined);
-  return documentEncoding({ tex, latexmkrc });
+  return bibExport().documentEncoding({ tex, latexmkrc });
 }
 
 function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {

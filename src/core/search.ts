@@ -68,6 +68,11 @@ export function transferList(data: SearchIndexData): ArrayBuffer[] {
 
 const INDEX_DATA_VERSION = 3;
 
+/** Whether index data (e.g. from the cache) is of this version and for `papers` papers. */
+export function indexDataFits(data: SearchIndexData, papers: number): boolean {
+  return data.version === INDEX_DATA_VERSION && data.papers === papers;
+}
+
 export interface SearchOptions {
   /** Maximum number of hits (default 50). */
   limit?: number;

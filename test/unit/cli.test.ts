@@ -275,6 +275,64 @@ describe('cli: dist/cli.js', function () {
     assert.ok(!changed.fromCache);
   });
 
+  it('answers a second search of a big library from its cached index, and rebuilds a damaged cache with a message', function () {
+    this.timeout(120_000);
+    // ~3.6 MB, 5,200 entries (big enough for a cache and an index of its own): copies of a real
+    // entry under distinct keys, one of them retitled.
+    const big = Array.from({ length: 5200 }, (_, i) => {
+      const e = BERT_BIB.replace('devlin-etal-2019-bert', `bert-copy-${i}`);
+      return i === 4000 ? e.replace(/title = "[^"]*"/, 'title = "A zebrafish atlas of morphology"') : e;
+    }).join('\n');
+    write('indexed.bib', big);
+    const cache = path.join(tmp, 'cache');
+    const search = () => {
+      const r = run(['search', 'zebrafish atlas', '--library', 'indexed.bib', '--no-corpus', '--verbose', '--limit', '3']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^1\. bert-copy-4000 {2}A zebrafish atlas of morphology\n/);
+      return r;
+    };
+    const cacheFile = (ext: string) => {
+      const names = fs.readdirSync(cache).filter(n => n.endsWith(ext));
+      const f = names.map(n => path.join(cache, n)).find(f => fs.readFileSync(f).includes('bert-copy-4000') || ext === '.index');
+      assert.ok(f, `no ${ext} cache file`);
+      return f!;
+    };
+    const damage = (file: string, at: number) => {
+      const b = fs.readFileSync(file);
+      b[at] ^= 0x20;
+      fs.writeFileSync(file, b);
+    };
+
+    const cold = search();
+    assert.match(cold.err, /indexed\.bib: 5200 entries parsed; search index built/);
+    const warm = search();
+    assert.match(warm.err, /indexed\.bib: 5200 entries; search index from the cache, entries read as shown/);
+    assert.equal(warm.out, cold.out, 'the same hits from the cache');
+
+    // The index file damaged: said, rebuilt, and used again next time.
+    const index = fs.readdirSync(cache).filter(n => n.endsWith('.index')).map(n => path.join(cache, n));
+    assert.equal(index.length, 1);
+    damage(index[0]!, Math.floor(fs.statSync(index[0]!).size / 2));
+    const afterIndex = search();
+    assert.match(afterIndex.err, /the cache of indexed\.bib was damaged \(search index: its checksum does not match\); discarded and rebuilt/);
+    assert.equal(afterIndex.out, cold.out);
+    assert.match(search().err, /search index from the cache, entries read as shown/);
+
+    // A byte of the hit's row damaged: found when the row is read, said, and answered afresh.
+    const records = cacheFile('.json');
+    damage(records, fs.readFileSync(records).indexOf('zebrafish'));
+    const afterRow = search();
+    assert.match(afterRow.err, /the cache of indexed\.bib was damaged \(bytes \d+–\d+ fail their checksum\); discarded and rebuilt/);
+    assert.equal(afterRow.out, cold.out);
+    assert.match(search().err, /search index from the cache, entries read as shown/);
+
+    // Other commands read every entry, with the cached index.
+    const s = run(['show', 'bert-copy-4000', '--library', 'indexed.bib', '--no-corpus', '--verbose']);
+    assert.equal(s.code, 0, s.err);
+    assert.match(s.err, /5200 entries from the cache; search index from the cache/);
+    assert.match(s.out, /A zebrafish atlas of morphology/);
+  });
+
   describe('with the bundled corpus', () => {
     before(function () {
       if (!fs.existsSync(CORPUS)) {

@@ -13,9 +13,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { INDEX_ARRAYS, type IndexArrayName, type SearchIndexData } from '../search';
+import type { Paper } from '../model';
+import { INDEX_ARRAYS, type IndexArrayName, type PaperList, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
-import { encodeParsed, rowStarts } from './transfer';
+import { type BibtexReader, decodeMeta, decodeRow, encodeParsed, type Meta, rowStarts } from './transfer';
 import type { Chain, MacroTable, MacroTables } from './bibtex';
 import type { ParsedSource } from './types';
 
@@ -221,7 +222,7 @@ export function readCacheLines(cacheDir: string, sourcePath: string, size: numbe
  * starts and orders, as the worker sends them on). A `.bib` read with its bibliography list `group`
  * is stored for that list, with the files it used (`parsed.groupDeps`). Failures are returned, not thrown.
  */
-export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | CachedRows = encodeParsed(parsed), group?: readonly string[]): string | undefined {
+export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | CachedRows = encodeParsed(parsed), group?: readonly string[], onDigest?: (d: RowsDigest) => void): string | undefined {
   if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';
   let rows: CachedRows;
   if (Array.isArray(body)) {
@@ -235,16 +236,203 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
   const headLength = Buffer.byteLength(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
   const pad = Buffer.alloc(align4(headLength + bytes.length) - headLength - bytes.length);
   const rest = [bytes, pad, ...(withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]).map(bytesOf)];
-  return writeAtomically(cacheFileFor(cacheDir, parsed.path, group), [headerWithChecksum(header, rest), ...rest]);
+  const parts = [headerWithChecksum(header, rest), ...rest];
+  const err = writeAtomically(cacheFileFor(cacheDir, parsed.path, group), parts);
+  if (!err && onDigest) onDigest(rowsDigest(parts));
+  return err;
+}
+
+/**
+ * Block size of the records file's block checksums. A search answered from the cache reads only
+ * the blocks of the rows it shows, and checks each of them.
+ */
+export const ROWS_BLOCK = 65536;
+
+/** A records file as written: its whole-file CRC-32 (the 8 hex digits in front) and one CRC-32 per block. */
+export interface RowsDigest {
+  crc: number;
+  blocks: Uint32Array;
+}
+
+/** The digest of a file made of `parts` (the first starting with its checksum prefix). */
+export function rowsDigest(parts: readonly Uint8Array[]): RowsDigest {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const blocks = new Uint32Array(Math.ceil(total / ROWS_BLOCK));
+  let b = 0, fill = 0, c = 0;
+  for (const p of parts) {
+    for (let at = 0; at < p.length;) {
+      const take = Math.min(ROWS_BLOCK - fill, p.length - at);
+      c = crc32(p.subarray(at, at + take), c);
+      fill += take;
+      at += take;
+      if (fill === ROWS_BLOCK) { blocks[b++] = c; c = 0; fill = 0; }
+    }
+  }
+  if (fill) blocks[b] = c;
+  const head = Buffer.from(parts[0] ?? new Uint8Array(0));
+  return { crc: Number.parseInt(head.toString('latin1', 0, 8), 16) >>> 0, blocks };
+}
+
+/** The digest of a records file on disk (when the rows were read from the cache and their index was not). */
+export function rowsDigestOfFile(cacheDir: string, sourcePath: string): RowsDigest | undefined {
+  try {
+    return rowsDigest([fs.readFileSync(cacheFileFor(cacheDir, sourcePath))]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CRC-32 a records file names in front (which write it is), or undefined. */
+export function rowsFileCrc(cacheDir: string, sourcePath: string): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(cacheFileFor(cacheDir, sourcePath), 'r');
+    const prefix = readAt(fd, 0, CRC_PREFIX).toString('latin1');
+    return /^[0-9a-f]{8} $/.test(prefix) ? Number.parseInt(prefix, 16) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** A cache file found damaged after it was opened (a row's block fails its checksum): read the library afresh. */
+export class CacheDamagedError extends Error {
+  /** The library whose cache it is, when known. */
+  source?: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'CacheDamagedError';
+  }
+}
+
+/**
+ * A records file read a row at a time, for a search answered from the cache: only its header, the
+ * rows' starts and the rows asked for are read, each in whole blocks checked against the digest the
+ * index file holds (so 95 MB are neither read nor checksummed to show ten hits). `at` throws
+ * `CacheDamagedError` on a block that fails its check.
+ */
+export class CachedRowsFile implements PaperList {
+  readonly length: number;
+  readonly meta: Meta;
+  private readonly memo: Paper[];
+  private readonly reader: BibtexReader | undefined;
+
+  private constructor(private readonly source: string, private readonly fd: number, private readonly size: number, private readonly digest: RowsDigest,
+    private readonly bodyStart: number, private readonly starts: Uint32Array, metaLine: string) {
+    ({ meta: this.meta, reader: this.reader } = decodeMeta(metaLine));
+    this.length = starts.length - 1;
+    if (this.meta.rows !== this.length) throw new CacheDamagedError(`it lists ${this.meta.rows} rows but holds ${this.length}`);
+    this.memo = new Array<Paper>(this.length);
+  }
+
+  /**
+   * Opens the records file of `key` when it is the one `digest` was made of; undefined when it is
+   * absent, for another key or another write (then the caller reads it whole). Throws
+   * `CacheDamagedError` when a block read fails its check.
+   */
+  static open(cacheDir: string, key: CacheKey, tag: string, digest: RowsDigest): CachedRowsFile | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(cacheFileFor(cacheDir, key.path, key.group), 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      const prefix = readAt(fd, 0, Math.min(size, CRC_PREFIX)).toString('latin1');
+      if (digest.blocks.length !== Math.ceil(size / ROWS_BLOCK) || !/^[0-9a-f]{8} $/.test(prefix) || Number.parseInt(prefix, 16) !== digest.crc) {
+        fs.closeSync(fd);
+        return undefined;
+      }
+      const first = checkedBlocks(fd, size, digest, 0, Math.min(size, ROWS_BLOCK));
+      const nl = first.indexOf(10, CRC_PREFIX);
+      if (nl < 0) throw new CacheDamagedError('its header is cut short');
+      const h = JSON.parse(first.toString('utf8', CRC_PREFIX, nl)) as RecordsHeader;
+      if (!keyMatches(h, key, tag)) {
+        fs.closeSync(fd);
+        return undefined;
+      }
+      const bodyStart = nl + 1;
+      const at = align4(bodyStart + h.bodyBytes);
+      const n = h.rows;
+      if (at + 4 * (n + 1) + (h.orders ? 8 * n : 0) !== size) throw new CacheDamagedError('its size does not match its header');
+      const startBytes = checkedBlocks(fd, size, digest, at, at + 4 * (n + 1));
+      const starts = new Uint32Array(n + 1);
+      new Uint8Array(starts.buffer).set(startBytes);
+      if (starts[n] !== h.bodyBytes + 1) throw new CacheDamagedError('its row table does not match its header');
+      for (let i = 0; i < n; i++) if (starts[i]! >= starts[i + 1]!) throw new CacheDamagedError('its row table is out of order');
+      const metaLine = checkedBlocks(fd, size, digest, bodyStart, bodyStart + starts[0]! - 1).toString('utf8');
+      return new CachedRowsFile(key.path, fd, size, digest, bodyStart, starts, metaLine);
+    } catch (err) {
+      try { fs.closeSync(fd); } catch { /* already closed */ }
+      if (err instanceof CacheDamagedError) throw err;
+      throw new CacheDamagedError((err as Error).message);
+    }
+  }
+
+  /** Paper `i`, read and decoded on first use. Throws `CacheDamagedError` on a damaged row. */
+  at(i: number): Paper | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    let p = this.memo[i];
+    if (!p) {
+      const a = this.bodyStart + this.starts[i]!, b = this.bodyStart + this.starts[i + 1]! - 1;
+      try {
+        p = this.memo[i] = decodeRow(checkedBlocks(this.fd, this.size, this.digest, a, b).toString('utf8'), this.reader);
+      } catch (err) {
+        const e = err instanceof CacheDamagedError ? err : new CacheDamagedError(`row ${i + 1} does not decode (${(err as Error).message})`);
+        e.source = this.source;
+        throw e;
+      }
+    }
+    return p;
+  }
+
+  close(): void {
+    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+  }
+}
+
+/** `len` bytes of a file from `pos` (fewer at its end). */
+function readAt(fd: number, pos: number, len: number): Buffer {
+  const buf = Buffer.allocUnsafeSlow(len);
+  let got = 0;
+  while (got < len) {
+    const n = fs.readSync(fd, buf, got, len - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
+/** Bytes [a, b) of a records file, read in whole blocks, each checked against the digest. */
+function checkedBlocks(fd: number, size: number, digest: RowsDigest, a: number, b: number): Buffer {
+  if (b <= a) return Buffer.alloc(0);
+  const b0 = Math.floor(a / ROWS_BLOCK), b1 = Math.floor((b - 1) / ROWS_BLOCK);
+  const from = b0 * ROWS_BLOCK, to = Math.min(size, (b1 + 1) * ROWS_BLOCK);
+  const buf = readAt(fd, from, to - from);
+  if (buf.length !== to - from) throw new CacheDamagedError('it is shorter than its header says');
+  for (let k = b0; k <= b1; k++) {
+    const o = (k - b0) * ROWS_BLOCK;
+    if (crc32(buf.subarray(o, Math.min(buf.length, o + ROWS_BLOCK))) !== digest.blocks[k]) {
+      throw new CacheDamagedError(`bytes ${k * ROWS_BLOCK}–${Math.min(size, (k + 1) * ROWS_BLOCK)} fail their checksum`);
+    }
+  }
+  return buf.subarray(a - from, b - from);
 }
 
 // ---------------------------------------------------------------- search index beside the records
 // A big source's search index (SearchIndex.exportData) is cached too, under the same key, so a
 // reload from the cache neither decodes the records a second time in the worker nor re-indexes
 // them. Layout: a JSON header line, then the vocabulary (UTF-8), zero bytes up to a multiple of 4,
-// then each typed array's bytes: read back, the arrays are views of the file's buffer (no copy).
+// the block checksums of the records file it was written beside (when known: the CLI's search
+// then reads only the rows it shows, see CachedRowsFile), then each typed array's bytes: read
+// back, the arrays are views of the file's buffer (no copy).
 
-const INDEX_FORMAT = 4;
+// 5: the digest of the records file the index was made with (RowsDigest), after the vocabulary.
+const INDEX_FORMAT = 5;
 /** Each array's type; the one-byte arrays come last, so the four-byte ones stay aligned. */
 const CTORS: Record<IndexArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor> = {
   idf: Float32Array, postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwdStart: Uint32Array,
@@ -259,28 +447,35 @@ interface IndexHeader extends CacheHeader {
   stats: SearchIndexData['stats'];
   vocabBytes: number;
   lengths: Record<IndexArrayName, number>;
+  /** The records file's CRC-32 and how many block checksums follow the vocabulary (0: none). */
+  rowsCrc?: number;
+  rowsBlocks?: number;
 }
+
+/** Index data read from the cache, with the digest of the records file it was written beside (if stored). */
+export type CachedIndexData = SearchIndexData & { rowsDigest?: RowsDigest };
 
 export function indexCacheFileFor(cacheDir: string, sourcePath: string, group?: readonly string[]): string {
   return cacheFileFor(cacheDir, sourcePath, group).replace(/\.json$/, '.index');
 }
 
 /** Writes a source's index data (atomically); returns why not, if it failed. */
-export function writeIndexCache(cacheDir: string, key: CacheKey, tag: string, data: SearchIndexData): string | undefined {
-  return writeIndexFile(indexCacheFileFor(cacheDir, key.path, key.group), key, tag, data);
+export function writeIndexCache(cacheDir: string, key: CacheKey, tag: string, data: SearchIndexData, rows?: RowsDigest): string | undefined {
+  return writeIndexFile(indexCacheFileFor(cacheDir, key.path, key.group), key, tag, data, rows);
 }
 
 /** Writes index data to a file of that name (atomically); returns why not, if it failed. */
-export function writeIndexFile(file: string, key: CacheKey, tag: string, data: SearchIndexData): string | undefined {
+export function writeIndexFile(file: string, key: CacheKey, tag: string, data: SearchIndexData, rows?: RowsDigest): string | undefined {
   const vocab = Buffer.from(data.vocab, 'utf8');
   const lengths = Object.fromEntries(INDEX_ARRAYS.map(n => [n, data[n].length])) as Record<IndexArrayName, number>;
   const header: IndexHeader = {
     format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs, ...groupFields(key),
     indexFormat: INDEX_FORMAT, version: data.version, papers: data.papers, stats: data.stats, vocabBytes: vocab.length, lengths,
+    ...(rows ? { rowsCrc: rows.crc, rowsBlocks: rows.blocks.length } : {}),
   };
   const headLength = Buffer.byteLength(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
   const pad = Buffer.alloc(align4(headLength + vocab.length) - headLength - vocab.length);
-  const rest = [vocab, pad, ...INDEX_ARRAYS.map(n => bytesOf(data[n]))];
+  const rest = [vocab, pad, ...(rows ? [bytesOf(rows.blocks)] : []), ...INDEX_ARRAYS.map(n => bytesOf(data[n]))];
   return writeAtomically(file, [headerWithChecksum(header, rest), ...rest]);
 }
 
@@ -291,12 +486,12 @@ function indexHeader(buf: Buffer, key: CacheKey, tag: string, onDamage?: OnDamag
 }
 
 /** The cached index data of a source when its key matches, else undefined. Never throws. */
-export function readIndexCache(cacheDir: string, key: CacheKey, tag: string, onDamage?: OnDamage): SearchIndexData | undefined {
+export function readIndexCache(cacheDir: string, key: CacheKey, tag: string, onDamage?: OnDamage): CachedIndexData | undefined {
   return readIndexFile(indexCacheFileFor(cacheDir, key.path, key.group), key, tag, onDamage);
 }
 
 /** The index data in a file when its key and tag match, else undefined. Never throws. */
-export function readIndexFile(file: string, key: CacheKey, tag: string, onDamage?: OnDamage): SearchIndexData | undefined {
+export function readIndexFile(file: string, key: CacheKey, tag: string, onDamage?: OnDamage): CachedIndexData | undefined {
   try {
     return indexFromCacheBuffer(fs.readFileSync(file), key, tag, onDamage);
   } catch {
@@ -305,7 +500,7 @@ export function readIndexFile(file: string, key: CacheKey, tag: string, onDamage
 }
 
 /** The index data in an index file's bytes when they are for this key, else undefined. Never throws. */
-export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, onDamage?: OnDamage): SearchIndexData | undefined {
+export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, onDamage?: OnDamage): CachedIndexData | undefined {
   try {
     const head = indexHeader(buf, key, tag, onDamage);
     if (!head) return undefined;
@@ -315,6 +510,12 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, on
     at = align4(at + h.vocabBytes);
     // Views of the file's buffer (its own when big; copied when it shares Node's pool).
     const b = ownBuffer(buf);
+    let rowsDigest: RowsDigest | undefined;
+    if (h.rowsBlocks && h.rowsCrc !== undefined) {
+      if (at + 4 * h.rowsBlocks > b.length) return undefined;
+      rowsDigest = { crc: h.rowsCrc, blocks: new Uint32Array(b.buffer as ArrayBuffer, at, h.rowsBlocks) };
+      at += 4 * h.rowsBlocks;
+    }
     const arrays = {} as Record<IndexArrayName, Float32Array | Uint32Array | Int32Array | Uint8Array>;
     for (const n of INDEX_ARRAYS) {
       const bytes = h.lengths[n] * CTORS[n].BYTES_PER_ELEMENT;
@@ -323,7 +524,7 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, on
       at += bytes;
     }
     if (at !== buf.length) return undefined;
-    return { version: h.version, papers: h.papers, vocab, stats: h.stats, ...arrays } as SearchIndexData;
+    return { version: h.version, papers: h.papers, vocab, stats: h.stats, ...arrays, ...(rowsDigest ? { rowsDigest } : {}) } as CachedIndexData;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { macroTables, readCacheLines, writeCache } from './cache';
+import { macroTables, readCacheLines, type RowsDigest, writeCache } from './cache';
 import { readSourceFile, type ReadSourceOptions } from './read';
 import { decodeParsed, encodeParsed } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
@@ -53,11 +53,11 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
   return { lines: encodeParsed(parsed), fromCache: false, parsed };
 }
 
-/** Writes a fresh outcome to the cache; returns why not, if it failed. */
-export function storeOutcome(req: ParseRequest, outcome: ParseOutcome): string | undefined {
+/** Writes a fresh outcome to the cache; returns why not, if it failed. `onDigest` gets the written file's digest. */
+export function storeOutcome(req: ParseRequest, outcome: ParseOutcome, onDigest?: (d: RowsDigest) => void): string | undefined {
   // A file that could not be read is read again next time (it may be fixed by then).
   if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined) return undefined;
-  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines, req.group);
+  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines, req.group, onDigest);
 }
 
 /** The parsed source of an outcome, on this thread. */

@@ -13,7 +13,7 @@ import type { ParsedSource } from './types';
 /** One paper: its record, its identity, and the byte span of its BibTeX in the file ([-1, -1]: none or inline). */
 type Row = [paper: Paper, id: PaperIdentity, start: number, end: number];
 
-type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData' | 'orders'> & { rows: number; lazyBibtex?: boolean };
+export type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData' | 'orders'> & { rows: number; lazyBibtex?: boolean };
 
 /** The lines for a parsed source: meta first, then one row per paper. */
 export function encodeParsed(parsed: ParsedSource): string[] {
@@ -55,13 +55,13 @@ export function rowStarts(bytes: Uint8Array): Uint32Array {
   return Uint32Array.from(out);
 }
 
-function decodeMeta(line: string): { meta: Meta; reader: BibtexReader | undefined } {
+export function decodeMeta(line: string): { meta: Meta; reader: BibtexReader | undefined } {
   const meta = JSON.parse(line) as Meta;
   if (typeof meta !== 'object' || meta === null || typeof meta.path !== 'string') throw new Error('no parsed source meta line');
   return { meta, reader: meta.lazyBibtex ? new BibtexReader(meta.path, meta.size!, meta.mtimeMs!) : undefined };
 }
 
-function decodeRow(line: string, reader: BibtexReader | undefined): Paper {
+export function decodeRow(line: string, reader: BibtexReader | undefined): Paper {
   const [p, id, start, end] = JSON.parse(line) as Row;
   if (id.title) {
     const ty = titleYearKey(id.title, id.year);
@@ -160,7 +160,7 @@ export class RecordRows {
  * one parsed (same size and mtime); if it changed, the text is unknown until it is re-read (the
  * watcher does that), and export falls back to generating BibTeX from the fields.
  */
-class BibtexReader {
+export class BibtexReader {
   constructor(private readonly file: string, private readonly size: number, private readonly mtimeMs: number) {}
 
   attach(p: Paper, start: number, end: number): void {
