@@ -9,7 +9,7 @@ import * as readline from 'node:readline';
 import { documentEncoding, exportBibtex, renamedNote, unicodeNote, type BibEncoding } from '../core/bibtex/export';
 import { readCorpusIndex } from '../core/corpusIndex';
 import { toRis } from '../core/csl';
-import { BIG_SOURCE, Library, type SourceStatus } from '../core/library';
+import { BIG_SOURCE, corpusSource, Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
 import { SearchIndex, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
@@ -150,7 +150,7 @@ export function readCorpus(corpusPath: string, indexPath?: string): { papers: Pa
 function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['stderr'] = io.stderr): Loaded {
   const corpus = args.noCorpus ? undefined : readCorpus(env.corpusPath, env.corpusIndexPath);
   const lib = new Library();
-  if (corpus) lib.setCorpus(corpus.papers, 0, corpus.indexData);
+  if (corpus) lib.put(corpusSource(corpus.papers, 0, corpus.indexData));
   const cwd = env.cwd ?? process.cwd();
   const bar = createProgressBar(barStream, args.progress ?? !!barStream.isTTY);
   const parsedBibs: { given: string; parsed: ParsedSource }[] = [];
@@ -159,7 +159,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
     const fromList = listed?.get(abs);
-    if (fromList) { lib.setSource(fromList, given); continue; }
+    if (fromList) { lib.put(fromList, given); continue; }
     const label = path.basename(given);
     // Only big files get a bar: a small one is read before a bar could be seen.
     let big = false;
@@ -182,7 +182,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     // fallback) weigh words by each slice's own counts, so equal matches would rank by slice.
     if (parsed.papers.length >= BIG_SOURCE && !parsed.indexData) parsed.indexData = SearchIndex.build(parsed.papers).exportData();
     bar.clear();
-    lib.setSource(parsed, given);
+    lib.put(parsed, given);
     if (parsed.kind === 'bibtex') parsedBibs.push({ given, parsed });
   }
   if (!listed) regroupBibs(parsedBibs, lib, env, cwd);
@@ -379,7 +379,7 @@ function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], l
     const t = texts[i]!;
     if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
     const source = { ...parsed, size: t.size, mtimeMs: t.mtimeMs };
-    lib.setSource(source, t.given);
+    lib.put(source, t.given);
     // Cached under a tag naming every file of the list as read, so a change to any of them is a miss.
     if (tag && texts.length === bibs.length) writeCache(cacheDir, source, tag);
   });

@@ -8,13 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readCorpusIndex } from '../core/corpusIndex';
-import { prepareSourceInTurns, Library } from '../core/library';
+import { corpusSource, CORPUS_SOURCE_ID, Library, PreparedSource, type SearchableSource } from '../core/library';
 import type { Paper } from '../core/model';
-import { SearchIndex, type SearchHit } from '../core/search';
+import type { SearchHit } from '../core/search';
 import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
 import { isGlob, markdownBibliographies, texBibliographies } from '../core/sources/discover';
 import type { ParsedSource } from '../core/sources/types';
-import { CancelledError, SourceParser, type EarlySource } from '../core/sources/workerClient';
+import { CancelledError, SourceParser } from '../core/sources/workerClient';
 import { sinceActivation } from './timing';
 import type { ConfigService } from './config';
 import { ContextKeys } from './ids';
@@ -61,7 +61,7 @@ class LibraryServiceImpl implements LibraryService {
   constructor(private readonly context: vscode.ExtensionContext, private readonly config: ConfigService) {
     const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
     const cacheDir = path.join(context.globalStorageUri.fsPath, 'parse-cache');
-    this.parser = new SourceParser({ workerFile, cacheDir, indexFrom: 5000, onWarning: m => log.warn(`[library] ${m}`) });
+    this.parser = new SourceParser({ workerFile, cacheDir, onWarning: m => log.warn(`[library] ${m}`) });
     void this.setState('loading');
     this.disposables.push(
       this.emitter,
@@ -153,10 +153,7 @@ class LibraryServiceImpl implements LibraryService {
 
   private async loadCorpus(): Promise<void> {
     if (!this.config.current.includeBundledCorpus) {
-      if (this.lib.sourceStatus('bundled:corpus')) {
-        this.lib.setCorpus(undefined);
-        this.changed();
-      }
+      if (this.lib.remove(CORPUS_SOURCE_ID)) this.changed();
       return;
     }
     const t = performance.now();
@@ -174,8 +171,7 @@ class LibraryServiceImpl implements LibraryService {
       const tRead = performance.now();
       const indexFile = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'corpus.index');
       const indexData = indexFile.scheme === 'file' ? readCorpusIndex(text, indexFile.fsPath, why => log.warn(`[library] dist/corpus.index ${why}; the corpus is indexed afresh (reinstall PaperCite to restore it)`)) : undefined;
-      this.lib.setCorpus(papers, tRead - t, indexData);
-      this.lib.warmIndex();
+      await this.lib.add(corpusSource(papers, tRead - t, indexData));
       this.corpusSearchableMs ??= sinceActivation();
       log.info(`[library] bundled corpus: ${papers.length} papers read in ${ms(tRead - t)} (file ${ms(tText - t)}, JSON ${ms(tRead - tText)}), ${indexData ? 'its prebuilt index read' : 'indexed (no prebuilt index matched dist/corpus.index)'} in ${ms(performance.now() - tRead)}`);
       this.changed();
@@ -190,6 +186,7 @@ class LibraryServiceImpl implements LibraryService {
     const paths = Array.isArray(last) ? last.filter((p): p is string => typeof p === 'string' && fs.existsSync(p)) : [];
     if (!paths.length) return undefined;
     for (const p of paths) this.wanted.set(p, { path: p, from: 'the last session', quietIfMissing: true });
+    this.lib.setOrder([...this.wanted.keys()]);
     return this.readSources(bySize(paths));
   }
 
@@ -213,10 +210,11 @@ class LibraryServiceImpl implements LibraryService {
     }
     if (gen !== this.loadGeneration || this.disposed) return;
     this.wanted = wanted;
+    this.lib.setOrder([...wanted.keys()]);
     void Promise.resolve(this.context.workspaceState.update(LAST_LIBRARIES, [...wanted.keys()])).catch(() => undefined);
-    for (const p of this.lib.sourcePaths.concat([...this.lib.decodingPaths])) {
+    for (const p of this.lib.sourcePaths) {
       if (!wanted.has(p)) {
-        this.lib.removeSource(p);
+        this.lib.remove(p);
         this.watchers.get(p)?.dispose();
         this.watchers.delete(p);
         log.info(`[library] ${p} is no longer a library`);
@@ -228,7 +226,6 @@ class LibraryServiceImpl implements LibraryService {
     // Small files first: they are searchable at once while a big one is still being parsed.
     if (toRead.length) await this.readSources(bySize(toRead.map(w => w.path)));
     await resumed;
-    this.lib.setOrder([...this.wanted.keys()]);
   }
 
   /** Reads sources in the worker, with a cancellable notification when it takes long. */
@@ -259,7 +256,7 @@ class LibraryServiceImpl implements LibraryService {
         this.reading.add(p);
         const parsed = this.parser.parse(p, (done, total, phase) => {
           report?.(`${counted}: ${phase}${total > 1 ? ` ${Math.round((100 * done) / total)}%` : ''}`);
-        }, abort.signal, early => this.searchEarly(early, label));
+        }, abort.signal, s => this.putSearchable(s, label));
         parsed.catch(() => undefined); // a cancelled request is told below
         return { p, label, counted, parsed };
       });
@@ -290,32 +287,23 @@ class LibraryServiceImpl implements LibraryService {
   }
 
   /** A big source is searchable (and citable) while its papers are still being decoded. */
-  private searchEarly(early: EarlySource, label: string): void {
-    if (this.disposed || !this.wanted.has(early.path)) return;
+  private putSearchable(s: SearchableSource, label: string): void {
+    if (this.disposed || !this.wanted.has(s.path)) return;
     const t = performance.now();
-    this.lib.setSearchable(early.path, SearchIndex.fromData(early.rows, early.index), early.rows.meta.kind, label);
+    this.lib.put(PreparedSource.searchable(s), label);
     const readyHere = performance.now() - t;
     const now = sinceActivation();
-    const w = early.worker;
-    log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${early.rows.length} entries (requested ${ms(now - early.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(early.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
+    const w = s.worker;
+    log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${s.rows.length} entries (requested ${ms(now - s.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(s.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
     this.changed();
   }
 
-  /** Puts a parsed source in the library (in the wanted priority), builds what search needs, tells the views. */
+  /** Adds a parsed source to the library (which prepares, places and indexes it), tells the views. */
   private async install(parsed: ParsedSource, label: string): Promise<void> {
-    // A big source's index is built first, a slice per turn of the event loop, so typing goes on
-    // meanwhile and search never meets a half-built library; small ones share an index built on
-    // the first search (a few ms).
-    const tIndex = await prepareSourceInTurns(parsed);
+    const { indexMs, combineMs, restMs } = await this.lib.add(parsed, label);
     if (this.disposed) return;
-    this.lib.setSource(parsed, label);
-    this.lib.setOrder([...this.wanted.keys()]);
-    const t = performance.now();
-    void this.lib.papers;
-    const tCombine = performance.now() - t;
-    const tRest = this.lib.warmIndex();
     this.logSource(parsed);
-    if (tCombine + tIndex + tRest > 50) log.info(`[library] ${label}: combined in ${ms(tCombine)}, indexed in ${ms(tIndex + tRest)}`);
+    if (combineMs + indexMs + restMs > 50) log.info(`[library] ${label}: combined in ${ms(combineMs)}, indexed in ${ms(indexMs + restMs)}`);
     const tViews = performance.now();
     this.changed();
     const viewsMs = performance.now() - tViews;
@@ -390,7 +378,7 @@ class LibraryServiceImpl implements LibraryService {
       void this.ready.then(async () => {
         if (this.disposed) return;
         try {
-          const hadCorpus = !!this.lib.sourceStatus('bundled:corpus');
+          const hadCorpus = !!this.lib.sourceStatus(CORPUS_SOURCE_ID);
           if (hadCorpus !== this.config.current.includeBundledCorpus) await this.loadCorpus();
           await this.syncSources(false);
           this.updateState();

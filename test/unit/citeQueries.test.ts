@@ -21,7 +21,7 @@ describe('cite queries on the ACL Anthology (../shared): phrases, hyphens and ty
     // As the editor's parse worker does: one index over the whole source.
     parsed.indexData = SearchIndex.build(parsed.papers).exportData();
     lib = new Library();
-    lib.setSource(parsed);
+    lib.put(parsed);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
-import { CancelledError, SourceParser, type EarlySource } from '../../src/core/sources/workerClient';
+import { CancelledError, SourceParser } from '../../src/core/sources/workerClient';
+import type { SearchableSource } from '../../src/core/sources/prepared';
 import { BERT_BIB } from './library.fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -78,7 +79,7 @@ describe('sources: parse worker and cache', function () {
       fs.writeFileSync(f, Array.from({ length: 3000 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n'));
       await indexing.parse(f);
       await new Promise(r => setTimeout(r, 300));
-      let early: EarlySource | undefined;
+      let early: SearchableSource | undefined;
       let decodedThen = -1;
       let earlyHit: Paper | undefined;
       const warm = await indexing.parse(f, undefined, undefined, e => {
