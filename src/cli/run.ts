@@ -11,7 +11,7 @@ import { readCorpusIndex } from '../core/corpusIndex';
 import { toRis } from '../core/csl';
 import { BIG_SOURCE, corpusSource, Library, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
-import { SearchIndex, type SearchIndexData } from '../core/search';
+import { buildIndexData, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
 import { readBibtexGroup } from '../core/sources/bibtex';
 import { readCacheLines, writeCache } from '../core/sources/cache';
@@ -180,7 +180,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
     // One index over the whole source, as the editor's worker builds it: slices (the editor's
     // fallback) weigh words by each slice's own counts, so equal matches would rank by slice.
-    if (parsed.papers.length >= BIG_SOURCE && !parsed.indexData) parsed.indexData = SearchIndex.build(parsed.papers).exportData();
+    if (parsed.papers.length >= BIG_SOURCE && !parsed.indexData) parsed.indexData = buildIndexData(parsed.papers);
     bar.clear();
     lib.put(parsed, given);
     if (parsed.kind === 'bibtex') parsedBibs.push({ given, parsed });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { sharedFile } from '../support/shared';
 import * as path from 'node:path';
 import { Library, PreparedSource } from '../../src/core/library';
-import { SearchIndex } from '../../src/core/search';
+import { buildIndexData, SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
 import { sourceOrders } from '../../src/core/sources/orders';
@@ -283,7 +283,7 @@ describe('library: a big source searchable before its papers are decoded', () =>
     const lib = new Library({ corpus: corpus() });
     lib.loadSource('/w/zotero.json', BERT_CSL);
     const { parsed, rows } = bertRows();
-    lib.put(PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: SearchIndex.build(parsed.papers).exportData(), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } }));
+    lib.put(PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: buildIndexData(parsed.papers), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } }));
     assert.deepEqual(lib.sourcePaths, ['/w/zotero.json', '/w/anthology.bib']);
     assert.equal(rows.decodedCount, 0);
     const ids = lib.search('bidirectional transformers').map(h => h.paper.id);
@@ -308,7 +308,7 @@ describe('library: a big source searchable before its papers are decoded', () =>
   it('names each source state once: searchable, ready, then replaced or removed', async () => {
     const lib = new Library();
     const { parsed, rows } = bertRows();
-    const searchable = PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: SearchIndex.build(parsed.papers).exportData(), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } });
+    const searchable = PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: buildIndexData(parsed.papers), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } });
     lib.put(searchable);
     assert.equal(searchable.state, 'searchable');
     const ready = PreparedSource.ready(await rows.materialize(false));
@@ -326,7 +326,7 @@ describe('library: a big source searchable before its papers are decoded', () =>
   it('forgets a searchable source that is removed', () => {
     const lib = new Library();
     const { parsed, rows } = bertRows();
-    lib.put(PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: SearchIndex.build(parsed.papers).exportData(), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } }));
+    lib.put(PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: buildIndexData(parsed.papers), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } }));
     assert.ok(lib.remove('/w/anthology.bib'));
     assert.deepEqual(lib.search('bidirectional'), []);
   });
