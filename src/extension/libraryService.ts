@@ -10,7 +10,6 @@ import * as vscode from 'vscode';
 import { readCorpusIndex } from '../core/corpusIndex';
 import { corpusSource, CORPUS_SOURCE_ID, Library, PreparedSource, type SearchableSource } from '../core/library';
 import type { Paper } from '../core/model';
-import type { SearchHit } from '../core/search';
 import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
 import { isGlob, markdownBibliographies, texBibliographies } from '../core/sources/discover';
 import type { ParsedSource } from '../core/sources/types';
@@ -39,7 +38,7 @@ interface Wanted {
 }
 
 class LibraryServiceImpl implements LibraryService {
-  private lib = new Library();
+  private readonly lib = new Library();
   private st: LibraryState = 'loading';
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
@@ -83,32 +82,11 @@ class LibraryServiceImpl implements LibraryService {
   byKey(key: string): Paper | undefined { return this.lib.byKey(key); }
   librarySource(file: string): ParsedSource | undefined { return this.lib.userSource(file); }
 
-  search(query: string, limit?: number): SearchHit[] {
-    try {
-      return this.lib.search(query, limit);
-    } catch (err) {
-      reportError('Search failed', err, 'search');
-      return [];
-    }
-  }
-
-  keysStartingWith(prefix: string, max: number): Paper[] {
-    try {
-      return this.lib.keysStartingWith(prefix, max);
-    } catch (err) {
-      reportError('Looking up keys failed', err, 'search');
-      return [];
-    }
-  }
-
-  newest(limit: number): Paper[] {
-    try {
-      return this.lib.newest(limit);
-    } catch (err) {
-      reportError('Listing the newest papers failed', err, 'search');
-      return [];
-    }
-  }
+  // The Library's own methods: a keystroke goes from the provider to the ranking to the Library
+  // and its indexes, and errors are handled once, by the provider or command that asked.
+  readonly search = this.lib.search.bind(this.lib);
+  readonly keysStartingWith = this.lib.keysStartingWith.bind(this.lib);
+  readonly newest = this.lib.newest.bind(this.lib);
 
   /** The Library itself, for features that need more than the interface (Sources view, tests). */
   get library(): Library { return this.lib; }

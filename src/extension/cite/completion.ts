@@ -8,7 +8,7 @@ import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeC
 import { typstKeyEdit } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
-import { log } from '../log';
+import { log, reportError } from '../log';
 import type { Services } from '../services';
 import { activationMarked, sinceActivation } from '../timing';
 import { paperDetail, paperMarkdown } from './format';
@@ -66,7 +66,12 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
     const found = contextAt(doc, position, this.services.config.forDocument(doc.uri).customCiteCommands, this.isKey);
     if (!found) return undefined;
     const { ctx, base } = found;
-    const papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
+    let papers: Paper[] = [];
+    try {
+      papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
+    } catch (err) {
+      reportError('Search failed', err, 'search');
+    }
     const range = {
       inserting: new vscode.Range(doc.positionAt(base + ctx.start), position),
       replacing: new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd)),
