@@ -37,8 +37,8 @@ async function main(): Promise<void> {
       out.libraryFirstHit = list[0]?.id;
       out.how = how;
     };
-    void parser.parse(library, undefined, undefined, early => {
-      lib.put(PreparedSource.searchable(early));
+    void parser.parse(library, undefined, undefined, s => {
+      lib.put(PreparedSource.searchable(s));
       answer('searchable before decoded');
     }).then(parsed => {
       lib.put(parsed);

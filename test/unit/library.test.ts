@@ -295,12 +295,12 @@ describe('library: a big source searchable before its papers are decoded', () =>
     // Not part of the papers (the tree) until it joins; listed as a source being read, before the corpus.
     assert.ok(!lib.papers.some(p => p.id === 'devlin-again'));
     assert.deepEqual(lib.sources.map(s => [s.label, s.entries, s.state]), [['zotero.json', 1, 'ready'], ['anthology.bib', 2, 'searchable'], ['Bundled corpus', 2, 'ready']]);
-    const early = lib.byKey('devlin-again');
+    const hit = lib.byKey('devlin-again');
     const full = await rows.materialize(false);
     lib.put(full, 'anthology.bib');
     assert.ok(lib.sources.every(s => s.state === 'ready'));
-    // The paper decoded early is the one the library now holds.
-    assert.equal(lib.papers.find(p => p.id === 'devlin-again'), early);
+    // The paper decoded while searchable is the one the library now holds.
+    assert.equal(lib.papers.find(p => p.id === 'devlin-again'), hit);
     // Merged with zotero.json's copy by DOI now: the anthology entry is shown once, under zotero's key.
     assert.deepEqual(lib.search('bidirectional transformers').map(h => h.paper.id).sort(), ['Devlin2019BERT', 'devlin-again']);
   });
