@@ -10,12 +10,13 @@ import { registerCite } from './extension/cite';
 import { registerBrowse } from './extension/browse';
 import { registerOnline } from './extension/online';
 import { OnlineService } from './extension/online/onlineService';
-import { markActivated } from './extension/timing';
+import { markActivated, watchStalls } from './extension/timing';
 
 export function activate(context: vscode.ExtensionContext): void {
   markActivated();
   const t0 = Date.now();
   context.subscriptions.push(log, vscode.commands.registerCommand(Commands.showLog, () => log.show()));
+  context.subscriptions.push(watchStalls(stalls => log.info(`[activate] the extension host's thread in the first 30 s after activation: ${stalls.length ? `blocked ${stalls.map(s => `${s.ms} ms until ${s.endedMs} ms`).join(', ')}` : 'never blocked for 250 ms or more'}`)));
   try {
     const config = new ConfigService();
     const library = createLibraryService(context, config);

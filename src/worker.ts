@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, ownBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CachedRows } from './core/sources/cache';
+import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, ownBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows } from './core/sources/cache';
 import { parseWithCache } from './core/sources/cached';
 import { RecordRows, rowStarts } from './core/sources/transfer';
 import { sourceOrders, type SourceOrders } from './core/sources/orders';
@@ -51,14 +51,14 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   } catch {
     // Not there: the reader says so in words.
   }
-  const key = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  const key: CacheKey | undefined = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs, ...(req.group ? { group: req.group } : {}) } : undefined;
   let cached: CachedRows | undefined;
   let data: SearchIndexData | undefined;
   if (req.cacheDir && key) {
     // Both files at once: reading them one after the other is most of a warm start.
     const [rowsBuf, indexBuf] = await Promise.all([
-      readOrNothing(cacheFileFor(req.cacheDir, req.path)),
-      req.index ? readOrNothing(indexCacheFileFor(req.cacheDir, req.path)) : undefined,
+      readOrNothing(cacheFileFor(req.cacheDir, req.path, req.group)),
+      req.index ? readOrNothing(indexCacheFileFor(req.cacheDir, req.path, req.group)) : undefined,
     ]);
     // A damaged file is a miss, said once: the fresh result below overwrites it.
     const damaged = (what: string) => (why: string) => post({ id: req.id, type: 'cacheDamaged', message: `${what}: ${why}` });
@@ -72,7 +72,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   let orders: SourceOrders | undefined;
   if (cached) ({ bytes, starts, orders } = cached);
   else {
-    const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}) }, onProgress);
+    const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
     parsed = outcome.parsed;
     bytes = ownBuffer(Buffer.from(outcome.lines.join('\n'), 'utf8'));
     starts = rowStarts(bytes);
@@ -80,7 +80,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     if (parsed && req.index && parsed.papers.length >= req.index) orders = sourceOrders(parsed.papers);
     // A file that could not be read is read again next time (it may be fixed by then).
     if (req.cacheDir && parsed && parsed.error === undefined) {
-      const err = writeCache(req.cacheDir, parsed, rtag, { bytes, starts, ...(orders ? { orders } : {}) });
+      const err = writeCache(req.cacheDir, parsed, rtag, { bytes, starts, ...(orders ? { orders } : {}) }, req.group);
       if (err) post({ id: req.id, type: 'cacheError', message: err });
     }
   }
@@ -98,7 +98,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     data = buildIndexData(papers!);
     // Written before the transfer below takes the arrays away.
     if (req.cacheDir && key) {
-      const err = writeIndexCache(req.cacheDir, key, rtag, data);
+      const err = writeIndexCache(req.cacheDir, { ...key, ...(parsed?.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, data);
       if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
     }
   }

@@ -792,3 +792,21 @@ export function citeSyntaxFor(languageId: string, fileName = ''): CiteSyntax {
   // Plain text (a .tex without a LaTeX extension, or notes): LaTeX only, so e-mail-like `@` stays quiet.
   return 'latex';
 }
+
+/** VS Code's fuzzy filter reads at most this many characters of an item's filter text. */
+const FILTER_TEXT_MAX = 128;
+
+/**
+ * A completion item's filter text: the query it answers, then (where a space continues the query)
+ * the paper's key, first authors and title. Answered in time, every item matches the query the same
+ * way, so the list keeps PaperCite's order. Answered late (keys typed while the host was busy, as
+ * while a library loads), the editor filters the items against the longer text the user typed by
+ * now: the papers whose key, authors or title go on with those letters stay listed until the next
+ * answer, instead of the whole list being dropped.
+ */
+export function completionFilterText(query: string, paper: { id: string; title?: string; author?: readonly { family?: string; literal?: string }[] }, spaceContinues: boolean): string {
+  if (!spaceContinues) return (query + paper.id).slice(0, Math.max(FILTER_TEXT_MAX, query.length));
+  const authors = (paper.author ?? []).slice(0, 3).map(a => a.family ?? a.literal ?? '').filter(Boolean).join(' ');
+  const text = `${query} ${paper.id} ${authors} ${paper.title ?? ''}`.replace(/\s+/g, ' ');
+  return text.slice(0, Math.max(FILTER_TEXT_MAX, query.length + 1));
+}

@@ -29,7 +29,8 @@ export interface DocumentConfig {
   /** Typst: `@key` or `#cite(<key>)` for Insert Citation. */
   typstCiteStyle: 'at' | 'cite';
   bibFile: string;
-  libraries: string[];
+  /** A string is one library; an array of strings one bibliography list, in order (groups.ts). */
+  libraries: (string | string[])[];
   customCiteCommands: string[];
   diagnosticsEnabled: boolean;
   bibtexEncoding: BibEncodingSetting;
@@ -57,7 +58,7 @@ function readDocument(scope: vscode.Uri | null): DocumentConfig {
     citeCommand: (c.get<string>('citeCommand', 'cite') || 'cite').replace(/^\\/, '') || 'cite',
     typstCiteStyle: c.get<string>('typstCiteStyle', 'at') === 'cite' ? 'cite' : 'at',
     bibFile: c.get<string>('bibFile', ''),
-    libraries: c.get<string[]>('libraries', []),
+    libraries: c.get<(string | string[])[]>('libraries', []),
     customCiteCommands: c.get<string[]>('customCiteCommands', []),
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
     bibtexEncoding: encoding === 'utf8' || encoding === 'ascii' ? encoding : 'auto',

@@ -11,10 +11,11 @@ import { readCorpusIndex } from '../core/corpusIndex';
 import { corpusSource, CORPUS_SOURCE_ID, Library, PreparedSource, type SearchableSource } from '../core/library';
 import type { Paper } from '../core/model';
 import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
-import { isGlob, markdownBibliographies, texBibliographies } from '../core/sources/discover';
+import { isGlob } from '../core/sources/discover';
+import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser } from '../core/sources/workerClient';
-import { sinceActivation } from './timing';
+import { sinceActivation, untilTypingPause } from './timing';
 import type { ConfigService } from './config';
 import { ContextKeys } from './ids';
 import { describe, log, reportError } from './log';
@@ -27,6 +28,8 @@ const CHANGE_DEBOUNCE_MS = 150;
 const DOC_SCAN_LIMIT = 2000;
 /** workspaceState: the libraries found last time, read at once on the next start. */
 const LAST_LIBRARIES = 'papercite.lastLibraries';
+/** workspaceState: the bibliography list each of them was read with (path → list). */
+const LAST_GROUPS = 'papercite.lastLibraryGroups';
 
 /** Where a user library came from, for the log and the Sources view. */
 interface Wanted {
@@ -35,6 +38,8 @@ interface Wanted {
   from: string;
   /** A missing file named only by a document is logged, not notified. */
   quietIfMissing: boolean;
+  /** A `.bib` file's bibliography list (groups.ts): read with the macros and crossrefs of the others. */
+  group?: string[];
 }
 
 class LibraryServiceImpl implements LibraryService {
@@ -54,13 +59,19 @@ class LibraryServiceImpl implements LibraryService {
   private disposed = false;
   /** Library files being read now. */
   private readonly reading = new Set<string>();
+  /** The bibliography list each library in the library was read with (none: alone). */
+  private readonly readWith = new Map<string, string[] | undefined>();
+  /** The other files of its lists each library's reading used (a change to one re-reads it). */
+  private readonly readDeps = new Map<string, string[]>();
+  /** Files in two lists with different files before them, already logged. */
+  private readonly sharedSaid = new Set<string>();
   /** When the bundled corpus first became searchable, in ms after activation. */
   private corpusSearchableMs: number | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly config: ConfigService) {
     const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
     const cacheDir = path.join(context.globalStorageUri.fsPath, 'parse-cache');
-    this.parser = new SourceParser({ workerFile, cacheDir, onWarning: m => log.warn(`[library] ${m}`) });
+    this.parser = new SourceParser({ workerFile, cacheDir, decodeWait: () => untilTypingPause(), onWarning: m => log.warn(`[library] ${m}`) });
     void this.setState('loading');
     this.disposables.push(
       this.emitter,
@@ -163,7 +174,12 @@ class LibraryServiceImpl implements LibraryService {
     const last = this.context.workspaceState.get<unknown>(LAST_LIBRARIES);
     const paths = Array.isArray(last) ? last.filter((p): p is string => typeof p === 'string' && fs.existsSync(p)) : [];
     if (!paths.length) return undefined;
-    for (const p of paths) this.wanted.set(p, { path: p, from: 'the last session', quietIfMissing: true });
+    const groups = this.context.workspaceState.get<unknown>(LAST_GROUPS);
+    for (const p of paths) {
+      const g = groups && typeof groups === 'object' ? (groups as Record<string, unknown>)[p] : undefined;
+      const group = Array.isArray(g) && g.every(x => typeof x === 'string') ? g as string[] : undefined;
+      this.wanted.set(p, { path: p, from: 'the last session', quietIfMissing: true, ...(group ? { group } : {}) });
+    }
     this.lib.setOrder([...this.wanted.keys()]);
     return this.readSources(bySize(paths));
   }
@@ -190,20 +206,29 @@ class LibraryServiceImpl implements LibraryService {
     this.wanted = wanted;
     this.lib.setOrder([...wanted.keys()]);
     void Promise.resolve(this.context.workspaceState.update(LAST_LIBRARIES, [...wanted.keys()])).catch(() => undefined);
+    const lastGroups = Object.fromEntries([...wanted.values()].filter(w => w.group).map(w => [w.path, w.group]));
+    void Promise.resolve(this.context.workspaceState.update(LAST_GROUPS, lastGroups)).catch(() => undefined);
     for (const p of this.lib.sourcePaths) {
       if (!wanted.has(p)) {
         this.lib.remove(p);
+        this.readWith.delete(p);
+        this.readDeps.delete(p);
         this.watchers.get(p)?.dispose();
         this.watchers.delete(p);
         log.info(`[library] ${p} is no longer a library`);
         this.changed();
       }
     }
-    const toRead = [...wanted.values()].filter(w => (all || !this.lib.hasSource(w.path)) && !this.reading.has(w.path));
+    // A library read with another bibliography list than it is in now is read again.
+    const stale = (w: Wanted) => !this.lib.hasSource(w.path) || !sameGroup(this.readWith.get(w.path), w.group);
+    const toRead = [...wanted.values()].filter(w => (all || stale(w)) && !this.reading.has(w.path));
     for (const w of wanted.values()) this.watch(w.path);
     // Small files first: they are searchable at once while a big one is still being parsed.
     if (toRead.length) await this.readSources(bySize(toRead.map(w => w.path)));
     await resumed;
+    // The last session's reading may have used the lists of then.
+    const again = gen === this.loadGeneration && !this.disposed ? [...this.wanted.values()].filter(w => stale(w) && !this.reading.has(w.path)) : [];
+    if (again.length) await this.readSources(bySize(again.map(w => w.path)));
   }
 
   /** Reads sources in the worker, with a cancellable notification when it takes long. */
@@ -232,11 +257,12 @@ class LibraryServiceImpl implements LibraryService {
         const label = vscode.workspace.asRelativePath(p);
         const counted = `${label}${paths.length > 1 ? ` (${i + 1}/${paths.length})` : ''}`;
         this.reading.add(p);
+        const group = this.wanted.get(p)?.group;
         const parsed = this.parser.parse(p, (done, total, phase) => {
           report?.(`${counted}: ${phase}${total > 1 ? ` ${Math.round((100 * done) / total)}%` : ''}`);
-        }, abort.signal, s => this.putSearchable(s, label));
+        }, abort.signal, s => this.putSearchable(s, label), group);
         parsed.catch(() => undefined); // a cancelled request is told below
-        return { p, label, counted, parsed };
+        return { p, label, counted, parsed, group };
       });
       for (const r of requests) {
         if (abort.signal.aborted || this.disposed) break;
@@ -254,6 +280,8 @@ class LibraryServiceImpl implements LibraryService {
         }
         if (this.disposed || !this.wanted.has(r.p)) continue;
         await this.install(parsed, r.label);
+        this.readWith.set(r.p, r.group);
+        this.readDeps.set(r.p, parsed.groupDeps?.map(d => d.path) ?? []);
         this.reading.delete(r.p);
       }
     } finally {
@@ -319,29 +347,41 @@ class LibraryServiceImpl implements LibraryService {
     if (this.watchers.has(file)) return;
     try {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
-      const onEvent = () => this.scheduleReread(file);
+      const onEvent = () => this.scheduleRereads(file);
       this.watchers.set(file, vscode.Disposable.from(w, w.onDidChange(onEvent), w.onDidCreate(onEvent), w.onDidDelete(onEvent)));
     } catch (err) {
       log.warn(`[library] cannot watch ${file}: ${describe(err)}`);
     }
   }
 
+  /**
+   * A library changed: it is re-read, and so is every file of its lists whose reading used it (its
+   * macros, or a crossref parent), not the others (a big file before refs.bib stays as it is).
+   */
+  private scheduleRereads(file: string): void {
+    this.scheduleReread(file);
+    for (const [f, deps] of this.readDeps) if (f !== file && deps.includes(file)) this.scheduleReread(f);
+  }
+
   private onSaved(doc: vscode.TextDocument): void {
     if (doc.uri.scheme !== 'file') return;
-    if (this.wanted.has(doc.uri.fsPath)) this.scheduleReread(doc.uri.fsPath);
+    if (this.wanted.has(doc.uri.fsPath)) this.scheduleRereads(doc.uri.fsPath);
     if (/\.(tex|md|markdown|qmd|rmd)$/i.test(doc.uri.fsPath)) this.scheduleRediscover(200);
   }
 
-  /** Re-reads one changed file (only that one), after the burst of events settles. */
+  /** Re-reads one file (with its bibliography list), after the burst of events settles. */
   private scheduleReread(file: string): void {
     clearTimeout(this.pendingChanges.get(file));
     this.pendingChanges.set(file, setTimeout(() => {
       this.pendingChanges.delete(file);
       if (this.disposed || !this.wanted.has(file)) return;
       const t = performance.now();
-      void this.parser.parse(file).then(async parsed => {
+      const group = this.wanted.get(file)?.group;
+      void this.parser.parse(file, undefined, undefined, undefined, group).then(async parsed => {
         if (this.disposed || !this.wanted.has(file)) return;
         await this.install(parsed, vscode.workspace.asRelativePath(file));
+        this.readWith.set(file, group);
+        this.readDeps.set(file, parsed.groupDeps?.map(d => d.path) ?? []);
         this.updateState();
         log.info(`[library] ${vscode.workspace.asRelativePath(file)} changed: re-read and searchable in ${ms(performance.now() - t)}`);
       }, err => {
@@ -367,30 +407,45 @@ class LibraryServiceImpl implements LibraryService {
     }, delay);
   }
 
-  /** The workspace's libraries: named by .tex / .md documents and by `papercite.libraries`. */
+  /**
+   * The workspace's libraries: named by .tex / .md documents and by `papercite.libraries`; each
+   * `.bib` in a bibliography list of two or more gets the list it is read with (groups.ts).
+   */
   private async discover(): Promise<Map<string, Wanted>> {
     const wanted = new Map<string, Wanted>();
-    const add = (p: string, from: string, quietIfMissing: boolean) => {
+    /** Each bibliography list (resolved paths), the setting's first, then the documents' by path. */
+    const lists: string[][] = [];
+    const add = (p: string, from: string, quietIfMissing: boolean): string => {
       const abs = path.normalize(p);
       if (!wanted.has(abs)) wanted.set(abs, { path: abs, from, quietIfMissing });
+      return abs;
     };
     const folders = vscode.workspace.workspaceFolders ?? [];
     // The setting first: it is the user's explicit choice of priority.
     for (const folder of folders) {
       if (folder.uri.scheme !== 'file') continue;
-      for (const entry of this.config.forDocument(folder.uri).libraries) {
-        const e = entry.trim().replace(/^~(?=$|[\\/])/, os.homedir());
-        if (!e) continue;
-        if (isGlob(e)) {
-          const pattern = path.isAbsolute(e) ? e : new vscode.RelativePattern(folder, e);
-          const found = await vscode.workspace.findFiles(pattern, '**/node_modules/**', 1000);
-          for (const u of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) add(u.fsPath, 'setting', false);
-        } else add(path.resolve(folder.uri.fsPath, e), 'setting', false);
+      const { lists: entries, ignored } = settingLists(this.config.forDocument(folder.uri).libraries);
+      for (const bad of ignored) {
+        const said = `setting:${bad}`;
+        if (!this.refusedSaid.has(said)) { this.refusedSaid.add(said); log.warn(`[library] papercite.libraries: ignoring ${bad} (an entry is a path or glob, or an array of them for one bibliography list)`); }
+      }
+      for (const list of entries) {
+        const files: string[] = [];
+        for (const entry of list) {
+          const e = entry.replace(/^~(?=$|[\\/])/, os.homedir());
+          if (isGlob(e)) {
+            const pattern = path.isAbsolute(e) ? e : new vscode.RelativePattern(folder, e);
+            const found = await vscode.workspace.findFiles(pattern, '**/node_modules/**', 1000);
+            for (const u of found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) files.push(add(u.fsPath, 'setting', false));
+          } else files.push(add(path.resolve(folder.uri.fsPath, e), 'setting', false));
+        }
+        if (files.length > 1) lists.push(files);
       }
     }
     const docs = await vscode.workspace.findFiles('**/*.{tex,md,markdown,qmd,rmd}', '**/{node_modules,.git}/**', DOC_SCAN_LIMIT);
     docs.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-    const found: { uri: vscode.Uri; name: string; line: number }[] = [];
+    const found: { uri: vscode.Uri; name: string; line: number; list: number }[] = [];
+    let listNo = 0;
     for (const uri of docs) {
       if (uri.scheme !== 'file') continue;
       let text: string;
@@ -401,11 +456,15 @@ class LibraryServiceImpl implements LibraryService {
       } catch {
         continue;
       }
-      const refs = /\.tex$/i.test(uri.fsPath) ? texBibliographies(text) : markdownBibliographies(text);
-      for (const r of refs) found.push({ uri, name: r.name, line: r.line });
+      const docLists = /\.tex$/i.test(uri.fsPath) ? texBibliographyLists(text) : markdownBibliographyLists(text);
+      for (const l of docLists) {
+        listNo++;
+        for (const r of l) found.push({ uri, name: r.name, line: r.line, list: listNo });
+      }
     }
+    const docLists = new Map<number, string[]>();
     const policy = await this.bibPathPolicy(found.map(f => f.name));
-    for (const { uri, name, line } of found) {
+    for (const { uri, name, line, list } of found) {
       const from = `${vscode.workspace.asRelativePath(uri)}:${line}`;
       const r = resolveBibName(name, path.dirname(uri.fsPath), policy);
       if ('refused' in r) {
@@ -413,7 +472,26 @@ class LibraryServiceImpl implements LibraryService {
         if (!this.refusedSaid.has(said)) { this.refusedSaid.add(said); log.warn(`[library] not reading ${r.path} (named at ${from}): ${r.refused}`); }
         continue;
       }
-      add(r.path, from, true);
+      const abs = add(r.path, from, true);
+      let l = docLists.get(list);
+      if (!l) docLists.set(list, (l = []));
+      l.push(abs);
+    }
+    lists.push(...docLists.values());
+    const { groups, shared, capped } = groupsByFile(lists);
+    for (const [file, group] of groups) wanted.get(file)!.group = group;
+    for (const [file, priors] of shared) {
+      const said = `${file}\0${JSON.stringify(priors)}`;
+      if (this.sharedSaid.has(said)) continue;
+      this.sharedSaid.add(said);
+      const rel = (p: string) => vscode.workspace.asRelativePath(p);
+      const g = groups.get(file)!;
+      log.info(`[library] ${rel(file)} is in bibliography lists with different files before it (${priors.slice(0, 5).map(p => p.length ? p.map(rel).join(', ') : 'none').join('; ')}${priors.length > 5 ? `; ${priors.length - 5} more` : ''}): it is read once, after ${g.slice(0, g.indexOf(file)).map(rel).join(', ')} (where two of them define a macro, the later one wins)`);
+    }
+    for (const file of capped) {
+      if (this.sharedSaid.has(`capped:${file}`)) continue;
+      this.sharedSaid.add(`capped:${file}`);
+      log.warn(`[library] ${vscode.workspace.asRelativePath(file)}: a bibliography list of more than ${MAX_GROUP_FILES} .bib files holds it; ${groups.has(file) ? `it is read with the first ${MAX_GROUP_FILES - 1} other files met` : 'it is read alone'} (its macros may show as undefined)`);
     }
     return wanted;
   }

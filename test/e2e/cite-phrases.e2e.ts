@@ -30,6 +30,12 @@ describe('PaperCite in VS Code: phrases inside a citation', function () {
     await vs.editor.gotoLineEnd(4);
     await vs.editor.type(' \\cite{global');
     await vs.suggest.row('pennington-etal-2014-glove').waitFor({ timeout: 20_000 });
+    // The list answers the whole word: an earlier answer, refiltered by the editor, can show the row
+    // first, and a space typed while a request is under way restarts the list (as in any editor).
+    await vs.page.keyboard.press('Escape');
+    await vs.suggest.row('pennington-etal-2014-glove').waitFor({ state: 'hidden' });
+    await vs.page.keyboard.press('Control+Space');
+    await vs.suggest.row('pennington-etal-2014-glove').waitFor({ timeout: 20_000 });
     // The space continues the query: the list stays up while it is typed (never hidden meanwhile).
     await vs.page.evaluate(() => {
       const w = document.querySelector('.editor-widget.suggest-widget')!;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { bestCpuMs } from '../support/cpuTime';
-import { backtrackingRisk, citeContextAt, citedKeyAt, citeCommandMatcher, citeSyntaxFor, findCitations, CiteOptions } from '../../src/core/citeContext';
+import { backtrackingRisk, citeContextAt, citedKeyAt, citeCommandMatcher, citeSyntaxFor, completionFilterText, findCitations, CiteOptions } from '../../src/core/citeContext';
 
 /** `|` marks the cursor. */
 function at(marked: string, opts?: CiteOptions) {
@@ -349,5 +349,36 @@ describe('citeContext: properties', () => {
       const mdHead = `Text [${before.map(b => '@' + b + '; ').join('')}@${phrase}`;
       assert.equal(citeContextAt(`${mdHead}${closed ? ']' : ''} more text`, mdHead.length, md)?.prefix, phrase);
     }), { numRuns: 500 });
+  });
+});
+describe('completionFilterText: answers that arrive after more keys were typed', () => {
+  const glove = { id: 'pennington-etal-2014-glove', title: 'GloVe: Global Vectors for Word Representation', author: [{ family: 'Pennington' }, { family: 'Socher' }, { family: 'Manning' }] };
+  /** Whether every character of `typed` occurs in `text` in order (what a fuzzy filter needs at least). */
+  const inOrder = (typed: string, text: string) => {
+    let i = 0;
+    for (const ch of text.toLowerCase()) if (ch === typed[i]?.toLowerCase()) i++;
+    return i === typed.length;
+  };
+  it('starts with the query (and a space where a space continues it), so answers in time tie and keep their order', () => {
+    for (const q of ['', 'g', 'global vect', 'devlin-bert']) {
+      assert.ok(completionFilterText(q, glove, true).startsWith(`${q} `), q);
+      assert.ok(completionFilterText(q, glove, false).startsWith(q), q);
+    }
+  });
+  it('goes on with the key, authors and title: later letters still match the paper', () => {
+    const late = completionFilterText('glo', glove, true);
+    for (const typed of ['global', 'global vectors', 'glo pennington', 'glove']) assert.ok(inOrder(typed, late), typed);
+    assert.ok(!inOrder('glo devlin', late));
+    assert.ok(inOrder('penni', completionFilterText('pen', glove, false)));
+  });
+  it('no space where a space ends the citation (pandoc @key, Typst @ref): typing one closes the list', () => {
+    assert.ok(!completionFilterText('penn', glove, false).includes(' '));
+  });
+  it('at most 128 characters (what the editor reads) unless the query itself is longer; no runs of white space', () => {
+    const long = { id: 'k', title: `A ${'very '.repeat(80)}long title`, author: [{ literal: 'The\n  Consortium' }] };
+    assert.equal(completionFilterText('q', long, true).length, 128);
+    assert.ok(!/\s\s|\n/.test(completionFilterText('q', long, true)));
+    const q = 'x'.repeat(200);
+    assert.ok(completionFilterText(q, long, true).startsWith(`${q} `));
   });
 });

@@ -23,20 +23,15 @@ import { readCslJson } from '../../src/core/sources/cslJson';
 import { texBibliographies } from '../../src/core/sources/discover';
 import { decodeParsed, encodeParsed } from '../../src/core/sources/transfer';
 import { paperMarkdown } from '../../src/extension/cite/format';
+import { bestCpuMs } from '../support/cpuTime';
 import {
   abstractOf, benignOf, controlChars, crOnly, crossrefChain, crossrefLoop, deepBraces, deepCslJson, macroBomb,
   manyLines, oneLine, percentInEntry, REAL, rng, type HostileCase,
 } from './hostile.gen';
 
-/** Best of `reps` runs, in ms (the minimum is the least noisy on a shared machine). */
+/** Best of `reps` runs, in CPU ms (the minimum is the least noisy; other processes do not count). */
 function best(f: () => unknown, reps = 3): number {
-  let b = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    f();
-    b = Math.min(b, performance.now() - t);
-  }
-  return b;
+  return bestCpuMs(f, reps);
 }
 
 /** `hostile` takes at most `factor` times `benign` (both measured here, now). */

@@ -277,6 +277,24 @@ describe('sources: transfer between threads', () => {
     fs.writeFileSync(f, `% edited\n${BERT_BIB}`);
     assert.equal(back.papers[0]!.custom.bibtex, undefined);
   });
+  it('holds decoding off while told to wait (the user types), and for a bounded time in all', async () => {
+    const f = write('wait.bib', Array.from({ length: 300 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n'));
+    const bytes = Buffer.from(encodeParsed(readSourceFile(f)).join('\n'));
+    // Waits twice before the first slice, then decodes in slices of at least 64 rows.
+    let asked = 0;
+    let decodedWhileWaiting = -1;
+    const rows = new RecordRows(bytes, rowStarts(bytes));
+    const all = await rows.materialize(true, { sliceMs: 0, wait: () => { asked++; if (asked <= 2) { decodedWhileWaiting = rows.decodedCount; return 5; } return 0; } });
+    assert.equal(decodedWhileWaiting, 0);
+    assert.equal(all.papers.length, 300);
+    assert.ok(asked >= 3 + Math.floor(300 / 64) - 1, `asked ${asked} times: once per slice at least`);
+    // Endless typing: decoding still ends after maxWaitMs of waiting.
+    const again = new RecordRows(bytes, rowStarts(bytes));
+    const t = performance.now();
+    const done = await again.materialize(true, { wait: () => 1000, maxWaitMs: 30 });
+    assert.equal(done.papers.length, 300);
+    assert.ok(performance.now() - t < 5000);
+  });
   it('decodes rows one at a time from bytes, each once, and says when rows are damaged or missing', async () => {
     const f = write('rows.bib', `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'second')}`);
     const lines = encodeParsed(readSourceFile(f));

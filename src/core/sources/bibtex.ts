@@ -1,5 +1,6 @@
 // A .bib file (or a list of them read together) as a parsed source: the tolerant BibTeX reader's
 // entries turned into papers, with each entry's original text and problems by line.
+import { createHash } from 'node:crypto';
 import { parseBibtex, type BibEntry, type BibGroupContext, type BibParseResult } from '../bibtex/parse';
 import { bibEntryToPaper } from '../bibtex/toCsl';
 import type { Paper, SourceProblem } from '../model';
@@ -60,6 +61,162 @@ export function readBibtexGroup(files: readonly { path: string; text: string }[]
   });
 }
 
+/** Another file of a group, stat'ed; its text read only when needed. */
+export interface GroupFile {
+  size: number;
+  mtimeMs: number;
+  /** Whether the file may hold a `@string` or `@preamble` (false: it adds nothing to the macro table). */
+  mayDefine(): boolean;
+  /** The file's text; undefined when it cannot be read. */
+  text(): string | undefined;
+}
+
+/** What one file of a group was when a later file was read with it (size -1: missing or unreadable). */
+export interface GroupDep {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** An earlier file that added nothing to the macro table (no `@string`, no `@preamble`). */
+  empty?: boolean;
+}
+
+/** The macro table after a file of a list, and the file's own `@preamble`s. */
+export interface MacroTable {
+  strings: Record<string, string>;
+  preambles: string[];
+  /** The file added nothing (it has no `@string` or `@preamble`). */
+  empty?: boolean;
+}
+
+/**
+ * The files of a list up to one, as two hash chains (constant size, however long the list): `key`
+ * of each file's path, size and mtime (what determines the macro table after them), `names` of the
+ * paths alone (a newer version of the same files has the same names).
+ */
+export interface Chain {
+  key: string;
+  names: string;
+}
+
+export const EMPTY_CHAIN: Chain = { key: '', names: '' };
+
+export function extendChain(c: Chain, path: string, size: number, mtimeMs: number): Chain {
+  const h = (s: string) => createHash('sha1').update(s).digest('hex');
+  return { key: h(`${c.key}\n${path}\u0000${size}\u0000${mtimeMs}`), names: h(`${c.names}\n${path}`) };
+}
+
+/** Macro tables by chain, kept so a file is not parsed again for the files after it. */
+export interface MacroTables {
+  get(chain: Chain): MacroTable | undefined;
+  set(chain: Chain, table: MacroTable): void;
+}
+
+/**
+ * One `.bib` file read as part of its bibliography list `group` (which holds `file`): with the
+ * macro table of the files before it, and `crossref` into the other files when its own entries
+ * leave one unresolved. `other` stats another file of the list (undefined: missing). `groupDeps`
+ * on the result names the files this reading used, with their size and mtime, so a cache of it is
+ * stale when any of them changes. `own` (the file's size and mtime) and `tables` let the table
+ * after each file be kept and reused: a big earlier file is then not read again for a later one.
+ */
+export function readBibtexInGroup(
+  text: string, file: string, group: readonly string[], other: (path: string) => GroupFile | undefined,
+  opts: { onProgress?: ProgressFn; own?: { size: number; mtimeMs: number }; tables?: MacroTables } = {},
+): ParsedSource {
+  const { onProgress, own, tables } = opts;
+  const at = group.indexOf(file);
+  if (at < 0 || group.length < 2) return readBibtex(text, file, onProgress);
+  const t0 = performance.now();
+  const deps: GroupDep[] = [];
+  const files = new Map<string, GroupFile | undefined>();
+  const stat = (p: string) => {
+    if (!files.has(p)) {
+      const r = other(p);
+      let text: { t: string | undefined } | undefined;
+      // Read at most once (the crossref branch may want a text the macro table needed).
+      files.set(p, r && { ...r, text: () => (text ??= { t: r.text() }).t });
+      deps.push({ path: p, size: r ? r.size : -1, mtimeMs: r ? r.mtimeMs : -1 });
+    }
+    return files.get(p);
+  };
+  // The macro table as BibTeX builds it: each earlier file read with the table of those before it.
+  let table: Record<string, string> = {};
+  let chain = EMPTY_CHAIN;
+  const seeds: Record<string, string>[] = [];
+  const preambles: string[] = [];
+  for (const p of group.slice(0, at)) {
+    seeds.push(table);
+    const o = stat(p);
+    if (!o) continue;
+    chain = extendChain(chain, p, o.size, o.mtimeMs);
+    let t = tables?.get(chain);
+    if (!t) {
+      const defines = o.mayDefine();
+      t = { strings: table, preambles: [], ...(defines ? {} : { empty: true }) };
+      const body = defines ? o.text() : undefined;
+      if (body !== undefined) {
+        try {
+          const r = parseBibtex(body, p, { strings: table });
+          t = { strings: r.strings, preambles: r.preambles };
+        } catch {
+          // The reader is meant to be total; a file it cannot read adds nothing.
+        }
+      }
+      tables?.set(chain, t);
+    }
+    table = t.strings;
+    preambles.push(...t.preambles);
+    if (t.empty) deps[deps.length - 1]!.empty = true;
+  }
+  onProgress?.(0, 1, 'parsing');
+  let result: BibParseResult;
+  try {
+    result = parseBibtex(text, file, { strings: table });
+    if (result.problems.some(p => /crossref `[^`]*` names no entry in this file/.test(p.message))) {
+      // Parents in other files of the list: every entry of them, each read with the table before it.
+      const byKey = new Map<string, BibEntry>();
+      let t = result.strings;
+      group.forEach((p, i) => {
+        if (i === at) return;
+        const body = stat(p)?.text();
+        if (body === undefined) return;
+        try {
+          const r = parseBibtex(body, p, { strings: i < at ? seeds[i]! : t });
+          if (i > at) t = r.strings;
+          for (const e of r.entries) if (!byKey.has(e.key.toLowerCase())) byKey.set(e.key.toLowerCase(), e);
+        } catch {
+          // As above.
+        }
+      });
+      result = parseBibtex(text, file, { strings: table, crossref: key => byKey.get(key.toLowerCase()) });
+    }
+  } catch (err) {
+    return failedSource(file, 'bibtex', `could not be read as BibTeX: ${(err as Error).message}`, 0, performance.now() - t0);
+  }
+  // The table after this file, for the files after it (a missing earlier file adds nothing to it).
+  if (own && tables && at < group.length - 1) {
+    tables.set(extendChain(chain, file, own.size, own.mtimeMs), { strings: result.strings, preambles: result.preambles });
+  }
+  const parsed = fromResult(result, text, file, t0, onProgress, [...preambles, ...result.preambles]);
+  parsed.groupDeps = deps;
+  return parsed;
+}
+
+/** Whether bytes of BibTeX may hold a `@string` or `@preamble` (any case, spaces after `@`): one pass. */
+export function mayDefineMacros(buf: Uint8Array): boolean {
+  const words = ['string', 'preamble'];
+  for (let i = buf.indexOf(64); i !== -1; i = buf.indexOf(64, i + 1)) {
+    let j = i + 1;
+    while (j < buf.length && (buf[j] === 32 || buf[j] === 9 || buf[j] === 10 || buf[j] === 13)) j++;
+    for (const w of words) {
+      let k = 0;
+      while (k < w.length && j + k < buf.length && (buf[j + k]! | 0x20) === w.charCodeAt(k)) k++;
+      if (k === w.length) return true;
+    }
+  }
+  return false;
+}
+
 /** Papers of a parsed .bib. */
 function fromResult(result: BibParseResult, text: string, file: string, t0: number, onProgress?: ProgressFn, preambles = result.preambles): ParsedSource {
   const problems: SourceProblem[] = [...result.problems];
@@ -85,7 +242,8 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
         if (pre.length) p.custom.preamble = pre;
       }
       papers.push(p);
-      if (e.raw !== undefined && p.custom.bibtex === e.raw) spans.push(e.start, e.end);
+      // Only an entry written as in the file: one rewritten with its macros expanded keeps its text.
+      if (e.raw !== undefined && p.custom.bibtex === e.raw && e.raw.length === e.end - e.start && text.startsWith(e.raw, e.start)) spans.push(e.start, e.end);
       else spans.push(-1, -1);
     } catch (err) {
       problems.push({ file, line: e.line, severity: 'error', message: `@${e.type}{${e.key}: could not be converted: ${(err as Error).message}` });

@@ -4,6 +4,9 @@
 // UTF-8; zero bytes up to a multiple of 4; then where each row starts in the body (Uint32), so a
 // reload neither parses nor scans 95 MB to hand the rows on; then, for a big source, its papers'
 // orders (orders.ts), so a reload does not sort them again.
+// A `.bib` read as part of a bibliography list (groups.ts) is cached under its path and the list,
+// and the header names the other files its reading used, with their size and mtime: a change to
+// any of them (a `@string` edited in strings.bib) makes the entry a miss.
 // Every cache file starts with a CRC-32 of the rest (8 hex digits and a space before the header):
 // a damaged byte anywhere makes the file a miss, reported once, and it is rebuilt.
 import { createHash } from 'node:crypto';
@@ -13,6 +16,7 @@ import { crc32 } from 'node:zlib';
 import { INDEX_ARRAYS, type IndexArrayName, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
 import { encodeParsed, rowStarts } from './transfer';
+import type { Chain, MacroTable, MacroTables } from './bibtex';
 import type { ParsedSource } from './types';
 
 // 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
@@ -53,16 +57,33 @@ function headerWithChecksum(header: object, parts: readonly Uint8Array[]): Buffe
   return head;
 }
 
-/** What a cache entry is for: the source file's path, size and mtime. */
+/** What a cache entry is for: the source file's path, size and mtime (and its bibliography list). */
 export interface CacheKey {
   path: string;
   size: number;
   mtimeMs: number;
+  /** The bibliography list the file was read with (groups.ts); none: read alone. */
+  group?: readonly string[];
+  /** Writing: the other files of the list the reading used, as they were (ParsedSource.groupDeps). */
+  deps?: readonly GroupDep[];
 }
 
-interface CacheHeader extends CacheKey {
+/** Another file of the list, as it was when the entry was written (size -1: missing). */
+interface GroupDep {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  empty?: boolean;
+}
+
+interface CacheHeader {
   format: number;
   tag: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  group?: string[];
+  deps?: GroupDep[];
 }
 
 interface RecordsHeader extends CacheHeader {
@@ -79,8 +100,11 @@ export interface CachedRows {
   orders?: SourceOrders;
 }
 
-export function cacheFileFor(cacheDir: string, sourcePath: string): string {
-  return path.join(cacheDir, `${createHash('sha1').update(sourcePath).digest('hex').slice(0, 20)}.json`);
+/** The cache file of a source; one per bibliography list it is read with (none: read alone). */
+export function cacheFileFor(cacheDir: string, sourcePath: string, group?: readonly string[]): string {
+  const h = createHash('sha1').update(sourcePath);
+  if (group && group.length > 1) h.update(`\0${group.join('\0')}`);
+  return path.join(cacheDir, `${h.digest('hex').slice(0, 20)}.json`);
 }
 
 function align4(n: number): number {
@@ -120,7 +144,31 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 }
 
 function keyMatches(h: CacheHeader, key: CacheKey, tag: string): boolean {
-  return h.format === FORMAT && h.tag === tag && h.path === key.path && h.size === key.size && h.mtimeMs === key.mtimeMs;
+  return h.format === FORMAT && h.tag === tag && h.path === key.path && h.size === key.size && h.mtimeMs === key.mtimeMs
+    && sameList(h.group, key.group) && depsUnchanged(h.deps);
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = a && a.length > 1 ? a : undefined;
+  const y = b && b.length > 1 ? b : undefined;
+  if (!x || !y) return !x && !y;
+  return x.length === y.length && x.every((p, i) => p === y[i]);
+}
+
+/** Every other file of the list the entry was read with is as it was then (missing then: missing now). */
+function depsUnchanged(deps: readonly GroupDep[] | undefined): boolean {
+  for (const d of deps ?? []) {
+    let st: fs.Stats | undefined;
+    try { st = fs.statSync(d.path); } catch { st = undefined; }
+    if (d.size < 0 ? st?.isFile() : !st || st.size !== d.size || st.mtimeMs !== d.mtimeMs) return false;
+  }
+  return true;
+}
+
+/** The list and the files it used, for a header (nothing for a file read alone). */
+function groupFields(key: { group?: readonly string[]; deps?: readonly GroupDep[] }): Pick<CacheHeader, 'group' | 'deps'> {
+  if (!key.group || key.group.length < 2) return {};
+  return { group: [...key.group], deps: (key.deps ?? []).map(d => ({ path: d.path, size: d.size, mtimeMs: d.mtimeMs, ...(d.empty ? { empty: true } : {}) })) };
 }
 
 /**
@@ -154,15 +202,15 @@ export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, onD
 /** The cached rows when the cache matches the file's key, else undefined. Never throws: a damaged cache is a miss. */
 export function readCacheRows(cacheDir: string, key: CacheKey, tag: string, onDamage?: OnDamage): CachedRows | undefined {
   try {
-    return rowsFromCacheBuffer(fs.readFileSync(cacheFileFor(cacheDir, key.path)), key, tag, onDamage);
+    return rowsFromCacheBuffer(fs.readFileSync(cacheFileFor(cacheDir, key.path, key.group)), key, tag, onDamage);
   } catch {
     return undefined;
   }
 }
 
 /** The cached lines (see transfer.ts) when the cache matches the file's key, else undefined. Never throws. */
-export function readCacheLines(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string, onDamage?: OnDamage): string[] | undefined {
-  const rows = readCacheRows(cacheDir, { path: sourcePath, size, mtimeMs }, tag, onDamage);
+export function readCacheLines(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string, onDamage?: OnDamage, group?: readonly string[]): string[] | undefined {
+  const rows = readCacheRows(cacheDir, { path: sourcePath, size, mtimeMs, ...(group ? { group } : {}) }, tag, onDamage);
   if (!rows) return undefined;
   const lines = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length).toString('utf8').split('\n');
   return lines[0] ? lines : undefined;
@@ -170,9 +218,10 @@ export function readCacheLines(cacheDir: string, sourcePath: string, size: numbe
 
 /**
  * Writes a cache entry atomically: the source's lines, or the same rows already encoded (with their
- * starts and orders, as the worker sends them on). Failures are returned, not thrown.
+ * starts and orders, as the worker sends them on). A `.bib` read with its bibliography list `group`
+ * is stored for that list, with the files it used (`parsed.groupDeps`). Failures are returned, not thrown.
  */
-export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | CachedRows = encodeParsed(parsed)): string | undefined {
+export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | CachedRows = encodeParsed(parsed), group?: readonly string[]): string | undefined {
   if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';
   let rows: CachedRows;
   if (Array.isArray(body)) {
@@ -182,11 +231,11 @@ export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, 
   const { bytes, starts, orders } = rows;
   const n = starts.length - 1;
   const withOrders = !!orders && orders.byKey.length === n && orders.newest.length === n;
-  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, bodyBytes: bytes.length, rows: n, ...(withOrders ? { orders: true } : {}) };
+  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, ...groupFields({ ...(group ? { group } : {}), ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }), bodyBytes: bytes.length, rows: n, ...(withOrders ? { orders: true } : {}) };
   const headLength = Buffer.byteLength(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
   const pad = Buffer.alloc(align4(headLength + bytes.length) - headLength - bytes.length);
   const rest = [bytes, pad, ...(withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]).map(bytesOf)];
-  return writeAtomically(cacheFileFor(cacheDir, parsed.path), [headerWithChecksum(header, rest), ...rest]);
+  return writeAtomically(cacheFileFor(cacheDir, parsed.path, group), [headerWithChecksum(header, rest), ...rest]);
 }
 
 // ---------------------------------------------------------------- search index beside the records
@@ -212,13 +261,13 @@ interface IndexHeader extends CacheHeader {
   lengths: Record<IndexArrayName, number>;
 }
 
-export function indexCacheFileFor(cacheDir: string, sourcePath: string): string {
-  return cacheFileFor(cacheDir, sourcePath).replace(/\.json$/, '.index');
+export function indexCacheFileFor(cacheDir: string, sourcePath: string, group?: readonly string[]): string {
+  return cacheFileFor(cacheDir, sourcePath, group).replace(/\.json$/, '.index');
 }
 
 /** Writes a source's index data (atomically); returns why not, if it failed. */
 export function writeIndexCache(cacheDir: string, key: CacheKey, tag: string, data: SearchIndexData): string | undefined {
-  return writeIndexFile(indexCacheFileFor(cacheDir, key.path), key, tag, data);
+  return writeIndexFile(indexCacheFileFor(cacheDir, key.path, key.group), key, tag, data);
 }
 
 /** Writes index data to a file of that name (atomically); returns why not, if it failed. */
@@ -226,7 +275,7 @@ export function writeIndexFile(file: string, key: CacheKey, tag: string, data: S
   const vocab = Buffer.from(data.vocab, 'utf8');
   const lengths = Object.fromEntries(INDEX_ARRAYS.map(n => [n, data[n].length])) as Record<IndexArrayName, number>;
   const header: IndexHeader = {
-    format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs,
+    format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs, ...groupFields(key),
     indexFormat: INDEX_FORMAT, version: data.version, papers: data.papers, stats: data.stats, vocabBytes: vocab.length, lengths,
   };
   const headLength = Buffer.byteLength(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
@@ -243,7 +292,7 @@ function indexHeader(buf: Buffer, key: CacheKey, tag: string, onDamage?: OnDamag
 
 /** The cached index data of a source when its key matches, else undefined. Never throws. */
 export function readIndexCache(cacheDir: string, key: CacheKey, tag: string, onDamage?: OnDamage): SearchIndexData | undefined {
-  return readIndexFile(indexCacheFileFor(cacheDir, key.path), key, tag, onDamage);
+  return readIndexFile(indexCacheFileFor(cacheDir, key.path, key.group), key, tag, onDamage);
 }
 
 /** The index data in a file when its key and tag match, else undefined. Never throws. */
@@ -278,4 +327,47 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, on
   } catch {
     return undefined;
   }
+}
+
+// ---------------------------------------------------------------- macro tables of bibliography lists
+// The macro table after a file of a list (keyed by the chain of files up to it, each with its size
+// and mtime), kept in memory for this process and on disk beside the records, so a later file of
+// the list does not read a big earlier one again after a reload.
+
+const memoTables = new Map<string, MacroTable>();
+const MEMO_TABLES = 64;
+
+/** Macro tables kept in memory and, with `cacheDir`, on disk (under `tables/`). Never throws. */
+export function macroTables(cacheDir: string | undefined, tag: string): MacroTables {
+  // Named by the files' paths alone: a new version of a file replaces the table of the old one.
+  const fileOf = (c: Chain) => path.join(cacheDir!, 'tables', `${createHash('sha1').update(`${tag}\u0000${c.names}`).digest('hex').slice(0, 24)}.json`);
+  return {
+    get(chain) {
+      const key = `${tag}\u0000${chain.key}`;
+      const hit = memoTables.get(key);
+      if (hit || !cacheDir) return hit;
+      try {
+        const j = JSON.parse(fs.readFileSync(fileOf(chain), 'utf8')) as { key?: unknown; strings?: unknown; preambles?: unknown };
+        if (j.key !== key || !j.strings || typeof j.strings !== 'object' || !Array.isArray(j.preambles)) return undefined;
+        const strings: Record<string, string> = {};
+        for (const [k, v] of Object.entries(j.strings)) if (typeof v === 'string' && k !== '__proto__') strings[k] = v;
+        const t: MacroTable = { strings, preambles: j.preambles.filter((x): x is string => typeof x === 'string'), ...((j as { empty?: unknown }).empty === true ? { empty: true } : {}) };
+        remember(key, t);
+        return t;
+      } catch {
+        return undefined;
+      }
+    },
+    set(chain, table) {
+      const key = `${tag}\u0000${chain.key}`;
+      remember(key, table);
+      if (cacheDir) writeAtomically(fileOf(chain), [Buffer.from(JSON.stringify({ key, ...table }), 'utf8')]);
+    },
+  };
+}
+
+function remember(key: string, t: MacroTable): void {
+  memoTables.delete(key);
+  memoTables.set(key, t);
+  if (memoTables.size > MEMO_TABLES) memoTables.delete(memoTables.keys().next().value!);
 }

@@ -1,8 +1,8 @@
 // Parsing with the parsed-records cache (cache.ts): answers from it when the file is unchanged,
 // else reads and parses (read.ts). The worker, inline parsing of small files and the CLI use it.
 import * as fs from 'node:fs';
-import { readCacheLines, writeCache } from './cache';
-import { readSourceFile } from './read';
+import { macroTables, readCacheLines, writeCache } from './cache';
+import { readSourceFile, type ReadSourceOptions } from './read';
 import { decodeParsed, encodeParsed } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
 
@@ -13,6 +13,13 @@ export interface ParseRequest {
   cacheDir?: string;
   /** Names the parser build; a cache written by another build is a miss. */
   tag?: string;
+  /**
+   * A `.bib` file's bibliography list (holding `path`): read with the macros of the files before it
+   * and crossrefs into the others, and cached for that list (groups.ts).
+   */
+  group?: string[];
+  /** Where the macro tables of list files are kept (default: `cacheDir`; none: in memory only). */
+  tablesDir?: string;
   /** Read nothing from the cache, but write the fresh result to it (repairs a damaged one). */
   refresh?: boolean;
 }
@@ -27,21 +34,24 @@ export interface ParseOutcome {
   readMs?: number;
 }
 
-/** Reads a source from the cache when its path, size and mtime match, else parses it. Never throws. */
-export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void): ParseOutcome {
+/**
+ * Reads a source from the cache when its path, size and mtime match (and, for a file of a
+ * bibliography list, the list and every other file its reading used), else parses it. Never throws.
+ */
+export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void, knownEmpty?: ReadSourceOptions['knownEmpty']): ParseOutcome {
   if (req.cacheDir && !req.refresh) {
     try {
       const t0 = performance.now();
       const st = fs.statSync(req.path);
       if (st.isFile()) {
-        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '', onDamage);
+        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '', onDamage, req.group);
         if (hit !== undefined) return { lines: hit, fromCache: true, readMs: performance.now() - t0 };
       }
     } catch {
       // Not there: readSourceFile says so in words.
     }
   }
-  const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}) });
+  const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group, tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? ''), ...(knownEmpty ? { knownEmpty } : {}) } : {}) });
   return { lines: encodeParsed(parsed), fromCache: false, parsed };
 }
 
@@ -49,7 +59,7 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
 export function storeOutcome(req: ParseRequest, outcome: ParseOutcome): string | undefined {
   // A file that could not be read is read again next time (it may be fixed by then).
   if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined) return undefined;
-  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines);
+  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines, req.group);
 }
 
 /** The parsed source of an outcome, on this thread. */

@@ -12,15 +12,18 @@ export interface BibReference {
 }
 
 export function texBibliographies(text: string): BibReference[] {
+  return bibCommands(text).flatMap(bibNamesOf);
+}
+
+/** The file names one bibliography command names (`\bibliography{a,b}`: `a.bib`, `b.bib`). */
+export function bibNamesOf({ cmd, arg, line }: { cmd: string; arg: string; line: number }): BibReference[] {
   const out: BibReference[] = [];
-  for (const { cmd, arg, line } of bibCommands(text)) {
-    const bibtexStyle = cmd === 'bibliography' || cmd === 'nobibliography';
-    for (let n of bibtexStyle ? arg.split(',') : [arg]) {
-      n = n.trim();
-      if (!n || n.includes('\\')) continue; // a macro: cannot be resolved without TeX
-      if (bibtexStyle && !/\.bib$/i.test(n)) n += '.bib';
-      out.push({ name: n, line });
-    }
+  const bibtexStyle = cmd === 'bibliography' || cmd === 'nobibliography';
+  for (let n of bibtexStyle ? arg.split(',') : [arg]) {
+    n = n.trim();
+    if (!n || n.includes('\\')) continue; // a macro: cannot be resolved without TeX
+    if (bibtexStyle && !/\.bib$/i.test(n)) n += '.bib';
+    out.push({ name: n, line });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Reading a library file from disk (size, binary and encoding checks, errors in words), then parsing it.
 import * as fs from 'node:fs';
 import { detectKind } from './detect';
+import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTables } from './bibtex';
 import { parseSourceText } from './parse';
 import { failedSource, type ParsedSource, type ProgressFn, type SourceKind } from './types';
 
@@ -11,6 +12,12 @@ export interface ReadSourceOptions {
   kind?: Exclude<SourceKind, 'corpus'>;
   maxBytes?: number;
   onProgress?: ProgressFn;
+  /** A `.bib` file's bibliography list (holding it), read for its macros and crossrefs (groups.ts). */
+  group?: readonly string[];
+  /** Macro tables of the files of lists, kept between readings (cache.ts `macroTables`). */
+  tables?: MacroTables;
+  /** An earlier file of the list known (from a reading of it as it is now) to add no macros: not even scanned. */
+  knownEmpty?: (path: string, size: number, mtimeMs: number) => boolean;
 }
 
 /** What went wrong with a file-system call, in words. */
@@ -75,13 +82,41 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   const r = readSourceText(path, opts.maxBytes);
   const kind = opts.kind ?? detectKind(path, 'text' in r ? r.text : undefined);
   if ('error' in r) return failedSource(path, kind, r.error, r.line ?? 0, performance.now() - t0);
-  const parsed = parseSourceText(path, r.text, kind, opts.onProgress);
+  const parsed = kind === 'bibtex' && opts.group && opts.group.length > 1
+    ? readBibtexInGroup(r.text, path, opts.group, other => groupFile(other, opts.maxBytes, opts.knownEmpty), {
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), own: { size: r.size, mtimeMs: r.mtimeMs }, ...(opts.tables ? { tables: opts.tables } : {}),
+    })
+    : parseSourceText(path, r.text, kind, opts.onProgress);
   parsed.size = r.size;
   parsed.mtimeMs = r.mtimeMs;
   if (r.warning) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });
   if (parsed.charSpans && r.utf8) parsed.byteSpans = toByteOffsets(r.text, parsed.charSpans, r.utf8Bom ? 3 : 0);
   parsed.parseMs = performance.now() - t0;
   return parsed;
+}
+
+/** Another file of a bibliography list: stat'ed now, its bytes read only when asked. */
+function groupFile(path: string, maxBytes?: number, knownEmpty?: ReadSourceOptions['knownEmpty']): GroupFile | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFile()) return undefined;
+  return {
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    // A byte scan: a big file without @string or @preamble (the Anthology) is never decoded or parsed for its macros.
+    mayDefine: () => {
+      if (knownEmpty?.(path, st.size, st.mtimeMs)) return false;
+      try { return st.size <= (maxBytes ?? MAX_SOURCE_BYTES) && mayDefineMacros(fs.readFileSync(path)); } catch { return false; }
+    },
+    text: () => {
+      const r = readSourceText(path, maxBytes);
+      return 'error' in r ? undefined : r.text;
+    },
+  };
 }
 
 /** Offset of the first NUL byte in the first 64 KB (text files have none), if any. */

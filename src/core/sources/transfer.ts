@@ -94,6 +94,9 @@ export function decodeParsed(lines: readonly string[], fromCache: boolean): Pars
  * `materialize` decodes the rest a slice per turn of the event loop. A paper is decoded once: the
  * object `at` returned is the one in the final `papers`.
  */
+/** Decoding holds off for the user's typing at most this long in all. */
+const MAX_DECODE_WAIT_MS = 10_000;
+
 export class RecordRows {
   readonly length: number;
   readonly meta: Meta;
@@ -124,10 +127,21 @@ export class RecordRows {
     return p;
   }
 
-  /** Decodes every paper, for at most `sliceMs` per turn of the event loop; the bytes are let go after. */
-  async materialize(fromCache: boolean, sliceMs = 8): Promise<ParsedSource> {
+  /**
+   * Decodes every paper, for at most `sliceMs` per turn of the event loop; the bytes are let go after.
+   * `wait` says how long to hold off before the next slice (e.g. while the user types), for at most
+   * `maxWaitMs` in all, so decoding ends even under endless typing.
+   */
+  async materialize(fromCache: boolean, opts: { sliceMs?: number; wait?: () => number; maxWaitMs?: number } = {}): Promise<ParsedSource> {
+    const { sliceMs = 8, wait, maxWaitMs = MAX_DECODE_WAIT_MS } = opts;
     let i = 0;
+    let waited = 0;
     while (i < this.length) {
+      for (let ms = wait?.() ?? 0; ms > 0 && waited < maxWaitMs; ms = wait!()) {
+        const t = performance.now();
+        await new Promise<void>(r => setTimeout(r, Math.min(ms, maxWaitMs - waited)));
+        waited += performance.now() - t;
+      }
       const t = performance.now();
       for (let k = 0; i < this.length && (k < 64 || performance.now() - t < sliceMs); k++, i++) this.at(i);
       if (i < this.length) await new Promise<void>(r => setImmediate(r));

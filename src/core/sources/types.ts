@@ -25,6 +25,11 @@ export interface ParsedSource {
   /** File size and modification time when read (the cache key). */
   size?: number;
   mtimeMs?: number;
+  /**
+   * A `.bib` read as part of a bibliography list: the other files of the list its reading used
+   * (size -1: missing), as they were then. The cache entry is stale when any of them changed.
+   */
+  groupDeps?: { path: string; size: number; mtimeMs: number; empty?: boolean }[];
   /** Read from the parsed-records cache rather than parsed. */
   fromCache?: boolean;
   /** BibTeX: each paper's original text as [start, end) char offsets in the decoded text ([-1, -1]: none). Not serialized. */

@@ -57,6 +57,8 @@ export interface SourceParserOptions {
   inlineBelowBytes?: number;
   /** Sources with at least this many papers get their search index built in the worker (default BIG_SOURCE; 0: none). */
   indexFrom?: number;
+  /** How long decoding should hold off before its next slice (e.g. while the user types); default never. */
+  decodeWait?: () => number;
   /** Told about cache write failures and worker crashes. */
   onWarning?: (message: string) => void;
 }
@@ -67,6 +69,8 @@ export class SourceParser {
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
   private inline = false;
+  /** The other files of its list each file's last reading used (ParsedSource.groupDeps). */
+  private readonly lastDeps = new Map<string, NonNullable<ParsedSource['groupDeps']>>();
 
   constructor(private readonly opts: SourceParserOptions = {}) {
     if (!opts.workerFile || !fs.existsSync(opts.workerFile)) this.inline = true;
@@ -80,12 +84,16 @@ export class SourceParser {
   /**
    * Reads and parses one file (from the cache when unchanged). Rejects only with CancelledError.
    * `onSearchable` is called when a big source's index arrives before its papers are all decoded
-   * (from a warm cache: at once), so it can be searched meanwhile.
+   * (from a warm cache: at once), so it can be searched meanwhile. `group`: a `.bib` file's
+   * bibliography list (groups.ts), read for its macros and crossrefs; the worker reads those files.
    */
-  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal, onSearchable?: (s: SearchableSource) => void): Promise<ParsedSource> {
+  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal, onSearchable?: (s: SearchableSource) => void, group?: readonly string[]): Promise<ParsedSource> {
     const indexFrom = this.opts.indexFrom ?? BIG_SOURCE;
-    const req: WorkerRequest = { id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(indexFrom ? { index: indexFrom } : {}) };
-    if (this.inline || this.disposed || this.isSmall(path)) return Promise.resolve(this.parseInline(req, onProgress));
+    const req: WorkerRequest = {
+      id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(indexFrom ? { index: indexFrom } : {}),
+      ...(group && group.length > 1 ? { group: [...group] } : {}),
+    };
+    if (this.inline || this.disposed || this.isSmall(path, req.group)) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
       this.pending.set(req.id, { req, resolve, reject, onProgress, onSearchable, sent: performance.now() });
@@ -112,24 +120,47 @@ export class SourceParser {
     }
   }
 
-  private isSmall(path: string): boolean {
-    try {
-      return fs.statSync(path).size <= (this.opts.inlineBelowBytes ?? 256 * 1024);
-    } catch {
-      return true; // missing: said so quickly, inline
+  /**
+   * Whether the files a reading may touch are small together: the file, and the other files of its
+   * bibliography list, except those its last reading found to add no macros and that are unchanged
+   * (the Anthology before refs.bib), and those it did not read (later files: crossref parents).
+   */
+  private isSmall(path: string, group?: readonly string[]): boolean {
+    const size = (p: string) => { try { return fs.statSync(p); } catch { return undefined; } };
+    const last = group && this.lastDeps.get(path);
+    let total = size(path)?.size ?? 0;
+    for (const p of group ?? []) {
+      if (p === path) continue;
+      const st = size(p);
+      if (!st) continue; // missing: said so quickly, inline
+      if (last && (!last.some(d => d.path === p) || this.knownEmpty(path, p, st.size, st.mtimeMs))) continue;
+      total += st.size;
     }
+    return total <= (this.opts.inlineBelowBytes ?? 256 * 1024);
+  }
+
+  /** Whether the last reading of `file` found `other`, as it is now, to add no macros. */
+  private knownEmpty(file: string, other: string, size: number, mtimeMs: number): boolean {
+    return !!this.lastDeps.get(file)?.some(d => d.path === other && d.empty && d.size === size && d.mtimeMs === mtimeMs);
   }
 
   private parseInline(req: WorkerRequest, onProgress?: ProgressFn): ParsedSource {
     try {
-      const outcome = parseWithCache(req, onProgress);
+      const outcome = parseWithCache(req, onProgress, undefined, (p, size, mtimeMs) => this.knownEmpty(req.path, p, size, mtimeMs));
       const parsed = outcomeSource(outcome);
+      this.noteDeps(parsed);
       const err = storeOutcome(req, outcome);
       if (err) this.opts.onWarning?.(`could not cache ${req.path}: ${err}`);
       return parsed;
     } catch (err) {
       return failedSource(req.path, detectKind(req.path), `could not be read: ${(err as Error).message}`);
     }
+  }
+
+  /** What a file of a list read last time (see isSmall). */
+  private noteDeps(parsed: ParsedSource): void {
+    if (parsed.groupDeps) this.lastDeps.set(parsed.path, parsed.groupDeps);
+    else this.lastDeps.delete(parsed.path);
   }
 
   private ensureWorker(): Worker {
@@ -168,8 +199,9 @@ export class SourceParser {
           this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`));
           return;
         }
-        // Decoded a slice per turn of the event loop, so typing is never stalled for long.
-        void rows.materialize(m.fromCache).then(parsed => {
+        // Decoded a slice per turn of the event loop, so typing is never stalled for long, and not
+        // while the user types (a big library's search works from its rows and index meanwhile).
+        void rows.materialize(m.fromCache, { ...(this.opts.decodeWait ? { wait: this.opts.decodeWait } : {}) }).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
           // Copies: from the cache they are views of the rows' buffer, which must not outlive decoding.
           if (m.orders && ordersFit(m.orders, parsed.papers.length)) parsed.orders = { byKey: m.orders.byKey.slice(), newest: m.orders.newest.slice() };
@@ -216,6 +248,7 @@ export class SourceParser {
     this.pending.delete(id);
     // An idle worker must not keep a process (the CLI, a test) alive.
     if (this.pending.size === 0) this.worker?.unref();
+    this.noteDeps(parsed);
     p.resolve(parsed);
   }
 

@@ -1,16 +1,16 @@
 // Completion of citation keys inside \cite…{…} and [@…]. The query is what the user typed since the
 // last separator, spaces included (`\cite{a, global vect|`: see core/citeContext.ts). The search
 // index ranks (title words, authors, year, typos), so the list is marked incomplete, every item's
-// range covers the whole query and its filterText is that query: the editor keeps every hit in
-// PaperCite's order and asks again on the next keystroke (a space is a trigger character).
+// range covers the whole query and its filterText starts with that query: the editor keeps every
+// hit in PaperCite's order and asks again on the next keystroke (a space is a trigger character).
 import * as vscode from 'vscode';
-import { citeContextAt, citeSyntaxFor, type CiteContext } from '../../core/citeContext';
+import { citeContextAt, citeSyntaxFor, completionFilterText, type CiteContext } from '../../core/citeContext';
 import { typstKeyEdit } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
 import { log, reportError } from '../log';
 import type { Services } from '../services';
-import { activationMarked, sinceActivation } from '../timing';
+import { activationMarked, noteTyping, sinceActivation } from '../timing';
 import { paperDetail, paperMarkdown } from './format';
 import { rankPapers } from './rank';
 
@@ -49,6 +49,12 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
   /** A space after a complete key of the library separates keys (see core/citeContext.ts). */
   private readonly isKey = (key: string): boolean => !!this.services.library.byKey(key);
 
+  private startCalls = 0;
+  /** The first calls after activation are logged: what a slow first list waited for shows in the log. */
+  private logStartCall(t0: number, what: string): void {
+    if (this.startCalls++ < 30 && sinceActivation() < 60_000) log.info(`[cite] call ${this.startCalls} at ${Math.round(sinceActivation())} ms after activation (${(performance.now() - t0).toFixed(1)} ms, library ${this.services.library.state}): ${what}`);
+  }
+
   resolveCompletionItem(item: vscode.CompletionItem): vscode.CompletionItem {
     const p = this.papers.get(item);
     if (p && !item.documentation) {
@@ -63,8 +69,12 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
     const t0 = performance.now();
+    noteTyping();
     const found = contextAt(doc, position, this.services.config.forDocument(doc.uri).customCiteCommands, this.isKey);
-    if (!found) return undefined;
+    if (!found) {
+      this.logStartCall(t0, 'no citation at the cursor');
+      return undefined;
+    }
     const { ctx, base } = found;
     let papers: Paper[] = [];
     try {
@@ -87,7 +97,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       // Documentation is built in resolveCompletionItem, for the focused item only.
       this.papers.set(item, p);
       item.insertText = (ctx.separator ?? '') + p.id;
-      item.filterText = filterText;
+      item.filterText = completionFilterText(ctx.prefix, p, spaceContinues);
       item.sortText = String(i).padStart(4, '0');
       item.range = range;
       if (ctx.typst) {
@@ -106,6 +116,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       item.command = { title: 'Add BibTeX entry', command: ACCEPTED_COMMAND };
       return item;
     });
+    this.logStartCall(t0, `${items.length} items for ${JSON.stringify(ctx.prefix.slice(0, 40))}`);
     if (!this.firstAnswered && items.length) {
       this.firstAnswered = true;
       log.info(`[cite] first completion answered ${Math.round(sinceActivation())} ms after activation${activationMarked() ? '' : ' (measured from loading the completion module: activation was not marked)'} (${items.length} items, ${this.services.library.papers.length} papers, library ${this.services.library.state})`);

@@ -166,7 +166,7 @@ export async function addLibrary(services: Services): Promise<void> {
   if (!picked?.length) return;
   const cfg = vscode.workspace.getConfiguration(SECTION, folder?.uri);
   const target = folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  const current = (folder ? cfg.inspect<string[]>('libraries')?.workspaceValue : cfg.inspect<string[]>('libraries')?.globalValue) ?? [];
+  const current = (folder ? cfg.inspect<(string | string[])[]>('libraries')?.workspaceValue : cfg.inspect<(string | string[])[]>('libraries')?.globalValue) ?? [];
   const entries = picked.map(u => {
     const rel = folder ? path.relative(folder.uri.fsPath, u.fsPath) : '';
     return folder && rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : u.fsPath;
