@@ -5,8 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCorpusIndex } from '../src/core/corpusIndex';
-import { Library } from '../src/core/library';
-import { SearchIndex } from '../src/core/search';
+import { corpusSource, Library, PreparedSource } from '../src/core/library';
 import { SourceParser } from '../src/core/sources/workerClient';
 import { rankPapers } from '../src/extension/cite/rank';
 
@@ -16,38 +15,41 @@ const since = () => Math.round((performance.now() - t0) * 10) / 10;
 
 const text = fs.readFileSync(path.join(root, 'corpus/papers.json'), 'utf8');
 const indexData = readCorpusIndex(text, path.join(root, 'dist/corpus.index'));
-const lib = new Library();
-lib.setCorpus(JSON.parse(text), 0, indexData);
-lib.warmIndex();
-const corpusSearchableMs = since();
-const corpusFirstList = rankPapers(lib, query, { limit: 50 });
-const corpusFirstListMs = since();
-const out: Record<string, unknown> = { prebuiltIndex: !!indexData, corpusSearchableMs, corpusFirstListMs, corpusFirstHit: corpusFirstList[0]?.id };
+async function main(): Promise<void> {
+  const lib = new Library();
+  await lib.add(corpusSource(JSON.parse(text), 0, indexData));
+  const corpusSearchableMs = since();
+  const corpusFirstList = rankPapers(lib, query, { limit: 50 });
+  const corpusFirstListMs = since();
+  const out: Record<string, unknown> = { prebuiltIndex: !!indexData, corpusSearchableMs, corpusFirstListMs, corpusFirstHit: corpusFirstList[0]?.id };
 
-if (!library) {
-  console.log(JSON.stringify(out));
-} else {
-  const parser = new SourceParser({ workerFile: path.join(root, 'dist/worker.js'), cacheDir: cacheDir!, indexFrom: 5000 });
-  let answered = false;
-  const answer = (how: string) => {
-    if (answered) return;
-    answered = true;
-    out.librarySearchableMs = since();
-    const list = rankPapers(lib, query, { limit: 50 });
-    out.libraryFirstListMs = since();
-    out.libraryFirstHit = list[0]?.id;
-    out.how = how;
-  };
-  void parser.parse(library, undefined, undefined, early => {
-    lib.setSearchable(early.path, SearchIndex.fromData(early.rows, early.index));
-    answer('searchable before decoded');
-  }).then(parsed => {
-    lib.setSource(parsed);
-    answer('decoded');
-    out.libraryEntries = parsed.papers.length;
-    out.fromCache = !!parsed.fromCache;
-    out.libraryDecodedMs = since();
+  if (!library) {
     console.log(JSON.stringify(out));
-    parser.dispose();
-  });
+  } else {
+    const parser = new SourceParser({ workerFile: path.join(root, 'dist/worker.js'), cacheDir: cacheDir! });
+    let answered = false;
+    const answer = (how: string) => {
+      if (answered) return;
+      answered = true;
+      out.librarySearchableMs = since();
+      const list = rankPapers(lib, query, { limit: 50 });
+      out.libraryFirstListMs = since();
+      out.libraryFirstHit = list[0]?.id;
+      out.how = how;
+    };
+    void parser.parse(library, undefined, undefined, s => {
+      lib.put(PreparedSource.searchable(s));
+      answer('searchable before decoded');
+    }).then(parsed => {
+      lib.put(parsed);
+      answer('decoded');
+      out.libraryEntries = parsed.papers.length;
+      out.fromCache = !!parsed.fromCache;
+      out.libraryDecodedMs = since();
+      console.log(JSON.stringify(out));
+      parser.dispose();
+    });
+  }
 }
+
+void main();

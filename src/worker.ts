@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
-import { SearchIndex, transferList, vocabStarts, type SearchIndexData } from './core/search';
+import { buildIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
 import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, ownBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows } from './core/sources/cache';
 import { parseWithCache } from './core/sources/cached';
 import { RecordRows, rowStarts } from './core/sources/transfer';
@@ -95,7 +95,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   const tIndex = performance.now();
   const indexFromCache = !!data;
   if (!data) {
-    data = SearchIndex.build(papers!).exportData();
+    data = buildIndexData(papers!);
     // Written before the transfer below takes the arrays away.
     if (req.cacheDir && key) {
       const err = writeIndexCache(req.cacheDir, { ...key, ...(parsed?.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, data);

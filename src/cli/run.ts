@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { BibEncoding } from '../core/bibtex/export';
 import { readCorpusIndex } from '../core/corpusIndex';
-import { BIG_SOURCE, Library, type SourceStatus } from '../core/library';
+import { BIG_SOURCE, corpusSource, Library, PreparedSource, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
-import { indexDataFits, SearchIndex, type SearchIndexData } from '../core/search';
+import { buildIndexData, indexDataFits, SearchIndex, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
 import { readBibtexGroup } from '../core/sources/bibtex';
 import { CacheDamagedError, CachedRowsFile, type CacheKey, readCacheLines, readIndexCache, rowsDigestOfFile, rowsFileCrc, type RowsDigest, writeCache, writeIndexCache } from '../core/sources/cache';
@@ -171,7 +171,7 @@ export function readCorpus(corpusPath: string, indexPath?: string): { papers: Pa
 function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['stderr'] = io.stderr): Loaded {
   const corpus = args.noCorpus ? undefined : readCorpus(env.corpusPath, env.corpusIndexPath);
   const lib = new Library();
-  if (corpus) lib.setCorpus(corpus.papers, 0, corpus.indexData);
+  if (corpus) lib.put(corpusSource(corpus.papers, 0, corpus.indexData));
   const cwd = env.cwd ?? process.cwd();
   const bar = createProgressBar(barStream, args.progress ?? !!barStream.isTTY);
   const parsedBibs: { given: string; parsed: ParsedSource }[] = [];
@@ -185,7 +185,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
     const fromList = listed?.get(abs);
-    if (fromList) { lib.setSource(fromList, given); continue; }
+    if (fromList) { lib.put(fromList, given); continue; }
     const label = path.basename(given);
     // Only big files get a bar: a small one is read before a bar could be seen.
     let st: fs.Stats | undefined;
@@ -210,7 +210,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
         try {
           const rows = CachedRowsFile.open(cacheDir, key, tag, cachedIndex.rowsDigest);
           if (rows && indexDataFits(cachedIndex, rows.length)) {
-            lib.setSearchable(abs, SearchIndex.fromData(rows, cachedIndex), rows.meta.kind, given);
+            lib.put(PreparedSource.searchableIndex(abs, rows.meta.kind, SearchIndex.fromData(rows, cachedIndex)), given);
             searchable.push({ id: abs, problems: rows.meta.problems });
             verbose(`${shown(abs, cwd)}: ${rows.length} entries; search index from the cache, entries read as shown (${(performance.now() - t0).toFixed(0)} ms)`);
             continue;
@@ -242,9 +242,9 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
     // One index over the whole source, as the editor's worker builds it: slices (the editor's
     // fallback) weigh words by each slice's own counts, so equal matches would rank by slice.
-    if (parsed.papers.length >= BIG_SOURCE && !parsed.indexData) parsed.indexData = SearchIndex.build(parsed.papers).exportData();
+    if (parsed.papers.length >= BIG_SOURCE && !parsed.indexData) parsed.indexData = buildIndexData(parsed.papers);
     bar.clear();
-    lib.setSource(parsed, given);
+    lib.put(parsed, given);
     if (parsed.kind === 'bibtex') parsedBibs.push({ given, parsed });
   }
   if (!listed) regroupBibs(parsedBibs, lib, env, cwd);
@@ -441,7 +441,7 @@ function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], l
     const t = texts[i]!;
     if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
     const source = { ...parsed, size: t.size, mtimeMs: t.mtimeMs };
-    lib.setSource(source, t.given);
+    lib.put(source, t.given);
     // Cached under a tag naming every file of the list as read, so a change to any of them is a miss.
     if (tag && texts.length === bibs.length) writeCache(cacheDir, source, tag);
   });

@@ -3,7 +3,7 @@
 // an index built for other papers is never used.
 import { createHash } from 'node:crypto';
 import type { Paper } from './model';
-import { SearchIndex, type SearchIndexData } from './search';
+import { buildIndexData, type SearchIndexData } from './search';
 import { readIndexFile, writeIndexFile, type CacheKey, type OnDamage } from './sources/cache';
 import { CORPUS_SOURCE_ID } from './sources/types';
 
@@ -18,7 +18,7 @@ function keyOf(papersJson: string): { key: CacheKey; tag: string } {
 export function writeCorpusIndex(papersJson: string, file: string): string | undefined {
   const papers = JSON.parse(papersJson) as Paper[];
   const { key, tag } = keyOf(papersJson);
-  return writeIndexFile(file, key, tag, SearchIndex.build(papers).exportData());
+  return writeIndexFile(file, key, tag, buildIndexData(papers));
 }
 
 /** The prebuilt index for exactly this papers.json text, or undefined (missing, stale, damaged). */

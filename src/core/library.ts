@@ -5,12 +5,14 @@ import * as path from 'node:path';
 import type { Paper, SourceProblem } from './model';
 import { compareHits, SearchIndex, type SearchHit, type SearchIndexData } from './search';
 import { authorsAgree, identityOf, sameWork } from './sources/identity';
-import { compareNewest, ordersFit, sourceOrders, withKeyPrefix, type SourceOrders } from './sources/orders';
+import { compareNewest, withKeyPrefix } from './sources/orders';
 import { parseSourceText } from './sources/parse';
+import { PreparedSource, type OwnMaps } from './sources/prepared';
 import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './sources/types';
 
 export { CORPUS_SOURCE_ID } from './sources/types';
 export type { ParsedSource, SourceKind } from './sources/types';
+export { BIG_SOURCE, PreparedSource, type SearchableSource } from './sources/prepared';
 
 /** One source as the Sources view shows it (same shape as `SourceStatus` in src/extension/services.ts). */
 export interface SourceStatus {
@@ -28,8 +30,8 @@ export interface SourceStatus {
   /** Entries shown as part of a paper of an earlier source (same key, DOI, arXiv id or title + year). */
   merged: number;
   fromCache?: boolean;
-  /** Searchable while its entries are still being decoded (not yet merged or in the tree). */
-  decoding?: boolean;
+  /** `searchable`: its entries are still being decoded (not yet merged or in the tree). */
+  state: 'searchable' | 'ready';
 }
 
 export interface LibraryStats {
@@ -38,78 +40,6 @@ export interface LibraryStats {
   merged: number;
   /** Entries left out because their key names a different paper. */
   clashes: number;
-}
-
-/** Sources at least this big get a search index of their own, kept while they are unchanged. */
-export const BIG_SOURCE = 5000;
-/**
- * A big source is indexed in slices of this many papers, one slice per turn of the event loop
- * (`warmIndexInTurns`), so indexing 73k papers stalls the editor for one slice at a time; a query
- * asks every slice (the per-word bonus and field weights dominate scores, so they compare).
- */
-const INDEX_SLICE = 8000;
-const bigIndexes = new WeakMap<ParsedSource, (SearchIndex | undefined)[]>();
-
-function slicesOf(s: ParsedSource): (SearchIndex | undefined)[] {
-  let slices = bigIndexes.get(s);
-  if (!slices) bigIndexes.set(s, (slices = new Array<SearchIndex | undefined>(Math.ceil(s.papers.length / INDEX_SLICE)).fill(undefined)));
-  return slices;
-}
-
-/**
- * Prepares a big parsed source before it joins a library, a slice per turn of the event loop: its
- * lookup tables (for merging with other sources) and its search index (unless the worker sent
- * one). Returns the ms spent indexing. A small source needs nothing (0).
- */
-export async function prepareSourceInTurns(s: ParsedSource): Promise<number> {
-  if (s.papers.length < BIG_SOURCE) return 0;
-  await ownMapsInTurns(s);
-  if (adoptIndexData(s)) return 0;
-  let spent = 0;
-  const slices = slicesOf(s);
-  for (let i = 0; i < slices.length; i++) {
-    if (slices[i]) continue;
-    const t = performance.now();
-    sliceIndex(s, i);
-    spent += performance.now() - t;
-    await new Promise<void>(r => setImmediate(r));
-  }
-  return spent;
-}
-
-const orderCache = new WeakMap<ParsedSource, SourceOrders>();
-
-/** A source's key and newest-first orders: the worker's for a big source, else sorted here once. */
-function ordersOf(s: ParsedSource): SourceOrders {
-  let o = orderCache.get(s);
-  if (!o) orderCache.set(s, (o = s.orders && ordersFit(s.orders, s.papers.length) ? s.orders : sourceOrders(s.papers)));
-  return o;
-}
-
-/** Whether a source has an index of its own (big, or given one already built, like the bundled corpus). */
-function hasOwnIndex(s: ParsedSource): boolean {
-  return s.papers.length >= BIG_SOURCE || !!bigIndexes.get(s)?.every(Boolean);
-}
-
-/** Uses the index the worker built for a source (one slice over all its papers), if it fits. */
-function adoptIndexData(s: ParsedSource): boolean {
-  const data = s.indexData;
-  if (!data) return false;
-  delete s.indexData;
-  if (bigIndexes.get(s)?.every(Boolean)) return true;
-  try {
-    bigIndexes.set(s, [SearchIndex.fromData(s.papers, data)]);
-    return true;
-  } catch {
-    return false; // built for other papers: index here instead
-  }
-}
-
-function sliceIndex(s: ParsedSource, i: number): SearchIndex {
-  const slices = slicesOf(s);
-  let idx = slices[i];
-  if (!idx) slices[i] = idx = SearchIndex.build(s.papers.slice(i * INDEX_SLICE, (i + 1) * INDEX_SLICE));
-  return idx;
 }
 
 interface Combined {
@@ -130,100 +60,126 @@ export interface LibraryOptions {
   corpusParseMs?: number;
 }
 
+/** What adding a source cost on the calling thread, in ms. */
+export interface AddTimings {
+  /** Indexing a big source in turns (0 when the worker sent its index). */
+  indexMs: number;
+  /** Merging it with the other sources. */
+  combineMs: number;
+  /** Building the small sources' shared index (and any slice not built yet). */
+  restMs: number;
+}
+
+/** The bundled corpus as a source, with its index when built ahead of time (dist/corpus.index). */
+export function corpusSource(papers: readonly Paper[], parseMs = 0, indexData?: SearchIndexData): ParsedSource {
+  return { path: CORPUS_SOURCE_ID, kind: 'corpus', papers: papers as Paper[], problems: [], entries: papers.length, parseMs, ...(indexData ? { indexData } : {}) };
+}
+
 /**
- * Sources combine in priority order: the user's libraries in the order added, then the bundled
- * corpus. The user's own keys come first because they are what their documents cite.
+ * Sources combine in priority order: the user's libraries in the order set (`setOrder`; others
+ * after them, in the order added), then the bundled corpus. The user's own keys come first because
+ * they are what their documents cite. Each source is a `PreparedSource`; `put` adds or replaces
+ * one, `add` also prepares it in turns and builds what search needs, `remove` lets it go.
  */
 export class Library {
-  private corpus: ParsedSource | undefined;
-  private readonly user = new Map<string, ParsedSource>();
+  private corpus: PreparedSource | undefined;
+  /** The user's ready sources, in priority order. */
+  private readonly user = new Map<string, PreparedSource>();
+  /** Sources searchable before their papers are decoded; each gives way to the ready source of its path. */
+  private readonly searchable = new Map<string, PreparedSource>();
   private readonly labels = new Map<string, string>();
+  private priority = new Map<string, number>();
   private combined: Combined | undefined;
   private parts: { index: SearchIndex; big: boolean }[] | undefined;
-  /** Big sources searchable before their papers are decoded (see `setSearchable`). */
-  private readonly early = new Map<string, { index: SearchIndex; kind: SourceKind }>();
   private ver = 0;
 
   constructor(opts: LibraryOptions = {}) {
-    if (opts.corpus) this.setCorpus(opts.corpus, opts.corpusParseMs);
-  }
-
-  /** Sets (or with `undefined` removes) the bundled corpus, with its index when built ahead of time. */
-  setCorpus(papers: readonly Paper[] | undefined, parseMs = 0, indexData?: SearchIndexData): void {
-    this.corpus = papers
-      ? { path: CORPUS_SOURCE_ID, kind: 'corpus', papers: papers as Paper[], problems: [], entries: papers.length, parseMs, ...(indexData ? { indexData } : {}) }
-      : undefined;
-    if (this.corpus) adoptIndexData(this.corpus);
-    this.changed();
+    if (opts.corpus) this.put(corpusSource(opts.corpus, opts.corpusParseMs));
   }
 
   /**
-   * Makes a library file searchable before its papers are all decoded: `index` is over its papers
-   * in file order, decoded on first use. Hits stand for the paper shown under their key, if any. It
-   * is not part of `papers`, `sources` or the merging until `setSource` of the same path, which
-   * replaces it.
+   * Adds or replaces a source: the bundled corpus (kind `corpus`), a library file, or one only
+   * searchable so far, which is not part of `papers`, `sources`' merging or the tree until the
+   * ready source of its path replaces it. `label` names it in the Sources view and in messages.
    */
-  setSearchable(file: string, index: SearchIndex, kind: SourceKind = 'bibtex', label?: string): void {
-    this.early.set(file, { index, kind });
-    if (label) this.labels.set(file, label);
-    this.ver++;
-  }
-
-  /** Parses a library file's text and adds it (or replaces the source of that path). */
-  loadSource(file: string, text: string, kind?: Exclude<SourceKind, 'corpus'>): SourceStatus {
-    this.setSource(parseSourceText(file, text, kind));
-    return this.sourceStatus(file)!;
-  }
-
-  /** Adds or replaces a parsed source (e.g. from the worker or the cache). */
-  setSource(parsed: ParsedSource, label?: string): void {
-    adoptIndexData(parsed);
-    this.early.delete(parsed.path);
-    if (parsed.kind === 'corpus' || parsed.path === CORPUS_SOURCE_ID) {
-      this.corpus = { ...parsed, path: CORPUS_SOURCE_ID, kind: 'corpus' };
+  put(source: ParsedSource | PreparedSource, label?: string): void {
+    const s = source instanceof PreparedSource ? source : PreparedSource.ready(source);
+    if (label) this.labels.set(s.path, label);
+    if (s.state === 'searchable') {
+      this.searchable.get(s.path)?.retire('replaced');
+      this.searchable.set(s.path, s);
+      this.ver++;
+      return;
+    }
+    this.searchable.get(s.path)?.retire('replaced');
+    this.searchable.delete(s.path);
+    if (s.path === CORPUS_SOURCE_ID) {
+      this.corpus?.retire('replaced');
+      this.corpus = s;
     } else {
-      this.user.set(parsed.path, parsed);
-      if (label) this.labels.set(parsed.path, label);
+      this.user.get(s.path)?.retire('replaced');
+      this.user.set(s.path, s);
+      this.sortUser();
     }
     this.changed();
   }
 
-  /** Sets the priority of the user's sources (earlier wins keys and merges); unknown paths are ignored. */
-  setOrder(paths: readonly string[]): void {
-    const rank = new Map(paths.map((p, i) => [p, i]));
-    const entries = [...this.user.entries()];
-    const sorted = [...entries].sort((a, b) => (rank.get(a[0]) ?? Infinity) - (rank.get(b[0]) ?? Infinity));
-    if (sorted.every((e, i) => e === entries[i])) return;
-    this.user.clear();
-    for (const [k, v] of sorted) this.user.set(k, v);
-    this.changed();
+  /**
+   * Adds or replaces a source and makes it ready to search: a big one is prepared a slice per turn
+   * of the event loop first (typing goes on meanwhile, and search never meets a half-built
+   * library), then merged and indexed at once, so the next keystroke finds everything built.
+   */
+  async add(source: ParsedSource | PreparedSource, label?: string): Promise<AddTimings> {
+    const s = source instanceof PreparedSource ? source : PreparedSource.ready(source);
+    const indexMs = await s.prepareInTurns();
+    this.put(s, label);
+    const t = performance.now();
+    const c = this.combine();
+    const combineMs = performance.now() - t;
+    this.searchParts(c);
+    return { indexMs, combineMs, restMs: performance.now() - t - combineMs };
   }
 
-  removeSource(file: string): boolean {
-    const wasEarly = this.early.delete(file);
-    const had = this.user.delete(file) || wasEarly;
+  /** Parses a library file's text and puts it (a convenience for tests and the CLI). */
+  loadSource(file: string, text: string, kind?: Exclude<SourceKind, 'corpus'>): SourceStatus {
+    this.put(parseSourceText(file, text, kind));
+    return this.sourceStatus(file)!;
+  }
+
+  /** Sets the priority of the user's sources (earlier wins keys and merges); unknown paths go last. */
+  setOrder(paths: readonly string[]): void {
+    this.priority = new Map(paths.map((p, i) => [p, i]));
+    if (this.sortUser()) this.changed();
+  }
+
+  /** Removes a source (the bundled corpus by its id); false if there was none. */
+  remove(file: string): boolean {
+    const searchable = this.searchable.get(file);
+    const ready = file === CORPUS_SOURCE_ID ? this.corpus : this.user.get(file);
+    searchable?.retire('removed');
+    ready?.retire('removed');
+    this.searchable.delete(file);
+    if (file === CORPUS_SOURCE_ID) this.corpus = undefined;
+    else this.user.delete(file);
     this.labels.delete(file);
+    const had = !!(searchable || ready);
     if (had) this.changed();
     return had;
   }
 
+  /** Whether a user library file is in, ready (not only searchable). */
   hasSource(file: string): boolean {
     return this.user.has(file);
   }
 
-  /** A user library file as read (its papers in file order, with their own keys), if it is loaded. */
+  /** A user library file as read (its papers in file order, with their own keys), if it is ready. */
   userSource(file: string): ParsedSource | undefined {
-    return this.user.get(file);
+    return this.user.get(file)?.source;
   }
 
-  /** Files searchable while their papers are still being decoded (see `setSearchable`). */
-  get decodingPaths(): string[] {
-    return [...this.early.keys()];
-  }
-
-  /** Paths of the user's sources, in priority order. */
+  /** Paths of the user's sources, ready ones in priority order, then those only searchable so far. */
   get sourcePaths(): string[] {
-    return [...this.user.keys()];
+    return [...new Set([...this.user.keys(), ...this.searchable.keys()])];
   }
 
   /** Bumped on every change; views can compare it to skip work. */
@@ -238,16 +194,16 @@ export class Library {
   /** A paper by its key, or by the key it has in another source it was merged from. */
   byKey(key: string): Paper | undefined {
     const hit = this.combine().byKey(key);
-    if (hit || !this.early.size) return hit;
-    // A source still being decoded: its index holds every key's words.
-    for (const { index } of this.early.values()) {
-      for (const h of index.search(key, { limit: 50 })) if (h.paper.id === key) return h.paper;
+    if (hit) return hit;
+    for (const s of this.searchable.values()) {
+      const p = s.rowByKey(key);
+      if (p) return p;
     }
     return undefined;
   }
 
   /**
-   * Searches every source. A big source (≥ 5,000 papers) has its own index (in slices), kept for
+   * Searches every source. A big source (≥ BIG_SOURCE papers) has its own index (in slices), kept for
    * as long as that source is unchanged; the other sources share one small index rebuilt on change. So
    * saving a 10-entry refs.bib next to a 73k-entry anthology.bib re-indexes 10 papers, not 73k.
    * Hits are mapped to the papers shown (merged copies), deduplicated and ranked by score (scores
@@ -256,7 +212,7 @@ export class Library {
   search(query: string, limit = 50): SearchHit[] {
     const c = this.combine();
     const parts = this.searchParts(c);
-    if (parts.length === 1 && !parts[0]!.big && !this.early.size) return parts[0]!.index.search(query, { limit });
+    if (parts.length === 1 && !parts[0]!.big && !this.searchable.size) return parts[0]!.index.search(query, { limit });
     const best = new Map<Paper, SearchHit>();
     const add = (shown: Paper, h: SearchHit) => {
       const prev = best.get(shown);
@@ -269,10 +225,10 @@ export class Library {
         if (shown) add(shown, h);
       }
     }
-    if (this.early.size) {
+    if (this.searchable.size) {
       const shownKeys = new Set([...best.keys()].map(p => p.id));
-      for (const { index } of this.early.values()) {
-        for (const h of index.search(query, { limit: limit + 20 })) {
+      for (const s of this.searchable.values()) {
+        for (const h of s.searchRows(query, limit + 20)) {
           if (shownKeys.has(h.paper.id)) continue;
           add(c.byKey(h.paper.id) ?? h.paper, h);
           shownKeys.add(h.paper.id);
@@ -292,7 +248,7 @@ export class Library {
     const out = new Set<Paper>();
     for (const s of this.ordered()) {
       // A bounded run of matches per source; the shortest keys are the closest to what was typed.
-      for (const p of withKeyPrefix(s.papers, ordersOf(s).byKey, lower)) {
+      for (const p of withKeyPrefix(s.papers, s.orders().byKey, lower)) {
         const shown = c.shownOf(p);
         if (shown) out.add(shown);
       }
@@ -305,7 +261,7 @@ export class Library {
     const c = this.combine();
     const out = new Set<Paper>();
     for (const s of this.ordered()) {
-      const order = ordersOf(s).newest;
+      const order = s.orders().newest;
       let taken = 0;
       for (let i = 0; i < order.length && taken < limit; i++) {
         const shown = c.shownOf(s.papers[order[i]!]!);
@@ -315,22 +271,13 @@ export class Library {
     return [...out].sort(compareNewest).slice(0, limit);
   }
 
-  /** Builds the indexes `search` needs now (e.g. while the editor is idle); returns the ms spent. */
-  warmIndex(): number {
-    const t = performance.now();
-    this.searchParts(this.combine());
-    return performance.now() - t;
-  }
-
   private searchParts(c: Combined): { index: SearchIndex; big: boolean }[] {
     if (!this.parts) {
       const parts: { index: SearchIndex; big: boolean }[] = [];
       const small: Paper[] = [];
       this.ordered().forEach((s, i) => {
-        if (hasOwnIndex(s)) {
-          const n = slicesOf(s).length;
-          for (let k = 0; k < n; k++) parts.push({ index: sliceIndex(s, k), big: true });
-        } else for (const p of c.bySource[i]!) small.push(p);
+        if (s.hasOwnIndex) for (const index of s.indexSlices()) parts.push({ index, big: true });
+        else for (const p of c.bySource[i]!) small.push(p);
       });
       if (small.length || !parts.length) parts.push({ index: SearchIndex.build(small), big: false });
       this.parts = parts;
@@ -342,14 +289,14 @@ export class Library {
     return this.combine().stats;
   }
 
-  /** Every source in priority order: the user's libraries, then the bundled corpus; sources still being decoded before the corpus. */
+  /** Every source in priority order: the user's libraries, then the bundled corpus; sources only searchable so far before the corpus. */
   get sources(): SourceStatus[] {
     const c = this.combine();
     const all = this.ordered().map(s => this.statusOf(s, c));
-    const decoding: SourceStatus[] = [...this.early].filter(([f]) => !this.user.has(f)).map(([f, { index, kind }]) => ({
-      id: f, label: this.labels.get(f) ?? path.basename(f), kind, entries: index.size, parseMs: 0, problems: [], merged: 0, decoding: true,
+    const searchable: SourceStatus[] = [...this.searchable.values()].filter(s => !this.user.has(s.path)).map(s => ({
+      id: s.path, label: this.labels.get(s.path) ?? path.basename(s.path), kind: s.kind, entries: s.size, parseMs: 0, problems: [], merged: 0, state: 'searchable',
     }));
-    if (decoding.length) all.splice(this.corpus ? all.length - 1 : all.length, 0, ...decoding);
+    if (searchable.length) all.splice(this.corpus ? all.length - 1 : all.length, 0, ...searchable);
     return all;
   }
 
@@ -358,7 +305,8 @@ export class Library {
     return s && this.statusOf(s, this.combine());
   }
 
-  private statusOf(s: ParsedSource, c: Combined): SourceStatus {
+  private statusOf(prepared: PreparedSource, c: Combined): SourceStatus {
+    const s = prepared.source!;
     const extra = c.problems.get(s.path) ?? [];
     const st: SourceStatus = {
       id: s.path,
@@ -368,16 +316,29 @@ export class Library {
       parseMs: Math.round(s.parseMs * 10) / 10,
       problems: extra.length ? [...s.problems, ...extra] : s.problems,
       merged: c.merged.get(s.path) ?? 0,
+      state: 'ready',
     };
     if (s.error !== undefined) st.error = s.error;
     if (s.fromCache) st.fromCache = true;
     return st;
   }
 
-  private ordered(): ParsedSource[] {
+  /** Ready sources in priority order. */
+  private ordered(): PreparedSource[] {
     const all = [...this.user.values()];
     if (this.corpus) all.push(this.corpus);
     return all;
+  }
+
+  /** Puts the user's sources in priority order (a stable sort); true if it changed. */
+  private sortUser(): boolean {
+    const entries = [...this.user.entries()];
+    const rank = (p: string) => this.priority.get(p) ?? Infinity;
+    const sorted = [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
+    if (sorted.every((e, i) => e === entries[i])) return false;
+    this.user.clear();
+    for (const [k, v] of sorted) this.user.set(k, v);
+    return true;
   }
 
   private changed(): void {
@@ -392,61 +353,6 @@ export class Library {
   }
 }
 
-/** A source's own lookup tables (first paper per key, DOI, arXiv id, title + year), built once per parse. */
-interface OwnMaps {
-  byKey: Map<string, Paper>;
-  byDoi: Map<string, Paper>;
-  byArxiv: Map<string, Paper>;
-  byTitle: Map<string, Paper>;
-  /** Later entries under a key already used in this source. */
-  duplicates: Set<Paper>;
-}
-
-const ownMapsCache = new WeakMap<ParsedSource, OwnMaps>();
-/** Tables being built in turns, and how far. */
-const partialMaps = new WeakMap<ParsedSource, { maps: OwnMaps; done: number }>();
-
-function addToMaps(m: OwnMaps, papers: readonly Paper[], from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    const p = papers[i]!;
-    if (m.byKey.has(p.id)) { m.duplicates.add(p); continue; }
-    m.byKey.set(p.id, p);
-    const id = identityOf(p);
-    if (id.doi && !m.byDoi.has(id.doi)) m.byDoi.set(id.doi, p);
-    if (id.arxiv && !m.byArxiv.has(id.arxiv)) m.byArxiv.set(id.arxiv, p);
-    if (id.titleYear && !m.byTitle.has(id.titleYear)) m.byTitle.set(id.titleYear, p);
-  }
-}
-
-function emptyMaps(): OwnMaps {
-  return { byKey: new Map(), byDoi: new Map(), byArxiv: new Map(), byTitle: new Map(), duplicates: new Set() };
-}
-
-function ownMaps(s: ParsedSource): OwnMaps {
-  let m = ownMapsCache.get(s);
-  if (m) return m;
-  const partial = partialMaps.get(s);
-  m = partial?.maps ?? emptyMaps();
-  addToMaps(m, s.papers, partial?.done ?? 0, s.papers.length);
-  partialMaps.delete(s);
-  ownMapsCache.set(s, m);
-  return m;
-}
-
-/** Builds a source's lookup tables a slice per turn of the event loop (at 73k papers they take ~0.2 s). */
-async function ownMapsInTurns(s: ParsedSource, slice = 8000): Promise<void> {
-  if (ownMapsCache.has(s)) return;
-  let partial = partialMaps.get(s);
-  if (!partial) partialMaps.set(s, (partial = { maps: emptyMaps(), done: 0 }));
-  while (partial.done < s.papers.length && !ownMapsCache.has(s)) {
-    const to = Math.min(s.papers.length, partial.done + slice);
-    addToMaps(partial.maps, s.papers, partial.done, to);
-    partial.done = to;
-    await new Promise<void>(r => setImmediate(r));
-  }
-  if (!ownMapsCache.has(s)) ownMaps(s);
-}
-
 /**
  * Shows each paper once. An entry joins an earlier paper of *another* source when they share a
  * DOI or arXiv id, a key and agree on the work (see `sameWork`), or a distinctive normalized title,
@@ -454,10 +360,10 @@ async function ownMapsInTurns(s: ParsedSource, slice = 8000): Promise<void> {
  * citable; a repeated key is reported, the first entry kept, as BibTeX does). A key naming a
  * different paper is a clash: the first keeps the key, the other entry is left out and reported
  * with its file and line. Source papers are never mutated; merged papers are copies listing every
- * origin. Each source's lookup tables are cached with it, so re-combining after one file changed
- * costs lookups, not rebuilding tables for a 73k-entry library.
+ * origin. Each source's lookup tables are kept with it (`PreparedSource.ownMaps`), so re-combining
+ * after one file changed costs lookups, not rebuilding tables for a 73k-entry library.
  */
-export function combineSources(sources: readonly ParsedSource[], labelOf: (file: string) => string = f => path.basename(f)): Combined {
+export function combineSources(sources: readonly PreparedSource[], labelOf: (file: string) => string = f => path.basename(f)): Combined {
   /** Source paper -> its merged copy, or null when it is left out or folded into another paper. */
   const override = new Map<Paper, Paper | null>();
   /** Source paper -> the paper it was folded into (for lookups that land on it). */
@@ -468,7 +374,7 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
   const mergedCount = new Map<string, number>();
   let merged = 0;
   let clashes = 0;
-  const maps = sources.map(ownMaps);
+  const maps = sources.map(s => s.ownMaps());
   /** The file a shown paper was first read from (only needed for messages: no table for 73k papers). */
   const sourceOf = (p: Paper): string => sources[maps.findIndex(m => m.byKey.get(p.id) === p)]?.path ?? '';
 
@@ -547,7 +453,7 @@ export function combineSources(sources: readonly ParsedSource[], labelOf: (file:
         // BibTeX itself keeps the first of two entries with one key; so do we, and say so.
         override.set(p, null);
         clashes++;
-        if (!s.problems.some(q => q.line > 0 && q.line === lineOf(p, file))) {
+        if (!s.source!.problems.some(q => q.line > 0 && q.line === lineOf(p, file))) {
           const first = own.byKey.get(p.id)!;
           report(file, lineOf(p, file), `duplicate key "${p.id}": this entry (${titleOf(p)}) is left out; the key already names ${titleOf(first)} at ${where(first, file)}`);
         }

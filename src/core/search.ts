@@ -220,6 +220,15 @@ class Vocabulary {
   }
 }
 
+/**
+ * The search index of `papers` (in that order) as plain data: what the parse worker sends and
+ * caches, what the corpus build writes to dist/corpus.index and what the CLI keeps for a big
+ * library. `SearchIndex.fromData(papers, data)` searches it.
+ */
+export function buildIndexData(papers: readonly Paper[]): SearchIndexData {
+  return SearchIndex.build(papers).exportData();
+}
+
 /** The papers an index is over: an array, or rows decoded on first use (`RecordRows`). */
 export interface PaperList {
   readonly length: number;

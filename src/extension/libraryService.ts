@@ -8,14 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readCorpusIndex } from '../core/corpusIndex';
-import { prepareSourceInTurns, Library } from '../core/library';
+import { corpusSource, CORPUS_SOURCE_ID, Library, PreparedSource, type SearchableSource } from '../core/library';
 import type { Paper } from '../core/model';
-import { SearchIndex, type SearchHit } from '../core/search';
 import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
 import { isGlob } from '../core/sources/discover';
 import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
 import type { ParsedSource } from '../core/sources/types';
-import { CancelledError, SourceParser, type EarlySource } from '../core/sources/workerClient';
+import { CancelledError, SourceParser } from '../core/sources/workerClient';
 import { milestone } from './status';
 import { sinceActivation, untilTypingPause } from './timing';
 import type { ConfigService } from './config';
@@ -45,7 +44,7 @@ interface Wanted {
 }
 
 class LibraryServiceImpl implements LibraryService {
-  private lib = new Library();
+  private readonly lib = new Library();
   private st: LibraryState = 'loading';
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
@@ -73,7 +72,7 @@ class LibraryServiceImpl implements LibraryService {
   constructor(private readonly context: vscode.ExtensionContext, private readonly config: ConfigService) {
     const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
     const cacheDir = path.join(context.globalStorageUri.fsPath, 'parse-cache');
-    this.parser = new SourceParser({ workerFile, cacheDir, indexFrom: 5000, decodeWait: () => untilTypingPause(), onWarning: m => log.warn(`[library] ${m}`) });
+    this.parser = new SourceParser({ workerFile, cacheDir, decodeWait: () => untilTypingPause(), onWarning: m => log.warn(`[library] ${m}`) });
     void this.setState('loading');
     this.disposables.push(
       this.emitter,
@@ -95,32 +94,11 @@ class LibraryServiceImpl implements LibraryService {
   byKey(key: string): Paper | undefined { return this.lib.byKey(key); }
   librarySource(file: string): ParsedSource | undefined { return this.lib.userSource(file); }
 
-  search(query: string, limit?: number): SearchHit[] {
-    try {
-      return this.lib.search(query, limit);
-    } catch (err) {
-      reportError('Search failed', err, 'search');
-      return [];
-    }
-  }
-
-  keysStartingWith(prefix: string, max: number): Paper[] {
-    try {
-      return this.lib.keysStartingWith(prefix, max);
-    } catch (err) {
-      reportError('Looking up keys failed', err, 'search');
-      return [];
-    }
-  }
-
-  newest(limit: number): Paper[] {
-    try {
-      return this.lib.newest(limit);
-    } catch (err) {
-      reportError('Listing the newest papers failed', err, 'search');
-      return [];
-    }
-  }
+  // The Library's own methods: a keystroke goes from the provider to the ranking to the Library
+  // and its indexes, and errors are handled once, by the provider or command that asked.
+  readonly search = this.lib.search.bind(this.lib);
+  readonly keysStartingWith = this.lib.keysStartingWith.bind(this.lib);
+  readonly newest = this.lib.newest.bind(this.lib);
 
   /** The Library itself, for features that need more than the interface (Sources view, tests). */
   get library(): Library { return this.lib; }
@@ -166,10 +144,7 @@ class LibraryServiceImpl implements LibraryService {
 
   private async loadCorpus(): Promise<void> {
     if (!this.config.current.includeBundledCorpus) {
-      if (this.lib.sourceStatus('bundled:corpus')) {
-        this.lib.setCorpus(undefined);
-        this.changed();
-      }
+      if (this.lib.remove(CORPUS_SOURCE_ID)) this.changed();
       return;
     }
     const t = performance.now();
@@ -187,8 +162,7 @@ class LibraryServiceImpl implements LibraryService {
       const tRead = performance.now();
       const indexFile = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'corpus.index');
       const indexData = indexFile.scheme === 'file' ? readCorpusIndex(text, indexFile.fsPath, why => log.warn(`[library] dist/corpus.index ${why}; the corpus is indexed afresh (reinstall PaperCite to restore it)`)) : undefined;
-      this.lib.setCorpus(papers, tRead - t, indexData);
-      this.lib.warmIndex();
+      await this.lib.add(corpusSource(papers, tRead - t, indexData));
       this.corpusSearchableMs ??= sinceActivation();
       log.info(`[library] bundled corpus: ${papers.length} papers read in ${ms(tRead - t)} (file ${ms(tText - t)}, JSON ${ms(tRead - tText)}), ${indexData ? 'its prebuilt index read' : 'indexed (no prebuilt index matched dist/corpus.index)'} in ${ms(performance.now() - tRead)}`);
       milestone('library.corpus', { papers: papers.length, readMs: tRead - t, index: indexData ? 'prebuilt' : 'built', indexMs: performance.now() - tRead });
@@ -209,6 +183,7 @@ class LibraryServiceImpl implements LibraryService {
       const group = Array.isArray(g) && g.every(x => typeof x === 'string') ? g as string[] : undefined;
       this.wanted.set(p, { path: p, from: 'the last session', quietIfMissing: true, ...(group ? { group } : {}) });
     }
+    this.lib.setOrder([...this.wanted.keys()]);
     return this.readSources(bySize(paths));
   }
 
@@ -232,12 +207,13 @@ class LibraryServiceImpl implements LibraryService {
     }
     if (gen !== this.loadGeneration || this.disposed) return;
     this.wanted = wanted;
+    this.lib.setOrder([...wanted.keys()]);
     void Promise.resolve(this.context.workspaceState.update(LAST_LIBRARIES, [...wanted.keys()])).catch(() => undefined);
     const lastGroups = Object.fromEntries([...wanted.values()].filter(w => w.group).map(w => [w.path, w.group]));
     void Promise.resolve(this.context.workspaceState.update(LAST_GROUPS, lastGroups)).catch(() => undefined);
-    for (const p of this.lib.sourcePaths.concat([...this.lib.decodingPaths])) {
+    for (const p of this.lib.sourcePaths) {
       if (!wanted.has(p)) {
-        this.lib.removeSource(p);
+        this.lib.remove(p);
         this.readWith.delete(p);
         this.readDeps.delete(p);
         this.watchers.get(p)?.dispose();
@@ -256,7 +232,6 @@ class LibraryServiceImpl implements LibraryService {
     // The last session's reading may have used the lists of then.
     const again = gen === this.loadGeneration && !this.disposed ? [...this.wanted.values()].filter(w => stale(w) && !this.reading.has(w.path)) : [];
     if (again.length) await this.readSources(bySize(again.map(w => w.path)));
-    this.lib.setOrder([...this.wanted.keys()]);
   }
 
   /** Reads sources in the worker, with a cancellable notification when it takes long. */
@@ -288,7 +263,7 @@ class LibraryServiceImpl implements LibraryService {
         const group = this.wanted.get(p)?.group;
         const parsed = this.parser.parse(p, (done, total, phase) => {
           report?.(`${counted}: ${phase}${total > 1 ? ` ${Math.round((100 * done) / total)}%` : ''}`);
-        }, abort.signal, early => this.searchEarly(early, label), group);
+        }, abort.signal, s => this.putSearchable(s, label), group);
         parsed.catch(() => undefined); // a cancelled request is told below
         return { p, label, counted, parsed, group };
       });
@@ -321,33 +296,24 @@ class LibraryServiceImpl implements LibraryService {
   }
 
   /** A big source is searchable (and citable) while its papers are still being decoded. */
-  private searchEarly(early: EarlySource, label: string): void {
-    if (this.disposed || !this.wanted.has(early.path)) return;
+  private putSearchable(s: SearchableSource, label: string): void {
+    if (this.disposed || !this.wanted.has(s.path)) return;
     const t = performance.now();
-    this.lib.setSearchable(early.path, SearchIndex.fromData(early.rows, early.index), early.rows.meta.kind, label);
+    this.lib.put(PreparedSource.searchable(s), label);
     const readyHere = performance.now() - t;
     const now = sinceActivation();
-    const w = early.worker;
-    log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${early.rows.length} entries (requested ${ms(now - early.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(early.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
-    milestone('source.searchable', { file: label, path: early.path, entries: early.rows.length });
+    const w = s.worker;
+    log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${s.rows.length} entries (requested ${ms(now - s.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(s.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
+    milestone('source.searchable', { file: label, path: s.path, entries: s.rows.length });
     this.changed();
   }
 
-  /** Puts a parsed source in the library (in the wanted priority), builds what search needs, tells the views. */
+  /** Adds a parsed source to the library (which prepares, places and indexes it), tells the views. */
   private async install(parsed: ParsedSource, label: string): Promise<void> {
-    // A big source's index is built first, a slice per turn of the event loop, so typing goes on
-    // meanwhile and search never meets a half-built library; small ones share an index built on
-    // the first search (a few ms).
-    const tIndex = await prepareSourceInTurns(parsed);
+    const { indexMs, combineMs, restMs } = await this.lib.add(parsed, label);
     if (this.disposed) return;
-    this.lib.setSource(parsed, label);
-    this.lib.setOrder([...this.wanted.keys()]);
-    const t = performance.now();
-    void this.lib.papers;
-    const tCombine = performance.now() - t;
-    const tRest = this.lib.warmIndex();
     this.logSource(parsed);
-    if (tCombine + tIndex + tRest > 50) log.info(`[library] ${label}: combined in ${ms(tCombine)}, indexed in ${ms(tIndex + tRest)}`);
+    if (combineMs + indexMs + restMs > 50) log.info(`[library] ${label}: combined in ${ms(combineMs)}, indexed in ${ms(indexMs + restMs)}`);
     const tViews = performance.now();
     this.changed();
     const viewsMs = performance.now() - tViews;
@@ -437,7 +403,7 @@ class LibraryServiceImpl implements LibraryService {
       void this.ready.then(async () => {
         if (this.disposed) return;
         try {
-          const hadCorpus = !!this.lib.sourceStatus('bundled:corpus');
+          const hadCorpus = !!this.lib.sourceStatus(CORPUS_SOURCE_ID);
           if (hadCorpus !== this.config.current.includeBundledCorpus) await this.loadCorpus();
           await this.syncSources(false);
           this.updateState();

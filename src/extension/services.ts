@@ -18,8 +18,8 @@ export interface SourceStatus {
   problems: SourceProblem[];
   /** Set when the whole source could not be read. */
   error?: string;
-  /** Searchable while its entries are still being decoded (not yet merged or in the tree). */
-  decoding?: boolean;
+  /** `searchable`: its entries are still being decoded (not yet merged or in the tree). */
+  state: 'searchable' | 'ready';
 }
 
 /** The papers PaperCite knows: the bundled corpus plus the user's libraries. Views only read it. */

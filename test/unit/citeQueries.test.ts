@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CITE_QUERIES } from '../../bench/citeQueries';
 import { Library } from '../../src/core/library';
-import { SearchIndex } from '../../src/core/search';
+import { buildIndexData } from '../../src/core/search';
 import { readSourceFile } from '../../src/core/sources/read';
 import { rankPapers } from '../../src/extension/cite/rank';
 import { sharedFile } from '../support/shared';
@@ -19,9 +19,9 @@ describe('cite queries on the ACL Anthology (../shared): phrases, hyphens and ty
     fs.writeFileSync(file, gunzipSync(fs.readFileSync(gz)));
     const parsed = readSourceFile(file);
     // As the editor's parse worker does: one index over the whole source.
-    parsed.indexData = SearchIndex.build(parsed.papers).exportData();
+    parsed.indexData = buildIndexData(parsed.papers);
     lib = new Library();
-    lib.setSource(parsed);
+    lib.put(parsed);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 

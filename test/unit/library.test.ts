@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { sharedFile } from '../support/shared';
 import * as path from 'node:path';
-import { prepareSourceInTurns, Library } from '../../src/core/library';
-import { SearchIndex } from '../../src/core/search';
+import { Library, PreparedSource } from '../../src/core/library';
+import { buildIndexData, SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
 import { sourceOrders } from '../../src/core/sources/orders';
@@ -61,7 +61,7 @@ describe('library: combining sources', () => {
     assert.deepEqual(own.papers.map(p => [p.id, p.custom?.origins?.[0]?.line]), [['devlin-etal-2019-bert', 1], ['second', BERT_BIB.split('\n').length + 1]]);
     assert.equal(lib.papers.find(p => p.title?.startsWith('BERT'))!.id, 'Devlin2019BERT', 'the merged paper shows the first source\'s key');
     assert.equal(lib.userSource('/w/other.bib'), undefined);
-    lib.removeSource('/w/anthology.bib');
+    lib.remove('/w/anthology.bib');
     assert.equal(lib.userSource('/w/anthology.bib'), undefined);
   });
 
@@ -70,7 +70,7 @@ describe('library: combining sources', () => {
     const cited: Paper = { ...structuredClone(ABSOLUTE_ZERO), id: 'AbsoluteZero', custom: { arxiv: '2505.03335v1', origins: [{ path: '/w/mine.json', line: 2 }] } };
     const parsed = { path: '/w/mine.json', kind: 'csl-json' as const, papers: [cited], problems: [], entries: 1, parseMs: 1 };
     const snapshot = JSON.stringify(parsed);
-    lib.setSource(parsed);
+    lib.put(parsed);
     assert.equal(lib.papers.length, 2);
     const merged = lib.byKey('zhao2025absolute')!;
     assert.equal(merged.id, 'AbsoluteZero', 'the user key wins: it is what their document cites');
@@ -139,7 +139,7 @@ describe('library: combining sources', () => {
     assert.ok(lib.version > v);
     assert.ok(lib.byKey('devlin2019'));
     assert.equal(lib.byKey('devlin-etal-2019-bert'), undefined);
-    assert.ok(lib.removeSource('/w/refs.bib'));
+    assert.ok(lib.remove('/w/refs.bib'));
     assert.equal(lib.papers.length, 2);
     assert.deepEqual(lib.sources.map(s => s.id), ['bundled:corpus']);
   });
@@ -174,9 +174,19 @@ describe('library: combining sources', () => {
     assert.deepEqual(lib.sources.map(s => s.id), ['/w/anthology.bib', '/w/zotero.json']);
   });
 
+  it('places a source added later by the priority set before it arrived', () => {
+    const lib = new Library();
+    lib.setOrder(['/w/anthology.bib', '/w/zotero.json']);
+    lib.loadSource('/w/zotero.json', BERT_CSL);
+    lib.loadSource('/w/other.json', '[]');
+    lib.loadSource('/w/anthology.bib', BERT_BIB);
+    assert.deepEqual(lib.sources.map(s => s.id), ['/w/anthology.bib', '/w/zotero.json', '/w/other.json']);
+    assert.equal(lib.papers[0]!.id, 'devlin-etal-2019-bert');
+  });
+
   it('drops the bundled corpus on request (--no-corpus, includeBundledCorpus: false)', () => {
     const lib = new Library({ corpus: corpus() });
-    lib.setCorpus(undefined);
+    lib.remove('bundled:corpus');
     assert.equal(lib.papers.length, 0);
     assert.equal(lib.sources.length, 0);
   });
@@ -189,7 +199,7 @@ describe('library: real libraries', function () {
   it('loads the proof-engineering bibliography and its crossref targets together', () => {
     const lib = new Library();
     const dir = path.join(shared, 'testdata/bib/proofengineering');
-    for (const f of ['crossrefs.bib', 'proof-engineering.bib']) lib.setSource(readSourceFile(path.join(dir, f)));
+    for (const f of ['crossrefs.bib', 'proof-engineering.bib']) lib.put(readSourceFile(path.join(dir, f)));
     const [cross, pe] = [lib.sourceStatus(path.join(dir, 'crossrefs.bib'))!, lib.sourceStatus(path.join(dir, 'proof-engineering.bib'))!];
     assert.ok(cross.entries >= 700, `crossrefs.bib: ${cross.entries} entries`);
     assert.ok(pe.entries >= 700, `proof-engineering.bib: ${pe.entries} entries`);
@@ -246,13 +256,14 @@ describe('library: indexing a big source ahead, in turns', () => {
     try {
       let turns = 0;
       const ticking = setInterval(() => turns++, 0);
-      const spent = await prepareSourceInTurns(parsed);
+      const prepared = PreparedSource.ready(parsed);
+      const spent = await prepared.prepareInTurns();
       clearInterval(ticking);
       assert.deepEqual(builds, [8000, 4000]);
       assert.ok(spent > 0 && turns >= 1, 'other work ran between the slices');
       builds.length = 0;
       const lib = new Library({ corpus: corpus() });
-      lib.setSource(parsed);
+      lib.put(prepared);
       assert.equal(lib.search('paper 11999 neural', 3)[0]!.paper.id, 'k11999');
       assert.deepEqual(builds, [2], 'only the small index (the corpus) is built');
     } finally {
@@ -268,12 +279,12 @@ describe('library: a big source searchable before its papers are decoded', () =>
     return { parsed, rows: new RecordRows(bytes) };
   };
 
-  it('answers search and byKey from the rows, maps a key the library already shows to that paper, and gives way to setSource', async () => {
+  it('answers search and byKey from the rows, maps a key the library already shows to that paper, and gives way to the ready source', async () => {
     const lib = new Library({ corpus: corpus() });
     lib.loadSource('/w/zotero.json', BERT_CSL);
     const { parsed, rows } = bertRows();
-    lib.setSearchable('/w/anthology.bib', SearchIndex.fromData(rows, SearchIndex.build(parsed.papers).exportData()));
-    assert.deepEqual(lib.decodingPaths, ['/w/anthology.bib']);
+    lib.put(PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: buildIndexData(parsed.papers), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } }));
+    assert.deepEqual(lib.sourcePaths, ['/w/zotero.json', '/w/anthology.bib']);
     assert.equal(rows.decodedCount, 0);
     const ids = lib.search('bidirectional transformers').map(h => h.paper.id);
     // Devlin2019BERT (zotero.json) and the two anthology entries, each once.
@@ -283,23 +294,40 @@ describe('library: a big source searchable before its papers are decoded', () =>
     assert.equal(lib.byKey('no-such-key'), undefined);
     // Not part of the papers (the tree) until it joins; listed as a source being read, before the corpus.
     assert.ok(!lib.papers.some(p => p.id === 'devlin-again'));
-    assert.deepEqual(lib.sources.map(s => [s.label, s.entries, !!s.decoding]), [['zotero.json', 1, false], ['anthology.bib', 2, true], ['Bundled corpus', 2, false]]);
-    const early = lib.byKey('devlin-again');
+    assert.deepEqual(lib.sources.map(s => [s.label, s.entries, s.state]), [['zotero.json', 1, 'ready'], ['anthology.bib', 2, 'searchable'], ['Bundled corpus', 2, 'ready']]);
+    const hit = lib.byKey('devlin-again');
     const full = await rows.materialize(false);
-    lib.setSource(full, 'anthology.bib');
-    assert.deepEqual(lib.decodingPaths, []);
-    assert.ok(!lib.sources.some(s => s.decoding));
-    // The paper decoded early is the one the library now holds.
-    assert.equal(lib.papers.find(p => p.id === 'devlin-again'), early);
+    lib.put(full, 'anthology.bib');
+    assert.ok(lib.sources.every(s => s.state === 'ready'));
+    // The paper decoded while searchable is the one the library now holds.
+    assert.equal(lib.papers.find(p => p.id === 'devlin-again'), hit);
     // Merged with zotero.json's copy by DOI now: the anthology entry is shown once, under zotero's key.
     assert.deepEqual(lib.search('bidirectional transformers').map(h => h.paper.id).sort(), ['Devlin2019BERT', 'devlin-again']);
+  });
+
+  it('names each source state once: searchable, ready, then replaced or removed', async () => {
+    const lib = new Library();
+    const { parsed, rows } = bertRows();
+    const searchable = PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: buildIndexData(parsed.papers), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } });
+    lib.put(searchable);
+    assert.equal(searchable.state, 'searchable');
+    const ready = PreparedSource.ready(await rows.materialize(false));
+    lib.put(ready);
+    assert.deepEqual([searchable.state, ready.state], ['replaced', 'ready']);
+    const again = PreparedSource.ready(parseSourceText('/w/anthology.bib', BERT_BIB));
+    await lib.add(again, 'anthology.bib');
+    assert.deepEqual([ready.state, again.state], ['replaced', 'ready']);
+    assert.equal(lib.userSource('/w/anthology.bib'), again.source);
+    assert.ok(lib.remove('/w/anthology.bib'));
+    assert.equal(again.state, 'removed');
+    assert.deepEqual(lib.sources, []);
   });
 
   it('forgets a searchable source that is removed', () => {
     const lib = new Library();
     const { parsed, rows } = bertRows();
-    lib.setSearchable('/w/anthology.bib', SearchIndex.fromData(rows, SearchIndex.build(parsed.papers).exportData()));
-    assert.ok(lib.removeSource('/w/anthology.bib'));
+    lib.put(PreparedSource.searchable({ path: '/w/anthology.bib', rows, index: buildIndexData(parsed.papers), sinceRequestMs: 0, worker: { rowsArrivedMs: 0, readMs: 0 } }));
+    assert.ok(lib.remove('/w/anthology.bib'));
     assert.deepEqual(lib.search('bidirectional'), []);
   });
 });
@@ -327,11 +355,11 @@ describe('library: keys and newest papers across sources', () => {
     const orders = sourceOrders(papers);
     assert.deepEqual([...orders.newest], [5, 4, 3, 2, 1, 0]);
     const lib = new Library();
-    lib.setSource({ path: '/w/big.json', kind: 'csl-json', papers, problems: [], entries: 6, parseMs: 0, orders });
+    lib.put({ path: '/w/big.json', kind: 'csl-json', papers, problems: [], entries: 6, parseMs: 0, orders });
     assert.deepEqual(lib.keysStartingWith('k', 2).map(p => p.id), ['k0', 'k1']);
     assert.deepEqual(lib.newest(2).map(p => p.id), ['k5', 'k4']);
     const other = new Library();
-    other.setSource({ path: '/w/big.json', kind: 'csl-json', papers, problems: [], entries: 6, parseMs: 0, orders: { byKey: new Uint32Array(2), newest: new Uint32Array(2) } });
+    other.put({ path: '/w/big.json', kind: 'csl-json', papers, problems: [], entries: 6, parseMs: 0, orders: { byKey: new Uint32Array(2), newest: new Uint32Array(2) } });
     assert.deepEqual(other.newest(2).map(p => p.id), ['k5', 'k4']);
   });
 });

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
-import { CancelledError, SourceParser, type EarlySource } from '../../src/core/sources/workerClient';
+import { CancelledError, SourceParser } from '../../src/core/sources/workerClient';
+import type { SearchableSource } from '../../src/core/sources/prepared';
 import { BERT_BIB } from './library.fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -78,19 +79,19 @@ describe('sources: parse worker and cache', function () {
       fs.writeFileSync(f, Array.from({ length: 3000 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n'));
       await indexing.parse(f);
       await new Promise(r => setTimeout(r, 300));
-      let early: EarlySource | undefined;
+      let searchable: SearchableSource | undefined;
       let decodedThen = -1;
-      let earlyHit: Paper | undefined;
+      let searchableHit: Paper | undefined;
       const warm = await indexing.parse(f, undefined, undefined, e => {
-        early = e;
+        searchable = e;
         decodedThen = e.rows.decodedCount;
-        earlyHit = SearchIndex.fromData(e.rows, e.index).search('k2999', { limit: 5 })[0]?.paper;
+        searchableHit = SearchIndex.fromData(e.rows, e.index).search('k2999', { limit: 5 })[0]?.paper;
       });
       assert.ok(warm.fromCache && warm.timing?.indexFromCache);
-      assert.ok(early, 'searchable before decoded');
+      assert.ok(searchable, 'searchable before decoded');
       assert.ok(decodedThen < 3000, `only part of the rows were decoded when it became searchable (${decodedThen})`);
-      assert.equal(earlyHit?.id, 'k2999');
-      assert.equal(warm.papers[2999], earlyHit, 'the paper found early is the one in the decoded source');
+      assert.equal(searchableHit?.id, 'k2999');
+      assert.equal(warm.papers[2999], searchableHit, 'the paper found early is the one in the decoded source');
       assert.equal(warm.papers[2999]!.custom.bibtex, BERT_BIB.replace('devlin-etal-2019-bert', 'k2999').trimEnd());
       assert.equal(warm.papers.length, 3000);
       // The key and newest-first orders were sorted in the worker once, and came back from the cache.

@@ -1,3 +1,5 @@
+// A .bib file (or a list of them read together) as a parsed source: the tolerant BibTeX reader's
+// entries turned into papers, with each entry's original text and problems by line.
 import { createHash } from 'node:crypto';
 import { parseBibtex, type BibEntry, type BibGroupContext, type BibParseResult } from '../bibtex/parse';
 import { bibEntryToPaper } from '../bibtex/toCsl';

@@ -1,3 +1,5 @@
+// Parsing with the parsed-records cache (cache.ts): answers from it when the file is unchanged,
+// else reads and parses (read.ts). The worker, inline parsing of small files and the CLI use it.
 import * as fs from 'node:fs';
 import { macroTables, readCacheLines, type RowsDigest, writeCache } from './cache';
 import { readSourceFile, type ReadSourceOptions } from './read';

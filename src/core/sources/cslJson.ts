@@ -1,3 +1,4 @@
+// A CSL-JSON file (Zotero's and pandoc's export) as a parsed source, with its problems by line.
 import type { CslDate, CslName, Paper, SourceProblem } from '../model';
 import { arrayElementLines, findJsonError } from './jsonErrors';
 import { isSafeCiteKey, safeCiteKey } from '../citekey';

@@ -1,3 +1,4 @@
+// Which kind of library file a path (and its first text) is: BibTeX, CSL-JSON or a publication page.
 import type { SourceKind } from './types';
 
 const BIB_EXT = /\.(bib|bibtex|biblatex)$/i;

@@ -1,3 +1,5 @@
+// A paper's identity across sources (DOI, arXiv id, normalized title + year) and the tests that
+// decide whether two entries are the same work: what the Library merges on.
 import { paperYear, type Paper } from '../model';
 
 /** What identifies a paper across sources: DOI, arXiv id, and normalized title + year. */

@@ -1,3 +1,4 @@
+// A saved publication page as a parsed source, through the same build as the bundled corpus.
 import * as path from 'node:path';
 import { buildCorpus } from '../corpus';
 import { SourceError } from '../model';

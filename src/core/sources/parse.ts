@@ -1,3 +1,4 @@
+// A library file's text to a parsed source, by its kind (the one entry point of the readers).
 import { readBibtex } from './bibtex';
 import { readCslJson } from './cslJson';
 import { detectKind } from './detect';

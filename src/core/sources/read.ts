@@ -1,3 +1,4 @@
+// Reading a library file from disk (size, binary and encoding checks, errors in words), then parsing it.
 import * as fs from 'node:fs';
 import { detectKind } from './detect';
 import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTables } from './bibtex';

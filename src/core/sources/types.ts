@@ -1,3 +1,5 @@
+// The plain data of a library source after parsing (ParsedSource): what the readers return, the
+// worker sends, the cache holds and a PreparedSource (prepared.ts) takes in.
 import type { Paper, SourceProblem } from '../model';
 import type { SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';

@@ -1,10 +1,13 @@
-// Main-thread side of the parse worker: one worker thread (the machine may have two cores),
-// requests queued, each cancellable. Falls back to parsing inline when no worker can run.
+// Main-thread side of the parse worker (src/worker.ts): one worker thread (the machine may have
+// two cores), requests queued, each cancellable. A big source arrives in two steps: its rows and
+// index (searchable), then its papers decoded a slice per turn (ready). Falls back to parsing
+// inline when no worker can run.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
 import type { SearchIndexData } from '../search';
 import { ordersFit, type SourceOrders } from './orders';
+import { BIG_SOURCE, type SearchableSource } from './prepared';
 import { RecordRows } from './transfer';
 import { detectKind } from './detect';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
@@ -38,26 +41,12 @@ interface Pending {
   onProgress: ProgressFn | undefined;
   /** When the request was posted (performance.now()). */
   sent: number;
-  onSearchable: ((early: EarlySource) => void) | undefined;
+  onSearchable: ((s: SearchableSource) => void) | undefined;
   /** The rows as they arrived, then decoded; and the worker's index (null: none), each once arrived. */
   rows?: RecordRows;
-  workerTimes?: EarlySource['worker'];
+  workerTimes?: SearchableSource['worker'];
   parsed?: ParsedSource;
   index?: { data: SearchIndexData | null; ms: number; fromCache?: boolean };
-}
-
-/**
- * A big source that can be searched before its papers are decoded: its rows (paper i decoded on
- * first use) and the search index the worker read from the cache or built.
- */
-export interface EarlySource {
-  path: string;
-  rows: RecordRows;
-  index: SearchIndexData;
-  /** ms from the request to now. */
-  sinceRequestMs: number;
-  /** ms from the request to the rows' arrival, and the worker's reading of the cache. */
-  worker: { rowsArrivedMs: number; readMs: number };
 }
 
 export interface SourceParserOptions {
@@ -66,7 +55,7 @@ export interface SourceParserOptions {
   cacheDir?: string;
   /** Files up to this size are parsed on the calling thread: quicker than a round trip (default 256 KB). */
   inlineBelowBytes?: number;
-  /** Sources with at least this many papers get their search index built in the worker. */
+  /** Sources with at least this many papers get their search index built in the worker (default BIG_SOURCE; 0: none). */
   indexFrom?: number;
   /** How long decoding should hold off before its next slice (e.g. while the user types); default never. */
   decodeWait?: () => number;
@@ -98,9 +87,10 @@ export class SourceParser {
    * (from a warm cache: at once), so it can be searched meanwhile. `group`: a `.bib` file's
    * bibliography list (groups.ts), read for its macros and crossrefs; the worker reads those files.
    */
-  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal, onSearchable?: (early: EarlySource) => void, group?: readonly string[]): Promise<ParsedSource> {
+  parse(path: string, onProgress?: ProgressFn, signal?: AbortSignal, onSearchable?: (s: SearchableSource) => void, group?: readonly string[]): Promise<ParsedSource> {
+    const indexFrom = this.opts.indexFrom ?? BIG_SOURCE;
     const req: WorkerRequest = {
-      id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(this.opts.indexFrom ? { index: this.opts.indexFrom } : {}),
+      id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(indexFrom ? { index: indexFrom } : {}),
       ...(group && group.length > 1 ? { group: [...group] } : {}),
     };
     if (this.inline || this.disposed || this.isSmall(path, req.group)) return Promise.resolve(this.parseInline(req, onProgress));

@@ -8,7 +8,7 @@ import { citeContextAt, citeSyntaxFor, completionFilterText, type CiteContext } 
 import { typstKeyEdit } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { Commands } from '../ids';
-import { log } from '../log';
+import { log, reportError } from '../log';
 import { milestone } from '../status';
 import type { Services } from '../services';
 import { activationMarked, noteTyping, sinceActivation } from '../timing';
@@ -81,7 +81,12 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
       return undefined;
     }
     const { ctx, base } = found;
-    const papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
+    let papers: Paper[] = [];
+    try {
+      papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
+    } catch (err) {
+      reportError('Search failed', err, 'search');
+    }
     const range = {
       inserting: new vscode.Range(doc.positionAt(base + ctx.start), position),
       replacing: new vscode.Range(doc.positionAt(base + ctx.start), doc.positionAt(base + ctx.keyEnd)),

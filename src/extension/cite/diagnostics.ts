@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { bibNamesIn } from '../../core/bibLocate';
 import { citeSyntaxFor, findCitations } from '../../core/citeContext';
 import { Commands } from '../ids';
-import { log } from '../log';
+import { log, reportError } from '../log';
 import { typstReplaceKey } from '../../core/typstCite';
 import { typstProjectLabels } from './projectFiles';
 import type { Services } from '../services';
@@ -159,9 +159,13 @@ export class CiteCodeActions implements vscode.CodeActionProvider {
     }
     scored.sort((a, b) => a.d - b.d || a.key.localeCompare(b.key));
     const out: { key: string; title?: string; fromLibrary: boolean }[] = scored.slice(0, 3).map(({ key: k, title, fromLibrary }) => ({ key: k, ...(title ? { title } : {}), fromLibrary }));
-    for (const h of this.services.library.search(keyToQuery(key), 5)) {
-      if (out.length >= 5) break;
-      if (!out.some(o => o.key === h.paper.id)) out.push({ key: h.paper.id, ...(h.paper.title ? { title: h.paper.title } : {}), fromLibrary: true });
+    try {
+      for (const h of this.services.library.search(keyToQuery(key), 5)) {
+        if (out.length >= 5) break;
+        if (!out.some(o => o.key === h.paper.id)) out.push({ key: h.paper.id, ...(h.paper.title ? { title: h.paper.title } : {}), fromLibrary: true });
+      }
+    } catch (err) {
+      reportError('Search failed', err, 'search');
     }
     return out;
   }

@@ -8,7 +8,7 @@ import { typstCitationText, typstInsertEdits } from '../../core/typstCite';
 import type { Paper } from '../../core/model';
 import { PROVIDER_LABEL, type OnlineRecord } from '../../core/online/types';
 import { Commands } from '../ids';
-import { log } from '../log';
+import { log, reportError } from '../log';
 import { milestone, stateSection } from '../status';
 import { citeOnline } from '../online/citeOnline';
 import { OnlinePickSection, type PickRow } from '../online/pickSection';
@@ -112,11 +112,20 @@ export function pickPapers(services: Services, opts: { title: string; many: bool
   const section = new OnlinePickSection(services.online, lib, () => render(false));
   const refresh = () => {
     // A DOI or URL is no text to search the library for: its paper, if there, is the resolved row.
-    hits = section.identifier ? [] : rankPapers(lib, qp.value, { limit: 100, ...(opts.exclude ? { exclude: opts.exclude } : {}) });
+    try {
+      hits = section.identifier ? [] : rankPapers(lib, qp.value, { limit: 100, ...(opts.exclude ? { exclude: opts.exclude } : {}) });
+    } catch (err) {
+      hits = [];
+      reportError('Search failed', err, 'search');
+    }
     render(true);
   };
   const onValue = () => {
-    section.update(qp.value);
+    try {
+      section.update(qp.value);
+    } catch (err) {
+      reportError('Looking up keys failed', err, 'search');
+    }
     refresh();
   };
 

@@ -83,7 +83,7 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   const parts = [`${s.entries.toLocaleString('en-US')} ${s.entries === 1 ? 'entry' : 'entries'}`, `${formatMs(s.parseMs)}`];
   if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
   if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
-  if (s.decoding) parts.splice(1, 1, 'searchable, reading entries…');
+  if (s.state === 'searchable') parts.splice(1, 1, 'searchable, reading entries…');
   item.description = s.error !== undefined ? `failed: ${s.error}` : parts.join(' · ');
   item.iconPath = s.error !== undefined
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
@@ -94,7 +94,7 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   tip.isTrusted = false;
   tip.supportHtml = false;
   tip.appendText(`${s.kind === 'corpus' ? 'Bundled corpus' : s.id}\n\n`);
-  tip.appendText(s.decoding
+  tip.appendText(s.state === 'searchable'
     ? `${KIND_LABEL[s.kind]}: ${s.entries} entries, searchable from the cache; the tree and merging with other sources follow once all are decoded`
     : `${KIND_LABEL[s.kind]}: ${s.entries} entries read in ${formatMs(s.parseMs)}${cached ? ' (from cache)' : ''}`);
   if (merged) tip.appendText(`\n\n${merged} shown together with the same paper from another source`);
