@@ -45,7 +45,7 @@ function copyWebviewAssets() {
 // writes it stays out of dist/ (and out of the .vsix).
 async function buildCorpusIndex() {
   const script = 'node_modules/.cache/papercite/corpus-index.js';
-  await esbuild.build({ ...common, entryPoints: ['src/build/corpusIndex.ts'], outfile: script, sourcemap: false, metafile: false });
+  await esbuild.build({ ...common, entryPoints: ['src/build/writeCorpusIndex.ts'], outfile: script, sourcemap: false, metafile: false });
   execFileSync(process.execPath, [script, 'corpus/papers.json', 'dist/corpus.index'], { stdio: 'inherit' });
 }
 

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
 import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, ownBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows } from './core/sources/cache';
-import { parseWithCache } from './core/sources/cached';
+import { parseWithCache } from './core/sources/cachedParse';
 import { RecordRows, rowStarts } from './core/sources/transfer';
 import { sourceOrders, type SourceOrders } from './core/sources/orders';
 import type { ParsedSource } from './core/sources/types';

@@ -11,7 +11,7 @@ import { readCorpusIndex } from '../core/corpusIndex';
 import { BIG_SOURCE, corpusSource, Library, PreparedSource, type SourceStatus } from '../core/library';
 import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } from '../core/model';
 import { buildIndexData, indexDataFits, SearchIndex, type SearchIndexData } from '../core/search';
-import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cached';
+import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cachedParse';
 import { readBibtexGroup } from '../core/sources/bibtex';
 import { CacheDamagedError, CachedRowsFile, type CacheKey, readCacheLines, readIndexCache, rowsDigestOfFile, rowsFileCrc, type RowsDigest, writeCache, writeIndexCache } from '../core/sources/cache';
 import { decodeParsed } from '../core/sources/transfer';

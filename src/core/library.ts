@@ -6,7 +6,7 @@ import type { Paper, SourceProblem } from './model';
 import { compareHits, SearchIndex, type SearchHit, type SearchIndexData } from './search';
 import { authorsAgree, identityOf, sameWork } from './sources/identity';
 import { compareNewest, withKeyPrefix } from './sources/orders';
-import { parseSourceText } from './sources/parse';
+import { parseSourceText } from './sources/fromText';
 import { PreparedSource, type OwnMaps } from './sources/prepared';
 import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './sources/types';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { EMPTY_CHAIN, extendChain, mayDefineMacros, readBibtexInGroup, type Chain, type GroupFile, type MacroTable } from '../../src/core/sources/bibtex';
 import { macroTables } from '../../src/core/sources/cache';
-import { parseWithCache, storeOutcome, type ParseRequest } from '../../src/core/sources/cached';
+import { parseWithCache, storeOutcome, type ParseRequest } from '../../src/core/sources/cachedParse';
 import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../../src/core/sources/groups';
 import { readSourceFile } from '../../src/core/sources/read';
 import { SourceParser } from '../../src/core/sources/workerClient';

@@ -18,7 +18,7 @@ import type { Paper } from '../../src/core/model';
 import { renderAbstract } from '../../src/core/render';
 import { readBibtex } from '../../src/core/sources/bibtex';
 import { cacheFileFor, readCacheRows, writeCache } from '../../src/core/sources/cache';
-import { parseWithCache, storeOutcome } from '../../src/core/sources/cached';
+import { parseWithCache, storeOutcome } from '../../src/core/sources/cachedParse';
 import { readCslJson } from '../../src/core/sources/cslJson';
 import { texBibliographies } from '../../src/core/sources/discover';
 import { decodeParsed, encodeParsed } from '../../src/core/sources/transfer';

@@ -6,7 +6,7 @@ import { buildIndexData, SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
 import { sourceOrders } from '../../src/core/sources/orders';
-import { parseSourceText } from '../../src/core/sources/parse';
+import { parseSourceText } from '../../src/core/sources/fromText';
 import { encodeParsed, RecordRows } from '../../src/core/sources/transfer';
 import { BERT_BIB } from './library.fixtures';
 

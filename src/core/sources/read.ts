@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { detectKind } from './detect';
 import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTables } from './bibtex';
-import { parseSourceText } from './parse';
+import { parseSourceText } from './fromText';
 import { failedSource, type ParsedSource, type ProgressFn, type SourceKind } from './types';
 
 /** Larger files are refused: JavaScript strings stop near 512 MB and the editor would suffer first. */

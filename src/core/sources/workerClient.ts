@@ -4,7 +4,7 @@
 // inline when no worker can run.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cached';
+import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cachedParse';
 import type { SearchIndexData } from '../search';
 import { ordersFit, type SourceOrders } from './orders';
 import { BIG_SOURCE, type SearchableSource } from './prepared';

@@ -27,12 +27,12 @@
 //
 // An empty query (or one with no searchable word) returns no hits.
 
-import type { Paper } from './model';
-import { type BuildStats, type BuiltIndex, buildIndex, F_ABSTRACT, F_AUTHOR, F_META, F_TITLE, MAX_TYPO_TERM, PRIMARY } from './search/build';
-import { eachToken, isWordCode, STOP_WORDS } from './search/text';
-import { boundedOsa, letterSignature, signaturesClose } from './search/typo';
+import type { Paper } from '../model';
+import { type BuildStats, type BuiltIndex, buildIndex, F_ABSTRACT, F_AUTHOR, F_META, F_TITLE, MAX_TYPO_TERM, PRIMARY } from './build';
+import { eachToken, isWordCode, STOP_WORDS } from './text';
+import { boundedOsa, letterSignature, signaturesClose } from './typo';
 
-export type { BuildStats } from './search/build';
+export type { BuildStats } from './build';
 
 export interface SearchHit {
   paper: Paper;
