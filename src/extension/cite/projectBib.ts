@@ -159,8 +159,9 @@ export class ProjectBib implements vscode.Disposable {
       this.cache.set(key, { stamp, entries });
       return entries;
     }
-    const t = performance.now();
     const text = await this.readText(uri);
+    // Only the parse counts: it is what holds this thread (the read is asynchronous).
+    const t = performance.now();
     // Typst also reads Hayagriva YAML bibliographies (read here, never written).
     const entries = text === undefined ? [] : /\.ya?ml$/i.test(uri.path) ? parseHayagriva(text) : parseBibtex(text, uri.path).entries;
     const took = performance.now() - t;
