@@ -16,7 +16,7 @@ import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, se
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser } from '../core/sources/workerClient';
 import { milestone } from './status';
-import { sinceActivation, untilTypingPause } from './timing';
+import { sinceActivation, StallWatch, untilTypingPause } from './timing';
 import type { ConfigService } from './config';
 import { ContextKeys } from './ids';
 import { describe, log, reportError } from './log';
@@ -112,18 +112,9 @@ class LibraryServiceImpl implements LibraryService {
   }
 
   private async firstLoad(): Promise<void> {
-    // How long the extension host's thread is stalled while libraries load (typing waits that long).
-    let last = performance.now();
-    let maxStall = 0;
-    // The long ones with when they ended, to match against what the user saw (the first list).
-    const stalls: string[] = [];
-    const lag = setInterval(() => {
-      const now = performance.now();
-      const stall = now - last - 50;
-      maxStall = Math.max(maxStall, stall);
-      if (stall >= 250 && stalls.length < 20) stalls.push(`${ms(stall)} ending ${ms(sinceActivation())} after activation`);
-      last = now;
-    }, 50);
+    // How long the extension host's thread is stalled while libraries load (typing waits that
+    // long), and the long stalls with when they ended, to match against the first list.
+    const watch = new StallWatch(250, 20);
     try {
       // The last session's libraries first: the worker reads them while the corpus loads and the
       // workspace is searched (which takes hundreds of ms in a fresh window).
@@ -132,13 +123,13 @@ class LibraryServiceImpl implements LibraryService {
       if (this.corpusSearchableMs !== undefined) log.info(`[library] activation → bundled corpus searchable: ${ms(this.corpusSearchableMs)}`);
       await this.syncSources(false, resumed);
       this.updateState();
-      log.info(`[library] activation → ready: ${ms(sinceActivation())} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'}; longest stall of this thread while loading: ${ms(Math.max(0, maxStall))}${stalls.length ? `; stalls of 250 ms or more: ${stalls.join(', ')}` : ''})`);
-      milestone('library.ready', { state: this.st, papers: this.lib.papers.length, sources: this.lib.sources.length, worker: this.parser.usesWorker, maxStallMs: Math.round(Math.max(0, maxStall)) });
+      log.info(`[library] activation → ready: ${ms(sinceActivation())} (${this.lib.papers.length} papers, ${this.lib.sources.length} sources, parse ${this.parser.usesWorker ? 'in worker' : 'inline'}; longest stall of this thread while loading: ${ms(Math.max(0, watch.longestMs))}${watch.stalls.length ? `; stalls of 250 ms or more: ${watch.stalls.map(x => `${ms(x.ms)} ending ${ms(x.endedMs)} after activation`).join(', ')}` : ''})`);
+      milestone('library.ready', { state: this.st, papers: this.lib.papers.length, sources: this.lib.sources.length, worker: this.parser.usesWorker, maxStallMs: Math.round(Math.max(0, watch.longestMs)) });
     } catch (err) {
       reportError('Loading the library failed', err, 'library-load');
       await this.setState(this.lib.papers.length ? 'ready' : 'failed');
     } finally {
-      clearInterval(lag);
+      watch.stop();
     }
   }
 

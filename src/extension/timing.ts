@@ -33,23 +33,38 @@ export function untilTypingPause(quietMs = 300): number {
 }
 
 /**
- * Watches this thread for `forMs` after activation and then reports, once, every time it was blocked
- * for `minMs` or more (another extension starting, a long parse), with when each ended: a slow first
- * list can be matched against them.
+ * Watches this thread's event loop (a tick every 50 ms): the longest time it was blocked, and each
+ * block of `minMs` or more with when it ended, so a slow first list can be matched against them.
  */
+export class StallWatch {
+  longestMs = 0;
+  readonly stalls: { ms: number; endedMs: number }[] = [];
+  private last = performance.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly minMs = 250, private readonly max = 50) {
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const stall = now - this.last - 50;
+      this.last = now;
+      this.longestMs = Math.max(this.longestMs, stall);
+      if (stall >= this.minMs && this.stalls.length < this.max) this.stalls.push({ ms: Math.round(stall), endedMs: Math.round(sinceActivation()) });
+    }, 50);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** Watches this thread until `forMs` after activation, then reports its stalls once (see StallWatch). */
 export function watchStalls(report: (stalls: { ms: number; endedMs: number }[]) => void, forMs = 30_000, minMs = 250): { dispose(): void } {
-  let last = performance.now();
-  const stalls: { ms: number; endedMs: number }[] = [];
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const stall = now - last - 50;
-    last = now;
-    if (stall >= minMs && stalls.length < 50) stalls.push({ ms: Math.round(stall), endedMs: Math.round(sinceActivation()) });
-    if (sinceActivation() > forMs) {
-      clearInterval(timer);
-      report(stalls);
-    }
-  }, 50);
-  timer.unref?.();
-  return { dispose: () => clearInterval(timer) };
+  const watch = new StallWatch(minMs);
+  const done = setTimeout(() => {
+    watch.stop();
+    report(watch.stalls);
+  }, Math.max(0, forMs - sinceActivation()));
+  done.unref?.();
+  return { dispose: () => { clearTimeout(done); watch.stop(); } };
 }
