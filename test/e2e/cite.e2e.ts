@@ -116,17 +116,9 @@ describe('PaperCite in VS Code: cite', function () {
     assert.ok(rows.some(r => /Unknown citation key zhang2025survy/.test(r)), `Problems: ${rows.join(' | ')}`);
     const line6 = 'A survey is \\citep{zhang2025survey}; a misspelt key is \\citet{';
     await goto(6, line6.length + 3);
-    await vs.page.keyboard.press('Control+.');
-    const fix = vs.page.locator('.action-widget .monaco-list-row', { hasText: 'Change to zhang2025survey' }).first();
-    await fix.waitFor({ timeout: 15_000 });
+    await vs.openCodeActions('Change to zhang2025survey');
     await vs.shot('quick-fix');
-    // The menu is keyboard-driven (a pointer block covers it for synthetic clicks).
-    for (let i = 0; i < 10; i++) {
-      const focused = await vs.page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => '');
-      if (focused.includes('Change to zhang2025survey')) break;
-      await vs.page.keyboard.press('ArrowDown');
-    }
-    await vs.page.keyboard.press('Enter');
+    await vs.chooseCodeAction('Change to zhang2025survey');
     await ed.waitForText('\\citet{zhang2025survey}');
   });
 

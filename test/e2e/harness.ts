@@ -1,5 +1,6 @@
 // End-to-end harness: PaperCite in a real VS Code (code-server 4.100.3 = VS Code 1.100), driven
 // through Debian's Chromium with playwright-core, the way a user works: keys, clicks, the screen.
+import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -329,6 +330,33 @@ export class VsCodeHost {
   /** Waits until no hover or tooltip shows (e.g. after moving the mouse away, before a screenshot). */
   async noHover(): Promise<void> {
     await waitFor(async () => !(await this.page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ visible: true }).count()), 'the hover hiding', 20_000);
+  }
+
+  /**
+   * Opens the code-action menu (Ctrl+.) at the cursor until it lists `title`, and returns its row.
+   * The menu is asked again when it opened without it: an action whose provider was still
+   * registering, or whose answer came late, is not added to a menu already shown.
+   */
+  async openCodeActions(title: string, timeout = 30_000): Promise<Locator> {
+    const row = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    let asked = 0;
+    await waitFor(async () => {
+      if (await row.isVisible()) return true;
+      if (asked && Date.now() - asked < 2_000) return false;
+      if (await this.page.locator('.action-widget').filter({ visible: true }).count()) await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+.');
+      asked = Date.now();
+      return false;
+    }, `the code action "${title}"`, timeout, async () => `the menu shows: ${(await this.page.locator('.action-widget').innerText().catch(() => '(none)')).replace(/\s+/g, ' ')}`);
+    return row;
+  }
+
+  /** Runs the code action `title` of the open menu (keys: a pointer block covers it for synthetic clicks). */
+  async chooseCodeAction(title: string): Promise<void> {
+    const focused = this.page.locator('.action-widget .monaco-list-row.focused').first();
+    for (let i = 0; i < 20 && !(await focused.innerText().catch(() => '')).includes(title); i++) await this.page.keyboard.press('ArrowDown');
+    assert.ok((await focused.innerText()).includes(title), `the code action "${title}" could not be focused`);
+    await this.page.keyboard.press('Enter');
   }
 
   /**

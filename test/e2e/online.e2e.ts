@@ -320,14 +320,9 @@ describe('PaperCite in VS Code: the published version of a preprint entry', func
     const host = vs!;
     await host.openFile('preprints.bib');
     await host.editor.goto(4, 5);
-    await host.page.keyboard.press('Control+.');
-    const action = host.page.locator('.action-widget .monaco-list-row', { hasText: 'Look for the published version of this arXiv preprint' });
-    await action.waitFor({ timeout: 20_000 });
+    await host.openCodeActions('Look for the published version of this arXiv preprint');
     await host.shot('preprint-action');
-    // The widget takes keys, not clicks (a pointer block covers it): move to the action, Enter.
-    const focused = host.page.locator('.action-widget .monaco-list-row.focused');
-    for (let i = 0; i < 10 && !/Look for the published version/.test(await focused.innerText().catch(() => '')); i++) await host.page.keyboard.press('ArrowDown');
-    await host.page.keyboard.press('Enter');
+    await host.chooseCodeAction('Look for the published version of this arXiv preprint');
     const toast = host.page.locator('.notification-toast', { hasText: /bran2023chemcrow was published at Nature Machine Intelligence 2024/ });
     await toast.waitFor({ timeout: 30_000 });
     const text = await toast.innerText();
