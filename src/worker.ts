@@ -5,12 +5,14 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, ownBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows } from './core/sources/cache';
-import { parseWithCache } from './core/sources/cachedParse';
-import { RecordRows, rowStarts } from './core/sources/transfer';
-import { sourceOrders, type SourceOrders } from './core/sources/orders';
+import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows } from './core/sources/cache';
+import { parseFresh } from './core/sources/cachedParse';
+import { detectKind } from './core/sources/detect';
+import { parseSourceText } from './core/sources/fromText';
+import { encodeRows, RecordRows } from './core/sources/transfer';
+import { sourceOrders } from './core/sources/orders';
 import type { ParsedSource } from './core/sources/types';
-import type { WorkerReply, WorkerRequest } from './core/sources/workerClient';
+import type { FirstPart, WorkerReply, WorkerRequest } from './core/sources/workerClient';
 
 /** A cache written by another build of the parser is not trusted: the tag is a hash of this bundle. */
 function buildTag(): string {
@@ -30,10 +32,10 @@ function readOrNothing(file: string): Promise<Buffer | undefined> {
 }
 
 /**
- * One request: the source's rows (from the cache as stored, or parsed and encoded), sent to the
- * editor's thread as one transferred buffer (no copy); then, for a big source, its search index
- * (read from the cache at the same time as the rows, or built here while the editor's thread
- * decodes the rows).
+ * One request. From the cache: the source's rows as stored, sent to the editor's thread as one
+ * transferred buffer (no copy), then its search index. Freshly parsed: for a big `.bib`, its first
+ * part first; then the rows and, for a big source, its index (built while the editor's thread
+ * decodes the rows): what makes it searchable goes first, its orders and the cache files after.
  */
 async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): Promise<void> {
   let lastProgress = 0;
@@ -66,45 +68,98 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     if (cached && indexBuf && cached.starts.length - 1 >= req.index!) data = indexFromCacheBuffer(indexBuf, key, rtag, damaged('search index'));
   }
   const readMs = performance.now() - t0;
-  let parsed: ParsedSource | undefined;
-  let bytes: Uint8Array;
-  let starts: Uint32Array;
-  let orders: SourceOrders | undefined;
-  if (cached) ({ bytes, starts, orders } = cached);
-  else {
-    const outcome = parseWithCache({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
-    parsed = outcome.parsed;
-    bytes = ownBuffer(Buffer.from(outcome.lines.join('\n'), 'utf8'));
-    starts = rowStarts(bytes);
-    // A big source's orders are sorted here once, not on the editor's thread after every load.
-    if (parsed && req.index && parsed.papers.length >= req.index) orders = sourceOrders(parsed.papers);
-    // A file that could not be read is read again next time (it may be fixed by then).
-    if (req.cacheDir && parsed && parsed.error === undefined) {
-      const err = writeCache(req.cacheDir, parsed, rtag, { bytes, starts, ...(orders ? { orders } : {}) }, req.group);
-      if (err) post({ id: req.id, type: 'cacheError', message: err });
-    }
+  if (cached) return answerFromCache(req, key!, rtag, cached, data, readMs, post);
+  if (req.firstPart && key) postFirstPart(req, req.firstPart, key.size, post);
+  const parsed = parseFresh({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
+  const { bytes, starts } = encodeRows(parsed);
+  // A file that could not be read is read again next time (it may be fixed by then).
+  const cache = !!req.cacheDir && parsed.error === undefined;
+  const big = !!req.index && parsed.papers.length >= req.index && parsed.error === undefined;
+  // What makes the source searchable goes first (rows, then index); its orders and the cache files
+  // follow. What is still to be cached is sent as a copy, the rest transferred.
+  post({ id: req.id, type: 'done', bytes, starts, fromCache: false, readMs, ...(big ? { ordersToFollow: true } : {}) }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
+  if (!big) {
+    post({ id: req.id, type: 'index', data: null, ms: 0 });
+    if (cache) storeRows(req, parsed, rtag, { bytes, starts }, post);
+    return;
   }
+  const tIndex = performance.now();
+  const data2 = buildIndexData(parsed.papers);
+  data2.vocabStarts = vocabStarts(data2.vocab);
+  post({ id: req.id, type: 'index', data: data2, ms: performance.now() - tIndex, fromCache: false }, cache ? [] : transferList(data2));
+  // Sorted here once, not on the editor's thread after every load.
+  const orders = sourceOrders(parsed.papers);
+  post({ id: req.id, type: 'orders', orders });
+  if (!cache) return;
+  storeRows(req, parsed, rtag, { bytes, starts, orders }, post);
+  const err = writeIndexCache(req.cacheDir!, { ...key!, ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, data2);
+  if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
+}
+
+function storeRows(req: WorkerRequest, parsed: ParsedSource, tag: string, rows: CachedRows, post: (m: WorkerReply) => void): void {
+  const err = writeCache(req.cacheDir!, parsed, tag, rows, req.group);
+  if (err) post({ id: req.id, type: 'cacheError', message: err });
+}
+
+/** From the cache: the rows and their orders as stored, then the cached index (or one built now). */
+function answerFromCache(req: WorkerRequest, key: CacheKey, rtag: string, cached: CachedRows, cachedIndex: SearchIndexData | undefined, readMs: number, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): void {
+  const { bytes, starts, orders } = cached;
   const count = starts.length - 1;
-  const wantIndex = !!req.index && count >= req.index && (!parsed || parsed.error === undefined);
+  const wantIndex = !!req.index && count >= req.index;
   // Without a cached index the papers are decoded before the bytes are handed over (a transfer takes them away).
-  const papers = wantIndex && !data ? (parsed?.papers ?? rowsOf(bytes, starts)) : undefined;
+  const papers = wantIndex && !cachedIndex ? rowsOf(bytes, starts) : undefined;
   const arrays: ArrayBufferView[] = [bytes, starts, ...(orders ? [orders.byKey, orders.newest] : [])];
-  post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: !!cached, readMs },
+  post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: true, readMs },
     [...new Set(arrays.map(a => a.buffer as ArrayBuffer))]);
   if (!wantIndex) return post({ id: req.id, type: 'index', data: null, ms: 0 });
   const tIndex = performance.now();
-  const indexFromCache = !!data;
+  let data = cachedIndex;
   if (!data) {
     data = buildIndexData(papers!);
     // Written before the transfer below takes the arrays away.
-    if (req.cacheDir && key) {
-      const err = writeIndexCache(req.cacheDir, { ...key, ...(parsed?.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, data);
+    if (req.cacheDir) {
+      const err = writeIndexCache(req.cacheDir, key, rtag, data);
       if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
     }
   }
   // Found here, not on the editor's thread.
   data.vocabStarts = vocabStarts(data.vocab);
-  post({ id: req.id, type: 'index', data, ms: indexFromCache ? readMs : performance.now() - tIndex, fromCache: indexFromCache }, transferList(data));
+  post({ id: req.id, type: 'index', data, ms: cachedIndex ? readMs : performance.now() - tIndex, fromCache: !!cachedIndex }, transferList(data));
+}
+
+/**
+ * Before a big `.bib` is parsed whole (seconds), its first entries (up to `part.bytes`) are
+ * parsed, indexed and sent, so the user's first searches find what is there. Not for a file read
+ * after others of its list (their macros are not known yet), nor for other kinds (a JSON prefix is
+ * not a document).
+ */
+function postFirstPart(req: WorkerRequest, part: FirstPart, size: number, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): void {
+  if (size < part.fromBytes || (req.kind ?? detectKind(req.path)) !== 'bibtex') return;
+  if (req.group && req.group.length > 1 && req.group[0] !== req.path) return;
+  const t0 = performance.now();
+  let head: Buffer;
+  try {
+    const fd = fs.openSync(req.path, 'r');
+    try {
+      head = Buffer.alloc(part.bytes);
+      head = head.subarray(0, fs.readSync(fd, head, 0, part.bytes, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return; // the whole reading says what is wrong
+  }
+  // Up to the last line that starts an entry: the entries before it are whole (a cut there is also
+  // a cut between UTF-8 characters).
+  const cut = head.lastIndexOf('\n@');
+  if (cut <= 0) return;
+  const parsed = parseSourceText(req.path, head.toString('utf8', 0, cut + 1), 'bibtex');
+  if (parsed.error !== undefined || parsed.papers.length === 0) return;
+  const { bytes, starts } = encodeRows(parsed);
+  const data = buildIndexData(parsed.papers);
+  data.vocabStarts = vocabStarts(data.vocab);
+  post({ id: req.id, type: 'firstPart', bytes, starts, data, bytesRead: cut + 1, totalBytes: size, ms: performance.now() - t0 },
+    [...new Set([bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer, ...transferList(data)])]);
 }
 
 function rowsOf(bytes: Uint8Array, starts: Uint32Array): Paper[] {

@@ -32,6 +32,8 @@ export interface SourceStatus {
   fromCache?: boolean;
   /** `searchable`: its entries are still being decoded (not yet merged or in the tree). */
   state: 'searchable' | 'ready';
+  /** While searchable from the first part of the file only (a first reading): the share read, 0..1. */
+  readShare?: number;
 }
 
 export interface LibraryStats {
@@ -295,6 +297,7 @@ export class Library {
     const all = this.ordered().map(s => this.statusOf(s, c));
     const searchable: SourceStatus[] = [...this.searchable.values()].filter(s => !this.user.has(s.path)).map(s => ({
       id: s.path, label: this.labels.get(s.path) ?? path.basename(s.path), kind: s.kind, entries: s.size, parseMs: 0, problems: [], merged: 0, state: 'searchable',
+      ...(s.readShare !== undefined ? { readShare: s.readShare } : {}),
     }));
     if (searchable.length) all.splice(this.corpus ? all.length - 1 : all.length, 0, ...searchable);
     return all;

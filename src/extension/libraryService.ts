@@ -294,6 +294,13 @@ class LibraryServiceImpl implements LibraryService {
     const readyHere = performance.now() - t;
     const now = sinceActivation();
     const w = s.worker;
+    if (s.part) {
+      const share = s.part.bytesRead / Math.max(1, s.part.totalBytes);
+      log.info(`[library] ${label}: first ${s.rows.length} entries (${(share * 100).toFixed(1)} % of the file) searchable ${ms(now)} after activation, ${ms(s.sinceRequestMs)} after the request (parsed and indexed in the worker in ${ms(w.readMs)}); reading the whole file`);
+      milestone('source.firstPart', { file: label, path: s.path, entries: s.rows.length, share: Math.round(share * 1000) / 1000, sinceRequestMs: Math.round(s.sinceRequestMs) });
+      this.changed();
+      return;
+    }
     log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${s.rows.length} entries (requested ${ms(now - s.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(s.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
     milestone('source.searchable', { file: label, path: s.path, entries: s.rows.length });
     this.changed();

@@ -20,6 +20,8 @@ export interface SourceStatus {
   error?: string;
   /** `searchable`: its entries are still being decoded (not yet merged or in the tree). */
   state: 'searchable' | 'ready';
+  /** While searchable from the first part of the file only (a first reading): the share read, 0..1. */
+  readShare?: number;
 }
 
 /** The papers PaperCite knows: the bundled corpus plus the user's libraries. Views only read it. */

@@ -21,6 +21,8 @@ export type MilestoneName =
   | 'library.ready'
   /** A big source is searchable before its entries are decoded: {file, entries}. */
   | 'source.searchable'
+  /** A big file read for the first time: its first part is searchable while the rest is parsed: {file, entries, share, sinceRequestMs}. */
+  | 'source.firstPart'
   /** A source is in the library: {file, entries, fromCache, parseMs, problems, error?}. */
   | 'source.loaded'
   /** A changed library file was re-read and is searchable: {file, ms}. */

@@ -103,6 +103,71 @@ describe('sources: parse worker and cache', function () {
     }
   });
 
+  it('on a cold read of a big .bib, makes its first part searchable before the whole file', async () => {
+    const bytes = 64 * 1024;
+    const indexing = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache-first-part'), inlineBelowBytes: 0, indexFrom: 2, firstPart: { fromBytes: 4 * bytes, bytes } });
+    try {
+      const f = path.join(tmp, 'first-part.bib');
+      const entries = Array.from({ length: 1500 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`));
+      fs.writeFileSync(f, entries.join('\n'));
+      assert.ok(fs.statSync(f).size > 4 * bytes);
+      const seen: SearchableSource[] = [];
+      let firstHits: string[] = [];
+      let lateHits: string[] = [];
+      const cold = await indexing.parse(f, undefined, undefined, e => {
+        seen.push(e);
+        if (e.part) {
+          const index = SearchIndex.fromData(e.rows, e.index);
+          firstHits = index.search('k3', { limit: 5 }).map(h => h.paper.id);
+          lateHits = index.search('k1499', { limit: 5 }).map(h => h.paper.id);
+        }
+      });
+      assert.equal(cold.papers.length, 1500);
+      assert.ok(!cold.fromCache);
+      const part = seen.find(e => e.part);
+      assert.ok(part, `the first part was sent (${seen.length} searchable calls)`);
+      // Only whole entries of the first 64 KB: fewer than all, each as the whole file has it.
+      assert.ok(part.rows.length > 10 && part.rows.length < 1500, `${part.rows.length} entries in the first part`);
+      assert.ok(part.part!.bytesRead <= bytes && part.part!.totalBytes === fs.statSync(f).size);
+      assert.equal(part.rows.at(part.rows.length - 1)!.custom.bibtex, entries[part.rows.length - 1]!.trimEnd(), 'the last entry of the part is whole');
+      assert.deepEqual(part.rows.at(0)!.title, cold.papers[0]!.title);
+      assert.equal(firstHits[0], 'k3');
+      assert.deepEqual(lateHits, [], 'the part holds only what was read');
+      // The whole file was cached as usual: a warm read sends no part.
+      await new Promise(r => setTimeout(r, 300));
+      const parts: SearchableSource[] = [];
+      const warm = await indexing.parse(f, undefined, undefined, e => parts.push(e));
+      assert.ok(warm.fromCache);
+      assert.ok(parts.every(e => !e.part), 'no first part from a warm cache');
+    } finally {
+      indexing.dispose();
+    }
+  });
+
+  it('sends no first part of a file read after others of its list, or of a CSL-JSON file', async () => {
+    const bytes = 16 * 1024;
+    const indexing = new SourceParser({ workerFile, inlineBelowBytes: 0, indexFrom: 2, firstPart: { fromBytes: 2 * bytes, bytes } });
+    try {
+      const big = Array.from({ length: 400 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n');
+      const strings = path.join(tmp, 'fp-strings.bib');
+      const refs = path.join(tmp, 'fp-refs.bib');
+      fs.writeFileSync(strings, '@string{acl = {Association for Computational Linguistics}}\n');
+      fs.writeFileSync(refs, big);
+      const parts: SearchableSource[] = [];
+      const inList = await indexing.parse(refs, undefined, undefined, e => parts.push(e), [strings, refs]);
+      assert.equal(inList.papers.length, 400);
+      assert.ok(parts.every(e => !e.part), 'the macros of the files before it are not known to a part');
+      const json = path.join(tmp, 'fp.json');
+      fs.writeFileSync(json, JSON.stringify(inList.papers.map(p => ({ id: p.id, type: p.type, title: p.title }))));
+      const jsonParts: SearchableSource[] = [];
+      const fromJson = await indexing.parse(json, undefined, undefined, e => jsonParts.push(e));
+      assert.equal(fromJson.papers.length, 400);
+      assert.ok(jsonParts.every(e => !e.part));
+    } finally {
+      indexing.dispose();
+    }
+  });
+
   it('rebuilds the cached search index when the file changed or the index file is damaged', async () => {
     const cacheDir = path.join(tmp, 'cache-index-stale');
     const indexing = new SourceParser({ workerFile, cacheDir, inlineBelowBytes: 0, indexFrom: 2 });

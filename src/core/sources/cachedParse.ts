@@ -51,8 +51,13 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
       // Not there: readSourceFile says so in words.
     }
   }
-  const parsed = readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group, tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? ''), ...(knownEmpty ? { knownEmpty } : {}) } : {}) });
+  const parsed = parseFresh(req, onProgress, knownEmpty);
   return { lines: encodeParsed(parsed), fromCache: false, parsed };
+}
+
+/** Reads and parses a source from its file (and the macros of its list), without the cache. Never throws. */
+export function parseFresh(req: ParseRequest, onProgress?: ProgressFn, knownEmpty?: ReadSourceOptions['knownEmpty']): ParsedSource {
+  return readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group, tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? ''), ...(knownEmpty ? { knownEmpty } : {}) } : {}) });
 }
 
 /** Writes a fresh outcome to the cache; returns why not, if it failed. `onDigest` gets the written file's digest. */

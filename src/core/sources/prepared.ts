@@ -1,8 +1,9 @@
 // One library source as the Library holds it: its papers, their key and newest-first orders, its
 // search index (a big source's own, whole or in slices) and the lookup maps that merge it with
 // other sources, each made once. Its life, one name per state:
-//   'searchable'  the worker's rows and index arrived; hits decode their paper on first use, but
-//                 the papers are not merged or listed yet;
+//   'searchable'  the worker's rows and index arrived (of the whole file, or while a big file is
+//                 parsed for the first time, of its first part); hits decode their paper on first
+//                 use, but the papers are not merged or listed yet;
 //   'ready'       every paper decoded: merged, listed, searched;
 //   'replaced' / 'removed'  the Library let it go (a newer read of the file, or no longer wanted).
 import type { Paper } from '../model';
@@ -51,6 +52,8 @@ export interface SearchableSource {
   sinceRequestMs: number;
   /** ms from the request to the rows' arrival, and the worker's reading of the cache. */
   worker: { rowsArrivedMs: number; readMs: number };
+  /** Set when these are only the file's first entries (up to byte `bytesRead`), sent while the rest is parsed. */
+  part?: { bytesRead: number; totalBytes: number };
 }
 
 export class PreparedSource {
@@ -67,7 +70,10 @@ export class PreparedSource {
   /** Maps being built in turns, and how far. */
   private partial: { maps: OwnMaps; done: number } | undefined;
 
-  private constructor(parsed: ParsedSource | undefined, searchable: { path: string; kind: SourceKind; index: SearchIndex } | undefined) {
+  /** While only the file's first part is searchable: how much of the file that is (0..1). */
+  readonly readShare: number | undefined;
+
+  private constructor(parsed: ParsedSource | undefined, searchable: { path: string; kind: SourceKind; index: SearchIndex; readShare?: number } | undefined) {
     if (parsed) {
       this.path = parsed.path;
       this.kind = parsed.kind;
@@ -78,6 +84,7 @@ export class PreparedSource {
       this.path = searchable!.path;
       this.kind = searchable!.kind;
       this.rowsIndex = searchable!.index;
+      this.readShare = searchable!.readShare;
       this.st = 'searchable';
     }
   }
@@ -91,7 +98,8 @@ export class PreparedSource {
 
   /** A big source searchable before its papers are decoded (the index must be over its rows). Throws if it is not. */
   static searchable(s: SearchableSource): PreparedSource {
-    return new PreparedSource(undefined, { path: s.path, kind: s.rows.meta.kind, index: SearchIndex.fromData(s.rows, s.index) });
+    const readShare = s.part ? Math.min(1, s.part.bytesRead / Math.max(1, s.part.totalBytes)) : undefined;
+    return new PreparedSource(undefined, { path: s.path, kind: s.rows.meta.kind, index: SearchIndex.fromData(s.rows, s.index), ...(readShare !== undefined ? { readShare } : {}) });
   }
 
   /** A big source searchable through an index over papers read on demand (the CLI's cached rows). */

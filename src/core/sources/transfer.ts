@@ -17,27 +17,77 @@ export type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'ti
 
 /** The lines for a parsed source: meta first, then one row per paper. */
 export function encodeParsed(parsed: ParsedSource): string[] {
+  const enc = rowEncoder(parsed);
+  const lines = new Array<string>(parsed.papers.length + 1);
+  lines[0] = enc.meta;
+  for (let i = 0; i < parsed.papers.length; i++) lines[i + 1] = enc.row(i);
+  return lines;
+}
+
+/**
+ * The same lines as `encodeParsed`, joined by newlines, written straight into UTF-8 bytes, with
+ * where each row starts (as `rowStarts` finds them): no array of lines, no joined string.
+ */
+export function encodeRows(parsed: ParsedSource): { bytes: Buffer; starts: Uint32Array } {
+  const enc = rowEncoder(parsed);
+  const n = parsed.papers.length;
+  let buf = Buffer.allocUnsafe(Math.max(65536, Math.min(parsed.size ?? 0, 1 << 30)));
+  let len = 0;
+  const put = (s: string) => {
+    // At most three bytes per UTF-16 unit, plus the newline.
+    const need = len + s.length * 3 + 1;
+    if (need > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, Math.floor(buf.length * 1.5)));
+      buf.copy(grown, 0, 0, len);
+      buf = grown;
+    }
+    len += buf.write(s, len, 'utf8');
+  };
+  const starts = new Uint32Array(n + 1);
+  put(enc.meta);
+  for (let i = 0; i < n; i++) {
+    buf[len++] = 10;
+    starts[i] = len;
+    put(enc.row(i));
+  }
+  starts[n] = len + 1;
+  // Sent and cached whole: a large unused tail is cut off (one copy).
+  const bytes = len < buf.length - (buf.length >> 3) ? Buffer.from(buf.subarray(0, len)) : buf.subarray(0, len);
+  if (n === 0) return { bytes, starts: rowStarts(bytes) };
+  return { bytes, starts };
+}
+
+/** Encodes a source's meta line and its rows one at a time. */
+function rowEncoder(parsed: ParsedSource): { meta: string; row: (i: number) => string } {
   const { papers, charSpans: _c, byteSpans, timing: _t, indexData: _i, orders: _o, ...rest } = parsed;
   void _c; void _t; void _i; void _o;
   const lazy = !!byteSpans && parsed.size !== undefined && parsed.mtimeMs !== undefined;
   const meta: Meta = { ...rest, rows: papers.length, ...(lazy ? { lazyBibtex: true } : {}) };
-  const lines = new Array<string>(papers.length + 1);
-  lines[0] = JSON.stringify(meta);
-  for (let i = 0; i < papers.length; i++) {
-    let p = papers[i]!;
-    // titleYear is rebuilt from title and year on arrival: no need to send the title twice.
-    const id = { ...identityOf(p), titleYear: undefined };
-    let start = -1, end = -1;
-    if (lazy && byteSpans![2 * i]! >= 0) {
-      start = byteSpans![2 * i]!;
-      end = byteSpans![2 * i + 1]!;
-      const { bibtex: _b, ...custom } = p.custom;
-      void _b;
-      p = { ...p, custom };
-    }
-    lines[i + 1] = JSON.stringify([p, id, start, end] satisfies Row);
-  }
-  return lines;
+  return {
+    meta: JSON.stringify(meta),
+    row: i => {
+      const p = papers[i]!;
+      // titleYear is rebuilt from title and year on arrival: no need to send the title twice.
+      const known = identityOf(p);
+      const id = known.titleYear === undefined ? known : { ...known, titleYear: undefined };
+      let start = -1, end = -1;
+      const custom = p.custom;
+      let bibtex: string | undefined;
+      if (lazy && byteSpans![2 * i]! >= 0) {
+        start = byteSpans![2 * i]!;
+        end = byteSpans![2 * i + 1]!;
+        // Left out for this one call (JSON.stringify skips undefined), not copied around it.
+        bibtex = custom.bibtex;
+        if (bibtex !== undefined) custom.bibtex = undefined as unknown as string;
+      }
+      try {
+        // As JSON.stringify([p, id, start, end]) writes it (a Row).
+        return `[${JSON.stringify(p)},${JSON.stringify(id)},${start},${end}]`;
+      } finally {
+        if (bibtex !== undefined) custom.bibtex = bibtex;
+      }
+    },
+  };
 }
 
 /** Where each row starts in encoded bytes (meta line first): `starts[i]` for row i, `starts[rows]` one past the end + 1. */

@@ -16,13 +16,28 @@ export interface WorkerRequest extends ParseRequest {
   id: number;
   /** Build a search index in the worker for sources with at least this many papers. */
   index?: number;
+  /** On a cold read of a big `.bib`, send its first part searchable before the whole. */
+  firstPart?: FirstPart;
 }
+
+/** A `.bib` of at least `fromBytes` read without a cache: its entries in the first `bytes` are sent first. */
+export interface FirstPart {
+  fromBytes: number;
+  bytes: number;
+}
+
+/** Files from 8 MB (seconds to parse whole) show their first 2 MB (a few thousand entries) within a few hundred ms. */
+export const FIRST_PART: FirstPart = { fromBytes: 8 * 1024 * 1024, bytes: 2 * 1024 * 1024 };
 
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
   /** The source's lines (see transfer.ts) as UTF-8 bytes, transferred, and where each row starts. */
-  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; fromCache: boolean; readMs: number }
+  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; ordersToFollow?: boolean; fromCache: boolean; readMs: number }
+  /** A freshly parsed big source's key and newest-first orders, sorted after its index was sent. */
+  | { id: number; type: 'orders'; orders: SourceOrders }
   | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
+  /** A big file's first entries (bytes 0 to `bytesRead`), searchable while the rest is parsed. */
+  | { id: number; type: 'firstPart'; bytes: Uint8Array; starts: Uint32Array; data: SearchIndexData; bytesRead: number; totalBytes: number; ms: number }
   | { id: number; type: 'cacheError'; message: string }
   | { id: number; type: 'cacheDamaged'; message: string }
   | { id: number; type: 'error'; message: string };
@@ -47,6 +62,8 @@ interface Pending {
   workerTimes?: SearchableSource['worker'];
   parsed?: ParsedSource;
   index?: { data: SearchIndexData | null; ms: number; fromCache?: boolean };
+  /** The orders: undefined while they are still to come. */
+  orders?: SourceOrders | null;
 }
 
 export interface SourceParserOptions {
@@ -57,6 +74,8 @@ export interface SourceParserOptions {
   inlineBelowBytes?: number;
   /** Sources with at least this many papers get their search index built in the worker (default BIG_SOURCE; 0: none). */
   indexFrom?: number;
+  /** Cold reads of big `.bib` files send their first part first (default FIRST_PART; false: never). */
+  firstPart?: FirstPart | false;
   /** How long decoding should hold off before its next slice (e.g. while the user types); default never. */
   decodeWait?: () => number;
   /** Told about cache write failures and worker crashes. */
@@ -92,6 +111,7 @@ export class SourceParser {
     const req: WorkerRequest = {
       id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(indexFrom ? { index: indexFrom } : {}),
       ...(group && group.length > 1 ? { group: [...group] } : {}),
+      ...(this.opts.firstPart !== false && onSearchable ? { firstPart: this.opts.firstPart ?? FIRST_PART } : {}),
     };
     if (this.inline || this.disposed || this.isSmall(path, req.group)) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
@@ -192,6 +212,8 @@ export class SourceParser {
         if (!p) return;
         const tArrived = performance.now();
         p.workerTimes = { rowsArrivedMs: tArrived - p.sent, readMs: m.readMs };
+        if (m.orders) p.orders = m.orders;
+        else if (!m.ordersToFollow) p.orders = null;
         let rows: RecordRows;
         try {
           rows = p.rows = new RecordRows(m.bytes, m.starts);
@@ -203,14 +225,29 @@ export class SourceParser {
         // while the user types (a big library's search works from its rows and index meanwhile).
         void rows.materialize(m.fromCache, { ...(this.opts.decodeWait ? { wait: this.opts.decodeWait } : {}) }).then(parsed => {
           parsed.timing = { sentMs: tArrived - p.sent, decodeMs: performance.now() - tArrived };
-          // Copies: from the cache they are views of the rows' buffer, which must not outlive decoding.
-          if (m.orders && ordersFit(m.orders, parsed.papers.length)) parsed.orders = { byKey: m.orders.byKey.slice(), newest: m.orders.newest.slice() };
           if (m.fromCache) parsed.parseMs = m.readMs + parsed.timing.decodeMs;
           p.parsed = parsed;
           this.tryFinish(m.id);
         }, err => this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
         return;
       }
+      case 'firstPart': {
+        // Only while nothing of the whole file is searchable yet.
+        if (!p || p.index || p.parsed || !p.onSearchable) return;
+        try {
+          const rows = new RecordRows(m.bytes, m.starts);
+          const since = performance.now() - p.sent;
+          p.onSearchable({ path: p.req.path, rows, index: m.data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms }, part: { bytesRead: m.bytesRead, totalBytes: m.totalBytes } });
+        } catch (err) {
+          this.opts.onWarning?.(`searching the first part of ${p.req.path} failed: ${(err as Error).message}`);
+        }
+        return;
+      }
+      case 'orders':
+        if (!p) return;
+        p.orders = m.orders;
+        this.tryFinish(m.id);
+        return;
       case 'index':
         if (!p) return;
         p.index = { data: m.data, ms: m.ms, ...(m.fromCache ? { fromCache: true } : {}) };
@@ -233,7 +270,9 @@ export class SourceParser {
   /** Answers once both the records are decoded and the worker's index (or its absence) arrived. */
   private tryFinish(id: number): void {
     const p = this.pending.get(id);
-    if (!p?.parsed || !p.index) return;
+    if (!p?.parsed || !p.index || p.orders === undefined) return;
+    // Copies: from the cache they are views of the rows' buffer, which must not outlive decoding.
+    if (p.orders && ordersFit(p.orders, p.parsed.papers.length)) p.parsed.orders = { byKey: p.orders.byKey.slice(), newest: p.orders.newest.slice() };
     if (p.index.data) {
       p.parsed.indexData = p.index.data;
       p.parsed.timing!.indexMs = p.index.ms;

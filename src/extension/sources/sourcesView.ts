@@ -83,7 +83,7 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   const parts = [`${s.entries.toLocaleString('en-US')} ${s.entries === 1 ? 'entry' : 'entries'}`, `${formatMs(s.parseMs)}`];
   if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
   if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
-  if (s.state === 'searchable') parts.splice(1, 1, 'searchable, reading entries…');
+  if (s.state === 'searchable') parts.splice(1, 1, s.readShare !== undefined ? `first ${percent(s.readShare)} searchable, reading the rest…` : 'searchable, reading entries…');
   item.description = s.error !== undefined ? `failed: ${s.error}` : parts.join(' · ');
   item.iconPath = s.error !== undefined
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
@@ -95,7 +95,9 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   tip.supportHtml = false;
   tip.appendText(`${s.kind === 'corpus' ? 'Bundled corpus' : s.id}\n\n`);
   tip.appendText(s.state === 'searchable'
-    ? `${KIND_LABEL[s.kind]}: ${s.entries} entries, searchable from the cache; the tree and merging with other sources follow once all are decoded`
+    ? s.readShare !== undefined
+      ? `${KIND_LABEL[s.kind]}: its first ${s.entries} entries (${percent(s.readShare)} of the file) are searchable while the whole file is read for the first time`
+      : `${KIND_LABEL[s.kind]}: ${s.entries} entries, searchable from the cache; the tree and merging with other sources follow once all are decoded`
     : `${KIND_LABEL[s.kind]}: ${s.entries} entries read in ${formatMs(s.parseMs)}${cached ? ' (from cache)' : ''}`);
   if (merged) tip.appendText(`\n\n${merged} shown together with the same paper from another source`);
   if (s.error !== undefined) tip.appendText(`\n\nCould not be read: ${s.error}`);
@@ -212,4 +214,9 @@ export function registerSources(services: Services): vscode.Disposable {
       vscode.window.withProgress({ location: { viewId: Views.sources }, title: 'Reloading library' }, () => services.library.reload())),
     registerCommand(Commands.addLibrary, 'Add Library File', () => addLibrary(services)),
   );
+}
+
+/** A share as a whole percent, never 0 % or 100 % while partial. */
+function percent(share: number): string {
+  return `${Math.min(99, Math.max(1, Math.round(share * 100)))} %`;
 }
