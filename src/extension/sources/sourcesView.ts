@@ -185,12 +185,23 @@ export async function addLibrary(services: Services): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('PaperCite reads papercite.libraries from workspace settings only in a trusted workspace.');
     }
-    // The settings change triggers the load; wait for it so the view is current when we return.
-    await new Promise(r => setTimeout(r, 50));
-    await services.library.ready;
+    // The settings change triggers the load; the command ends when the files are in (read or failed).
+    if (vscode.workspace.isTrusted || !folder) await untilSources(services, picked.map(u => u.fsPath));
   } catch (err) {
     reportError(`Could not add ${entries.join(', ')} to papercite.libraries: ${describe(err)}`, err);
   }
+}
+
+/** Resolves once every file of `paths` is a ready source of the library (or failed), at most after 2 minutes. */
+function untilSources(services: Services, paths: readonly string[]): Promise<void> {
+  const done = () => paths.every(p => services.library.sources.some(s => s.id === p && s.state === 'ready'));
+  if (done()) return Promise.resolve();
+  return new Promise<void>(resolve => {
+    const finish = () => { sub.dispose(); clearTimeout(cap); resolve(); };
+    const sub = services.library.onDidChange(() => { if (done()) finish(); });
+    // A file the load never reaches (a setting overridden elsewhere) does not hold the command forever.
+    const cap = setTimeout(finish, 120_000);
+  });
 }
 
 /** The Sources view and its commands: reload, add a library, open a problem. */
