@@ -494,13 +494,14 @@ function renderTable(libs: LibraryResult[], parse: ParseResult | undefined, acti
     out.push('BibTeX parse: skipped (../shared/testdata absent)');
   }
   out.push('');
-  // A cold first open of the whole file, from the phases measured above in this same run: nothing is
-  // searchable before all of it is parsed, converted and indexed (results from the part already
-  // read are not offered yet).
+  // A cold first open of the whole file: the phases measured above in this same run (the floor), and
+  // the extension's own path through the worker, timed in fresh processes (describeActivation).
   const whole = libs.find(l => parse?.papercite && l.size === parse.papercite.entries);
   if (parse?.papercite?.convertMs !== undefined && whole) {
     const ms = parse.papercite.ms + parse.papercite.convertMs + whole.papercite.buildMs;
-    out.push(`Cold first open, ${whole.size} entries, searchable: parse ${f0(parse.papercite.ms)} + to CSL ${f0(parse.papercite.convertMs)} + index ${f0(whole.papercite.buildMs)} = ${f0(ms)} ms = ${(ms / parse.jsonParse.ms).toFixed(1)}x JSON.parse (target <= 2000 ms and <= 5x); first results from the part already read: not offered (target <= 300 ms)`);
+    out.push(`Cold first open, ${whole.size} entries, its phases alone: parse ${f0(parse.papercite.ms)} + to CSL ${f0(parse.papercite.convertMs)} + index ${f0(whole.papercite.buildMs)} = ${f0(ms)} ms = ${(ms / parse.jsonParse.ms).toFixed(1)}x JSON.parse (target <= 2000 ms and <= 5x)`);
+    const c = measured.cold73k;
+    if (c) out.push(`Cold first open through the worker: first part ${f0(median(c.firstPartSinceRequestMs))} ms (target <= 300 ms), whole file searchable ${f0(median(c.searchableSinceRequestMs))} ms = ${(median(c.searchableSinceRequestMs) / parse.jsonParse.ms).toFixed(1)}x JSON.parse (medians; see the activation lines below)`);
   }
   out.push(...describeActivation(measured));
   if (cli) out.push(...describeCli(cli));
