@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows } from './core/sources/cache';
+import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
 import { parseFresh } from './core/sources/cachedParse';
 import { detectKind } from './core/sources/detect';
 import { parseSourceText } from './core/sources/fromText';
@@ -56,18 +56,33 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   const key: CacheKey | undefined = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs, ...(req.group ? { group: req.group } : {}) } : undefined;
   let cached: CachedRows | undefined;
   let data: SearchIndexData | undefined;
+  let indexSent = false;
   if (req.cacheDir && key) {
-    // Both files at once: reading them one after the other is most of a warm start.
-    const [rowsBuf, indexBuf] = await Promise.all([
-      readOrNothing(cacheFileFor(req.cacheDir, req.path, req.group)),
-      req.index ? readOrNothing(indexCacheFileFor(req.cacheDir, req.path, req.group)) : undefined,
-    ]);
+    // The index first (a third of the records' size), alone: with it the source is searchable.
+    const indexBuf = req.index ? await readOrNothing(indexCacheFileFor(req.cacheDir, req.path, req.group)) : undefined;
     // A damaged file is a miss, said once: the fresh result below overwrites it.
     const damaged = (what: string) => (why: string) => post({ id: req.id, type: 'cacheDamaged', message: `${what}: ${why}` });
+    const index = indexBuf && indexFromCacheBuffer(indexBuf, key, rtag, damaged('search index'));
+    if (index && index.papers >= req.index!) {
+      if (index.rowsDigest) {
+        // The index names the records file it was made with: sent now, the editor reads the rows
+        // it shows from that file (each block checked) while the whole file is read here.
+        const { rowsDigest, ...rest } = index;
+        rest.vocabStarts = vocabStarts(rest.vocab);
+        post({ id: req.id, type: 'index', data: rest, ms: performance.now() - t0, fromCache: true, rowsFile: { key, tag: rtag, digest: rowsDigest } }, transferList(rest));
+        indexSent = true;
+      } else data = index;
+    }
+    const rowsBuf = await readOrNothing(cacheFileFor(req.cacheDir, req.path, req.group));
     cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag, damaged('records'));
-    if (cached && indexBuf && cached.starts.length - 1 >= req.index!) data = indexFromCacheBuffer(indexBuf, key, rtag, damaged('search index'));
+    if (cached && data && cached.starts.length - 1 < req.index!) data = undefined;
   }
   const readMs = performance.now() - t0;
+  if (cached && indexSent) {
+    const { bytes, starts, orders } = cached;
+    const arrays: ArrayBufferView[] = [bytes, starts, ...(orders ? [orders.byKey, orders.newest] : [])];
+    return post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: true, readMs }, [...new Set(arrays.map(a => a.buffer as ArrayBuffer))]);
+  }
   if (cached) return answerFromCache(req, key!, rtag, cached, data, readMs, post);
   if (req.firstPart && key) postFirstPart(req, req.firstPart, key.size, post);
   const parsed = parseFresh({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
@@ -77,11 +92,11 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   const big = !!req.index && parsed.papers.length >= req.index && parsed.error === undefined;
   // What makes the source searchable goes first (rows, then index); its orders and the cache files
   // follow. What is still to be cached is sent as a copy, the rest transferred.
-  post({ id: req.id, type: 'done', bytes, starts, fromCache: false, readMs, ...(big ? { ordersToFollow: true } : {}) }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
+  post({ id: req.id, type: 'done', bytes, starts, fromCache: false, readMs, tail: true }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
   if (!big) {
     post({ id: req.id, type: 'index', data: null, ms: 0 });
     if (cache) storeRows(req, parsed, rtag, { bytes, starts }, post);
-    return;
+    return post({ id: req.id, type: 'stored' });
   }
   const tIndex = performance.now();
   const data2 = buildIndexData(parsed.papers);
@@ -90,20 +105,28 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   // Sorted here once, not on the editor's thread after every load.
   const orders = sourceOrders(parsed.papers);
   post({ id: req.id, type: 'orders', orders });
-  if (!cache) return;
-  storeRows(req, parsed, rtag, { bytes, starts, orders }, post);
-  const err = writeIndexCache(req.cacheDir!, { ...key!, ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, data2);
-  if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
+  if (cache) {
+    const digest = storeRows(req, parsed, rtag, { bytes, starts, orders }, post);
+    const err = writeIndexCache(req.cacheDir!, { ...key!, ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, data2, digest);
+    if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
+  }
+  post({ id: req.id, type: 'stored' });
 }
 
-function storeRows(req: WorkerRequest, parsed: ParsedSource, tag: string, rows: CachedRows, post: (m: WorkerReply) => void): void {
-  const err = writeCache(req.cacheDir!, parsed, tag, rows, req.group);
+/** Writes the records file; returns its digest (for the index written beside it), if written. */
+function storeRows(req: WorkerRequest, parsed: ParsedSource, tag: string, rows: CachedRows, post: (m: WorkerReply) => void): RowsDigest | undefined {
+  let digest: RowsDigest | undefined;
+  const err = writeCache(req.cacheDir!, parsed, tag, rows, req.group, d => { digest = d; });
   if (err) post({ id: req.id, type: 'cacheError', message: err });
+  return digest;
 }
 
 /** From the cache: the rows and their orders as stored, then the cached index (or one built now). */
 function answerFromCache(req: WorkerRequest, key: CacheKey, rtag: string, cached: CachedRows, cachedIndex: SearchIndexData | undefined, readMs: number, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): void {
   const { bytes, starts, orders } = cached;
+  // The records file's digest, for an index written now (before the transfer takes the bytes away).
+  // (The rows are views of the file's own buffer: rowsFromCacheBuffer.)
+  const digest = req.cacheDir && req.index && !cachedIndex && starts.length - 1 >= req.index ? rowsDigest([new Uint8Array(bytes.buffer)]) : undefined;
   const count = starts.length - 1;
   const wantIndex = !!req.index && count >= req.index;
   // Without a cached index the papers are decoded before the bytes are handed over (a transfer takes them away).
@@ -118,7 +141,7 @@ function answerFromCache(req: WorkerRequest, key: CacheKey, rtag: string, cached
     data = buildIndexData(papers!);
     // Written before the transfer below takes the arrays away.
     if (req.cacheDir) {
-      const err = writeIndexCache(req.cacheDir, key, rtag, data);
+      const err = writeIndexCache(req.cacheDir, key, rtag, data, digest);
       if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
     }
   }

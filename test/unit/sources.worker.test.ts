@@ -6,7 +6,7 @@ import { buildSync } from 'esbuild';
 import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
 import { CancelledError, SourceParser } from '../../src/core/sources/workerClient';
-import type { SearchableSource } from '../../src/core/sources/prepared';
+import { PreparedSource, type SearchableSource } from '../../src/core/sources/prepared';
 import { BERT_BIB } from './library.fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -72,7 +72,7 @@ describe('sources: parse worker and cache', function () {
     }
   });
 
-  it('from a warm cache, makes a big source searchable before its papers are decoded, with the same paper objects', async () => {
+  it('from a warm cache, makes a big source searchable from its cached index and records file before the rows arrive', async () => {
     const indexing = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache-early'), inlineBelowBytes: 0, indexFrom: 2 });
     try {
       const f = path.join(tmp, 'early.bib');
@@ -80,24 +80,56 @@ describe('sources: parse worker and cache', function () {
       await indexing.parse(f);
       await new Promise(r => setTimeout(r, 300));
       let searchable: SearchableSource | undefined;
-      let decodedThen = -1;
       let searchableHit: Paper | undefined;
+      let rowsKind = '';
       const warm = await indexing.parse(f, undefined, undefined, e => {
         searchable = e;
-        decodedThen = e.rows.decodedCount;
+        rowsKind = e.rows.constructor.name;
         searchableHit = SearchIndex.fromData(e.rows, e.index).search('k2999', { limit: 5 })[0]?.paper;
       });
       assert.ok(warm.fromCache && warm.timing?.indexFromCache);
       assert.ok(searchable, 'searchable before decoded');
-      assert.ok(decodedThen < 3000, `only part of the rows were decoded when it became searchable (${decodedThen})`);
+      // The index came first, naming its records file: the hit was read from it, row by row.
+      assert.equal(rowsKind, 'CachedRowsFile');
       assert.equal(searchableHit?.id, 'k2999');
-      assert.equal(warm.papers[2999], searchableHit, 'the paper found early is the one in the decoded source');
+      assert.deepEqual(warm.papers[2999], searchableHit, 'the paper found early is the one decoded later');
       assert.equal(warm.papers[2999]!.custom.bibtex, BERT_BIB.replace('devlin-etal-2019-bert', 'k2999').trimEnd());
+      searchable!.rows.close?.();
       assert.equal(warm.papers.length, 3000);
       // The key and newest-first orders were sorted in the worker once, and came back from the cache.
       assert.ok(warm.orders, 'orders from the cache');
       assert.deepEqual([...warm.orders.byKey.subarray(0, 3)].map(i => warm.papers[i]!.id), ['k0', 'k1', 'k10']);
       assert.equal(warm.orders.newest.length, 3000);
+    } finally {
+      indexing.dispose();
+    }
+  });
+
+  it('from a warm cache whose records file was damaged: the damaged row is left out of early searches, then the file is read afresh', async () => {
+    const cacheDir = path.join(tmp, 'cache-early-damaged');
+    const warnings: string[] = [];
+    const indexing = new SourceParser({ workerFile, cacheDir, inlineBelowBytes: 0, indexFrom: 2, onWarning: m => warnings.push(m) });
+    try {
+      const f = path.join(tmp, 'early-damaged.bib');
+      fs.writeFileSync(f, Array.from({ length: 3000 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n'));
+      await indexing.parse(f);
+      const [records] = fs.readdirSync(cacheDir).filter(n => n.endsWith('.json')).map(n => path.join(cacheDir, n));
+      assert.ok(records, 'the records are cached');
+      const b = fs.readFileSync(records!);
+      // A row in the middle (the last block also holds the row table, which opening the file checks).
+      b[b.indexOf('"k1500"') + 2] ^= 0x01; // k1500 -> k0500 inside its row
+      fs.writeFileSync(records!, b);
+      let early: string[] | undefined;
+      const again = await indexing.parse(f, undefined, undefined, e => {
+        const source = PreparedSource.searchable(e);
+        early ??= source.searchRows('k1500', 5).map(h => h.paper.id);
+        source.retire('removed');
+      });
+      // Searchable from the index at once; the damaged row's block fails its check: left out, not thrown.
+      assert.deepEqual(early, []);
+      assert.ok(!again.fromCache, 'read afresh');
+      assert.equal(again.papers[1500]!.id, 'k1500');
+      assert.ok(warnings.some(w => /damaged/.test(w)), warnings.join('; '));
     } finally {
       indexing.dispose();
     }

@@ -10,7 +10,11 @@ import type { Paper } from '../model';
 import { SearchIndex, type SearchHit, type SearchIndexData } from '../search';
 import { identityOf } from './identity';
 import { ordersFit, sourceOrders, type SourceOrders } from './orders';
-import type { RecordRows } from './transfer';
+import type { Meta } from './transfer';
+import type { PaperList } from '../search';
+
+/** Rows a searchable source decodes its hits from; `close` lets go of a file they are read from. */
+export type SearchableRows = PaperList & { readonly meta: Meta; close?(): void };
 import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './types';
 
 /**
@@ -46,7 +50,8 @@ export interface OwnMaps {
  */
 export interface SearchableSource {
   path: string;
-  rows: RecordRows;
+  /** The rows as sent (RecordRows), or, from a warm cache before they arrive, the records file read a row at a time. */
+  rows: SearchableRows;
   index: SearchIndexData;
   /** ms from the request to now. */
   sinceRequestMs: number;
@@ -72,8 +77,12 @@ export class PreparedSource {
 
   /** While only the file's first part is searchable: how much of the file that is (0..1). */
   readonly readShare: number | undefined;
+  /** Lets go of what a searchable source reads its rows from (an open records file). */
+  private release: (() => void) | undefined;
+  /** A row that fails to decode is left out of its search (the whole rows, on their way, are checked) instead of thrown. */
+  private readonly tolerant: boolean = false;
 
-  private constructor(parsed: ParsedSource | undefined, searchable: { path: string; kind: SourceKind; index: SearchIndex; readShare?: number } | undefined) {
+  private constructor(parsed: ParsedSource | undefined, searchable: { path: string; kind: SourceKind; index: SearchIndex; readShare?: number; release?: () => void; tolerant?: boolean } | undefined) {
     if (parsed) {
       this.path = parsed.path;
       this.kind = parsed.kind;
@@ -85,6 +94,8 @@ export class PreparedSource {
       this.kind = searchable!.kind;
       this.rowsIndex = searchable!.index;
       this.readShare = searchable!.readShare;
+      this.release = searchable!.release;
+      this.tolerant = !!searchable!.tolerant;
       this.st = 'searchable';
     }
   }
@@ -99,10 +110,13 @@ export class PreparedSource {
   /** A big source searchable before its papers are decoded (the index must be over its rows). Throws if it is not. */
   static searchable(s: SearchableSource): PreparedSource {
     const readShare = s.part ? Math.min(1, s.part.bytesRead / Math.max(1, s.part.totalBytes)) : undefined;
-    return new PreparedSource(undefined, { path: s.path, kind: s.rows.meta.kind, index: SearchIndex.fromData(s.rows, s.index), ...(readShare !== undefined ? { readShare } : {}) });
+    const rows = s.rows;
+    return new PreparedSource(undefined, {
+      path: s.path, kind: rows.meta.kind, index: SearchIndex.fromData(rows, s.index), ...(readShare !== undefined ? { readShare } : {}), ...(rows.close ? { release: () => rows.close!() } : {}), tolerant: true,
+    });
   }
 
-  /** A big source searchable through an index over papers read on demand (the CLI's cached rows). */
+  /** A big source searchable through an index over papers read on demand (the CLI's cached rows; a damaged row throws). */
   static searchableIndex(path: string, kind: SourceKind, index: SearchIndex): PreparedSource {
     return new PreparedSource(undefined, { path, kind, index });
   }
@@ -114,6 +128,8 @@ export class PreparedSource {
   /** Called by the Library when it lets this source go. */
   retire(why: 'replaced' | 'removed'): void {
     this.st = why;
+    this.release?.();
+    this.release = undefined;
   }
 
   /** The source as read (its papers in file order, with their own keys); undefined while only searchable. */
@@ -145,13 +161,18 @@ export class PreparedSource {
 
   /** Searches a source that is only searchable (a ready one is searched through the Library). */
   searchRows(query: string, limit: number): SearchHit[] {
-    return this.rowsIndex ? this.rowsIndex.search(query, { limit }) : [];
+    try {
+      return this.rowsIndex ? this.rowsIndex.search(query, { limit }) : [];
+    } catch (err) {
+      // A row failed its check: the rows on their way are checked whole (the CLI re-reads instead).
+      if (this.tolerant) return [];
+      throw err;
+    }
   }
 
   /** The paper of a key in a source that is only searchable: its index holds every key's words. */
   rowByKey(key: string): Paper | undefined {
-    if (!this.rowsIndex) return undefined;
-    for (const h of this.rowsIndex.search(key, { limit: 50 })) if (h.paper.id === key) return h.paper;
+    for (const h of this.searchRows(key, 50)) if (h.paper.id === key) return h.paper;
     return undefined;
   }
 

@@ -4,8 +4,9 @@
 // inline when no worker can run.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { CachedRowsFile, type CacheKey, type RowsDigest } from './cache';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cachedParse';
-import type { SearchIndexData } from '../search';
+import { indexDataFits, type SearchIndexData } from '../search';
 import { ordersFit, type SourceOrders } from './orders';
 import { BIG_SOURCE, type SearchableSource } from './prepared';
 import { RecordRows } from './transfer';
@@ -32,10 +33,13 @@ export const FIRST_PART: FirstPart = { fromBytes: 8 * 1024 * 1024, bytes: 2 * 10
 export type WorkerReply =
   | { id: number; type: 'progress'; done: number; total: number; phase: string }
   /** The source's lines (see transfer.ts) as UTF-8 bytes, transferred, and where each row starts. */
-  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; ordersToFollow?: boolean; fromCache: boolean; readMs: number }
+  | { id: number; type: 'done'; bytes: Uint8Array; starts: Uint32Array; orders?: SourceOrders; tail?: boolean; fromCache: boolean; readMs: number }
   /** A freshly parsed big source's key and newest-first orders, sorted after its index was sent. */
   | { id: number; type: 'orders'; orders: SourceOrders }
-  | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean }
+  /** The end of a request whose 'done' said `tail`: its orders were sent and its cache files written. */
+  | { id: number; type: 'stored' }
+  /** `rowsFile`: the cached records file the index was made with, to read shown rows from before the rows arrive. */
+  | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean; rowsFile?: { key: CacheKey; tag: string; digest: RowsDigest } }
   /** A big file's first entries (bytes 0 to `bytesRead`), searchable while the rest is parsed. */
   | { id: number; type: 'firstPart'; bytes: Uint8Array; starts: Uint32Array; data: SearchIndexData; bytesRead: number; totalBytes: number; ms: number }
   | { id: number; type: 'cacheError'; message: string }
@@ -62,8 +66,9 @@ interface Pending {
   workerTimes?: SearchableSource['worker'];
   parsed?: ParsedSource;
   index?: { data: SearchIndexData | null; ms: number; fromCache?: boolean };
-  /** The orders: undefined while they are still to come. */
-  orders?: SourceOrders | null;
+  orders?: SourceOrders;
+  /** Set while the worker still sorts orders and writes the cache (answered once it is done). */
+  tail?: boolean;
 }
 
 export interface SourceParserOptions {
@@ -213,7 +218,7 @@ export class SourceParser {
         const tArrived = performance.now();
         p.workerTimes = { rowsArrivedMs: tArrived - p.sent, readMs: m.readMs };
         if (m.orders) p.orders = m.orders;
-        else if (!m.ordersToFollow) p.orders = null;
+        if (m.tail) p.tail = true;
         let rows: RecordRows;
         try {
           rows = p.rows = new RecordRows(m.bytes, m.starts);
@@ -244,14 +249,29 @@ export class SourceParser {
         return;
       }
       case 'orders':
+        if (p) p.orders = m.orders;
+        return;
+      case 'stored':
         if (!p) return;
-        p.orders = m.orders;
+        p.tail = false;
         this.tryFinish(m.id);
         return;
       case 'index':
         if (!p) return;
         p.index = { data: m.data, ms: m.ms, ...(m.fromCache ? { fromCache: true } : {}) };
-        if (m.data && !p.parsed && p.rows && p.onSearchable) {
+        if (m.data && m.rowsFile && !p.parsed && !p.rows && p.onSearchable && this.opts.cacheDir) {
+          // From a warm cache, before the rows: the shown rows are read from the records file.
+          try {
+            const file = CachedRowsFile.open(this.opts.cacheDir, m.rowsFile.key, m.rowsFile.tag, m.rowsFile.digest);
+            if (file && indexDataFits(m.data, file.length)) {
+              const since = performance.now() - p.sent;
+              p.onSearchable({ path: p.req.path, rows: file, index: m.data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms } });
+            } else file?.close();
+          } catch (err) {
+            // Damaged: the rows on their way are checked whole, and searched once they arrive.
+            this.opts.onWarning?.(`searching ${p.req.path} from its cached records before they arrived failed: ${(err as Error).message}`);
+          }
+        } else if (m.data && !p.parsed && p.rows && p.onSearchable) {
           try {
             p.onSearchable({ path: p.req.path, rows: p.rows, index: m.data, sinceRequestMs: performance.now() - p.sent, worker: p.workerTimes! });
           } catch (err) {
@@ -270,7 +290,8 @@ export class SourceParser {
   /** Answers once both the records are decoded and the worker's index (or its absence) arrived. */
   private tryFinish(id: number): void {
     const p = this.pending.get(id);
-    if (!p?.parsed || !p.index || p.orders === undefined) return;
+    // After the tail too: a caller that ends the worker once answered (the CLI, a bench) keeps the cache.
+    if (!p?.parsed || !p.index || p.tail) return;
     // Copies: from the cache they are views of the rows' buffer, which must not outlive decoding.
     if (p.orders && ordersFit(p.orders, p.parsed.papers.length)) p.parsed.orders = { byKey: p.orders.byKey.slice(), newest: p.orders.newest.slice() };
     if (p.index.data) {
