@@ -269,4 +269,26 @@ describe('PaperCite in VS Code: user libraries stay live and lose only damaged e
     }
     await vs.shot('damaged-bib-problem-opened');
   });
+
+  it('Add Library File… puts the picked file into papercite.libraries and ends once its entries are in', async function () {
+    this.timeout(300_000);
+    const file = vs.file('extra.bib');
+    fs.writeFileSync(file, '@article{nakamura2021moss,\n  title = {Moss Carpets of the Subantarctic Islands},\n  author = {Nakamura, Aiko},\n  year = {2021}\n}\n');
+    await vs.runCommand('PaperCite: Add Library File…');
+    // VS Code's own file dialog in the browser: a path box.
+    const q = vs.quickInput;
+    await q.input.waitFor({ state: 'visible' });
+    await q.input.fill(file);
+    await vs.shot('add-library-dialog');
+    await vs.page.keyboard.press('Enter');
+    await vs.waitForState(s => s.library.sources.some(x => x.id === file && x.state === 'ready' && x.entries === 1), 'extra.bib read into the library', 60_000);
+    const settings = JSON.parse(fs.readFileSync(vs.file('.vscode/settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(settings['papercite.libraries'], ['extra.bib'], JSON.stringify(settings));
+    await switchTo(vs, 'main.tex');
+    await vs.page.keyboard.press('End');
+    await vs.editor.type(' \\cite{nakam');
+    await waitForSuggestion(vs, 'nakamura2021moss', 30_000);
+    await vs.shot('add-library-completes');
+    await vs.page.keyboard.press('Escape');
+  });
 });
