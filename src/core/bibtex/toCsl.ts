@@ -61,17 +61,16 @@ function detach(s: string): string {
 }
 
 type Names = { names: CslName[]; truncated: boolean };
-const mapNames = (r: Names, str: (s: string) => string): Names => ({
+// Names are objects: each paper gets its own copies (of the same shape; the strings are shared).
+const lastEditors = new Last<Names>(parseNames, r => ({
   names: r.names.map(n => {
-    const c: CslName = {};
-    for (const k in n) (c as Record<string, string>)[k] = str((n as Record<string, string>)[k]!);
+    const c: CslName = { ...n };
+    for (const k in c) (c as Record<string, string>)[k] = detach((c as Record<string, string>)[k]!);
     return c;
   }),
   truncated: r.truncated,
-});
+}), r => ({ names: r.names.map(n => ({ ...n })), truncated: r.truncated }));
 const same = <T>(x: T) => x;
-// Names are objects: each paper gets its own (the strings in them are shared).
-const lastEditors = new Last(parseNames, r => mapNames(r, detach), r => mapNames(r, same));
 const lastContainer = new Last(latexToUnicode, detach, same);
 const lastPublisher = new Last(latexToUnicode, detach, same);
 const lastPlace = new Last(latexToUnicode, detach, same);
