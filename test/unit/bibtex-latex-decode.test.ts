@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { latexToUnicode, unicodeToLatex, unicodeToLatexUtf8 } from '../../src/core/bibtex/latex';
+import { isPlainLatex, latexToUnicode, unicodeToLatex, unicodeToLatexUtf8 } from '../../src/core/bibtex/latex';
 
 describe('bibtex latex: decoding for display', () => {
   const cases: [string, string][] = [
@@ -29,6 +29,24 @@ describe('bibtex latex: decoding for display', () => {
   it('returns plain text unchanged and as fast as a test', () => {
     const s = 'A plain title with nothing to decode';
     assert.equal(latexToUnicode(s), s);
+  });
+
+  it('decodes whatever it does not call plain: `--`, `~`, `\\&`, braces, math, quotes, Unicode spaces, control characters', () => {
+    for (const s of ['a--b', 'a~b', 'R\\&D', '{C}hinese', 'x}', '$x$', "``q''", 'a  b', 'a\u00a0b', 'a\u2009b', 'a\u3000b', '\ufeffa', 'a\tb', 'a\nb', 'a\u007fb', '`a']) {
+      assert.equal(isPlainLatex(s), false, JSON.stringify(s));
+    }
+    for (const s of ['Türkçe über ł', 'a-b', "it's", 'a ^ b_c', 'x % y # z & w', ' edge ', 'a\u2028b', '😀']) {
+      assert.equal(isPlainLatex(s), true, JSON.stringify(s));
+      assert.equal(latexToUnicode(s), s.startsWith(' ') || s.endsWith(' ') ? s.trim() : s);
+    }
+  });
+
+  it('plain text decodes to itself, trimmed (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('\\', '{', '}', '$', '~', "'", '`', '-', '^', '_', 'a', 'é', 'ł', ' ', '\n', '\u00a0', '\u2028', '😀') }), s => {
+      if (!isPlainLatex(s)) return;
+      assert.equal(latexToUnicode(s), s.startsWith(' ') || s.endsWith(' ') ? s.trim() : s);
+      assert.equal(latexToUnicode(s, { keepMath: true }), latexToUnicode(s));
+    }), { numRuns: 2000 });
   });
 
   it('never throws and always returns collapsed, trimmed text (property)', () => {

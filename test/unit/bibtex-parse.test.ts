@@ -259,6 +259,40 @@ describe('bibtex names', () => {
   it('splits at " and " only outside braces and across line breaks', () => {
     assert.deepEqual(parseNames('{Barnes and Noble} and Smith,\n   John AND Doe, J.').names.map(n => n.literal ?? n.family), ['Barnes and Noble', 'Smith', 'Doe']);
   });
+
+  it('reads a list with nothing to decode as the general reader does: Last, First by offsets, the rest as before', () => {
+    const { names, truncated } = parseNames('Loh, Shiu-Chang and Kong, Luan AND van der Berg, Jan and Ludwig van Beethoven and King, Jr., Martin and , Alone and Solo,  and Müller, Jörg and et al.');
+    assert.deepEqual(names, [
+      { family: 'Loh', given: 'Shiu-Chang' }, { family: 'Kong', given: 'Luan' }, { family: 'van der Berg', given: 'Jan' },
+      { family: 'van Beethoven', given: 'Ludwig' }, { family: 'King', given: 'Martin', suffix: 'Jr.' }, { family: 'Alone' },
+      { family: 'Solo' }, { family: 'Müller', given: 'Jörg' },
+    ]);
+    assert.equal(truncated, true);
+    assert.deepEqual(parseNames(' and  and others').names, []);
+  });
+
+  it('gives a plain list the names of the same list read by the general reader (property)', () => {
+    // A first name `{}` (which is no name) sends the list down the general path.
+    const name = fc.constantFrom('Smith, John', ' Doe, J. ', 'John Smith', 'van Berg, Jan', 'Ab, ', ', Cd', 'A, B, C', 'others', 'et al', 'et al.', '',
+      'Müller, Jörg', 'a,b', 'Ng, A and', 'ANDERSON, Ann', 'Sandy Andrews');
+    const sep = fc.constantFrom(' and ', ' AND ', ' aNd ', ' and', 'and ', ' ', ', ');
+    fc.assert(fc.property(fc.array(fc.tuple(name, sep), { minLength: 1, maxLength: 6 }), parts => {
+      const v = parts.map(([n, s]) => n + s).join('');
+      assert.deepEqual(parseNames(v), parseNames(`{} and ${v}`), JSON.stringify(v));
+    }), { numRuns: 2000 });
+  });
+
+  it('gives each paper of a proceedings its own editor objects, though the value repeats', () => {
+    const r = parseBibtex(['a', 'b', 'c'].map(k => `@inproceedings{${k}, title={T ${k}}, editor={Snell, Barbara M. and Knowles, F.}, booktitle={Translating and the {C}omputer}}`).join('\n'), 'e.bib');
+    const [a, b, c] = r.entries.map(e => bibEntryToPaper(e, 'e.bib'));
+    assert.deepEqual(a!.editor, [{ family: 'Snell', given: 'Barbara M.' }, { family: 'Knowles', given: 'F.' }]);
+    assert.deepEqual(b!.editor, a!.editor);
+    assert.notEqual(b!.editor, a!.editor);
+    assert.notEqual(b!.editor![0], a!.editor![0]);
+    b!.editor![0]!.family = 'changed';
+    assert.equal(c!.editor![0]!.family, 'Snell');
+    assert.equal(c!['container-title'], 'Translating and the Computer');
+  });
 });
 
 describe('bibtex parse: the whole Anthology (../shared)', function () {

@@ -3,7 +3,7 @@
 
 import type { CslDate, CslName, Paper, PaperCustom } from '../model';
 import { formatEntry, type BibEntry } from './parse';
-import { latexToUnicode } from './latex';
+import { isPlainLatex, latexToUnicode } from './latex';
 
 /** BibTeX/biblatex entry type → CSL type (as citation-js maps them). */
 const TYPES: Record<string, string> = {
@@ -26,10 +26,54 @@ const MONTHS: Record<string, number> = {
   sept: 9, october: 10, november: 11, december: 12,
 };
 
+/** MONTHS by the spellings files use (`jul`, `July`, `JULY`): found without lower-casing the value. */
+const MONTH_SPELLED = new Map<string, number>();
+for (const [k, m] of Object.entries(MONTHS)) for (const w of [k, k[0]!.toUpperCase() + k.slice(1), k.toUpperCase()]) MONTH_SPELLED.set(w, m);
+
 const ARXIV_NEW = /^(\d{4}\.\d{4,5})(v\d+)?$/;
 const ARXIV_OLD = /^([a-z-]+(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
 const ARXIV_WORD = /arxiv/i;
 const ARXIV_IN_TEXT = /arxiv[:./\s]*(?:abs\/|pdf\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?/i;
+
+/**
+ * A value and what it became, for the values consecutive entries repeat: the entries of one
+ * proceedings volume (most of a large export such as the ACL Anthology) share its editors,
+ * booktitle, publisher and address. A hit is a value equal in full. Both are kept as copies, since a
+ * slice of the file's text would keep the whole text alive after the conversion.
+ */
+class Last<T> {
+  private value: string | undefined;
+  private result: T | undefined;
+  /** `keep`: the result as kept (its strings detached); `share`: a kept result handed out again. */
+  constructor(private readonly convert: (v: string) => T, private readonly keep: (r: T) => T, private readonly share: (r: T) => T) {}
+  get(v: string): T {
+    if (v === this.value) return this.share(this.result!);
+    const r = this.convert(v);
+    this.value = detach(v);
+    this.result = this.keep(r);
+    return r;
+  }
+}
+
+/** `s` as a string of its own: a slice of a large text would keep all of that text alive. */
+function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1); // V8 copies shorter slices anyway
+}
+
+type Names = { names: CslName[]; truncated: boolean };
+// Names are objects: each paper gets its own copies (of the same shape; the strings are shared).
+const lastEditors = new Last<Names>(parseNames, r => ({
+  names: r.names.map(n => {
+    const c: CslName = { ...n };
+    for (const k in c) (c as Record<string, string>)[k] = detach((c as Record<string, string>)[k]!);
+    return c;
+  }),
+  truncated: r.truncated,
+}), r => ({ names: r.names.map(n => ({ ...n })), truncated: r.truncated }));
+const same = <T>(x: T) => x;
+const lastContainer = new Last(latexToUnicode, detach, same);
+const lastPublisher = new Last(latexToUnicode, detach, same);
+const lastPlace = new Last(latexToUnicode, detach, same);
 
 export function bibEntryToPaper(e: BibEntry, file: string): Paper {
   const f = e.fields;
@@ -43,7 +87,7 @@ export function bibEntryToPaper(e: BibEntry, file: string): Paper {
     if (truncated) custom.authorsTruncated = true;
   }
   if (f.editor !== undefined) {
-    const { names } = parseNames(f.editor);
+    const { names } = lastEditors.get(f.editor);
     if (names.length) p.editor = names;
   }
   const issued = bibDate(f.year, f.month, f.date, f.day);
@@ -51,7 +95,7 @@ export function bibEntryToPaper(e: BibEntry, file: string): Paper {
 
   // Venue: the journal of an article, the book or proceedings of a part.
   const container = e.type === 'article' ? (f.journal ?? f.journaltitle ?? f.booktitle) : (f.booktitle ?? f.journal ?? f.journaltitle);
-  if (container !== undefined) p['container-title'] = latexToUnicode(container);
+  if (container !== undefined) p['container-title'] = lastContainer.get(container);
 
   if (f.abstract !== undefined) p.abstract = latexToUnicode(f.abstract, { keepMath: true });
   const doi = f.doi !== undefined ? cleanDoi(f.doi) : undefined;
@@ -60,9 +104,9 @@ export function bibEntryToPaper(e: BibEntry, file: string): Paper {
   if (url) p.URL = url;
 
   const publisher = f.publisher ?? f.school ?? f.institution ?? f.organization;
-  if (publisher !== undefined) p.publisher = latexToUnicode(publisher);
+  if (publisher !== undefined) p.publisher = lastPublisher.get(publisher);
   const place = f.address ?? f.location;
-  if (place !== undefined) p['publisher-place'] = latexToUnicode(place);
+  if (place !== undefined) p['publisher-place'] = lastPlace.get(place);
   if (f.pages !== undefined) p.page = pages(f.pages);
   if (f.volume !== undefined) p.volume = latexToUnicode(f.volume);
   if (f.number !== undefined) {
@@ -130,6 +174,7 @@ function pages(v: string): string {
  * `von Last, Jr, First`, `{Corporate Name}` (a literal) and `and others` (→ truncated).
  */
 export function parseNames(value: string): { names: CslName[]; truncated: boolean } {
+  if (isPlainLatex(value) && !OTHER_SPACE.test(value)) return parsePlainNames(value);
   const names: CslName[] = [];
   let truncated = false;
   for (const raw of splitAnd(value)) {
@@ -139,7 +184,57 @@ export function parseNames(value: string): { names: CslName[]; truncated: boolea
     const n = parseName(one);
     if (n) names.push(n);
   }
-  return { names, truncated };
+  return { names: fitted(names), truncated };
+}
+
+/** The array without the spare room `push` left in it (a large library keeps some 200,000 lists). */
+function fitted<T>(a: T[]): T[] {
+  return a.length === 0 ? a : a.slice();
+}
+
+/** White space `trim()` removes that isPlainLatex lets through. */
+const OTHER_SPACE = /[\u1680\u2028\u2029\u202f\u205f]/;
+
+/**
+ * parseNames for a list with nothing to decode (no braces, commands, `~` or control characters, and
+ * no white space but the space): the same names, read by offsets instead of split and trimmed
+ * copies. A name that is not `Last, First` goes to parseName as before.
+ */
+function parsePlainNames(v: string): { names: CslName[]; truncated: boolean } {
+  const names: CslName[] = [];
+  let truncated = false;
+  const n = v.length;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    // splitAnd's rule, where the only white space is the space.
+    if (i < n) {
+      if (v.charCodeAt(i) !== 32 || i + 4 >= n) continue;
+      if ((v.charCodeAt(i + 1) | 32) !== 97 || (v.charCodeAt(i + 2) | 32) !== 110 || (v.charCodeAt(i + 3) | 32) !== 100 || v.charCodeAt(i + 4) !== 32) continue;
+    }
+    let s = start, e = i;
+    i += 4;
+    start = i + 1;
+    while (s < e && v.charCodeAt(s) === 32) s++;
+    while (e > s && v.charCodeAt(e - 1) === 32) e--;
+    const len = e - s;
+    if (len === 0) continue;
+    if ((len === 6 && v.startsWith('others', s)) || (len === 6 && v.startsWith('et al.', s)) || (len === 5 && v.startsWith('et al', s))) { truncated = true; continue; }
+    // simpleName: one comma, and the family name does not start lower-case (a von part).
+    const comma = v.indexOf(',', s);
+    let fe = comma;
+    if (comma >= 0 && comma < e) while (fe > s && v.charCodeAt(fe - 1) === 32) fe--;
+    const c0 = v.charCodeAt(s);
+    if (comma < 0 || comma >= e || (v.indexOf(',', comma + 1) >= 0 && v.indexOf(',', comma + 1) < e) || (fe > s && c0 >= 97 && c0 <= 122)) {
+      const name = parseName(v.slice(s, e));
+      if (name) names.push(name);
+      continue;
+    }
+    let gs = comma + 1;
+    while (gs < e && v.charCodeAt(gs) === 32) gs++;
+    if (fe === s) { if (gs < e) names.push({ family: v.slice(gs, e) }); continue; }
+    names.push(gs < e ? { family: v.slice(s, fe), given: v.slice(gs, e) } : { family: v.slice(s, fe) });
+  }
+  return { names: fitted(names), truncated };
 }
 
 /** Split at ` and ` (any case) outside braces. */
@@ -310,7 +405,7 @@ export function bibDate(year?: string, month?: string, date?: string, day?: stri
   if (year.length === 4 && date === undefined && day === undefined && isDigits(year)) {
     const y = Number(year);
     if (month === undefined) return { 'date-parts': [[y]] };
-    const m = MONTHS[month.toLowerCase()];
+    const m = MONTH_SPELLED.get(month) ?? MONTHS[month.toLowerCase()];
     if (m) return { 'date-parts': [[y, m]] };
   }
   const y = /\d{4}/.exec(year);
@@ -353,7 +448,7 @@ export function cleanDoi(v: string): string | undefined {
 }
 
 function cleanUrl(v: string): string | undefined {
-  const m = /\\url\s*\{([^}]*)\}/.exec(v);
+  const m = v.indexOf('\\url') < 0 ? null : /\\url\s*\{([^}]*)\}/.exec(v);
   const s = unescapeUrl(m ? m[1]! : v).trim();
   return s || undefined;
 }
