@@ -50,26 +50,189 @@ export interface BuildStats {
 const H1_SEED = 0x811c9dc5 | 0, H1_PRIME = 0x01000193;
 const H2_SEED = 0x2545f491, H2_PRIME = 0x5bd1e995;
 
-/**
- * Open-addressing table of terms keyed by both hashes. Each slot also holds where the term's entry
- * for the paper being scanned is, so a word costs one probe of one slot.
- */
-class TermTable {
-  readonly terms: string[] = [];
-  /** Stride 4: h1, h2, id + 1 (0 = empty), 1 + the term's latest position in the entry buffer. */
-  slots: Int32Array;
-  private mask: number;
+/** A copy of a string that does not keep a larger parent string alive. */
+function own(s: string): string {
+  return s.length > 12 ? (' ' + s).slice(1) : s;
+}
 
-  constructor(expectedTerms: number) {
+const wordCodes = new Uint8Array(MAX_TOKEN);
+
+/**
+ * `text[start, end)` lower-cased, for ASCII letters and digits (and hyphens, left out): made in one
+ * allocation as a one-byte string (a slice of a two-byte text, lower-cased and copied, took four).
+ */
+function asciiWord(text: string, start: number, end: number): string {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 45) wordCodes[n++] = c >= 65 && c <= 90 ? c + 32 : c;
+  }
+  return String.fromCharCode.apply(null, wordCodes.subarray(0, n) as unknown as number[]);
+}
+
+/** Venue strings longer than this are scanned each time rather than remembered. */
+const MAX_CACHED_VENUE = 512;
+const MAX_CACHED_VENUES = 65536;
+
+// Callbacks for the tokenizers of text.ts live at module level: closures made per build would cost
+// an allocation per call, and would make the optimized code of the last build call a stale target.
+let current: IndexBuilder | undefined;
+let foldBit = 0, foldMin = 0;
+let foldKeep: number[] | undefined;
+let extraText = '', extraBit = 0;
+function addFoldedToken(t: string): void {
+  current!.addFoldedToken(t, foldBit, foldMin, foldKeep);
+}
+function addExtra(a: number, b: number): void {
+  current!.addRange(extraText, a, b, extraBit);
+}
+
+/** What a builder may expect, to size its buffers once (it grows them otherwise). */
+export interface IndexBuilderHint {
+  papers: number;
+  /** Characters of all abstracts. */
+  abstractChars?: number;
+}
+
+/**
+ * Builds the index of papers given in chunks, in order: `add` scans each chunk's text (the costly
+ * part), `finish` sorts the vocabulary and lays out the arrays (idf needs the final count). Any
+ * chunking gives the same index as `buildIndex` of all the papers at once.
+ */
+export class IndexBuilder {
+  private readonly terms: string[] = [];
+  /**
+   * Open-addressing table of terms keyed by both hashes. Stride 4: h1, h2, id + 1 (0 = empty),
+   * 1 + the term's latest position in `buf`, so a word costs one probe of one slot.
+   */
+  private slots: Int32Array;
+  private mask: number;
+  /** Ids below this are stop words: never indexed. */
+  private readonly nStop: number;
+  /** One entry per (paper, term): `term id << 4 | field bits`. */
+  private buf: Uint32Array;
+  private bufLen = 0;
+  /** Positions from this one on (plus one) belong to the paper being scanned. */
+  private mark = 1;
+  private docStart: Uint32Array;
+  private n = 0;
+  private finished = false;
+  private scanMs = 0;
+  // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the Association
+  // for Computational Linguistics"): each distinct one is scanned once, then its words' hashes reused.
+  private readonly venues = new Map<string, Int32Array>();
+
+  constructor(hint?: IndexBuilderHint) {
+    const t0 = performance.now();
+    const N = hint ? Math.max(0, Math.floor(hint.papers)) : 0;
+    // Sized small and grown: a table that fits the caches beats one that never rehashes.
+    const expectedTerms = Math.min(1 << 16, 4 * N + 256);
     let size = 1 << 10;
     while (size < expectedTerms * 2) size *= 2;
     this.slots = new Int32Array(size * 4);
     this.mask = size - 1;
+    for (const w of STOP_WORDS) this.intern(w);
+    this.nStop = this.terms.length;
+    // Sized from the text, a little above what real libraries need (1.2x on the Anthology): its
+    // memory becomes the forward lists at the end, and V8 runs a full garbage collection (hundreds
+    // of ms on a heap holding 100k papers) once a build's new typed arrays pass ~64 MB, so none is
+    // larger than it must be.
+    this.buf = new Uint32Array(Math.max(1024, N * 24 + Math.floor((hint?.abstractChars ?? 0) / 10)));
+    this.docStart = new Uint32Array(Math.max(16, N + 1));
+    this.scanMs = performance.now() - t0;
+  }
+
+  /** Papers added so far. */
+  get papers(): number {
+    return this.n;
+  }
+
+  /** Scans the next papers (they follow the papers added before). */
+  add(papers: readonly Paper[]): void {
+    if (this.finished) throw new Error('IndexBuilder: add after finish');
+    const t0 = performance.now();
+    const count = papers.length;
+    if (this.n + count + 1 > this.docStart.length) {
+      const d = new Uint32Array(Math.max(this.n + count + 1, Math.ceil(this.docStart.length * 1.5)));
+      d.set(this.docStart);
+      this.docStart = d;
+    }
+    current = this;
+    try {
+      for (let k = 0; k < count; k++) this.addPaper(papers[k]);
+    } finally {
+      current = undefined;
+    }
+    this.docStart[this.n] = this.bufLen;
+    this.scanMs += performance.now() - t0;
+  }
+
+  private addPaper(p: Paper): void {
+    this.docStart[this.n++] = this.bufLen;
+    this.mark = this.bufLen + 1;
+    if (!p || typeof p !== 'object') return;
+    if (typeof p.title === 'string' && p.title) {
+      this.scan(p.title, F_TITLE, 1, undefined);
+      this.extras(p.title, F_TITLE, true);
+    }
+    // Editors of a proceedings volume are not the authors of its papers: they are searchable only
+    // on an entry without authors (the volume itself, an edited book).
+    if (!this.scanNames(p.author)) this.scanNames(p.editor);
+    if (typeof p.id === 'string') {
+      // `zhao2025absolute` is one token (typing `zhao2025` finds it as a prefix) plus its parts.
+      this.scan(p.id, F_META, 1, undefined);
+      this.extras(p.id, F_META, false);
+    }
+    const year = paperYear(p);
+    if (year !== undefined) this.addString(String(year), F_META);
+    const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
+    if (typeof issuedYear === 'number' && issuedYear !== year) this.addString(String(issuedYear), F_META);
+    // Venues rank like abstract text, so broad prefixes skip them. DOIs are not indexed (their
+    // parts, "10", "18653", "v1", are on every paper).
+    if (typeof p['container-title'] === 'string') this.addVenue(p['container-title']);
+    const custom = p.custom;
+    if (custom && typeof custom === 'object') {
+      if (typeof custom.venue === 'string') this.addVenue(custom.venue);
+      if (typeof custom.arxiv === 'string') this.scan(custom.arxiv, F_META, 1, undefined);
+      // A CSL-JSON id that was not a safe key stays findable (sources/cslJson.ts).
+      if (typeof custom.originalId === 'string') {
+        this.scan(custom.originalId, F_META, 1, undefined);
+        this.extras(custom.originalId, F_META, false);
+      }
+    }
+    // Abstract words of one or two letters are skipped (nearly all are stop words).
+    if (typeof p.abstract === 'string' && p.abstract) this.scan(p.abstract, F_ABSTRACT, 3, undefined);
+  }
+
+  /** Scans a list of names as authors; returns how many names it held. */
+  private scanNames(list: unknown): number {
+    if (!Array.isArray(list)) return 0;
+    let names = 0;
+    for (const a of list as CslName[]) {
+      if (!a || typeof a !== 'object') continue;
+      names++;
+      if (typeof a.family === 'string') this.scan(a.family, F_AUTHOR, 1, undefined);
+      if (typeof a.given === 'string') this.scan(a.given, F_AUTHOR, 1, undefined);
+      if (typeof a.literal === 'string') this.scan(a.literal, F_AUTHOR, 1, undefined);
+    }
+    return names;
+  }
+
+  private addVenue(v: string): void {
+    if (v.length > MAX_CACHED_VENUE) return this.scan(v, F_ABSTRACT, 2, undefined);
+    const known = this.venues.get(v);
+    if (known) {
+      for (let k = 0; k < known.length; k += 2) this.addSlot(this.probe(known[k], known[k + 1]), F_ABSTRACT);
+      return;
+    }
+    const keep: number[] = [];
+    this.scan(v, F_ABSTRACT, 2, keep);
+    if (this.venues.size < MAX_CACHED_VENUES) this.venues.set(v, Int32Array.from(keep));
   }
 
   /** Offset of the slot holding these hashes, or of the empty slot where they belong (id field 0). */
-  probe(h1: number, h2: number): number {
-    const { slots, mask } = this;
+  private probe(h1: number, h2: number): number {
+    const slots = this.slots, mask = this.mask;
     let s = h1 & mask;
     for (;;) {
       const o = s << 2;
@@ -79,7 +242,7 @@ class TermTable {
   }
 
   /** Puts a new term into the empty slot `o` from `probe`; returns its slot's offset (the table may grow). */
-  insert(o: number, h1: number, h2: number, term: string): number {
+  private insert(o: number, h1: number, h2: number, term: string): number {
     const id = this.terms.length;
     this.terms.push(term);
     const slots = this.slots;
@@ -93,7 +256,7 @@ class TermTable {
   }
 
   /** Slot offset of a (folded, lower-case) term, created when absent. */
-  intern(term: string): number {
+  private intern(term: string): number {
     let h1 = H1_SEED, h2 = H2_SEED;
     for (let i = 0; i < term.length; i++) {
       const c = term.charCodeAt(i);
@@ -122,99 +285,43 @@ class TermTable {
     this.slots = slots;
     this.mask = mask;
   }
-}
-
-/** A copy of a string that does not keep a larger parent string alive. */
-function own(s: string): string {
-  return s.length > 12 ? (' ' + s).slice(1) : s;
-}
-
-const wordCodes = new Uint8Array(MAX_TOKEN);
-
-/**
- * `text[start, end)` lower-cased, for ASCII letters and digits (and hyphens, left out): made in one
- * allocation as a one-byte string (a slice of a two-byte text, lower-cased and copied, took four).
- */
-function asciiWord(text: string, start: number, end: number): string {
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 45) wordCodes[n++] = c >= 65 && c <= 90 ? c + 32 : c;
-  }
-  return String.fromCharCode.apply(null, wordCodes.subarray(0, n) as unknown as number[]);
-}
-
-/** Venue strings longer than this are scanned each time rather than remembered. */
-const MAX_CACHED_VENUE = 512;
-const MAX_CACHED_VENUES = 65536;
-
-export function buildIndex(papers: readonly Paper[]): BuiltIndex {
-  const t0 = performance.now();
-  const N = papers.length;
-  // Sized small and grown: a table that fits the caches beats one that never rehashes.
-  const table = new TermTable(Math.min(1 << 16, 4 * N + 256));
-  for (const w of STOP_WORDS) table.intern(w);
-  const nStop = table.terms.length; // ids below this are stop words: never indexed
-
-  // One entry per (paper, term): `term id << 4 | field bits`. Sized from the text, a little above
-  // what real libraries need (1.2x on the Anthology): its memory becomes the forward lists at the
-  // end, and V8 runs a full garbage collection (hundreds of ms on a heap holding 100k papers) once
-  // a build's new typed arrays pass ~64 MB, so none is larger than it must be.
-  let chars = 0;
-  for (let d = 0; d < N; d++) {
-    const p = papers[d];
-    if (p && typeof p.abstract === 'string') chars += p.abstract.length;
-  }
-  let buf = new Uint32Array(Math.max(1024, N * 24 + Math.floor(chars / 10)));
-  let bufLen = 0;
-  /** Positions from this one on (plus one) belong to the paper being scanned. */
-  let mark = 1;
-  const docStart = new Uint32Array(N + 1);
 
   /** Adds the term in slot `o` to the current paper with field `bit`. */
-  const addSlot = (o: number, bit: number) => {
-    const slots = table.slots;
+  private addSlot(o: number, bit: number): void {
+    const slots = this.slots;
     const id = slots[o + 2] - 1;
-    if (id < nStop) return;
+    if (id < this.nStop) return;
     const at = slots[o + 3];
-    if (at >= mark) {
-      buf[at - 1] |= bit;
+    if (at >= this.mark) {
+      this.buf[at - 1] |= bit;
       return;
     }
-    if (bufLen === buf.length) {
-      const b = new Uint32Array(Math.ceil(bufLen * 1.5));
-      b.set(buf);
-      buf = b;
+    if (this.bufLen === this.buf.length) {
+      const b = new Uint32Array(Math.ceil(this.bufLen * 1.5));
+      b.set(this.buf);
+      this.buf = b;
     }
-    buf[bufLen] = (id << 4) | bit;
-    slots[o + 3] = ++bufLen;
-  };
-  const addString = (tok: string, bit: number) => {
-    if (tok.length <= MAX_TOKEN) addSlot(table.intern(tok), bit);
-  };
+    this.buf[this.bufLen] = (id << 4) | bit;
+    slots[o + 3] = ++this.bufLen;
+  }
 
-  // Words with other letters than ASCII are folded first (rare). Their state lives out here: a
-  // closure inside `scan` would make every call of `scan` allocate a context.
-  let foldBit = 0, foldMin = 0;
-  let foldKeep: number[] | undefined;
-  const addFoldedToken = (t: string) => {
-    if (t.length < foldMin || t.length > MAX_TOKEN) return;
-    const o = table.intern(t);
-    if (foldKeep) foldKeep.push(table.slots[o], table.slots[o + 1]);
-    addSlot(o, foldBit);
-  };
-  const addFolded = (run: string, bit: number, minLen: number, keep: number[] | undefined) => {
-    foldBit = bit;
-    foldMin = minLen;
-    foldKeep = keep;
-    foldedTokens(run, addFoldedToken);
-  };
+  private addString(tok: string, bit: number): void {
+    if (tok.length <= MAX_TOKEN) this.addSlot(this.intern(tok), bit);
+  }
+
+  /** A token of a word with other letters than ASCII, folded (rare). */
+  addFoldedToken(t: string, bit: number, minLen: number, keep: number[] | undefined): void {
+    if (t.length < minLen || t.length > MAX_TOKEN) return;
+    const o = this.intern(t);
+    if (keep) keep.push(this.slots[o], this.slots[o + 1]);
+    this.addSlot(o, bit);
+  }
 
   /**
    * Scans a field's text, hashing lower-cased ASCII words in place. With `keep`, also appends each
    * added word's two hashes to it.
    */
-  const scan = (text: string, bit: number, minLen: number, keep?: number[]) => {
+  private scan(text: string, bit: number, minLen: number, keep: number[] | undefined): void {
     const n = text.length;
     let i = 0;
     while (i < n) {
@@ -245,17 +352,21 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
         const len = i - start;
         if (len < minLen || len > MAX_TOKEN) continue;
         h2 ^= h2 >>> 15;
-        let o = table.probe(h1, h2);
-        if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, asciiWord(text, start, i));
+        let o = this.probe(h1, h2);
+        if (this.slots[o + 2] === 0) o = this.insert(o, h1, h2, asciiWord(text, start, i));
         if (keep) keep.push(h1, h2);
-        addSlot(o, bit);
+        this.addSlot(o, bit);
       } else {
-        addFolded(text.slice(start, i), bit, minLen, keep);
+        foldBit = bit;
+        foldMin = minLen;
+        foldKeep = keep;
+        foldedTokens(text.slice(start, i), addFoldedToken);
       }
     }
-  };
+  }
+
   /** Adds the lower-cased letters and digits of `text[a, b)` (hyphens left out) as one token. */
-  const addRange = (text: string, a: number, b: number, bit: number) => {
+  addRange(text: string, a: number, b: number, bit: number): void {
     let h1 = H1_SEED, h2 = H2_SEED, len = 0;
     for (let i = a; i < b; i++) {
       let c = text.charCodeAt(i);
@@ -267,183 +378,146 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     }
     if (len > MAX_TOKEN) return;
     h2 ^= h2 >>> 15;
-    let o = table.probe(h1, h2);
-    if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, asciiWord(text, a, b));
-    addSlot(o, bit);
-  };
-  let extraText = '';
-  let extraBit = 0;
-  const addExtra = (a: number, b: number) => addRange(extraText, a, b, extraBit);
-  const extras = (text: string, bit: number, joinHyphens: boolean) => {
+    let o = this.probe(h1, h2);
+    if (this.slots[o + 2] === 0) o = this.insert(o, h1, h2, asciiWord(text, a, b));
+    this.addSlot(o, bit);
+  }
+
+  private extras(text: string, bit: number, joinHyphens: boolean): void {
     extraText = text;
     extraBit = bit;
     extraTokenRanges(text, addExtra, joinHyphens);
-  };
-
-  // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the Association
-  // for Computational Linguistics"): each distinct one is scanned once, then its words' hashes reused.
-  const venues = new Map<string, Int32Array>();
-  const addVenue = (v: string) => {
-    if (v.length > MAX_CACHED_VENUE) return scan(v, F_ABSTRACT, 2);
-    const known = venues.get(v);
-    if (known) {
-      for (let k = 0; k < known.length; k += 2) addSlot(table.probe(known[k], known[k + 1]), F_ABSTRACT);
-      return;
-    }
-    const keep: number[] = [];
-    scan(v, F_ABSTRACT, 2, keep);
-    if (venues.size < MAX_CACHED_VENUES) venues.set(v, Int32Array.from(keep));
-  };
-
-  for (let doc = 0; doc < N; doc++) {
-    docStart[doc] = bufLen;
-    mark = bufLen + 1;
-    const p = papers[doc];
-    if (!p || typeof p !== 'object') continue;
-    if (typeof p.title === 'string' && p.title) {
-      scan(p.title, F_TITLE, 1);
-      extras(p.title, F_TITLE, true);
-    }
-    // Editors of a proceedings volume are not the authors of its papers: they are searchable only
-    // on an entry without authors (the volume itself, an edited book).
-    if (!scanNames(p.author)) scanNames(p.editor);
-    if (typeof p.id === 'string') {
-      // `zhao2025absolute` is one token (typing `zhao2025` finds it as a prefix) plus its parts.
-      scan(p.id, F_META, 1);
-      extras(p.id, F_META, false);
-    }
-    const year = paperYear(p);
-    if (year !== undefined) addString(String(year), F_META);
-    const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
-    if (typeof issuedYear === 'number' && issuedYear !== year) addString(String(issuedYear), F_META);
-    // Venues rank like abstract text, so broad prefixes skip them. DOIs are not indexed (their
-    // parts, "10", "18653", "v1", are on every paper).
-    if (typeof p['container-title'] === 'string') addVenue(p['container-title']);
-    const custom = p.custom;
-    if (custom && typeof custom === 'object') {
-      if (typeof custom.venue === 'string') addVenue(custom.venue);
-      if (typeof custom.arxiv === 'string') scan(custom.arxiv, F_META, 1);
-      // A CSL-JSON id that was not a safe key stays findable (sources/cslJson.ts).
-      if (typeof custom.originalId === 'string') { scan(custom.originalId, F_META, 1); extras(custom.originalId, F_META, false); }
-    }
-    // Abstract words of one or two letters are skipped (nearly all are stop words).
-    if (typeof p.abstract === 'string' && p.abstract) scan(p.abstract, F_ABSTRACT, 3);
-  }
-  docStart[N] = bufLen;
-  const tScan = performance.now();
-
-  /** Scans a list of names as authors; returns how many names it held. */
-  function scanNames(list: unknown): number {
-    if (!Array.isArray(list)) return 0;
-    let names = 0;
-    for (const a of list as CslName[]) {
-      if (!a || typeof a !== 'object') continue;
-      names++;
-      if (typeof a.family === 'string') scan(a.family, F_AUTHOR, 1);
-      if (typeof a.given === 'string') scan(a.given, F_AUTHOR, 1);
-      if (typeof a.literal === 'string') scan(a.literal, F_AUTHOR, 1);
-    }
-    return names;
   }
 
-  // Sort the vocabulary (stop words left out); build id -> sorted id.
-  const terms = table.terms;
-  const order = sortedTermIds(terms, nStop);
-  const V = order.length;
-  const vocab = new Array<string>(V);
-  const remap = new Uint32Array(terms.length);
-  for (let t = 0; t < V; t++) {
-    vocab[t] = terms[order[t]];
-    remap[order[t]] = t;
-  }
-  const tSort = performance.now();
+  /** The index of every paper added. The builder is spent: its buffer becomes the forward lists. */
+  finish(): BuiltIndex {
+    if (this.finished) throw new Error('IndexBuilder: finish called twice');
+    this.finished = true;
+    const tScan = performance.now();
+    const N = this.n;
+    const bufLen = this.bufLen;
+    let buf = this.buf;
+    const docStart = this.docStart.length === N + 1 ? this.docStart : this.docStart.slice(0, N + 1);
+    docStart[N] = bufLen;
+    this.docStart = new Uint32Array(0);
+    this.buf = new Uint32Array(0);
+    this.slots = new Int32Array(0);
+    this.venues.clear();
+    // A buffer grown well past its entries is not kept as the forward lists.
+    if (buf.length > bufLen * 1.5 + 1024) buf = buf.slice(0, bufLen);
 
-  // Postings, primary fields first within each term.
-  const count = new Uint32Array(V);
-  const postPrimary = new Uint32Array(V);
-  for (let i = 0; i < bufLen; i++) {
-    const e = buf[i];
-    const t = remap[e >>> 4];
-    buf[i] = (t << 4) | (e & 15);
-    count[t]++;
-    if (e & PRIMARY) postPrimary[t]++;
-  }
-  const postStart = new Uint32Array(V + 1);
-  for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t] + count[t];
-  const front = postStart.slice(0, V);
-  const back = postStart.slice(1);
-  const postings = new Uint32Array(bufLen);
-  for (let d = 0; d < N; d++) {
-    for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
+    // Sort the vocabulary (stop words left out); build id -> sorted id.
+    const terms = this.terms;
+    const order = sortedTermIds(terms, this.nStop);
+    const V = order.length;
+    const vocab = new Array<string>(V);
+    const remap = new Uint32Array(terms.length);
+    for (let t = 0; t < V; t++) {
+      vocab[t] = terms[order[t]];
+      remap[order[t]] = t;
+    }
+    terms.length = 0;
+    const tSort = performance.now();
+
+    // Postings, primary fields first within each term.
+    const count = new Uint32Array(V);
+    const postPrimary = new Uint32Array(V);
+    for (let i = 0; i < bufLen; i++) {
       const e = buf[i];
-      const t = e >>> 4;
-      const bits = e & 15;
-      if (bits & PRIMARY) postings[front[t]++] = (d << 4) | bits;
-      else postings[--back[t]] = (d << 4) | bits;
+      const t = remap[e >>> 4];
+      buf[i] = (t << 4) | (e & 15);
+      count[t]++;
+      if (e & PRIMARY) postPrimary[t]++;
     }
-  }
-
-  // Forward lists: each paper's primary-field terms first, then its abstract-only terms, each part
-  // sorted by term (filled by walking the terms in order, twice), in the entry buffer's memory (its
-  // entries are all in the postings now).
-  const fill = docStart.slice(0, N);
-  const fwd = buf.subarray(0, bufLen);
-  const titleWords = new Uint8Array(N);
-  for (let t = 0; t < V; t++) {
-    for (let i = postStart[t], end = postStart[t] + postPrimary[t]; i < end; i++) {
-      const p = postings[i];
-      fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
-      if (p & F_TITLE && titleWords[p >>> 4] < 255) titleWords[p >>> 4]++;
-    }
-  }
-  const fwdPrimaryEnd = fill.slice();
-  for (let t = 0; t < V; t++) {
-    for (let i = postStart[t] + postPrimary[t], end = postStart[t + 1]; i < end; i++) {
-      const p = postings[i];
-      fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
-    }
-  }
-
-  const idf = new Float32Array(V);
-  for (let t = 0; t < V; t++) {
-    const df = count[t];
-    idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-  }
-
-  // Typo candidates: alphabetic terms of 3..MAX_TYPO_TERM letters, grouped by length.
-  const lengthCount = new Uint32Array(MAX_TYPO_TERM + 2);
-  const signature = new Int32Array(V);
-  const eligible = new Uint8Array(V);
-  for (let t = 0; t < V; t++) {
-    const s = vocab[t];
-    if (s.length < 3 || s.length > MAX_TYPO_TERM) continue;
-    let alpha = true;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 97 || c > 122) {
-        alpha = false;
-        break;
+    const postStart = new Uint32Array(V + 1);
+    for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t] + count[t];
+    const front = postStart.slice(0, V);
+    const back = postStart.slice(1);
+    const postings = new Uint32Array(bufLen);
+    for (let d = 0; d < N; d++) {
+      for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
+        const e = buf[i];
+        const t = e >>> 4;
+        const bits = e & 15;
+        if (bits & PRIMARY) postings[front[t]++] = (d << 4) | bits;
+        else postings[--back[t]] = (d << 4) | bits;
       }
     }
-    if (!alpha) continue;
-    eligible[t] = 1;
-    signature[t] = letterSignature(s);
-    lengthCount[s.length]++;
-  }
-  const lengthStart = new Uint32Array(MAX_TYPO_TERM + 2);
-  for (let L = 0; L <= MAX_TYPO_TERM; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
-  const lfill = lengthStart.slice(0, MAX_TYPO_TERM + 1);
-  const byLength = new Uint32Array(lengthStart[MAX_TYPO_TERM + 1]);
-  for (let t = 0; t < V; t++) if (eligible[t]) byLength[lfill[vocab[t].length]++] = t;
-  const tEnd = performance.now();
 
-  return {
-    vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwdPrimaryEnd, fwd, byLength, lengthStart, signature, titleWords,
-    stats: {
-      papers: N, vocabulary: V, postings: bufLen,
-      scanMs: tScan - t0, sortMs: tSort - tScan, arraysMs: tEnd - tSort, totalMs: tEnd - t0,
-    },
-  };
+    // Forward lists: each paper's primary-field terms first, then its abstract-only terms, each part
+    // sorted by term (filled by walking the terms in order, twice), in the entry buffer's memory (its
+    // entries are all in the postings now).
+    const fill = docStart.slice(0, N);
+    const fwd = buf.subarray(0, bufLen);
+    const titleWords = new Uint8Array(N);
+    for (let t = 0; t < V; t++) {
+      for (let i = postStart[t], end = postStart[t] + postPrimary[t]; i < end; i++) {
+        const p = postings[i];
+        fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
+        if (p & F_TITLE && titleWords[p >>> 4] < 255) titleWords[p >>> 4]++;
+      }
+    }
+    const fwdPrimaryEnd = fill.slice();
+    for (let t = 0; t < V; t++) {
+      for (let i = postStart[t] + postPrimary[t], end = postStart[t + 1]; i < end; i++) {
+        const p = postings[i];
+        fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
+      }
+    }
+
+    const idf = new Float32Array(V);
+    for (let t = 0; t < V; t++) {
+      const df = count[t];
+      idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+    }
+
+    // Typo candidates: alphabetic terms of 3..MAX_TYPO_TERM letters, grouped by length.
+    const lengthCount = new Uint32Array(MAX_TYPO_TERM + 2);
+    const signature = new Int32Array(V);
+    const eligible = new Uint8Array(V);
+    for (let t = 0; t < V; t++) {
+      const s = vocab[t];
+      if (s.length < 3 || s.length > MAX_TYPO_TERM) continue;
+      let alpha = true;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 97 || c > 122) {
+          alpha = false;
+          break;
+        }
+      }
+      if (!alpha) continue;
+      eligible[t] = 1;
+      signature[t] = letterSignature(s);
+      lengthCount[s.length]++;
+    }
+    const lengthStart = new Uint32Array(MAX_TYPO_TERM + 2);
+    for (let L = 0; L <= MAX_TYPO_TERM; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
+    const lfill = lengthStart.slice(0, MAX_TYPO_TERM + 1);
+    const byLength = new Uint32Array(lengthStart[MAX_TYPO_TERM + 1]);
+    for (let t = 0; t < V; t++) if (eligible[t]) byLength[lfill[vocab[t].length]++] = t;
+    const tEnd = performance.now();
+
+    return {
+      vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwdPrimaryEnd, fwd, byLength, lengthStart, signature, titleWords,
+      stats: {
+        papers: N, vocabulary: V, postings: bufLen,
+        scanMs: this.scanMs, sortMs: tSort - tScan, arraysMs: tEnd - tSort, totalMs: this.scanMs + (tEnd - tScan),
+      },
+    };
+  }
+}
+
+/** The index of `papers` (in that order): one builder fed them all. */
+export function buildIndex(papers: readonly Paper[]): BuiltIndex {
+  let chars = 0;
+  for (let d = 0; d < papers.length; d++) {
+    const p = papers[d];
+    if (p && typeof p.abstract === 'string') chars += p.abstract.length;
+  }
+  const builder = new IndexBuilder({ papers: papers.length, abstractChars: chars });
+  builder.add(papers);
+  return builder.finish();
 }
 
 /**
