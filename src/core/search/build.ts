@@ -73,6 +73,8 @@ function asciiWord(text: string, start: number, end: number): string {
 /** Venue strings longer than this are scanned each time rather than remembered. */
 const MAX_CACHED_VENUE = 512;
 const MAX_CACHED_VENUES = 65536;
+/** Entries of a builder's table of recent terms: 128 KB. */
+const FRONT_SIZE = 1 << 13;
 
 // Callbacks for the tokenizers of text.ts live at module level: closures made per build would cost
 // an allocation per call, and would make the optimized code of the last build call a stale target.
@@ -101,12 +103,17 @@ export interface IndexBuilderHint {
  */
 export class IndexBuilder {
   private readonly terms: string[] = [];
-  /**
-   * Open-addressing table of terms keyed by both hashes. Stride 4: h1, h2, id + 1 (0 = empty),
-   * 1 + the term's latest position in `buf`, so a word costs one probe of one slot.
-   */
+  /** Open-addressing table of terms keyed by both hashes. Stride 4: h1, h2, id + 1 (0 = empty), unused. */
   private slots: Int32Array;
   private mask: number;
+  /**
+   * The terms met last, by hash (stride 4 as `slots`, one entry per hash value modulo its size):
+   * small enough to stay in the CPU caches, where the table of all terms is not, so the common
+   * words cost no memory access.
+   */
+  private readonly front = new Int32Array(FRONT_SIZE * 4);
+  /** Per term id: 1 + the term's latest position in `buf` (terms met first, the common ones, share cache lines). */
+  private lastPos = new Int32Array(1024);
   /** Ids below this are stop words: never indexed. */
   private readonly nStop: number;
   /** One entry per (paper, term): `term id << 4 | field bits`. */
@@ -116,10 +123,12 @@ export class IndexBuilder {
   private mark = 1;
   private docStart: Uint32Array;
   private n = 0;
+  /** Term ids of the years seen. */
+  private readonly years = new Map<number, number>();
   private finished = false;
   private scanMs = 0;
   // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the Association
-  // for Computational Linguistics"): each distinct one is scanned once, then its words' hashes reused.
+  // for Computational Linguistics"): each distinct one is scanned once, then its words' ids reused.
   private readonly venues = new Map<string, Int32Array>();
 
   constructor(hint?: IndexBuilderHint) {
@@ -159,12 +168,16 @@ export class IndexBuilder {
     }
     current = this;
     try {
-      for (let k = 0; k < count; k++) this.addPaper(papers[k]);
+      this.addPapers(papers);
     } finally {
       current = undefined;
     }
     this.docStart[this.n] = this.bufLen;
     this.scanMs += performance.now() - t0;
+  }
+
+  private addPapers(papers: readonly Paper[]): void {
+    for (let k = 0; k < papers.length; k++) this.addPaper(papers[k]);
   }
 
   private addPaper(p: Paper): void {
@@ -184,9 +197,9 @@ export class IndexBuilder {
       this.extras(p.id, F_META, false);
     }
     const year = paperYear(p);
-    if (year !== undefined) this.addString(String(year), F_META);
+    if (year !== undefined) this.addYear(year);
     const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
-    if (typeof issuedYear === 'number' && issuedYear !== year) this.addString(String(issuedYear), F_META);
+    if (typeof issuedYear === 'number' && issuedYear !== year) this.addYear(issuedYear);
     // Venues rank like abstract text, so broad prefixes skip them. DOIs are not indexed (their
     // parts, "10", "18653", "v1", are on every paper).
     if (typeof p['container-title'] === 'string') this.addVenue(p['container-title']);
@@ -222,7 +235,7 @@ export class IndexBuilder {
     if (v.length > MAX_CACHED_VENUE) return this.scan(v, F_ABSTRACT, 2, undefined);
     const known = this.venues.get(v);
     if (known) {
-      for (let k = 0; k < known.length; k += 2) this.addSlot(this.probe(known[k], known[k + 1]), F_ABSTRACT);
+      for (let k = 0; k < known.length; k++) this.addId(known[k], F_ABSTRACT);
       return;
     }
     const keep: number[] = [];
@@ -230,32 +243,56 @@ export class IndexBuilder {
     if (this.venues.size < MAX_CACHED_VENUES) this.venues.set(v, Int32Array.from(keep));
   }
 
-  /** Offset of the slot holding these hashes, or of the empty slot where they belong (id field 0). */
-  private probe(h1: number, h2: number): number {
+  /** Id of the term with these hashes, or -1. */
+  private find(h1: number, h2: number): number {
+    const front = this.front;
+    const f = (h1 & (FRONT_SIZE - 1)) << 2;
+    if (front[f] === h1 && front[f + 1] === h2 && front[f + 2] !== 0) return front[f + 2] - 1;
     const slots = this.slots, mask = this.mask;
     let s = h1 & mask;
     for (;;) {
       const o = s << 2;
-      if (slots[o + 2] === 0 || (slots[o] === h1 && slots[o + 1] === h2)) return o;
+      const v = slots[o + 2];
+      if (v === 0) return -1;
+      if (slots[o] === h1 && slots[o + 1] === h2) {
+        front[f] = h1;
+        front[f + 1] = h2;
+        front[f + 2] = v;
+        return v - 1;
+      }
       s = (s + 1) & mask;
     }
   }
 
-  /** Puts a new term into the empty slot `o` from `probe`; returns its slot's offset (the table may grow). */
-  private insert(o: number, h1: number, h2: number, term: string): number {
+  /** Adds a term that `find` did not find; returns its id (the table may grow). */
+  private insert(h1: number, h2: number, term: string): number {
     const id = this.terms.length;
     this.terms.push(term);
-    const slots = this.slots;
+    let slots = this.slots;
+    if ((id + 1) * 2 > this.mask + 1) {
+      this.rehash();
+      slots = this.slots;
+    }
+    const mask = this.mask;
+    let s = h1 & mask;
+    while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
+    const o = s << 2;
     slots[o] = h1;
     slots[o + 1] = h2;
     slots[o + 2] = id + 1;
-    slots[o + 3] = 0;
-    if (this.terms.length * 2 <= this.mask + 1) return o;
-    this.rehash();
-    return this.probe(h1, h2);
+    const f = (h1 & (FRONT_SIZE - 1)) << 2;
+    this.front[f] = h1;
+    this.front[f + 1] = h2;
+    this.front[f + 2] = id + 1;
+    if (id === this.lastPos.length) {
+      const l = new Int32Array(id * 2);
+      l.set(this.lastPos);
+      this.lastPos = l;
+    }
+    return id;
   }
 
-  /** Slot offset of a (folded, lower-case) term, created when absent. */
+  /** Id of a (folded, lower-case) term, created when absent. */
   private intern(term: string): number {
     let h1 = H1_SEED, h2 = H2_SEED;
     for (let i = 0; i < term.length; i++) {
@@ -264,8 +301,8 @@ export class IndexBuilder {
       h2 = Math.imul(h2 ^ c, H2_PRIME);
     }
     h2 ^= h2 >>> 15;
-    const o = this.probe(h1, h2);
-    return this.slots[o + 2] !== 0 ? o : this.insert(o, h1, h2, own(term));
+    const id = this.find(h1, h2);
+    return id >= 0 ? id : this.insert(h1, h2, own(term));
   }
 
   private rehash(): void {
@@ -280,18 +317,15 @@ export class IndexBuilder {
       slots[o] = old[p];
       slots[o + 1] = old[p + 1];
       slots[o + 2] = old[p + 2];
-      slots[o + 3] = old[p + 3];
     }
     this.slots = slots;
     this.mask = mask;
   }
 
-  /** Adds the term in slot `o` to the current paper with field `bit`. */
-  private addSlot(o: number, bit: number): void {
-    const slots = this.slots;
-    const id = slots[o + 2] - 1;
+  /** Adds term `id` to the current paper with field `bit`. */
+  private addId(id: number, bit: number): void {
     if (id < this.nStop) return;
-    const at = slots[o + 3];
+    const at = this.lastPos[id];
     if (at >= this.mark) {
       this.buf[at - 1] |= bit;
       return;
@@ -302,24 +336,31 @@ export class IndexBuilder {
       this.buf = b;
     }
     this.buf[this.bufLen] = (id << 4) | bit;
-    slots[o + 3] = ++this.bufLen;
+    this.lastPos[id] = ++this.bufLen;
   }
 
-  private addString(tok: string, bit: number): void {
-    if (tok.length <= MAX_TOKEN) this.addSlot(this.intern(tok), bit);
+  private addYear(year: number): void {
+    let id = this.years.get(year);
+    if (id === undefined) {
+      const tok = String(year);
+      if (tok.length > MAX_TOKEN) return;
+      id = this.intern(tok);
+      this.years.set(year, id);
+    }
+    this.addId(id, F_META);
   }
 
   /** A token of a word with other letters than ASCII, folded (rare). */
   addFoldedToken(t: string, bit: number, minLen: number, keep: number[] | undefined): void {
     if (t.length < minLen || t.length > MAX_TOKEN) return;
-    const o = this.intern(t);
-    if (keep) keep.push(this.slots[o], this.slots[o + 1]);
-    this.addSlot(o, bit);
+    const id = this.intern(t);
+    if (keep) keep.push(id);
+    this.addId(id, bit);
   }
 
   /**
    * Scans a field's text, hashing lower-cased ASCII words in place. With `keep`, also appends each
-   * added word's two hashes to it.
+   * added word's id to it.
    */
   private scan(text: string, bit: number, minLen: number, keep: number[] | undefined): void {
     const n = text.length;
@@ -352,10 +393,10 @@ export class IndexBuilder {
         const len = i - start;
         if (len < minLen || len > MAX_TOKEN) continue;
         h2 ^= h2 >>> 15;
-        let o = this.probe(h1, h2);
-        if (this.slots[o + 2] === 0) o = this.insert(o, h1, h2, asciiWord(text, start, i));
-        if (keep) keep.push(h1, h2);
-        this.addSlot(o, bit);
+        let id = this.find(h1, h2);
+        if (id < 0) id = this.insert(h1, h2, asciiWord(text, start, i));
+        if (keep) keep.push(id);
+        this.addId(id, bit);
       } else {
         foldBit = bit;
         foldMin = minLen;
@@ -378,9 +419,9 @@ export class IndexBuilder {
     }
     if (len > MAX_TOKEN) return;
     h2 ^= h2 >>> 15;
-    let o = this.probe(h1, h2);
-    if (this.slots[o + 2] === 0) o = this.insert(o, h1, h2, asciiWord(text, a, b));
-    this.addSlot(o, bit);
+    let id = this.find(h1, h2);
+    if (id < 0) id = this.insert(h1, h2, asciiWord(text, a, b));
+    this.addId(id, bit);
   }
 
   private extras(text: string, bit: number, joinHyphens: boolean): void {
@@ -402,7 +443,9 @@ export class IndexBuilder {
     this.docStart = new Uint32Array(0);
     this.buf = new Uint32Array(0);
     this.slots = new Int32Array(0);
+    this.lastPos = new Int32Array(0);
     this.venues.clear();
+    this.years.clear();
     // A buffer grown well past its entries is not kept as the forward lists.
     if (buf.length > bufLen * 1.5 + 1024) buf = buf.slice(0, bufLen);
 
@@ -412,37 +455,20 @@ export class IndexBuilder {
     const V = order.length;
     const vocab = new Array<string>(V);
     const remap = new Uint32Array(terms.length);
-    for (let t = 0; t < V; t++) {
-      vocab[t] = terms[order[t]];
-      remap[order[t]] = t;
-    }
+    applyOrder(terms, order, vocab, remap);
     terms.length = 0;
     const tSort = performance.now();
 
+    // Each phase is a function of its own: V8 optimizes a function while its loop runs, and would
+    // throw that code away on reaching the next loop of the same function, not yet run.
     // Postings, primary fields first within each term.
     const count = new Uint32Array(V);
     const postPrimary = new Uint32Array(V);
-    for (let i = 0; i < bufLen; i++) {
-      const e = buf[i];
-      const t = remap[e >>> 4];
-      buf[i] = (t << 4) | (e & 15);
-      count[t]++;
-      if (e & PRIMARY) postPrimary[t]++;
-    }
+    countTerms(buf, bufLen, remap, count, postPrimary);
     const postStart = new Uint32Array(V + 1);
-    for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t] + count[t];
-    const front = postStart.slice(0, V);
-    const back = postStart.slice(1);
+    prefixSums(count, postStart);
     const postings = new Uint32Array(bufLen);
-    for (let d = 0; d < N; d++) {
-      for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
-        const e = buf[i];
-        const t = e >>> 4;
-        const bits = e & 15;
-        if (bits & PRIMARY) postings[front[t]++] = (d << 4) | bits;
-        else postings[--back[t]] = (d << 4) | bits;
-      }
-    }
+    scatterPostings(buf, docStart, N, postStart, postings);
 
     // Forward lists: each paper's primary-field terms first, then its abstract-only terms, each part
     // sorted by term (filled by walking the terms in order, twice), in the entry buffer's memory (its
@@ -450,52 +476,22 @@ export class IndexBuilder {
     const fill = docStart.slice(0, N);
     const fwd = buf.subarray(0, bufLen);
     const titleWords = new Uint8Array(N);
-    for (let t = 0; t < V; t++) {
-      for (let i = postStart[t], end = postStart[t] + postPrimary[t]; i < end; i++) {
-        const p = postings[i];
-        fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
-        if (p & F_TITLE && titleWords[p >>> 4] < 255) titleWords[p >>> 4]++;
-      }
-    }
+    fillPrimary(postStart, postPrimary, postings, fwd, fill, titleWords);
     const fwdPrimaryEnd = fill.slice();
-    for (let t = 0; t < V; t++) {
-      for (let i = postStart[t] + postPrimary[t], end = postStart[t + 1]; i < end; i++) {
-        const p = postings[i];
-        fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
-      }
-    }
+    fillRest(postStart, postPrimary, postings, fwd, fill);
 
     const idf = new Float32Array(V);
-    for (let t = 0; t < V; t++) {
-      const df = count[t];
-      idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-    }
+    idfOf(count, N, idf);
 
     // Typo candidates: alphabetic terms of 3..MAX_TYPO_TERM letters, grouped by length.
     const lengthCount = new Uint32Array(MAX_TYPO_TERM + 2);
     const signature = new Int32Array(V);
     const eligible = new Uint8Array(V);
-    for (let t = 0; t < V; t++) {
-      const s = vocab[t];
-      if (s.length < 3 || s.length > MAX_TYPO_TERM) continue;
-      let alpha = true;
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 97 || c > 122) {
-          alpha = false;
-          break;
-        }
-      }
-      if (!alpha) continue;
-      eligible[t] = 1;
-      signature[t] = letterSignature(s);
-      lengthCount[s.length]++;
-    }
+    typoCandidates(vocab, eligible, signature, lengthCount);
     const lengthStart = new Uint32Array(MAX_TYPO_TERM + 2);
     for (let L = 0; L <= MAX_TYPO_TERM; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
-    const lfill = lengthStart.slice(0, MAX_TYPO_TERM + 1);
     const byLength = new Uint32Array(lengthStart[MAX_TYPO_TERM + 1]);
-    for (let t = 0; t < V; t++) if (eligible[t]) byLength[lfill[vocab[t].length]++] = t;
+    groupByLength(vocab, eligible, lengthStart, byLength);
     const tEnd = performance.now();
 
     return {
@@ -508,14 +504,108 @@ export class IndexBuilder {
   }
 }
 
-/** The index of `papers` (in that order): one builder fed them all. */
-export function buildIndex(papers: readonly Paper[]): BuiltIndex {
+function applyOrder(terms: readonly string[], order: Uint32Array, vocab: string[], remap: Uint32Array): void {
+  for (let t = 0; t < order.length; t++) {
+    vocab[t] = terms[order[t]];
+    remap[order[t]] = t;
+  }
+}
+
+/** Renumbers the entries by sorted term; counts each term's papers, and those with a primary field. */
+function countTerms(buf: Uint32Array, bufLen: number, remap: Uint32Array, count: Uint32Array, postPrimary: Uint32Array): void {
+  for (let i = 0; i < bufLen; i++) {
+    const e = buf[i];
+    const t = remap[e >>> 4];
+    buf[i] = (t << 4) | (e & 15);
+    count[t]++;
+    if (e & PRIMARY) postPrimary[t]++;
+  }
+}
+
+function prefixSums(count: Uint32Array, start: Uint32Array): void {
+  for (let t = 0; t < count.length; t++) start[t + 1] = start[t] + count[t];
+}
+
+/** Primary entries from the front of each term's range (papers ascending), the others from its back. */
+function scatterPostings(buf: Uint32Array, docStart: Uint32Array, N: number, postStart: Uint32Array, postings: Uint32Array): void {
+  const V = postStart.length - 1;
+  const front = postStart.slice(0, V);
+  const back = postStart.slice(1);
+  for (let d = 0; d < N; d++) {
+    for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
+      const e = buf[i];
+      const t = e >>> 4;
+      const bits = e & 15;
+      if (bits & PRIMARY) postings[front[t]++] = (d << 4) | bits;
+      else postings[--back[t]] = (d << 4) | bits;
+    }
+  }
+}
+
+/** Appends each term's primary postings to their papers' forward lists; counts title words. */
+function fillPrimary(postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwd: Uint32Array, fill: Uint32Array, titleWords: Uint8Array): void {
+  for (let t = 0; t < postPrimary.length; t++) {
+    for (let i = postStart[t], end = postStart[t] + postPrimary[t]; i < end; i++) {
+      const p = postings[i];
+      fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
+      if (p & F_TITLE && titleWords[p >>> 4] < 255) titleWords[p >>> 4]++;
+    }
+  }
+}
+
+/** Appends each term's abstract-only postings to their papers' forward lists. */
+function fillRest(postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwd: Uint32Array, fill: Uint32Array): void {
+  for (let t = 0; t < postPrimary.length; t++) {
+    for (let i = postStart[t] + postPrimary[t], end = postStart[t + 1]; i < end; i++) {
+      const p = postings[i];
+      fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
+    }
+  }
+}
+
+function idfOf(count: Uint32Array, N: number, idf: Float32Array): void {
+  for (let t = 0; t < count.length; t++) {
+    const df = count[t];
+    idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+  }
+}
+
+function typoCandidates(vocab: readonly string[], eligible: Uint8Array, signature: Int32Array, lengthCount: Uint32Array): void {
+  for (let t = 0; t < vocab.length; t++) {
+    const s = vocab[t];
+    if (s.length < 3 || s.length > MAX_TYPO_TERM) continue;
+    let alpha = true;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 97 || c > 122) {
+        alpha = false;
+        break;
+      }
+    }
+    if (!alpha) continue;
+    eligible[t] = 1;
+    signature[t] = letterSignature(s);
+    lengthCount[s.length]++;
+  }
+}
+
+function groupByLength(vocab: readonly string[], eligible: Uint8Array, lengthStart: Uint32Array, byLength: Uint32Array): void {
+  const fill = lengthStart.slice(0, MAX_TYPO_TERM + 1);
+  for (let t = 0; t < vocab.length; t++) if (eligible[t]) byLength[fill[vocab[t].length]++] = t;
+}
+
+function abstractChars(papers: readonly Paper[]): number {
   let chars = 0;
   for (let d = 0; d < papers.length; d++) {
     const p = papers[d];
     if (p && typeof p.abstract === 'string') chars += p.abstract.length;
   }
-  const builder = new IndexBuilder({ papers: papers.length, abstractChars: chars });
+  return chars;
+}
+
+/** The index of `papers` (in that order): one builder fed them all. */
+export function buildIndex(papers: readonly Paper[]): BuiltIndex {
+  const builder = new IndexBuilder({ papers: papers.length, abstractChars: abstractChars(papers) });
   builder.add(papers);
   return builder.finish();
 }
@@ -536,7 +626,15 @@ export function sortedTermIds(terms: readonly string[], from: number): Uint32Arr
     return out;
   }
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  prefixKeys(terms, from, keys);
+  keys.sort();
+  for (let i = 0; i < n; i++) out[i] = keys[i] % 1048576;
+  sortRuns(terms, keys, out);
+  return out;
+}
+
+function prefixKeys(terms: readonly string[], from: number, keys: Float64Array): void {
+  for (let i = 0; i < keys.length; i++) {
     const s = terms[i + from];
     let k = 0;
     for (let j = 0; j < 6; j++) {
@@ -546,9 +644,11 @@ export function sortedTermIds(terms: readonly string[], from: number): Uint32Arr
     }
     keys[i] = k * 1048576 + (i + from);
   }
-  keys.sort();
-  for (let i = 0; i < n; i++) out[i] = keys[i] % 1048576;
-  // Runs with the same six-character key: order by the whole string.
+}
+
+/** Orders the runs of ids with the same six-character key by their whole strings. */
+function sortRuns(terms: readonly string[], keys: Float64Array, out: Uint32Array): void {
+  const n = keys.length;
   let i = 0;
   while (i < n) {
     const k = Math.floor(keys[i] / 1048576);
@@ -572,5 +672,4 @@ export function sortedTermIds(terms: readonly string[], from: number): Uint32Arr
     }
     i = j;
   }
-  return out;
 }
