@@ -73,17 +73,18 @@ function asciiWord(text: string, start: number, end: number): string {
 /** Venue strings longer than this are scanned each time rather than remembered. */
 const MAX_CACHED_VENUE = 512;
 const MAX_CACHED_VENUES = 65536;
+/** Distinct words with other letters than ASCII whose tokens a builder remembers. */
+const MAX_FOLDED = 65536;
 /** Entries of a builder's table of recent terms: 128 KB. */
 const FRONT_SIZE = 1 << 13;
 
 // Callbacks for the tokenizers of text.ts live at module level: closures made per build would cost
 // an allocation per call, and would make the optimized code of the last build call a stale target.
 let current: IndexBuilder | undefined;
-let foldBit = 0, foldMin = 0;
-let foldKeep: number[] | undefined;
 let extraText = '', extraBit = 0;
-function addFoldedToken(t: string): void {
-  current!.addFoldedToken(t, foldBit, foldMin, foldKeep);
+const collected: string[] = [];
+function collectToken(t: string): void {
+  collected.push(t);
 }
 function addExtra(a: number, b: number): void {
   current!.addRange(extraText, a, b, extraBit);
@@ -123,6 +124,7 @@ export class IndexBuilder {
   private mark = 1;
   private docStart: Uint32Array;
   private n = 0;
+  private readonly folded = new Map<string, string[]>();
   /** Term ids of the years seen. */
   private readonly years = new Map<number, number>();
   private finished = false;
@@ -350,8 +352,21 @@ export class IndexBuilder {
     this.addId(id, F_META);
   }
 
-  /** A token of a word with other letters than ASCII, folded (rare). */
-  addFoldedToken(t: string, bit: number, minLen: number, keep: number[] | undefined): void {
+  /** The tokens of a word with other letters than ASCII (`Müller`, `Sørensen`): folded once per distinct word. */
+  private addFoldedRun(run: string, bit: number, minLen: number, keep: number[] | undefined): void {
+    let tokens = this.folded.get(run);
+    if (!tokens) {
+      tokens = [];
+      foldedTokens(run, collectToken);
+      for (const t of collected) tokens.push(t);
+      collected.length = 0;
+      if (run.length <= MAX_TOKEN && this.folded.size < MAX_FOLDED) this.folded.set(run, tokens);
+    }
+    for (let k = 0; k < tokens.length; k++) this.addFoldedToken(tokens[k], bit, minLen, keep);
+  }
+
+  /** A token of a word with other letters than ASCII, folded. */
+  private addFoldedToken(t: string, bit: number, minLen: number, keep: number[] | undefined): void {
     if (t.length < minLen || t.length > MAX_TOKEN) return;
     const id = this.intern(t);
     if (keep) keep.push(id);
@@ -398,10 +413,7 @@ export class IndexBuilder {
         if (keep) keep.push(id);
         this.addId(id, bit);
       } else {
-        foldBit = bit;
-        foldMin = minLen;
-        foldKeep = keep;
-        foldedTokens(text.slice(start, i), addFoldedToken);
+        this.addFoldedRun(text.slice(start, i), bit, minLen, keep);
       }
     }
   }
@@ -446,6 +458,7 @@ export class IndexBuilder {
     this.lastPos = new Int32Array(0);
     this.venues.clear();
     this.years.clear();
+    this.folded.clear();
     // A buffer grown well past its entries is not kept as the forward lists.
     if (buf.length > bufLen * 1.5 + 1024) buf = buf.slice(0, bufLen);
 
