@@ -5,6 +5,7 @@ import type { Paper } from '../../src/core/model';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { type BuiltIndex, buildIndex, IndexBuilder } from '../../src/core/search/build';
+import { SearchIndex } from '../../src/core/search';
 import { rng, synthesize } from '../../bench/data';
 import { loadCorpus } from '../../bench/fixture';
 
@@ -100,4 +101,18 @@ describe('IndexBuilder', () => {
     const built = b.finish();
     assert.ok(built.fwd.buffer.byteLength <= 4 * (built.fwd.length * 1.5 + 1024));
   });
+
+  it('gives a SearchIndex that finds what the index built at once finds', () => {
+    const papers = [...corpus, ...anthology];
+    const b = new IndexBuilder();
+    for (let i = 0; i < papers.length; i += 7) b.add(papers.slice(i, i + 7));
+    const chunkedIndex = SearchIndex.fromBuilt(papers, b.finish());
+    const whole = SearchIndex.build(papers);
+    for (const q of ['absolute zero', 'zhao', 'grokking', 'translation', 'med dialog', 'reinforcment', 'acl 2023']) {
+      assert.deepEqual(chunkedIndex.search(q, { limit: 10 }).map(h => h.paper.id), whole.search(q, { limit: 10 }).map(h => h.paper.id), q);
+    }
+    assert.ok(whole.search('grokking', { limit: 10 }).length > 0);
+    assert.throws(() => SearchIndex.fromBuilt(papers.slice(1), buildIndex(papers)), /built for/);
+  });
 });
+
