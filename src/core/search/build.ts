@@ -50,80 +50,6 @@ export interface BuildStats {
 const H1_SEED = 0x811c9dc5 | 0, H1_PRIME = 0x01000193;
 const H2_SEED = 0x2545f491, H2_PRIME = 0x5bd1e995;
 
-/**
- * Open-addressing table of terms keyed by both hashes. Each slot also holds where the term's entry
- * for the paper being scanned is, so a word costs one probe of one slot.
- */
-class TermTable {
-  readonly terms: string[] = [];
-  /** Stride 4: h1, h2, id + 1 (0 = empty), 1 + the term's latest position in the entry buffer. */
-  slots: Int32Array;
-  private mask: number;
-
-  constructor(expectedTerms: number) {
-    let size = 1 << 10;
-    while (size < expectedTerms * 2) size *= 2;
-    this.slots = new Int32Array(size * 4);
-    this.mask = size - 1;
-  }
-
-  /** Offset of the slot holding these hashes, or of the empty slot where they belong (id field 0). */
-  probe(h1: number, h2: number): number {
-    const { slots, mask } = this;
-    let s = h1 & mask;
-    for (;;) {
-      const o = s << 2;
-      if (slots[o + 2] === 0 || (slots[o] === h1 && slots[o + 1] === h2)) return o;
-      s = (s + 1) & mask;
-    }
-  }
-
-  /** Puts a new term into the empty slot `o` from `probe`; returns its slot's offset (the table may grow). */
-  insert(o: number, h1: number, h2: number, term: string): number {
-    const id = this.terms.length;
-    this.terms.push(term);
-    const slots = this.slots;
-    slots[o] = h1;
-    slots[o + 1] = h2;
-    slots[o + 2] = id + 1;
-    slots[o + 3] = 0;
-    if (this.terms.length * 2 <= this.mask + 1) return o;
-    this.rehash();
-    return this.probe(h1, h2);
-  }
-
-  /** Slot offset of a (folded, lower-case) term, created when absent. */
-  intern(term: string): number {
-    let h1 = H1_SEED, h2 = H2_SEED;
-    for (let i = 0; i < term.length; i++) {
-      const c = term.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, H1_PRIME);
-      h2 = Math.imul(h2 ^ c, H2_PRIME);
-    }
-    h2 ^= h2 >>> 15;
-    const o = this.probe(h1, h2);
-    return this.slots[o + 2] !== 0 ? o : this.insert(o, h1, h2, own(term));
-  }
-
-  private rehash(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >> 2) - 1;
-    for (let p = 0; p < old.length; p += 4) {
-      if (old[p + 2] === 0) continue;
-      let s = old[p] & mask;
-      while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
-      const o = s << 2;
-      slots[o] = old[p];
-      slots[o + 1] = old[p + 1];
-      slots[o + 2] = old[p + 2];
-      slots[o + 3] = old[p + 3];
-    }
-    this.slots = slots;
-    this.mask = mask;
-  }
-}
-
 /** A copy of a string that does not keep a larger parent string alive. */
 function own(s: string): string {
   return s.length > 12 ? (' ' + s).slice(1) : s;
@@ -147,74 +73,311 @@ function asciiWord(text: string, start: number, end: number): string {
 /** Venue strings longer than this are scanned each time rather than remembered. */
 const MAX_CACHED_VENUE = 512;
 const MAX_CACHED_VENUES = 65536;
+/** Distinct words with other letters than ASCII whose tokens a builder remembers. */
+const MAX_FOLDED = 65536;
+/** Entries of a builder's table of recent terms: 128 KB. */
+const FRONT_SIZE = 1 << 13;
 
-export function buildIndex(papers: readonly Paper[]): BuiltIndex {
-  const t0 = performance.now();
-  const N = papers.length;
-  // Sized small and grown: a table that fits the caches beats one that never rehashes.
-  const table = new TermTable(Math.min(1 << 16, 4 * N + 256));
-  for (const w of STOP_WORDS) table.intern(w);
-  const nStop = table.terms.length; // ids below this are stop words: never indexed
+// Callbacks for the tokenizers of text.ts live at module level: closures made per build would cost
+// an allocation per call, and would make the optimized code of the last build call a stale target.
+let current: IndexBuilder | undefined;
+let extraText = '', extraBit = 0;
+const collected: string[] = [];
+function collectToken(t: string): void {
+  collected.push(t);
+}
+function addExtra(a: number, b: number): void {
+  current!.addRange(extraText, a, b, extraBit);
+}
 
-  // One entry per (paper, term): `term id << 4 | field bits`. Sized from the text, a little above
-  // what real libraries need (1.2x on the Anthology): its memory becomes the forward lists at the
-  // end, and V8 runs a full garbage collection (hundreds of ms on a heap holding 100k papers) once
-  // a build's new typed arrays pass ~64 MB, so none is larger than it must be.
-  let chars = 0;
-  for (let d = 0; d < N; d++) {
-    const p = papers[d];
-    if (p && typeof p.abstract === 'string') chars += p.abstract.length;
-  }
-  let buf = new Uint32Array(Math.max(1024, N * 24 + Math.floor(chars / 10)));
-  let bufLen = 0;
+/** What a builder may expect, to size its buffers once (it grows them otherwise). */
+export interface IndexBuilderHint {
+  papers: number;
+  /** Characters of all abstracts. */
+  abstractChars?: number;
+}
+
+/**
+ * Builds the index of papers given in chunks, in order: `add` scans each chunk's text (the costly
+ * part), `finish` sorts the vocabulary and lays out the arrays (idf needs the final count). Any
+ * chunking gives the same index as `buildIndex` of all the papers at once.
+ */
+export class IndexBuilder {
+  private readonly terms: string[] = [];
+  /** Open-addressing table of terms keyed by both hashes. Stride 4: h1, h2, id + 1 (0 = empty), unused. */
+  private slots: Int32Array;
+  private mask: number;
+  /**
+   * The terms met last, by hash (stride 4 as `slots`, one entry per hash value modulo its size):
+   * small enough to stay in the CPU caches, where the table of all terms is not, so the common
+   * words cost no memory access.
+   */
+  private readonly front = new Int32Array(FRONT_SIZE * 4);
+  /** Per term id: 1 + the term's latest position in `buf` (terms met first, the common ones, share cache lines). */
+  private lastPos = new Int32Array(1024);
+  /** Ids below this are stop words: never indexed. */
+  private readonly nStop: number;
+  /** One entry per (paper, term): `term id << 4 | field bits`. */
+  private buf: Uint32Array;
+  private bufLen = 0;
   /** Positions from this one on (plus one) belong to the paper being scanned. */
-  let mark = 1;
-  const docStart = new Uint32Array(N + 1);
+  private mark = 1;
+  private docStart: Uint32Array;
+  private n = 0;
+  private readonly folded = new Map<string, string[]>();
+  /** Term ids of the years seen. */
+  private readonly years = new Map<number, number>();
+  private finished = false;
+  private scanMs = 0;
+  // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the Association
+  // for Computational Linguistics"): each distinct one is scanned once, then its words' ids reused.
+  private readonly venues = new Map<string, Int32Array>();
 
-  /** Adds the term in slot `o` to the current paper with field `bit`. */
-  const addSlot = (o: number, bit: number) => {
-    const slots = table.slots;
-    const id = slots[o + 2] - 1;
-    if (id < nStop) return;
-    const at = slots[o + 3];
-    if (at >= mark) {
-      buf[at - 1] |= bit;
+  constructor(hint?: IndexBuilderHint) {
+    const t0 = performance.now();
+    const N = hint ? Math.max(0, Math.floor(hint.papers)) : 0;
+    // Sized small and grown: a table that fits the caches beats one that never rehashes.
+    const expectedTerms = Math.min(1 << 16, 4 * N + 256);
+    let size = 1 << 10;
+    while (size < expectedTerms * 2) size *= 2;
+    this.slots = new Int32Array(size * 4);
+    this.mask = size - 1;
+    for (const w of STOP_WORDS) this.intern(w);
+    this.nStop = this.terms.length;
+    // Sized from the text, a little above what real libraries need (1.2x on the Anthology): its
+    // memory becomes the forward lists at the end, and V8 runs a full garbage collection (hundreds
+    // of ms on a heap holding 100k papers) once a build's new typed arrays pass ~64 MB, so none is
+    // larger than it must be.
+    this.buf = new Uint32Array(Math.max(1024, N * 24 + Math.floor((hint?.abstractChars ?? 0) / 10)));
+    this.docStart = new Uint32Array(Math.max(16, N + 1));
+    this.scanMs = performance.now() - t0;
+  }
+
+  /** Papers added so far. */
+  get papers(): number {
+    return this.n;
+  }
+
+  /** Scans the next papers (they follow the papers added before). */
+  add(papers: readonly Paper[]): void {
+    if (this.finished) throw new Error('IndexBuilder: add after finish');
+    const t0 = performance.now();
+    const count = papers.length;
+    if (this.n + count + 1 > this.docStart.length) {
+      const d = new Uint32Array(Math.max(this.n + count + 1, Math.ceil(this.docStart.length * 1.5)));
+      d.set(this.docStart);
+      this.docStart = d;
+    }
+    current = this;
+    try {
+      this.addPapers(papers);
+    } finally {
+      current = undefined;
+    }
+    this.docStart[this.n] = this.bufLen;
+    this.scanMs += performance.now() - t0;
+  }
+
+  private addPapers(papers: readonly Paper[]): void {
+    for (let k = 0; k < papers.length; k++) this.addPaper(papers[k]);
+  }
+
+  private addPaper(p: Paper): void {
+    this.docStart[this.n++] = this.bufLen;
+    this.mark = this.bufLen + 1;
+    if (!p || typeof p !== 'object') return;
+    if (typeof p.title === 'string' && p.title) {
+      this.scan(p.title, F_TITLE, 1, undefined);
+      this.extras(p.title, F_TITLE, true);
+    }
+    // Editors of a proceedings volume are not the authors of its papers: they are searchable only
+    // on an entry without authors (the volume itself, an edited book).
+    if (!this.scanNames(p.author)) this.scanNames(p.editor);
+    if (typeof p.id === 'string') {
+      // `zhao2025absolute` is one token (typing `zhao2025` finds it as a prefix) plus its parts.
+      this.scan(p.id, F_META, 1, undefined);
+      this.extras(p.id, F_META, false);
+    }
+    const year = paperYear(p);
+    if (year !== undefined) this.addYear(year);
+    const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
+    if (typeof issuedYear === 'number' && issuedYear !== year) this.addYear(issuedYear);
+    // Venues rank like abstract text, so broad prefixes skip them. DOIs are not indexed (their
+    // parts, "10", "18653", "v1", are on every paper).
+    if (typeof p['container-title'] === 'string') this.addVenue(p['container-title']);
+    const custom = p.custom;
+    if (custom && typeof custom === 'object') {
+      if (typeof custom.venue === 'string') this.addVenue(custom.venue);
+      if (typeof custom.arxiv === 'string') this.scan(custom.arxiv, F_META, 1, undefined);
+      // A CSL-JSON id that was not a safe key stays findable (sources/cslJson.ts).
+      if (typeof custom.originalId === 'string') {
+        this.scan(custom.originalId, F_META, 1, undefined);
+        this.extras(custom.originalId, F_META, false);
+      }
+    }
+    // Abstract words of one or two letters are skipped (nearly all are stop words).
+    if (typeof p.abstract === 'string' && p.abstract) this.scan(p.abstract, F_ABSTRACT, 3, undefined);
+  }
+
+  /** Scans a list of names as authors; returns how many names it held. */
+  private scanNames(list: unknown): number {
+    if (!Array.isArray(list)) return 0;
+    let names = 0;
+    for (const a of list as CslName[]) {
+      if (!a || typeof a !== 'object') continue;
+      names++;
+      if (typeof a.family === 'string') this.scan(a.family, F_AUTHOR, 1, undefined);
+      if (typeof a.given === 'string') this.scan(a.given, F_AUTHOR, 1, undefined);
+      if (typeof a.literal === 'string') this.scan(a.literal, F_AUTHOR, 1, undefined);
+    }
+    return names;
+  }
+
+  private addVenue(v: string): void {
+    if (v.length > MAX_CACHED_VENUE) return this.scan(v, F_ABSTRACT, 2, undefined);
+    const known = this.venues.get(v);
+    if (known) {
+      for (let k = 0; k < known.length; k++) this.addId(known[k], F_ABSTRACT);
       return;
     }
-    if (bufLen === buf.length) {
-      const b = new Uint32Array(Math.ceil(bufLen * 1.5));
-      b.set(buf);
-      buf = b;
-    }
-    buf[bufLen] = (id << 4) | bit;
-    slots[o + 3] = ++bufLen;
-  };
-  const addString = (tok: string, bit: number) => {
-    if (tok.length <= MAX_TOKEN) addSlot(table.intern(tok), bit);
-  };
+    const keep: number[] = [];
+    this.scan(v, F_ABSTRACT, 2, keep);
+    if (this.venues.size < MAX_CACHED_VENUES) this.venues.set(v, Int32Array.from(keep));
+  }
 
-  // Words with other letters than ASCII are folded first (rare). Their state lives out here: a
-  // closure inside `scan` would make every call of `scan` allocate a context.
-  let foldBit = 0, foldMin = 0;
-  let foldKeep: number[] | undefined;
-  const addFoldedToken = (t: string) => {
-    if (t.length < foldMin || t.length > MAX_TOKEN) return;
-    const o = table.intern(t);
-    if (foldKeep) foldKeep.push(table.slots[o], table.slots[o + 1]);
-    addSlot(o, foldBit);
-  };
-  const addFolded = (run: string, bit: number, minLen: number, keep: number[] | undefined) => {
-    foldBit = bit;
-    foldMin = minLen;
-    foldKeep = keep;
-    foldedTokens(run, addFoldedToken);
-  };
+  /** Id of the term with these hashes, or -1. */
+  private find(h1: number, h2: number): number {
+    const front = this.front;
+    const f = (h1 & (FRONT_SIZE - 1)) << 2;
+    if (front[f] === h1 && front[f + 1] === h2 && front[f + 2] !== 0) return front[f + 2] - 1;
+    const slots = this.slots, mask = this.mask;
+    let s = h1 & mask;
+    for (;;) {
+      const o = s << 2;
+      const v = slots[o + 2];
+      if (v === 0) return -1;
+      if (slots[o] === h1 && slots[o + 1] === h2) {
+        front[f] = h1;
+        front[f + 1] = h2;
+        front[f + 2] = v;
+        return v - 1;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** Adds a term that `find` did not find; returns its id (the table may grow). */
+  private insert(h1: number, h2: number, term: string): number {
+    const id = this.terms.length;
+    this.terms.push(term);
+    let slots = this.slots;
+    if ((id + 1) * 2 > this.mask + 1) {
+      this.rehash();
+      slots = this.slots;
+    }
+    const mask = this.mask;
+    let s = h1 & mask;
+    while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
+    const o = s << 2;
+    slots[o] = h1;
+    slots[o + 1] = h2;
+    slots[o + 2] = id + 1;
+    const f = (h1 & (FRONT_SIZE - 1)) << 2;
+    this.front[f] = h1;
+    this.front[f + 1] = h2;
+    this.front[f + 2] = id + 1;
+    if (id === this.lastPos.length) {
+      const l = new Int32Array(id * 2);
+      l.set(this.lastPos);
+      this.lastPos = l;
+    }
+    return id;
+  }
+
+  /** Id of a (folded, lower-case) term, created when absent. */
+  private intern(term: string): number {
+    let h1 = H1_SEED, h2 = H2_SEED;
+    for (let i = 0; i < term.length; i++) {
+      const c = term.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, H1_PRIME);
+      h2 = Math.imul(h2 ^ c, H2_PRIME);
+    }
+    h2 ^= h2 >>> 15;
+    const id = this.find(h1, h2);
+    return id >= 0 ? id : this.insert(h1, h2, own(term));
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 2) - 1;
+    for (let p = 0; p < old.length; p += 4) {
+      if (old[p + 2] === 0) continue;
+      let s = old[p] & mask;
+      while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
+      const o = s << 2;
+      slots[o] = old[p];
+      slots[o + 1] = old[p + 1];
+      slots[o + 2] = old[p + 2];
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  /** Adds term `id` to the current paper with field `bit`. */
+  private addId(id: number, bit: number): void {
+    if (id < this.nStop) return;
+    const at = this.lastPos[id];
+    if (at >= this.mark) {
+      this.buf[at - 1] |= bit;
+      return;
+    }
+    if (this.bufLen === this.buf.length) {
+      const b = new Uint32Array(Math.ceil(this.bufLen * 1.5));
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf[this.bufLen] = (id << 4) | bit;
+    this.lastPos[id] = ++this.bufLen;
+  }
+
+  private addYear(year: number): void {
+    let id = this.years.get(year);
+    if (id === undefined) {
+      const tok = String(year);
+      if (tok.length > MAX_TOKEN) return;
+      id = this.intern(tok);
+      this.years.set(year, id);
+    }
+    this.addId(id, F_META);
+  }
+
+  /** The tokens of a word with other letters than ASCII (`Müller`, `Sørensen`): folded once per distinct word. */
+  private addFoldedRun(run: string, bit: number, minLen: number, keep: number[] | undefined): void {
+    let tokens = this.folded.get(run);
+    if (!tokens) {
+      tokens = [];
+      foldedTokens(run, collectToken);
+      for (const t of collected) tokens.push(t);
+      collected.length = 0;
+      if (run.length <= MAX_TOKEN && this.folded.size < MAX_FOLDED) this.folded.set(run, tokens);
+    }
+    for (let k = 0; k < tokens.length; k++) this.addFoldedToken(tokens[k], bit, minLen, keep);
+  }
+
+  /** A token of a word with other letters than ASCII, folded. */
+  private addFoldedToken(t: string, bit: number, minLen: number, keep: number[] | undefined): void {
+    if (t.length < minLen || t.length > MAX_TOKEN) return;
+    const id = this.intern(t);
+    if (keep) keep.push(id);
+    this.addId(id, bit);
+  }
 
   /**
    * Scans a field's text, hashing lower-cased ASCII words in place. With `keep`, also appends each
-   * added word's two hashes to it.
+   * added word's id to it.
    */
-  const scan = (text: string, bit: number, minLen: number, keep?: number[]) => {
+  private scan(text: string, bit: number, minLen: number, keep: number[] | undefined): void {
     const n = text.length;
     let i = 0;
     while (i < n) {
@@ -245,17 +408,18 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
         const len = i - start;
         if (len < minLen || len > MAX_TOKEN) continue;
         h2 ^= h2 >>> 15;
-        let o = table.probe(h1, h2);
-        if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, asciiWord(text, start, i));
-        if (keep) keep.push(h1, h2);
-        addSlot(o, bit);
+        let id = this.find(h1, h2);
+        if (id < 0) id = this.insert(h1, h2, asciiWord(text, start, i));
+        if (keep) keep.push(id);
+        this.addId(id, bit);
       } else {
-        addFolded(text.slice(start, i), bit, minLen, keep);
+        this.addFoldedRun(text.slice(start, i), bit, minLen, keep);
       }
     }
-  };
+  }
+
   /** Adds the lower-cased letters and digits of `text[a, b)` (hyphens left out) as one token. */
-  const addRange = (text: string, a: number, b: number, bit: number) => {
+  addRange(text: string, a: number, b: number, bit: number): void {
     let h1 = H1_SEED, h2 = H2_SEED, len = 0;
     for (let i = a; i < b; i++) {
       let c = text.charCodeAt(i);
@@ -267,100 +431,101 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     }
     if (len > MAX_TOKEN) return;
     h2 ^= h2 >>> 15;
-    let o = table.probe(h1, h2);
-    if (table.slots[o + 2] === 0) o = table.insert(o, h1, h2, asciiWord(text, a, b));
-    addSlot(o, bit);
-  };
-  let extraText = '';
-  let extraBit = 0;
-  const addExtra = (a: number, b: number) => addRange(extraText, a, b, extraBit);
-  const extras = (text: string, bit: number, joinHyphens: boolean) => {
+    let id = this.find(h1, h2);
+    if (id < 0) id = this.insert(h1, h2, asciiWord(text, a, b));
+    this.addId(id, bit);
+  }
+
+  private extras(text: string, bit: number, joinHyphens: boolean): void {
     extraText = text;
     extraBit = bit;
     extraTokenRanges(text, addExtra, joinHyphens);
-  };
-
-  // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the Association
-  // for Computational Linguistics"): each distinct one is scanned once, then its words' hashes reused.
-  const venues = new Map<string, Int32Array>();
-  const addVenue = (v: string) => {
-    if (v.length > MAX_CACHED_VENUE) return scan(v, F_ABSTRACT, 2);
-    const known = venues.get(v);
-    if (known) {
-      for (let k = 0; k < known.length; k += 2) addSlot(table.probe(known[k], known[k + 1]), F_ABSTRACT);
-      return;
-    }
-    const keep: number[] = [];
-    scan(v, F_ABSTRACT, 2, keep);
-    if (venues.size < MAX_CACHED_VENUES) venues.set(v, Int32Array.from(keep));
-  };
-
-  for (let doc = 0; doc < N; doc++) {
-    docStart[doc] = bufLen;
-    mark = bufLen + 1;
-    const p = papers[doc];
-    if (!p || typeof p !== 'object') continue;
-    if (typeof p.title === 'string' && p.title) {
-      scan(p.title, F_TITLE, 1);
-      extras(p.title, F_TITLE, true);
-    }
-    // Editors of a proceedings volume are not the authors of its papers: they are searchable only
-    // on an entry without authors (the volume itself, an edited book).
-    if (!scanNames(p.author)) scanNames(p.editor);
-    if (typeof p.id === 'string') {
-      // `zhao2025absolute` is one token (typing `zhao2025` finds it as a prefix) plus its parts.
-      scan(p.id, F_META, 1);
-      extras(p.id, F_META, false);
-    }
-    const year = paperYear(p);
-    if (year !== undefined) addString(String(year), F_META);
-    const issuedYear = p.issued?.['date-parts']?.[0]?.[0];
-    if (typeof issuedYear === 'number' && issuedYear !== year) addString(String(issuedYear), F_META);
-    // Venues rank like abstract text, so broad prefixes skip them. DOIs are not indexed (their
-    // parts, "10", "18653", "v1", are on every paper).
-    if (typeof p['container-title'] === 'string') addVenue(p['container-title']);
-    const custom = p.custom;
-    if (custom && typeof custom === 'object') {
-      if (typeof custom.venue === 'string') addVenue(custom.venue);
-      if (typeof custom.arxiv === 'string') scan(custom.arxiv, F_META, 1);
-      // A CSL-JSON id that was not a safe key stays findable (sources/cslJson.ts).
-      if (typeof custom.originalId === 'string') { scan(custom.originalId, F_META, 1); extras(custom.originalId, F_META, false); }
-    }
-    // Abstract words of one or two letters are skipped (nearly all are stop words).
-    if (typeof p.abstract === 'string' && p.abstract) scan(p.abstract, F_ABSTRACT, 3);
-  }
-  docStart[N] = bufLen;
-  const tScan = performance.now();
-
-  /** Scans a list of names as authors; returns how many names it held. */
-  function scanNames(list: unknown): number {
-    if (!Array.isArray(list)) return 0;
-    let names = 0;
-    for (const a of list as CslName[]) {
-      if (!a || typeof a !== 'object') continue;
-      names++;
-      if (typeof a.family === 'string') scan(a.family, F_AUTHOR, 1);
-      if (typeof a.given === 'string') scan(a.given, F_AUTHOR, 1);
-      if (typeof a.literal === 'string') scan(a.literal, F_AUTHOR, 1);
-    }
-    return names;
   }
 
-  // Sort the vocabulary (stop words left out); build id -> sorted id.
-  const terms = table.terms;
-  const order = sortedTermIds(terms, nStop);
-  const V = order.length;
-  const vocab = new Array<string>(V);
-  const remap = new Uint32Array(terms.length);
-  for (let t = 0; t < V; t++) {
+  /** The index of every paper added. The builder is spent: its buffer becomes the forward lists. */
+  finish(): BuiltIndex {
+    if (this.finished) throw new Error('IndexBuilder: finish called twice');
+    this.finished = true;
+    const tScan = performance.now();
+    const N = this.n;
+    const bufLen = this.bufLen;
+    let buf = this.buf;
+    const docStart = this.docStart.length === N + 1 ? this.docStart : this.docStart.slice(0, N + 1);
+    docStart[N] = bufLen;
+    this.docStart = new Uint32Array(0);
+    this.buf = new Uint32Array(0);
+    this.slots = new Int32Array(0);
+    this.lastPos = new Int32Array(0);
+    this.venues.clear();
+    this.years.clear();
+    this.folded.clear();
+    // A buffer grown well past its entries is not kept as the forward lists.
+    if (buf.length > bufLen * 1.5 + 1024) buf = buf.slice(0, bufLen);
+
+    // Sort the vocabulary (stop words left out); build id -> sorted id.
+    const terms = this.terms;
+    const order = sortedTermIds(terms, this.nStop);
+    const V = order.length;
+    const vocab = new Array<string>(V);
+    const remap = new Uint32Array(terms.length);
+    applyOrder(terms, order, vocab, remap);
+    terms.length = 0;
+    const tSort = performance.now();
+
+    // Each phase is a function of its own: V8 optimizes a function while its loop runs, and would
+    // throw that code away on reaching the next loop of the same function, not yet run.
+    // Postings, primary fields first within each term.
+    const count = new Uint32Array(V);
+    const postPrimary = new Uint32Array(V);
+    countTerms(buf, bufLen, remap, count, postPrimary);
+    const postStart = new Uint32Array(V + 1);
+    prefixSums(count, postStart);
+    const postings = new Uint32Array(bufLen);
+    scatterPostings(buf, docStart, N, postStart, postings);
+
+    // Forward lists: each paper's primary-field terms first, then its abstract-only terms, each part
+    // sorted by term (filled by walking the terms in order, twice), in the entry buffer's memory (its
+    // entries are all in the postings now).
+    const fill = docStart.slice(0, N);
+    const fwd = buf.subarray(0, bufLen);
+    const titleWords = new Uint8Array(N);
+    fillPrimary(postStart, postPrimary, postings, fwd, fill, titleWords);
+    const fwdPrimaryEnd = fill.slice();
+    fillRest(postStart, postPrimary, postings, fwd, fill);
+
+    const idf = new Float32Array(V);
+    idfOf(count, N, idf);
+
+    // Typo candidates: alphabetic terms of 3..MAX_TYPO_TERM letters, grouped by length.
+    const lengthCount = new Uint32Array(MAX_TYPO_TERM + 2);
+    const signature = new Int32Array(V);
+    const eligible = new Uint8Array(V);
+    typoCandidates(vocab, eligible, signature, lengthCount);
+    const lengthStart = new Uint32Array(MAX_TYPO_TERM + 2);
+    for (let L = 0; L <= MAX_TYPO_TERM; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
+    const byLength = new Uint32Array(lengthStart[MAX_TYPO_TERM + 1]);
+    groupByLength(vocab, eligible, lengthStart, byLength);
+    const tEnd = performance.now();
+
+    return {
+      vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwdPrimaryEnd, fwd, byLength, lengthStart, signature, titleWords,
+      stats: {
+        papers: N, vocabulary: V, postings: bufLen,
+        scanMs: this.scanMs, sortMs: tSort - tScan, arraysMs: tEnd - tSort, totalMs: this.scanMs + (tEnd - tScan),
+      },
+    };
+  }
+}
+
+function applyOrder(terms: readonly string[], order: Uint32Array, vocab: string[], remap: Uint32Array): void {
+  for (let t = 0; t < order.length; t++) {
     vocab[t] = terms[order[t]];
     remap[order[t]] = t;
   }
-  const tSort = performance.now();
+}
 
-  // Postings, primary fields first within each term.
-  const count = new Uint32Array(V);
-  const postPrimary = new Uint32Array(V);
+/** Renumbers the entries by sorted term; counts each term's papers, and those with a primary field. */
+function countTerms(buf: Uint32Array, bufLen: number, remap: Uint32Array, count: Uint32Array, postPrimary: Uint32Array): void {
   for (let i = 0; i < bufLen; i++) {
     const e = buf[i];
     const t = remap[e >>> 4];
@@ -368,11 +533,17 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     count[t]++;
     if (e & PRIMARY) postPrimary[t]++;
   }
-  const postStart = new Uint32Array(V + 1);
-  for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t] + count[t];
+}
+
+function prefixSums(count: Uint32Array, start: Uint32Array): void {
+  for (let t = 0; t < count.length; t++) start[t + 1] = start[t] + count[t];
+}
+
+/** Primary entries from the front of each term's range (papers ascending), the others from its back. */
+function scatterPostings(buf: Uint32Array, docStart: Uint32Array, N: number, postStart: Uint32Array, postings: Uint32Array): void {
+  const V = postStart.length - 1;
   const front = postStart.slice(0, V);
   const back = postStart.slice(1);
-  const postings = new Uint32Array(bufLen);
   for (let d = 0; d < N; d++) {
     for (let i = docStart[d], end = docStart[d + 1]; i < end; i++) {
       const e = buf[i];
@@ -382,39 +553,38 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
       else postings[--back[t]] = (d << 4) | bits;
     }
   }
+}
 
-  // Forward lists: each paper's primary-field terms first, then its abstract-only terms, each part
-  // sorted by term (filled by walking the terms in order, twice), in the entry buffer's memory (its
-  // entries are all in the postings now).
-  const fill = docStart.slice(0, N);
-  const fwd = buf.subarray(0, bufLen);
-  const titleWords = new Uint8Array(N);
-  for (let t = 0; t < V; t++) {
+/** Appends each term's primary postings to their papers' forward lists; counts title words. */
+function fillPrimary(postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwd: Uint32Array, fill: Uint32Array, titleWords: Uint8Array): void {
+  for (let t = 0; t < postPrimary.length; t++) {
     for (let i = postStart[t], end = postStart[t] + postPrimary[t]; i < end; i++) {
       const p = postings[i];
       fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
       if (p & F_TITLE && titleWords[p >>> 4] < 255) titleWords[p >>> 4]++;
     }
   }
-  const fwdPrimaryEnd = fill.slice();
-  for (let t = 0; t < V; t++) {
+}
+
+/** Appends each term's abstract-only postings to their papers' forward lists. */
+function fillRest(postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwd: Uint32Array, fill: Uint32Array): void {
+  for (let t = 0; t < postPrimary.length; t++) {
     for (let i = postStart[t] + postPrimary[t], end = postStart[t + 1]; i < end; i++) {
       const p = postings[i];
       fwd[fill[p >>> 4]++] = (t << 4) | (p & 15);
     }
   }
+}
 
-  const idf = new Float32Array(V);
-  for (let t = 0; t < V; t++) {
+function idfOf(count: Uint32Array, N: number, idf: Float32Array): void {
+  for (let t = 0; t < count.length; t++) {
     const df = count[t];
     idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
   }
+}
 
-  // Typo candidates: alphabetic terms of 3..MAX_TYPO_TERM letters, grouped by length.
-  const lengthCount = new Uint32Array(MAX_TYPO_TERM + 2);
-  const signature = new Int32Array(V);
-  const eligible = new Uint8Array(V);
-  for (let t = 0; t < V; t++) {
+function typoCandidates(vocab: readonly string[], eligible: Uint8Array, signature: Int32Array, lengthCount: Uint32Array): void {
+  for (let t = 0; t < vocab.length; t++) {
     const s = vocab[t];
     if (s.length < 3 || s.length > MAX_TYPO_TERM) continue;
     let alpha = true;
@@ -430,20 +600,27 @@ export function buildIndex(papers: readonly Paper[]): BuiltIndex {
     signature[t] = letterSignature(s);
     lengthCount[s.length]++;
   }
-  const lengthStart = new Uint32Array(MAX_TYPO_TERM + 2);
-  for (let L = 0; L <= MAX_TYPO_TERM; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
-  const lfill = lengthStart.slice(0, MAX_TYPO_TERM + 1);
-  const byLength = new Uint32Array(lengthStart[MAX_TYPO_TERM + 1]);
-  for (let t = 0; t < V; t++) if (eligible[t]) byLength[lfill[vocab[t].length]++] = t;
-  const tEnd = performance.now();
+}
 
-  return {
-    vocab, idf, postStart, postPrimary, postings, fwdStart: docStart, fwdPrimaryEnd, fwd, byLength, lengthStart, signature, titleWords,
-    stats: {
-      papers: N, vocabulary: V, postings: bufLen,
-      scanMs: tScan - t0, sortMs: tSort - tScan, arraysMs: tEnd - tSort, totalMs: tEnd - t0,
-    },
-  };
+function groupByLength(vocab: readonly string[], eligible: Uint8Array, lengthStart: Uint32Array, byLength: Uint32Array): void {
+  const fill = lengthStart.slice(0, MAX_TYPO_TERM + 1);
+  for (let t = 0; t < vocab.length; t++) if (eligible[t]) byLength[fill[vocab[t].length]++] = t;
+}
+
+function abstractChars(papers: readonly Paper[]): number {
+  let chars = 0;
+  for (let d = 0; d < papers.length; d++) {
+    const p = papers[d];
+    if (p && typeof p.abstract === 'string') chars += p.abstract.length;
+  }
+  return chars;
+}
+
+/** The index of `papers` (in that order): one builder fed them all. */
+export function buildIndex(papers: readonly Paper[]): BuiltIndex {
+  const builder = new IndexBuilder({ papers: papers.length, abstractChars: abstractChars(papers) });
+  builder.add(papers);
+  return builder.finish();
 }
 
 /**
@@ -462,7 +639,15 @@ export function sortedTermIds(terms: readonly string[], from: number): Uint32Arr
     return out;
   }
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  prefixKeys(terms, from, keys);
+  keys.sort();
+  for (let i = 0; i < n; i++) out[i] = keys[i] % 1048576;
+  sortRuns(terms, keys, out);
+  return out;
+}
+
+function prefixKeys(terms: readonly string[], from: number, keys: Float64Array): void {
+  for (let i = 0; i < keys.length; i++) {
     const s = terms[i + from];
     let k = 0;
     for (let j = 0; j < 6; j++) {
@@ -472,9 +657,11 @@ export function sortedTermIds(terms: readonly string[], from: number): Uint32Arr
     }
     keys[i] = k * 1048576 + (i + from);
   }
-  keys.sort();
-  for (let i = 0; i < n; i++) out[i] = keys[i] % 1048576;
-  // Runs with the same six-character key: order by the whole string.
+}
+
+/** Orders the runs of ids with the same six-character key by their whole strings. */
+function sortRuns(terms: readonly string[], keys: Float64Array, out: Uint32Array): void {
+  const n = keys.length;
   let i = 0;
   while (i < n) {
     const k = Math.floor(keys[i] / 1048576);
@@ -498,5 +685,4 @@ export function sortedTermIds(terms: readonly string[], from: number): Uint32Arr
     }
     i = j;
   }
-  return out;
 }

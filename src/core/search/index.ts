@@ -308,7 +308,12 @@ export class SearchIndex {
   }
 
   static build(papers: readonly Paper[]): SearchIndex {
-    const built = buildIndex(papers);
+    return SearchIndex.fromBuilt(papers, buildIndex(papers));
+  }
+
+  /** The index an `IndexBuilder` finished, over the papers it was given (in that order). */
+  static fromBuilt(papers: readonly Paper[], built: BuiltIndex): SearchIndex {
+    if (built.stats.papers !== papers.length) throw new Error(`search index built for ${built.stats.papers} papers, given ${papers.length}`);
     return new SearchIndex(papers, { ...built, vocab: Vocabulary.of(built.vocab) });
   }
 
