@@ -76,7 +76,7 @@ describe('PaperCite in VS Code: the ACL Anthology (73k entries) as a library', f
     // The whole file: searchable before decoded, or (when its index came after the decoding) loaded.
     const whole = early.find(m => (m.name === 'source.searchable' || m.name === 'source.loaded') && m.file === 'anthology.bib');
     assert.ok(part && whole, `no first part and whole-file milestones: ${early.filter(m => m.file === 'anthology.bib').map(show).join('; ')}`);
-    assert.ok(Number(part.entries) > 1000 && Number(part.entries) < 73_215 && part.atMs <= whole.atMs, `first part: ${show(part)}; whole: ${show(whole)}`);
+    assert.ok(Number(part.entries) > 500 && Number(part.entries) < 73_215 && part.atMs <= whole.atMs, `first part: ${show(part)}; whole: ${show(whole)}`);
     report(`first read: ${show(part)}; the whole file searchable at ${whole.atMs} ms after activation`);
 
     await vs!.openPaperCiteView();
