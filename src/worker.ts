@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
-import { buildIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
+import { buildIndexData, sharedIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
 import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
 import { parseFresh } from './core/sources/cachedParse';
 import { detectKind } from './core/sources/detect';
@@ -86,13 +86,14 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   if (cached) return answerFromCache(req, key!, rtag, cached, data, readMs, post);
   if (req.firstPart && key) postFirstPart(req, req.firstPart, key.size, post);
   const parsed = parseFresh({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
-  const { bytes, starts } = encodeRows(parsed);
   // A file that could not be read is read again next time (it may be fixed by then).
   const cache = !!req.cacheDir && parsed.error === undefined;
   const big = !!req.index && parsed.papers.length >= req.index && parsed.error === undefined;
   // What makes the source searchable goes first (rows, then index); its orders and the cache files
-  // follow. What is still to be cached is sent as a copy, the rest transferred.
-  post({ id: req.id, type: 'done', bytes, starts, fromCache: false, readMs, tail: true }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
+  // follow. What is still to be cached here is sent in shared memory (a copy would stall the
+  // editor's thread: receiving 100 MB took it about a second), the rest transferred.
+  const { bytes, starts } = encodeRows(parsed, { shared: cache });
+  post({ id: req.id, type: 'done', bytes, starts: cache ? starts.slice() : starts, fromCache: false, readMs, tail: true }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
   if (!big) {
     post({ id: req.id, type: 'index', data: null, ms: 0 });
     if (cache) storeRows(req, parsed, rtag, { bytes, starts }, post);
@@ -101,7 +102,8 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   const tIndex = performance.now();
   const data2 = buildIndexData(parsed.papers);
   data2.vocabStarts = vocabStarts(data2.vocab);
-  post({ id: req.id, type: 'index', data: data2, ms: performance.now() - tIndex, fromCache: false }, cache ? [] : transferList(data2));
+  if (cache) post({ id: req.id, type: 'index', data: sharedIndexData(data2), ms: performance.now() - tIndex, fromCache: false });
+  else post({ id: req.id, type: 'index', data: data2, ms: performance.now() - tIndex, fromCache: false }, transferList(data2));
   // Sorted here once, not on the editor's thread after every load.
   const orders = sourceOrders(parsed.papers);
   post({ id: req.id, type: 'orders', orders });

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { INDEX_ARRAYS, SearchIndex, sharedIndexData } from '../../src/core/search';
 import { cacheFileFor, readCacheLines, readCacheRows, writeCache } from '../../src/core/sources/cache';
-import { decodeParsed, encodeParsed, RecordRows, rowStarts } from '../../src/core/sources/transfer';
+import { decodeParsed, encodeParsed, encodeRows, RecordRows, rowStarts } from '../../src/core/sources/transfer';
 import { readCslJson } from '../../src/core/sources/cslJson';
 import { detectKind } from '../../src/core/sources/detect';
 import { isGlob, markdownBibliographies, texBibliographies } from '../../src/core/sources/discover';
@@ -270,6 +271,29 @@ describe('sources: transfer between threads', () => {
     assert.equal(back.papers[0]!.custom.bibtex, parsed.papers[0]!.custom.bibtex);
     assert.equal(back.papers[1]!.custom.bibtex, BERT_BIB.trimEnd());
     assert.ok(!JSON.stringify(back.papers[1]).includes('@inproceedings'), 'serializing a paper does not read the file');
+  });
+  it('encodes rows straight into bytes, in shared memory when asked, as the lines joined would be', () => {
+    const bib = `@article{muller2020,\n  title = {\u00dcber Sprache \u{1F600}},\n  author = {M\u00fcller, J\u00fcrgen},\n  year = 2020\n}\n\n${BERT_BIB}`;
+    const parsed = readSourceFile(write('rows-shared.bib', bib));
+    const joined = Buffer.from(encodeParsed(parsed).join('\n'), 'utf8');
+    for (const shared of [false, true]) {
+      const { bytes, starts } = encodeRows(parsed, { shared });
+      assert.equal(Buffer.compare(Buffer.from(bytes), joined), 0);
+      assert.deepEqual([...starts], [...rowStarts(joined)]);
+      assert.equal(bytes.buffer instanceof SharedArrayBuffer, shared);
+      assert.deepEqual(new RecordRows(bytes, starts).at(0)!.title, parsed.papers[0]!.title);
+    }
+    const none = encodeRows({ ...parsed, papers: [] });
+    assert.deepEqual([...none.starts], [...rowStarts(Buffer.from(encodeParsed({ ...parsed, papers: [] })[0]!))]);
+  });
+  it('copies index data into shared memory, the same arrays', () => {
+    const data = SearchIndex.build(readSourceFile(write('shared-index.bib', BERT_BIB)).papers).exportData();
+    const shared = sharedIndexData(data);
+    for (const n of INDEX_ARRAYS) {
+      assert.ok(shared[n].buffer instanceof SharedArrayBuffer, n);
+      assert.deepEqual([...shared[n]], [...data[n]], n);
+    }
+    assert.equal(shared.vocab, data.vocab);
   });
   it('gives no stale text once the file changed', () => {
     const f = write('stale.bib', BERT_BIB);

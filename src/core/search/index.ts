@@ -66,6 +66,23 @@ export function transferList(data: SearchIndexData): ArrayBuffer[] {
   return [...new Set(arrays.map(a => a.buffer as ArrayBuffer))];
 }
 
+/**
+ * The same index data with its arrays in shared memory: posted to another thread without a copy
+ * while this one still reads them (to write the cache). Made in this thread, so the receiver's
+ * thread never stalls copying them.
+ */
+export function sharedIndexData(data: SearchIndexData): SearchIndexData {
+  const out: Record<string, unknown> = { ...data };
+  for (const n of [...INDEX_ARRAYS, 'vocabStarts'] as const) {
+    const a = data[n] as Uint8Array | undefined;
+    if (!a) continue;
+    const copy = new (a.constructor as Uint8ArrayConstructor)(new SharedArrayBuffer(a.byteLength) as unknown as ArrayBuffer);
+    copy.set(a);
+    out[n] = copy;
+  }
+  return out as unknown as SearchIndexData;
+}
+
 const INDEX_DATA_VERSION = 3;
 
 /** Whether index data (e.g. from the cache) is of this version and for `papers` papers. */
