@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, sharedIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
+import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, readAt, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
 import { parseFresh } from './core/sources/cachedParse';
 import { detectKind } from './core/sources/detect';
 import { parseSourceText } from './core/sources/fromText';
@@ -75,14 +75,9 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     }
     const rowsBuf = await readOrNothing(cacheFileFor(req.cacheDir, req.path, req.group));
     cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag, damaged('records'));
-    if (cached && data && cached.starts.length - 1 < req.index!) data = undefined;
   }
   const readMs = performance.now() - t0;
-  if (cached && indexSent) {
-    const { bytes, starts, orders } = cached;
-    const arrays: ArrayBufferView[] = [bytes, starts, ...(orders ? [orders.byKey, orders.newest] : [])];
-    return post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: true, readMs }, [...new Set(arrays.map(a => a.buffer as ArrayBuffer))]);
-  }
+  if (cached && indexSent) return postCachedRows(req.id, cached, readMs, post);
   if (cached) return answerFromCache(req, key!, rtag, cached, data, readMs, post);
   if (req.firstPart && key) postFirstPart(req, req.firstPart, key.size, post);
   const parsed = parseFresh({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
@@ -93,7 +88,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   // follow. What is still to be cached here is sent in shared memory (a copy would stall the
   // editor's thread: receiving 100 MB took it about a second), the rest transferred.
   const { bytes, starts } = encodeRows(parsed, { shared: cache });
-  post({ id: req.id, type: 'done', bytes, starts: cache ? starts.slice() : starts, fromCache: false, readMs, tail: true }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
+  post({ id: req.id, type: 'done', bytes, starts, fromCache: false, readMs, tail: true }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
   if (!big) {
     post({ id: req.id, type: 'index', data: null, ms: 0 });
     if (cache) storeRows(req, parsed, rtag, { bytes, starts }, post);
@@ -123,9 +118,16 @@ function storeRows(req: WorkerRequest, parsed: ParsedSource, tag: string, rows: 
   return digest;
 }
 
+/** The cached rows and their orders, transferred (no copy). */
+function postCachedRows(id: number, cached: CachedRows, readMs: number, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): void {
+  const { bytes, starts, orders } = cached;
+  const arrays: ArrayBufferView[] = [bytes, starts, ...(orders ? [orders.byKey, orders.newest] : [])];
+  post({ id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: true, readMs }, [...new Set(arrays.map(a => a.buffer as ArrayBuffer))]);
+}
+
 /** From the cache: the rows and their orders as stored, then the cached index (or one built now). */
 function answerFromCache(req: WorkerRequest, key: CacheKey, rtag: string, cached: CachedRows, cachedIndex: SearchIndexData | undefined, readMs: number, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void): void {
-  const { bytes, starts, orders } = cached;
+  const { bytes, starts } = cached;
   // The records file's digest, for an index written now (before the transfer takes the bytes away).
   // (The rows are views of the file's own buffer: rowsFromCacheBuffer.)
   const digest = req.cacheDir && req.index && !cachedIndex && starts.length - 1 >= req.index ? rowsDigest([new Uint8Array(bytes.buffer)]) : undefined;
@@ -133,9 +135,7 @@ function answerFromCache(req: WorkerRequest, key: CacheKey, rtag: string, cached
   const wantIndex = !!req.index && count >= req.index;
   // Without a cached index the papers are decoded before the bytes are handed over (a transfer takes them away).
   const papers = wantIndex && !cachedIndex ? rowsOf(bytes, starts) : undefined;
-  const arrays: ArrayBufferView[] = [bytes, starts, ...(orders ? [orders.byKey, orders.newest] : [])];
-  post({ id: req.id, type: 'done', bytes, starts, ...(orders ? { orders } : {}), fromCache: true, readMs },
-    [...new Set(arrays.map(a => a.buffer as ArrayBuffer))]);
+  postCachedRows(req.id, cached, readMs, post);
   if (!wantIndex) return post({ id: req.id, type: 'index', data: null, ms: 0 });
   const tIndex = performance.now();
   let data = cachedIndex;
@@ -166,8 +166,7 @@ function postFirstPart(req: WorkerRequest, part: FirstPart, size: number, post: 
   try {
     const fd = fs.openSync(req.path, 'r');
     try {
-      head = Buffer.alloc(part.bytes);
-      head = head.subarray(0, fs.readSync(fd, head, 0, part.bytes, 0));
+      head = readAt(fd, 0, part.bytes);
     } finally {
       fs.closeSync(fd);
     }

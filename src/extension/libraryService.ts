@@ -290,12 +290,13 @@ class LibraryServiceImpl implements LibraryService {
   private putSearchable(s: SearchableSource, label: string): void {
     if (this.disposed || !this.wanted.has(s.path)) return;
     const t = performance.now();
-    this.lib.put(PreparedSource.searchable(s), label);
+    const source = PreparedSource.searchable(s);
+    this.lib.put(source, label);
     const readyHere = performance.now() - t;
     const now = sinceActivation();
     const w = s.worker;
-    if (s.part) {
-      const share = s.part.bytesRead / Math.max(1, s.part.totalBytes);
+    const share = source.readShare;
+    if (share !== undefined) {
       log.info(`[library] ${label}: first ${s.rows.length} entries (${(share * 100).toFixed(1)} % of the file) searchable ${ms(now)} after activation, ${ms(s.sinceRequestMs)} after the request (parsed and indexed in the worker in ${ms(w.readMs)}); reading the whole file`);
       milestone('source.firstPart', { file: label, path: s.path, entries: s.rows.length, share: Math.round(share * 1000) / 1000, sinceRequestMs: Math.round(s.sinceRequestMs) });
       this.changed();

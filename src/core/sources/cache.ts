@@ -396,7 +396,7 @@ export class CachedRowsFile implements PaperList {
 }
 
 /** `len` bytes of a file from `pos` (fewer at its end). */
-function readAt(fd: number, pos: number, len: number): Buffer {
+export function readAt(fd: number, pos: number, len: number): Buffer {
   const buf = Buffer.allocUnsafeSlow(len);
   let got = 0;
   while (got < len) {

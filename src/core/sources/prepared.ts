@@ -7,15 +7,14 @@
 //   'ready'       every paper decoded: merged, listed, searched;
 //   'replaced' / 'removed'  the Library let it go (a newer read of the file, or no longer wanted).
 import type { Paper } from '../model';
-import { SearchIndex, type SearchHit, type SearchIndexData } from '../search';
+import { SearchIndex, type PaperList, type SearchHit, type SearchIndexData } from '../search';
 import { identityOf } from './identity';
 import { ordersFit, sourceOrders, type SourceOrders } from './orders';
 import type { Meta } from './transfer';
-import type { PaperList } from '../search';
+import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './types';
 
 /** Rows a searchable source decodes its hits from; `close` lets go of a file they are read from. */
 export type SearchableRows = PaperList & { readonly meta: Meta; close?(): void };
-import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './types';
 
 /**
  * Sources at least this big get a search index of their own (built in the worker when it reads

@@ -56,7 +56,6 @@ export function encodeRows(parsed: ParsedSource, opts: { shared?: boolean } = {}
   starts[n] = len + 1;
   // Sent and cached whole: a large unused tail is cut off (one copy; shared memory is shared whole).
   const bytes = !opts.shared && len < buf.length - (buf.length >> 3) ? Buffer.from(buf.subarray(0, len)) : buf.subarray(0, len);
-  if (n === 0) return { bytes, starts: rowStarts(bytes) };
   return { bytes, starts };
 }
 

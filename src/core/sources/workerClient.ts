@@ -243,13 +243,10 @@ export class SourceParser {
       case 'firstPart': {
         // Only while nothing of the whole file is searchable yet.
         if (!p || p.index || p.parsed || !p.onSearchable) return;
-        try {
-          const rows = new RecordRows(m.bytes, m.starts);
+        this.tellSearchable(p, `the first part of ${p.req.path}`, () => {
           const since = performance.now() - p.sent;
-          p.onSearchable({ path: p.req.path, rows, index: m.data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms }, part: { bytesRead: m.bytesRead, totalBytes: m.totalBytes } });
-        } catch (err) {
-          this.opts.onWarning?.(`searching the first part of ${p.req.path} failed: ${(err as Error).message}`);
-        }
+          return { path: p.req.path, rows: new RecordRows(m.bytes, m.starts), index: m.data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms }, part: { bytesRead: m.bytesRead, totalBytes: m.totalBytes } };
+        });
         return;
       }
       case 'orders':
@@ -263,24 +260,22 @@ export class SourceParser {
       case 'index':
         if (!p) return;
         p.index = { data: m.data, ms: m.ms, ...(m.fromCache ? { fromCache: true } : {}) };
-        if (m.data && m.rowsFile && !p.parsed && !p.rows && p.onSearchable && this.opts.cacheDir) {
-          // From a warm cache, before the rows: the shown rows are read from the records file.
-          try {
-            const file = CachedRowsFile.open(this.opts.cacheDir, m.rowsFile.key, m.rowsFile.tag, m.rowsFile.digest);
-            if (file && indexDataFits(m.data, file.length)) {
+        if (m.data && m.rowsFile && !p.parsed && !p.rows && this.opts.cacheDir) {
+          // From a warm cache, before the rows: the shown rows are read from the records file (a
+          // damaged one is said here; the rows on their way are checked whole).
+          const { data, rowsFile } = m, cacheDir = this.opts.cacheDir;
+          this.tellSearchable(p, `${p.req.path} from its cached records before they arrived`, () => {
+            const file = CachedRowsFile.open(cacheDir, rowsFile.key, rowsFile.tag, rowsFile.digest);
+            if (file && indexDataFits(data, file.length)) {
               const since = performance.now() - p.sent;
-              p.onSearchable({ path: p.req.path, rows: file, index: m.data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms } });
-            } else file?.close();
-          } catch (err) {
-            // Damaged: the rows on their way are checked whole, and searched once they arrive.
-            this.opts.onWarning?.(`searching ${p.req.path} from its cached records before they arrived failed: ${(err as Error).message}`);
-          }
-        } else if (m.data && !p.parsed && p.rows && p.onSearchable) {
-          try {
-            p.onSearchable({ path: p.req.path, rows: p.rows, index: m.data, sinceRequestMs: performance.now() - p.sent, worker: p.workerTimes! });
-          } catch (err) {
-            this.opts.onWarning?.(`searching ${p.req.path} before it is decoded failed: ${(err as Error).message}`);
-          }
+              return { path: p.req.path, rows: file, index: data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms } };
+            }
+            file?.close();
+            return undefined;
+          });
+        } else if (m.data && !p.parsed && p.rows) {
+          const { data } = m, rows = p.rows;
+          this.tellSearchable(p, `${p.req.path} before it is decoded`, () => ({ path: p.req.path, rows, index: data, sinceRequestMs: performance.now() - p.sent, worker: p.workerTimes! }));
         }
         this.tryFinish(m.id);
         return;
@@ -288,6 +283,17 @@ export class SourceParser {
         if (!p) return;
         this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `could not be read: ${m.message.split('\n')[0]}`));
         return;
+    }
+  }
+
+  /** Hands the caller what `make` gives (nothing: not searchable yet); a failure is a warning naming `what`. */
+  private tellSearchable(p: Pending, what: string, make: () => SearchableSource | undefined): void {
+    if (!p.onSearchable) return;
+    try {
+      const s = make();
+      if (s) p.onSearchable(s);
+    } catch (err) {
+      this.opts.onWarning?.(`searching ${what} failed: ${(err as Error).message}`);
     }
   }
 
