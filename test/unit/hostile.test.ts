@@ -288,6 +288,13 @@ describe('hostile input: caches verify themselves', function () {
         assert.deepEqual(got.stats, want.stats);
       } else assert.match(said, /checksum/);
     }), { numRuns: 300, seed: 7 });
+    // The checksum's first digit damaged into `{` (the older format's first byte): still damage.
+    const bad = Buffer.from(good);
+    bad[0] = 0x7b;
+    fs.writeFileSync(file, bad);
+    let said = '';
+    assert.equal(readCorpusIndex(papers, file, why => { said = why; }), undefined);
+    assert.match(said, /checksum/);
   });
 
   it('a cache written by the previous format (no checksum) is a miss, not an error', () => {

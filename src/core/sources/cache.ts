@@ -40,8 +40,9 @@ function checksumOk(buf: Buffer): boolean {
 /** The header line's JSON, after the checksum; undefined (and `onDamage` told) when the file is damaged. */
 function checkedHeader<T>(buf: Buffer, onDamage?: OnDamage): { h: T; at: number } | undefined {
   if (!checksumOk(buf)) {
-    // A header first is the format before checksums: stale, not damaged.
-    if (buf[0] !== 0x7b) onDamage?.('its checksum does not match');
+    // A JSON header first (`{"`) is the format before checksums: stale, not damaged. (One damaged
+    // byte can turn the checksum's first digit into `{`, never also its second into `"`.)
+    if (buf[0] !== 0x7b || buf[1] !== 0x22) onDamage?.('its checksum does not match');
     return undefined;
   }
   const nl = buf.indexOf(10, CRC_PREFIX);
