@@ -166,4 +166,14 @@ describe('tree: built in turns', () => {
     assert.equal(await PaperTree.buildInTurns(real, 'author', { slice: 5, cancelled: () => ++asked >= 2 }), undefined);
     assert.equal(asked, 2);
   });
+
+  it('orders thousands of groups (most of one paper, accented names) as a build in one go does', async () => {
+    const firsts = ['Ana', 'Ángel', 'Zoë', 'Zoe', 'Łukasz', 'Lukas', 'de', 'De', 'Émile', 'emile'];
+    const papers = Array.from({ length: 6000 }, (_, i) => paper(`p${i}`, [`${firsts[i % firsts.length]} Name${Math.floor(i / 3) % 2500}`, ...(i % 5 ? [] : ['Shared Author'])]));
+    const whole = PaperTree.build(papers, 'author');
+    const turns = (await PaperTree.buildInTurns(papers, 'author', { slice: 500 }))!;
+    assert.ok(whole.roots().length > 2000, `${whole.roots().length} groups`);
+    assert.deepEqual(turns.roots(), whole.roots());
+    assert.equal(turns.roots()[0]!.label, 'Shared Author');
+  });
 });

@@ -1,0 +1,55 @@
+// Work on big arrays split across turns of the event loop, so a 73k-paper library never holds the
+// editor's thread for more than a few milliseconds at a time.
+
+/** Resolves on the next turn of the event loop (after pending I/O). */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>(r => setImmediate(r));
+}
+
+/** Elements sorted with the built-in sort before they are merged in turns. */
+const RUN = 512;
+/** Elements merged between checks of the clock. */
+const STEP = 1024;
+
+/**
+ * Sorts `a` in place into exactly the order `a.sort(cmp)` gives (a stable sort: runs sorted by
+ * the built-in stable sort, merged left-first on ties), giving the event loop a turn whenever
+ * `sliceMs` of work has passed. `cancelled()` is asked after each turn; when it says yes, the
+ * sort stops (leaving `a` in some order) and the promise resolves to false.
+ */
+export async function sortInTurns<T>(a: T[], cmp: (x: T, y: T) => number, opts: { sliceMs?: number; cancelled?: () => boolean } = {}): Promise<boolean> {
+  const n = a.length;
+  const sliceMs = opts.sliceMs ?? 8;
+  let t = performance.now();
+  /** True when the sort is to stop. */
+  const pause = async (): Promise<boolean> => {
+    if (performance.now() - t < sliceMs) return false;
+    await nextTurn();
+    t = performance.now();
+    return opts.cancelled?.() ?? false;
+  };
+  for (let lo = 0; lo < n; lo += RUN) {
+    const run = a.slice(lo, lo + RUN).sort(cmp);
+    for (let k = 0; k < run.length; k++) a[lo + k] = run[k]!;
+    if (await pause()) return false;
+  }
+  let src = a;
+  let dst = new Array<T>(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let i = lo, j = mid, k = lo;
+      while (k < hi) {
+        for (const end = Math.min(hi, k + STEP); k < end; k++) {
+          // Left first on ties: the order of equal elements is kept, as in a stable sort.
+          dst[k] = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
+        }
+        if (await pause()) return false;
+      }
+    }
+    [src, dst] = [dst, src];
+  }
+  if (src !== a) for (let k = 0; k < n; k++) a[k] = src[k]!;
+  return true;
+}
