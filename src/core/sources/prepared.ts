@@ -12,6 +12,7 @@ import { identityOf } from './identity';
 import { ordersFit, sourceOrders, type SourceOrders } from './orders';
 import type { Meta } from './transfer';
 import { CORPUS_SOURCE_ID, type ParsedSource, type SourceKind } from './types';
+import { nextTurn } from '../turns';
 
 /** Rows a searchable source decodes its hits from; `close` lets go of a file they are read from. */
 export type SearchableRows = PaperList & { readonly meta: Meta; close?(): void };
@@ -248,10 +249,6 @@ export class PreparedSource {
     const slices = this.sliceSlots();
     return (slices[i] ??= SearchIndex.build(this.papers.slice(i * INDEX_SLICE, (i + 1) * INDEX_SLICE)));
   }
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise<void>(r => setImmediate(r));
 }
 
 function emptyMaps(): OwnMaps {

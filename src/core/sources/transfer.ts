@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import type { Paper } from '../model';
 import { identityOf, primeIdentity, titleYearKey, type PaperIdentity } from './identity';
 import type { ParsedSource } from './types';
+import { nextTurn } from '../turns';
 
 /** One paper: its record, its identity, and the byte span of its BibTeX in the file ([-1, -1]: none or inline). */
 type Row = [paper: Paper, id: PaperIdentity, start: number, end: number];
@@ -196,7 +197,7 @@ export class RecordRows {
       }
       const t = performance.now();
       for (let k = 0; i < this.length && (k < 64 || performance.now() - t < sliceMs); k++, i++) this.at(i);
-      if (i < this.length) await new Promise<void>(r => setImmediate(r));
+      if (i < this.length) await nextTurn();
     }
     return sourceOf(this.meta, this.memo, fromCache);
   }
