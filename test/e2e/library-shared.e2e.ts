@@ -82,6 +82,10 @@ describe('PaperCite in VS Code: a .bib shared by documents with different biblio
     const a = await hoverShows('ACL', 30_000);
     await vs.shot('a-hover-short-venue');
     assert.doesNotMatch(a, new RegExp(LONG), 'a.tex\'s list defines acl as "ACL"');
+    // The hover's Copy BibTeX copies the entry as a.tex's list reads it.
+    await vs.hover().getByText('Copy BibTeX').click();
+    const clip = await vs.waitForClipboard(t => t.includes(KEY));
+    assert.match(clip, /booktitle\s*=\s*\{ACL\}/, clip);
     const aDetails = await completionDetails('ACL');
     await vs.shot('a-completion-short-venue');
     assert.doesNotMatch(aDetails, new RegExp(LONG));

@@ -35,7 +35,7 @@ export class CiteHoverProvider implements vscode.HoverProvider {
     md.supportHtml = false;
     if (paper) {
       md.appendMarkdown(paperMarkdown(paper, { abstractChars: 600 }));
-      md.appendMarkdown('\n\n' + commandLink('Open paper', Commands.openPaper, [paper.id]) + ' · ' + commandLink('Copy BibTeX', Commands.copyBibtex, [paper.id]));
+      md.appendMarkdown('\n\n' + commandLink('Open paper', Commands.openPaper, [paper.id]) + ' · ' + commandLink('Copy BibTeX', Commands.copyBibtex, [paper.id, doc.uri.toString()]));
       return new vscode.Hover(md, found.range);
     }
     const index = await this.bib.index(doc);
