@@ -57,7 +57,8 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   let cached: CachedRows | undefined;
   let data: SearchIndexData | undefined;
   let indexSent = false;
-  if (req.cacheDir && key) {
+  // A reading with a document's own list is never cached (cachedParse.ts): always read afresh.
+  if (req.cacheDir && key && !req.withList) {
     // The index first (a third of the records' size), alone: with it the source is searchable.
     const indexBuf = req.index ? await readOrNothing(indexCacheFileFor(req.cacheDir, req.path, req.group)) : undefined;
     // A damaged file is a miss, said once: the fresh result below overwrites it.
@@ -80,9 +81,12 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   if (cached && indexSent) return postCachedRows(req.id, cached, readMs, post);
   if (cached) return answerFromCache(req, key!, rtag, cached, data, readMs, post);
   if (req.firstPart && key) postFirstPart(req, req.firstPart, key.size, post);
-  const parsed = parseFresh({ path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.group ? { group: req.group, tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}) }, onProgress);
+  const parsed = parseFresh({
+    path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.withList ? { withList: req.withList } : {}),
+    ...(req.group || req.withList ? { ...(req.group ? { group: req.group } : {}), tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}),
+  }, onProgress);
   // A file that could not be read is read again next time (it may be fixed by then).
-  const cache = !!req.cacheDir && parsed.error === undefined;
+  const cache = !!req.cacheDir && parsed.error === undefined && !req.withList;
   const big = !!req.index && parsed.papers.length >= req.index && parsed.error === undefined;
   // What makes the source searchable goes first (rows, then index); its orders and the cache files
   // follow. What is still to be cached here is sent in shared memory (a copy would stall the

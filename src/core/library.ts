@@ -179,6 +179,11 @@ export class Library {
     return this.user.get(file)?.source;
   }
 
+  /** The paper a ready user library file's own reading has for a key (before merging; the first of a repeated key). */
+  ownPaper(file: string, key: string): Paper | undefined {
+    return this.user.get(file)?.ownMaps().byKey.get(key);
+  }
+
   /** Paths of the user's sources, ready ones in priority order, then those only searchable so far. */
   get sourcePaths(): string[] {
     return [...new Set([...this.user.keys(), ...this.searchable.keys()])];

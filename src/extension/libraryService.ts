@@ -8,11 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readCorpusIndex } from '../core/corpusIndex';
+import { DocumentReadings, type LibraryLookup, type ListProblem } from '../core/documentPapers';
 import { corpusSource, CORPUS_SOURCE_ID, Library, PreparedSource, type SearchableSource } from '../core/library';
 import type { Paper } from '../core/model';
 import { resolveBibName, texSearchDirs, type BibPathPolicy } from '../core/bibPaths';
 import { isGlob } from '../core/sources/discover';
-import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
+import { groupsByFile, listKey, listReadingsByFile, MAX_GROUP_FILES, MAX_LIST_READINGS, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../core/sources/groups';
 import type { ParsedSource } from '../core/sources/types';
 import { CancelledError, SourceParser } from '../core/sources/workerClient';
 import { milestone } from './status';
@@ -43,6 +44,17 @@ interface Wanted {
   group?: string[];
 }
 
+/** What discovery found: the libraries, and the bibliography lists of the documents. */
+interface Discovered {
+  wanted: Map<string, Wanted>;
+  /** Each document's lists (resolved paths), by the document's path. */
+  docLists: Map<string, string[][]>;
+  /** The files read with documents' own lists besides the library's reading (groups.ts listReadingsByFile). */
+  listReadings: Map<string, string[][]>;
+  /** A document naming each list (by listKey), for the log. */
+  listDocs: Map<string, string>;
+}
+
 class LibraryServiceImpl implements LibraryService {
   private readonly lib = new Library();
   private st: LibraryState = 'loading';
@@ -66,6 +78,15 @@ class LibraryServiceImpl implements LibraryService {
   private readonly readDeps = new Map<string, string[]>();
   /** Files in two lists with different files before them, already logged. */
   private readonly sharedSaid = new Set<string>();
+  /** Shared files read with documents' own lists: what each document sees of them (documentPapers.ts). */
+  private readonly docReadings = new DocumentReadings();
+  /** The lists each shared file is read with besides the library's reading, from the last discovery. */
+  private listPlan = new Map<string, string[][]>();
+  private listDocs = new Map<string, string>();
+  /** Per file and list: the library's list it was read against (its change reads it again), and the latest request. */
+  private readonly listReadAgainst = new Map<string, string>();
+  private readonly listSeq = new Map<string, number>();
+  private readonly lookup: LibraryLookup = { byKey: k => this.lib.byKey(k), ownPaper: (f, k) => this.lib.ownPaper(f, k) };
   /** When the bundled corpus first became searchable, in ms after activation. */
   private corpusSearchableMs: number | undefined;
 
@@ -92,6 +113,12 @@ class LibraryServiceImpl implements LibraryService {
   get papers(): readonly Paper[] { return this.lib.papers; }
   get sources(): readonly SourceStatus[] { return this.lib.sources; }
   byKey(key: string): Paper | undefined { return this.lib.byKey(key); }
+  paperFor(key: string, document: vscode.Uri | undefined): Paper | undefined {
+    return this.docReadings.paperFor(key, docId(document), this.lookup);
+  }
+  listProblemsFor(key: string, document: vscode.Uri): ListProblem[] {
+    return this.docReadings.problemsFor(key, docId(document), this.lookup);
+  }
   librarySource(file: string): ParsedSource | undefined { return this.lib.userSource(file); }
 
   // The Library's own methods: a keystroke goes from the provider to the ranking to the Library
@@ -185,11 +212,13 @@ class LibraryServiceImpl implements LibraryService {
   private async syncSources(all: boolean, resumed?: Promise<void>): Promise<void> {
     const gen = ++this.loadGeneration;
     let wanted: Map<string, Wanted>;
+    let found: Discovered;
     // Boots while the workspace is searched: a big library found next is read without waiting for it.
     this.parser.warmUp();
     const t = performance.now();
     try {
-      wanted = await this.discover();
+      found = await this.discover();
+      wanted = found.wanted;
       log.info(`[library] found ${wanted.size} librar${wanted.size === 1 ? 'y' : 'ies'} in the workspace in ${ms(performance.now() - t)}`);
     } catch (err) {
       reportError('Could not look for library files in the workspace', err, 'discover');
@@ -198,6 +227,9 @@ class LibraryServiceImpl implements LibraryService {
     }
     if (gen !== this.loadGeneration || this.disposed) return;
     this.wanted = wanted;
+    this.docReadings.setDocuments(found.docLists);
+    this.listPlan = found.listReadings;
+    this.listDocs = found.listDocs;
     this.lib.setOrder([...wanted.keys()]);
     void Promise.resolve(this.context.workspaceState.update(LAST_LIBRARIES, [...wanted.keys()])).catch(() => undefined);
     const lastGroups = Object.fromEntries([...wanted.values()].filter(w => w.group).map(w => [w.path, w.group]));
@@ -223,6 +255,74 @@ class LibraryServiceImpl implements LibraryService {
     // The last session's reading may have used the lists of then.
     const again = gen === this.loadGeneration && !this.disposed ? [...this.wanted.values()].filter(w => stale(w) && !this.reading.has(w.path)) : [];
     if (again.length) await this.readSources(bySize(again.map(w => w.path)));
+    // After the library's readings (what search needs first), not waited for.
+    if (gen === this.loadGeneration && !this.disposed) this.syncListReadings(all);
+  }
+
+  /**
+   * Reads each shared file with the lists of the documents that read it differently (those not yet
+   * read, or read against another union list; all with `all`), and lets go of readings no document
+   * needs any more.
+   */
+  private syncListReadings(all: boolean): void {
+    for (const f of this.docReadings.files) {
+      this.docReadings.retain(f, this.listPlan.get(f) ?? []);
+      if (!this.listPlan.has(f)) this.changed();
+    }
+    for (const [file, lists] of this.listPlan) {
+      const against = listKey(this.wanted.get(file)?.group ?? [file]);
+      for (const list of lists) {
+        if (!all && this.docReadings.has(file, list) && this.listReadAgainst.get(`${file}\u0000${listKey(list)}`) === against) continue;
+        void this.readWithList(file, list);
+      }
+    }
+  }
+
+  /** Reads a shared file with one document's list (in the worker for big files) and keeps what differs. */
+  private async readWithList(file: string, list: string[]): Promise<void> {
+    const k = `${file}\u0000${listKey(list)}`;
+    const seq = (this.listSeq.get(k) ?? 0) + 1;
+    this.listSeq.set(k, seq);
+    const group = this.wanted.get(file)?.group;
+    const t = performance.now();
+    let parsed: ParsedSource;
+    try {
+      parsed = await this.parser.readWithList(file, list, group);
+    } catch (err) {
+      if (!(err instanceof CancelledError)) reportError(`Could not read ${file} with its document's bibliography list`, err, `source:${file}`);
+      return;
+    }
+    const planned = this.listPlan.get(file)?.filter(l => listKey(l) !== listKey(list));
+    if (this.disposed || this.listSeq.get(k) !== seq || planned?.length === this.listPlan.get(file)?.length) return;
+    const had = this.docReadings.has(file, list);
+    // A reading that failed leaves that document with the library's reading, not an older one of its own.
+    if (parsed.error !== undefined || !parsed.listReading) this.docReadings.retain(file, planned);
+    else this.docReadings.put(parsed);
+    this.listReadAgainst.set(k, listKey(group ?? [file]));
+    this.logListReading(parsed, list, performance.now() - t);
+    if (had || parsed.papers.length || parsed.problems.length) this.changed();
+  }
+
+  private logListReading(parsed: ParsedSource, list: string[], took: number): void {
+    const rel = (p: string) => vscode.workspace.asRelativePath(p);
+    const doc = this.listDocs.get(listKey(list));
+    const label = `${rel(parsed.path)} with the list ${list.map(rel).join(', ')}${doc ? ` (${doc})` : ''}`;
+    const info = parsed.listReading;
+    if (parsed.error !== undefined || !info) {
+      log.warn(`[library] ${label}: could not be read: ${parsed.error ?? 'no answer'}; that document sees the library's reading`);
+      return;
+    }
+    const macros = `${info.macros.join(', ')}${info.macroCount > info.macros.length ? ` and ${info.macroCount - info.macros.length} more` : ''}`;
+    const said = {
+      read: `${parsed.papers.length} entr${parsed.papers.length === 1 ? 'y differs' : 'ies differ'} from the library's reading${info.macroCount ? ` (macros defined differently before it: ${macros})` : ''}${info.absent.length ? `, ${info.absent.length} missing` : ''}, ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'} of its own; that document sees this reading`,
+      same: 'the files before it define the same macros: that document sees the library\'s reading',
+      unused: `the macros defined differently before it (${macros}) are not used in it: that document sees the library's reading`,
+      big: `a big file (${((parsed.size ?? 0) / 1024 / 1024).toFixed(0)} MB) that uses none of the macros defined differently before it; its preambles or crossref parents differ, but it is not read again: that document sees the library's reading`,
+    }[info.outcome];
+    log.info(`[library] ${label}: ${said} (${ms(took)})`);
+    for (const p of parsed.problems.slice(0, 20)) log.warn(`[library] ${path.basename(p.file)}${p.line ? `:${p.line}` : ''} (with the list ${list.map(rel).join(', ')}): ${p.message}`);
+    if (parsed.problems.length > 20) log.warn(`[library] ${label}: ${parsed.problems.length - 20} more problems`);
+    milestone('source.listReading', { file: rel(parsed.path), path: parsed.path, list: list.map(rel), outcome: info.outcome, differ: parsed.papers.length, problems: parsed.problems.length, ms: took });
   }
 
   /** Reads sources in the worker, with a cancellable notification when it takes long. */
@@ -366,6 +466,20 @@ class LibraryServiceImpl implements LibraryService {
   private scheduleRereads(file: string): void {
     this.scheduleReread(file);
     for (const [f, deps] of this.readDeps) if (f !== file && deps.includes(file)) this.scheduleReread(f);
+    // A reading with a document's list compares with the library's: a change to a file of either reads it again.
+    for (const [f, lists] of this.listPlan) {
+      const inGroup = f === file || !!this.wanted.get(f)?.group?.includes(file);
+      for (const l of lists) if (inGroup || l.includes(file)) this.scheduleListReread(f, l);
+    }
+  }
+
+  private scheduleListReread(file: string, list: string[]): void {
+    const k = `list:${file}\u0000${listKey(list)}`;
+    clearTimeout(this.pendingChanges.get(k));
+    this.pendingChanges.set(k, setTimeout(() => {
+      this.pendingChanges.delete(k);
+      if (!this.disposed) void this.readWithList(file, list);
+    }, CHANGE_DEBOUNCE_MS));
   }
 
   private onSaved(doc: vscode.TextDocument): void {
@@ -417,7 +531,7 @@ class LibraryServiceImpl implements LibraryService {
    * The workspace's libraries: named by .tex / .md documents and by `papercite.libraries`; each
    * `.bib` in a bibliography list of two or more gets the list it is read with (groups.ts).
    */
-  private async discover(): Promise<Map<string, Wanted>> {
+  private async discover(): Promise<Discovered> {
     const wanted = new Map<string, Wanted>();
     /** Each bibliography list (resolved paths), the setting's first, then the documents' by path. */
     const lists: string[][] = [];
@@ -451,6 +565,7 @@ class LibraryServiceImpl implements LibraryService {
     const docs = await vscode.workspace.findFiles('**/*.{tex,md,markdown,qmd,rmd}', '**/{node_modules,.git}/**', DOC_SCAN_LIMIT);
     docs.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
     const found: { uri: vscode.Uri; name: string; line: number; list: number }[] = [];
+    const listOwner = new Map<number, vscode.Uri>();
     let listNo = 0;
     for (const uri of docs) {
       if (uri.scheme !== 'file') continue;
@@ -465,6 +580,7 @@ class LibraryServiceImpl implements LibraryService {
       const docLists = /\.tex$/i.test(uri.fsPath) ? texBibliographyLists(text) : markdownBibliographyLists(text);
       for (const l of docLists) {
         listNo++;
+        listOwner.set(listNo, uri);
         for (const r of l) found.push({ uri, name: r.name, line: r.line, list: listNo });
       }
     }
@@ -486,20 +602,38 @@ class LibraryServiceImpl implements LibraryService {
     lists.push(...docLists.values());
     const { groups, shared, capped } = groupsByFile(lists);
     for (const [file, group] of groups) wanted.get(file)!.group = group;
+    // Each document's lists, and the files some document reads with other files before them than
+    // the library's reading does: read again with that document's list (documentPapers.ts).
+    const byDoc = new Map<string, string[][]>();
+    const listDocs = new Map<string, string>();
+    for (const [n, l] of docLists) {
+      const doc = listOwner.get(n)!;
+      const mine = byDoc.get(doc.fsPath);
+      if (mine) mine.push(l); else byDoc.set(doc.fsPath, [l]);
+      const k = listKey(l);
+      if (!listDocs.has(k)) listDocs.set(k, vscode.workspace.asRelativePath(doc));
+    }
+    const { readings: listReadings, capped: tooMany } = listReadingsByFile([...docLists.values()], groups);
     for (const [file, priors] of shared) {
       const said = `${file}\0${JSON.stringify(priors)}`;
       if (this.sharedSaid.has(said)) continue;
       this.sharedSaid.add(said);
       const rel = (p: string) => vscode.workspace.asRelativePath(p);
       const g = groups.get(file)!;
-      log.info(`[library] ${rel(file)} is in bibliography lists with different files before it (${priors.slice(0, 5).map(p => p.length ? p.map(rel).join(', ') : 'none').join('; ')}${priors.length > 5 ? `; ${priors.length - 5} more` : ''}): it is read once, after ${g.slice(0, g.indexOf(file)).map(rel).join(', ')} (where two of them define a macro, the later one wins)`);
+      const own = listReadings.get(file)?.length ?? 0;
+      log.info(`[library] ${rel(file)} is in bibliography lists with different files before it (${priors.slice(0, 5).map(p => p.length ? p.map(rel).join(', ') : 'none').join('; ')}${priors.length > 5 ? `; ${priors.length - 5} more` : ''}): search reads it once, after ${g.slice(0, g.indexOf(file)).map(rel).join(', ')} (where two of them define a macro, the later one wins); ${own ? `it is read with each document's list (${own} more reading${own === 1 ? '' : 's'}), and each document sees its own (hover, completion, diagnostics)` : 'no document reads it with other files before it'}`);
+    }
+    for (const file of tooMany) {
+      if (this.sharedSaid.has(`lists:${file}`)) continue;
+      this.sharedSaid.add(`lists:${file}`);
+      log.warn(`[library] ${vscode.workspace.asRelativePath(file)}: more than ${MAX_LIST_READINGS} documents' bibliography lists put different files before it; it is read with the first ${MAX_LIST_READINGS} of them, and the documents of the others see the library's reading`);
     }
     for (const file of capped) {
       if (this.sharedSaid.has(`capped:${file}`)) continue;
       this.sharedSaid.add(`capped:${file}`);
       log.warn(`[library] ${vscode.workspace.asRelativePath(file)}: a bibliography list of more than ${MAX_GROUP_FILES} .bib files holds it; ${groups.has(file) ? `it is read with the first ${MAX_GROUP_FILES - 1} other files met` : 'it is read alone'} (its macros may show as undefined)`);
     }
-    return wanted;
+    return { wanted, docLists: byDoc, listReadings, listDocs };
   }
 
   private readonly refusedSaid = new Set<string>();
@@ -560,6 +694,11 @@ class LibraryServiceImpl implements LibraryService {
     this.parser.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A document as documentPapers.ts names it (its path; other schemes: none). */
+function docId(uri: vscode.Uri | undefined): string | undefined {
+  return uri?.scheme === 'file' ? uri.fsPath : undefined;
 }
 
 /** Paths, smallest file first (a missing one counts as empty). */

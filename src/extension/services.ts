@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ListProblem } from '../core/documentPapers';
 import type { Paper, SourceProblem } from '../core/model';
 import type { SearchHit } from '../core/search';
 import type { ParsedSource } from '../core/sources/types';
@@ -34,6 +35,15 @@ export interface LibraryService extends vscode.Disposable {
   readonly papers: readonly Paper[];
   readonly sources: readonly SourceStatus[];
   byKey(key: string): Paper | undefined;
+  /**
+   * The paper a document sees for a key: `byKey`'s, except where a `.bib` file shared with other
+   * documents is read differently with this document's own bibliography list (other macros before
+   * it): then as that reading has it. What a document shows (hover, completion details,
+   * diagnostics, definition) goes through this; search ranks on `byKey`'s papers.
+   */
+  paperFor(key: string, document: vscode.Uri | undefined): Paper | undefined;
+  /** The problems this document's own bibliography list has with the entry of a key (an undefined macro). */
+  listProblemsFor(key: string, document: vscode.Uri): ListProblem[];
   /** A loaded library file: its papers in file order (their own keys and lines) and the size and time it was read at. */
   librarySource(file: string): Pick<ParsedSource, 'papers' | 'size' | 'mtimeMs'> | undefined;
   search(query: string, limit?: number): SearchHit[];

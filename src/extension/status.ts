@@ -27,6 +27,8 @@ export type MilestoneName =
   | 'source.loaded'
   /** A changed library file was re-read and is searchable: {file, ms}. */
   | 'source.changed'
+  /** A shared .bib was read with a document's own bibliography list: {file, list, outcome, differ, problems, ms}. */
+  | 'source.listReading'
   /** The first completion list: {items, papers, state}. */
   | 'completion.first'
   /** The Papers tree redrew after a library change: {groups, changed} (changed = groups when whole). */

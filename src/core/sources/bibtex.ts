@@ -127,47 +127,8 @@ export function readBibtexInGroup(
   const at = group.indexOf(file);
   if (at < 0 || group.length < 2) return readBibtex(text, file, onProgress);
   const t0 = performance.now();
-  const deps: GroupDep[] = [];
-  const files = new Map<string, GroupFile | undefined>();
-  const stat = (p: string) => {
-    if (!files.has(p)) {
-      const r = other(p);
-      let text: { t: string | undefined } | undefined;
-      // Read at most once (the crossref branch may want a text the macro table needed).
-      files.set(p, r && { ...r, text: () => (text ??= { t: r.text() }).t });
-      deps.push({ path: p, size: r ? r.size : -1, mtimeMs: r ? r.mtimeMs : -1 });
-    }
-    return files.get(p);
-  };
-  // The macro table as BibTeX builds it: each earlier file read with the table of those before it.
-  let table: Record<string, string> = {};
-  let chain = EMPTY_CHAIN;
-  const seeds: Record<string, string>[] = [];
-  const preambles: string[] = [];
-  for (const p of group.slice(0, at)) {
-    seeds.push(table);
-    const o = stat(p);
-    if (!o) continue;
-    chain = extendChain(chain, p, o.size, o.mtimeMs);
-    let t = tables?.get(chain);
-    if (!t) {
-      const defines = o.mayDefine();
-      t = { strings: table, preambles: [], ...(defines ? {} : { empty: true }) };
-      const body = defines ? o.text() : undefined;
-      if (body !== undefined) {
-        try {
-          const r = parseBibtex(body, p, { strings: table });
-          t = { strings: r.strings, preambles: r.preambles };
-        } catch {
-          // The reader is meant to be total; a file it cannot read adds nothing.
-        }
-      }
-      tables?.set(chain, t);
-    }
-    table = t.strings;
-    preambles.push(...t.preambles);
-    if (t.empty) deps[deps.length - 1]!.empty = true;
-  }
+  const files = groupFiles(other);
+  const { table, chain, seeds, preambles } = macrosBefore(group, at, files, tables);
   onProgress?.(0, 1, 'parsing');
   let result: BibParseResult;
   try {
@@ -178,7 +139,7 @@ export function readBibtexInGroup(
       let t = result.strings;
       group.forEach((p, i) => {
         if (i === at) return;
-        const body = stat(p)?.text();
+        const body = files.stat(p)?.text();
         if (body === undefined) return;
         try {
           const r = parseBibtex(body, p, { strings: i < at ? seeds[i]! : t });
@@ -198,8 +159,72 @@ export function readBibtexInGroup(
     tables.set(extendChain(chain, file, own.size, own.mtimeMs), { strings: result.strings, preambles: result.preambles });
   }
   const parsed = fromResult(result, text, file, t0, onProgress, [...preambles, ...result.preambles]);
-  parsed.groupDeps = deps;
+  parsed.groupDeps = files.deps;
   return parsed;
+}
+
+/** The other files of a list as one reading meets them: each stat'ed once, its text read at most once, and noted as a dependency. */
+export interface GroupFiles {
+  stat(path: string): GroupFile | undefined;
+  /** The files stat'ed, in the order met (GroupDep.empty set once known). */
+  deps: GroupDep[];
+}
+
+export function groupFiles(other: (path: string) => GroupFile | undefined): GroupFiles {
+  const deps: GroupDep[] = [];
+  const files = new Map<string, { f: GroupFile | undefined; dep: GroupDep }>();
+  return {
+    deps,
+    stat: p => {
+      let hit = files.get(p);
+      if (!hit) {
+        const r = other(p);
+        let text: { t: string | undefined } | undefined;
+        const dep: GroupDep = { path: p, size: r ? r.size : -1, mtimeMs: r ? r.mtimeMs : -1 };
+        // Read at most once (the crossref branch may want a text the macro table needed).
+        files.set(p, (hit = { f: r && { ...r, text: () => (text ??= { t: r.text() }).t }, dep }));
+        deps.push(dep);
+      }
+      return hit.f;
+    },
+  };
+}
+
+/**
+ * The macro table BibTeX has when it reaches `group[at]`: each earlier file read with the table of
+ * those before it (a kept table answers instead of reading the file). `seeds[i]`: the table before
+ * `group[i]`; `chain`: the files before, as MacroTables names them.
+ */
+export function macrosBefore(group: readonly string[], at: number, files: GroupFiles, tables?: MacroTables): { table: Record<string, string>; chain: Chain; seeds: Record<string, string>[]; preambles: string[] } {
+  let table: Record<string, string> = {};
+  let chain = EMPTY_CHAIN;
+  const seeds: Record<string, string>[] = [];
+  const preambles: string[] = [];
+  for (const p of group.slice(0, at)) {
+    seeds.push(table);
+    const o = files.stat(p);
+    if (!o) continue;
+    chain = extendChain(chain, p, o.size, o.mtimeMs);
+    let t = tables?.get(chain);
+    if (!t) {
+      const defines = o.mayDefine();
+      t = { strings: table, preambles: [], ...(defines ? {} : { empty: true }) };
+      const body = defines ? o.text() : undefined;
+      if (body !== undefined) {
+        try {
+          const r = parseBibtex(body, p, { strings: table });
+          t = { strings: r.strings, preambles: r.preambles };
+        } catch {
+          // The reader is meant to be total; a file it cannot read adds nothing.
+        }
+      }
+      tables?.set(chain, t);
+    }
+    table = t.strings;
+    preambles.push(...t.preambles);
+    if (t.empty) { const d = files.deps.find(x => x.path === p); if (d) d.empty = true; }
+  }
+  return { table, chain, seeds, preambles };
 }
 
 /** Whether bytes of BibTeX may hold a `@string` or `@preamble` (any case, spaces after `@`): one pass. */

@@ -20,6 +20,11 @@ export interface ParseRequest {
   group?: string[];
   /** Where the macro tables of list files are kept (default: `cacheDir`; none: in memory only). */
   tablesDir?: string;
+  /**
+   * A document's own bibliography list (holding `path`): read `path` with it against its reading
+   * with `group` and keep what differs (listReading.ts). Never read from or written to the cache.
+   */
+  withList?: string[];
   /** Read nothing from the cache, but write the fresh result to it (repairs a damaged one). */
   refresh?: boolean;
 }
@@ -39,7 +44,7 @@ export interface ParseOutcome {
  * bibliography list, the list and every other file its reading used), else parses it. Never throws.
  */
 export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void, knownEmpty?: ReadSourceOptions['knownEmpty']): ParseOutcome {
-  if (req.cacheDir && !req.refresh) {
+  if (req.cacheDir && !req.refresh && !req.withList) {
     try {
       const t0 = performance.now();
       const st = fs.statSync(req.path);
@@ -57,13 +62,17 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
 
 /** Reads and parses a source from its file (and the macros of its list), without the cache. Never throws. */
 export function parseFresh(req: ParseRequest, onProgress?: ProgressFn, knownEmpty?: ReadSourceOptions['knownEmpty']): ParsedSource {
-  return readSourceFile(req.path, { ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(req.group ? { group: req.group, tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? ''), ...(knownEmpty ? { knownEmpty } : {}) } : {}) });
+  return readSourceFile(req.path, {
+    ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}),
+    ...(req.group || req.withList ? { group: req.group ?? [req.path], tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? ''), ...(knownEmpty ? { knownEmpty } : {}) } : {}),
+    ...(req.withList ? { withList: req.withList } : {}),
+  });
 }
 
 /** Writes a fresh outcome to the cache; returns why not, if it failed. `onDigest` gets the written file's digest. */
 export function storeOutcome(req: ParseRequest, outcome: ParseOutcome, onDigest?: (d: RowsDigest) => void): string | undefined {
   // A file that could not be read is read again next time (it may be fixed by then).
-  if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined) return undefined;
+  if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined || outcome.parsed.listReading) return undefined;
   return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines, req.group, onDigest);
 }
 

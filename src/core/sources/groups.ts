@@ -72,37 +72,118 @@ export function isBibPath(p: string): boolean {
 export function groupsByFile(lists: readonly (readonly string[])[]): { groups: Map<string, string[]>; shared: Map<string, string[][]>; capped: string[] } {
   const before = new Map<string, Set<string>>();
   const after = new Map<string, Set<string>>();
-  const seenLists = new Map<string, Map<string, string[]>>();
-  const pushNew = (set: Set<string>, xs: readonly string[], self: string) => {
-    for (const x of xs) if (x !== self) set.add(x);
-  };
+  // Where each file was first met; its distinct lists of files before it only once another list
+  // differs there (compared in place: no copy per file and list, which a hostile workspace of
+  // thousands of 64-file lists would pay in memory and collection).
+  const firstAt = new Map<string, { list: string[]; i: number }>();
+  const priors = new Map<string, Map<string, string[]>>();
   const capped = new Set<string>();
   for (const raw of lists) {
-    // A file named twice in one list is read once, where first named (as BibTeX warns and skips).
-    const all = [...new Set(raw.filter(isBibPath))];
-    // A hostile list costs no more than MAX_GROUP_FILES² here: the files after the cap are read alone.
-    const list = all.slice(0, MAX_GROUP_FILES);
-    for (const f of all.slice(MAX_GROUP_FILES)) capped.add(f);
+    const { list, past } = listFiles(raw);
+    for (const f of past) capped.add(f);
     if (list.length < 2) continue;
-    list.forEach((f, i) => {
-      if (!before.has(f)) { before.set(f, new Set()); after.set(f, new Set()); seenLists.set(f, new Map()); }
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i]!;
+      const first = firstAt.get(f);
+      // A file in one list is read with that list: its sets are made only when a second list names it.
+      if (!first) { firstAt.set(f, { list, i }); continue; }
+      let bs = before.get(f), as = after.get(f);
+      if (!bs || !as) {
+        before.set(f, (bs = new Set(first.list.slice(0, first.i))));
+        after.set(f, (as = new Set(first.list.slice(first.i + 1))));
+      }
+      // A list names each file once (listFiles), so none of these is f.
+      for (let j = 0; j < i; j++) bs.add(list[j]!);
+      for (let j = i + 1; j < list.length; j++) as.add(list[j]!);
+      let seen = priors.get(f);
+      if (!seen) {
+        let same = first.i === i;
+        for (let j = 0; same && j < i; j++) same = first.list[j] === list[j];
+        if (same) continue;
+        const p0 = first.list.slice(0, first.i);
+        priors.set(f, (seen = new Map([[p0.join('\u0000'), p0]])));
+      }
       const prior = list.slice(0, i);
-      seenLists.get(f)!.set(prior.join('\u0000'), prior);
-      pushNew(before.get(f)!, prior, f);
-      pushNew(after.get(f)!, list.slice(i + 1), f);
-    });
+      const k = prior.join('\u0000');
+      if (!seen.has(k)) seen.set(k, prior);
+    }
   }
   const groups = new Map<string, string[]>();
   const shared = new Map<string, string[][]>();
+  for (const [f, { list }] of firstAt) {
+    // Named by one list: that list (one array shared by its files; nobody changes a group).
+    if (!before.has(f)) groups.set(f, list);
+  }
   for (const [f, bs] of before) {
     // Hostile or huge lists: the first files met before, then after, up to the cap.
-    const b = [...bs].slice(0, MAX_GROUP_FILES - 1);
-    const a = [...after.get(f)!].filter(x => !bs.has(x)).slice(0, MAX_GROUP_FILES - 1 - b.length);
-    if (b.length + a.length < new Set([...bs, ...after.get(f)!]).size) capped.add(f);
+    const b: string[] = [];
+    for (const x of bs) { if (b.length >= MAX_GROUP_FILES - 1) break; b.push(x); }
+    const a: string[] = [];
+    let all = bs.size;
+    for (const x of after.get(f)!) {
+      if (bs.has(x)) continue;
+      all++;
+      if (b.length + a.length < MAX_GROUP_FILES - 1) a.push(x);
+    }
+    if (b.length + a.length < all) capped.add(f);
     groups.set(f, [...b, f, ...a]);
-    if (seenLists.get(f)!.size > 1) shared.set(f, [...seenLists.get(f)!.values()]);
+    const seen = priors.get(f);
+    if (seen) shared.set(f, [...seen.values()]);
   }
   return { groups, shared, capped: [...capped] };
+}
+
+/**
+ * The `.bib` files of a list as they are read: a file named twice is read once, where first named
+ * (as BibTeX warns and skips); a hostile list costs no more than MAX_GROUP_FILES² in groupsByFile:
+ * the files after the cap (`past`) are read alone.
+ */
+export function listFiles(raw: readonly string[]): { list: string[]; past: string[] } {
+  const all = [...new Set(raw.filter(isBibPath))];
+  return { list: all.slice(0, MAX_GROUP_FILES), past: all.slice(MAX_GROUP_FILES) };
+}
+
+/** At most this many lists of its documents a shared file is read with, besides its own reading. */
+export const MAX_LIST_READINGS = 8;
+
+/**
+ * Which files need a reading with a document's own list besides their one reading (the union of
+ * groupsByFile): those that some document's list puts after other files than that reading does
+ * (so their macro tables may differ: the reader decides whether they do). `docLists` are the
+ * documents' lists (resolved paths; a list of one file counts: BibTeX reads that file alone);
+ * `groups`, groupsByFile's. For each such file, the distinct lists in the order first met, at
+ * most MAX_LIST_READINGS (`capped` names the files with more: their other lists get the union
+ * reading). A list that puts the same files before it as the union reading does is left out (its
+ * later files may differ, but the union reading had their crossref parents and more). Each list
+ * costs at most MAX_GROUP_FILES² comparisons and no copies: linear in the number of lists.
+ */
+export function listReadingsByFile(docLists: readonly (readonly string[])[], groups: ReadonlyMap<string, readonly string[]>): { readings: Map<string, string[][]>; capped: string[] } {
+  const readings = new Map<string, Map<string, string[]>>();
+  const capped = new Set<string>();
+  for (const raw of docLists) {
+    const { list } = listFiles(raw);
+    let key: string | undefined;
+    list.forEach((f, i) => {
+      const g = groups.get(f);
+      if (!g) return;
+      const at = g.indexOf(f);
+      let same = at === i;
+      for (let j = 0; same && j < i; j++) same = g[j] === list[j];
+      if (same) return;
+      let m = readings.get(f);
+      if (!m) readings.set(f, (m = new Map()));
+      key ??= listKey(list);
+      if (m.has(key)) return;
+      if (m.size >= MAX_LIST_READINGS) { capped.add(f); return; }
+      m.set(key, list);
+    });
+  }
+  return { readings: new Map([...readings].map(([f, m]) => [f, [...m.values()]])), capped: [...capped] };
+}
+
+/** One string for a list (its resolved paths in order), to name a reading of a file with it. */
+export function listKey(list: readonly string[]): string {
+  return list.join('\u0000');
 }
 
 /** Two groups (or none) are the same list. */

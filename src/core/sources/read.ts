@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { detectKind } from './detect';
 import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTables } from './bibtex';
 import { parseSourceText } from './fromText';
+import { readBibtexWithList } from './listReading';
 import { failedSource, type ParsedSource, type ProgressFn, type SourceKind } from './types';
 
 /** Larger files are refused: JavaScript strings stop near 512 MB and the editor would suffer first. */
@@ -16,6 +17,8 @@ export interface ReadSourceOptions {
   group?: readonly string[];
   /** Macro tables of the files of lists, kept between readings (cache.ts `macroTables`). */
   tables?: MacroTables;
+  /** A document's own list (holding the file): read as a list reading against `group` (listReading.ts). */
+  withList?: readonly string[];
   /** An earlier file of the list known (from a reading of it as it is now) to add no macros: not even scanned. */
   knownEmpty?: (path: string, size: number, mtimeMs: number) => boolean;
 }
@@ -82,14 +85,18 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   const r = readSourceText(path, opts.maxBytes);
   const kind = opts.kind ?? detectKind(path, 'text' in r ? r.text : undefined);
   if ('error' in r) return failedSource(path, kind, r.error, r.line ?? 0, performance.now() - t0);
-  const parsed = kind === 'bibtex' && opts.group && opts.group.length > 1
-    ? readBibtexInGroup(r.text, path, opts.group, other => groupFile(other, opts.maxBytes, opts.knownEmpty), {
+  const other = (p: string) => groupFile(p, opts.maxBytes, opts.knownEmpty);
+  const parsed = kind === 'bibtex' && opts.withList
+    ? readBibtexWithList(r.text, path, opts.withList, opts.group ?? [path], other, { size: r.size, ...(opts.tables ? { tables: opts.tables } : {}) })
+    : kind === 'bibtex' && opts.group && opts.group.length > 1
+    ? readBibtexInGroup(r.text, path, opts.group, other, {
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), own: { size: r.size, mtimeMs: r.mtimeMs }, ...(opts.tables ? { tables: opts.tables } : {}),
     })
     : parseSourceText(path, r.text, kind, opts.onProgress);
   parsed.size = r.size;
   parsed.mtimeMs = r.mtimeMs;
-  if (r.warning) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });
+  // A list reading keeps only the problems the library's reading has not.
+  if (r.warning && !parsed.listReading) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });
   if (parsed.charSpans && r.utf8) parsed.byteSpans = toByteOffsets(r.text, parsed.charSpans, r.utf8Bom ? 3 : 0);
   parsed.parseMs = performance.now() - t0;
   return parsed;

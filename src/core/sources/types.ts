@@ -2,6 +2,7 @@
 // worker sends, the cache holds and a PreparedSource (prepared.ts) takes in.
 import type { Paper, SourceProblem } from '../model';
 import type { SearchIndexData } from '../search';
+import type { ListReadingInfo } from './listReading';
 import type { SourceOrders } from './orders';
 
 /** What a library file holds. The bundled corpus is a source of kind `corpus`. */
@@ -30,6 +31,12 @@ export interface ParsedSource {
    * (size -1: missing), as they were then. The cache entry is stale when any of them changed.
    */
   groupDeps?: { path: string; size: number; mtimeMs: number; empty?: boolean }[];
+  /**
+   * A reading of the file with one document's bibliography list besides the library's (listReading.ts):
+   * `papers` are only the entries whose result differs from the library's reading, `problems` only
+   * those that reading has not. Never cached, never in the library's sources.
+   */
+  listReading?: ListReadingInfo;
   /** Read from the parsed-records cache rather than parsed. */
   fromCache?: boolean;
   /** BibTeX: each paper's original text as [start, end) char offsets in the decoded text ([-1, -1]: none). Not serialized. */

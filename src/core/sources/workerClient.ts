@@ -122,7 +122,25 @@ export class SourceParser {
       ...(group && group.length > 1 ? { group: [...group] } : {}),
       ...(this.opts.firstPart !== false && onSearchable ? { firstPart: this.opts.firstPart ?? FIRST_PART } : {}),
     };
-    if (this.inline || this.disposed || this.isSmall(path, req.group)) return Promise.resolve(this.parseInline(req, onProgress));
+    return this.request(req, this.isSmall(path, req.group), onProgress, signal, onSearchable);
+  }
+
+  /**
+   * Reads a `.bib` file with a document's own bibliography `list` against its reading with `group`
+   * (the library's): what that document's BibTeX run would get differently (listReading.ts). In the
+   * worker unless the files are small together; never cached. Rejects only with CancelledError.
+   */
+  readWithList(path: string, list: readonly string[], group: readonly string[] | undefined, signal?: AbortSignal): Promise<ParsedSource> {
+    const req: WorkerRequest = {
+      id: this.nextId++, path, withList: [...list], ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}),
+      ...(group && group.length > 1 ? { group: [...group] } : {}),
+    };
+    // Every file of both lists counts: what the library's last reading found says nothing of the others.
+    return this.request(req, this.isSmall(path, [...new Set([...(group ?? []), ...list])], false), undefined, signal, undefined);
+  }
+
+  private request(req: WorkerRequest, small: boolean, onProgress: ProgressFn | undefined, signal: AbortSignal | undefined, onSearchable: ((s: SearchableSource) => void) | undefined): Promise<ParsedSource> {
+    if (this.inline || this.disposed || small) return Promise.resolve(this.parseInline(req, onProgress));
     return new Promise<ParsedSource>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
       this.pending.set(req.id, { req, resolve, reject, onProgress, onSearchable, sent: performance.now() });
@@ -154,9 +172,9 @@ export class SourceParser {
    * bibliography list, except those its last reading found to add no macros and that are unchanged
    * (the Anthology before refs.bib), and those it did not read (later files: crossref parents).
    */
-  private isSmall(path: string, group?: readonly string[]): boolean {
+  private isSmall(path: string, group?: readonly string[], useLast = true): boolean {
     const size = (p: string) => { try { return fs.statSync(p); } catch { return undefined; } };
-    const last = group && this.lastDeps.get(path);
+    const last = group && useLast && this.lastDeps.get(path);
     let total = size(path)?.size ?? 0;
     for (const p of group ?? []) {
       if (p === path) continue;
@@ -188,6 +206,8 @@ export class SourceParser {
 
   /** What a file of a list read last time (see isSmall). */
   private noteDeps(parsed: ParsedSource): void {
+    // A list reading's files are not those of the library's reading of the file.
+    if (parsed.listReading) return;
     if (parsed.groupDeps) this.lastDeps.set(parsed.path, parsed.groupDeps);
     else this.lastDeps.delete(parsed.path);
   }

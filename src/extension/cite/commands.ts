@@ -12,10 +12,13 @@ import type { ProjectBib } from './projectBib';
 import { insertKeys, keysFor } from './quickPick';
 
 export function registerPaperCommands(services: Services, bib: ProjectBib): vscode.Disposable {
-  const paperOf = (arg: unknown): Paper | undefined => {
+  /** `from`: the document a link was shown in (a URI string), whose bibliography list may read the entry its own way. */
+  const paperOf = (arg: unknown, from?: unknown): Paper | undefined => {
     const key = keyOf(arg);
+    let doc: vscode.Uri | undefined;
+    try { doc = typeof from === 'string' && from ? vscode.Uri.parse(from, true) : undefined; } catch { doc = undefined; }
     // Online papers shown in this session (Search Papers, the panel) are found by key too.
-    const p = key === undefined ? undefined : services.library.byKey(key) ?? services.online.paper(key);
+    const p = key === undefined ? undefined : services.library.paperFor(key, doc) ?? services.online.paper(key);
     if (!p) void vscode.window.showWarningMessage(key ? `PaperCite: no paper with the key ${key} in the library.` : 'PaperCite: no paper given.');
     return p;
   };
@@ -28,8 +31,8 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
       const p = paperOf(arg);
       if (p) await copy(p.id, p.id);
     }),
-    registerCommand(Commands.copyBibtex, 'Copy BibTeX', async arg => {
-      const p = paperOf(arg);
+    registerCommand(Commands.copyBibtex, 'Copy BibTeX', async (arg, from) => {
+      const p = paperOf(arg, from);
       if (p) await copy(paperToBibtex(p, { encoding: copyEncoding(services) }), `BibTeX of ${p.id}`);
     }),
     registerCommand(Commands.copyReference, 'Copy Formatted Reference', async arg => {

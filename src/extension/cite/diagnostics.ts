@@ -13,6 +13,8 @@ import type { ProjectBib } from './projectBib';
 
 export const UNKNOWN_KEY = 'unknown-key';
 export const MISSING_FROM_BIB = 'missing-from-bib';
+/** The document's own bibliography list reads the entry with a problem (a macro it does not define). */
+export const LIST_PROBLEM = 'bibliography-list';
 const SOURCE = 'PaperCite';
 const LANGS = new Set(['latex', 'tex', 'markdown', 'plaintext', 'typst', 'quarto', 'rmd', 'rmarkdown', 'restructuredtext']);
 
@@ -89,9 +91,17 @@ export class CiteDiagnostics implements vscode.Disposable {
     const bibName = vscode.workspace.asRelativePath(index.target.uri, false);
     const out: vscode.Diagnostic[] = [];
     for (const c of cited) {
-      if (index.entries.has(c.key)) continue;
       const range = new vscode.Range(doc.positionAt(c.start), doc.positionAt(c.end));
-      if (this.services.library.byKey(c.key)) {
+      for (const lp of this.services.library.listProblemsFor(c.key, doc.uri)) {
+        // What BibTeX would warn about in this document's run, not in another document's.
+        const rel = (p: string) => vscode.workspace.asRelativePath(p, false);
+        const d = new vscode.Diagnostic(range, `${c.key}: ${rel(lp.file)}${lp.problem.line ? `:${lp.problem.line}` : ''}, read with this document's bibliography list (${lp.list.map(rel).join(', ')}): ${lp.problem.message}`, vscode.DiagnosticSeverity.Warning);
+        d.code = LIST_PROBLEM;
+        d.source = SOURCE;
+        out.push(d);
+      }
+      if (index.entries.has(c.key)) continue;
+      if (this.services.library.paperFor(c.key, doc.uri)) {
         const d = new vscode.Diagnostic(range, `${c.key} is in the PaperCite library but not in ${bibName}`, vscode.DiagnosticSeverity.Information);
         d.code = MISSING_FROM_BIB;
         d.source = SOURCE;

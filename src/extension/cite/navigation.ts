@@ -27,14 +27,15 @@ export class CiteHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const found = keyAt(this.services, doc, position);
     if (!found) return undefined;
-    const paper = this.services.library.byKey(found.key);
+    // As this document's bibliography list reads the key's .bib (another document's may define its macros otherwise).
+    const paper = this.services.library.paperFor(found.key, doc.uri);
     // Only these two commands may run from the hover; every other part is plain, escaped text.
     const md = new vscode.MarkdownString('', false);
     md.isTrusted = { enabledCommands: [Commands.openPaper, Commands.copyBibtex] };
     md.supportHtml = false;
     if (paper) {
       md.appendMarkdown(paperMarkdown(paper, { abstractChars: 600 }));
-      md.appendMarkdown('\n\n' + commandLink('Open paper', Commands.openPaper, [paper.id]) + ' · ' + commandLink('Copy BibTeX', Commands.copyBibtex, [paper.id]));
+      md.appendMarkdown('\n\n' + commandLink('Open paper', Commands.openPaper, [paper.id]) + ' · ' + commandLink('Copy BibTeX', Commands.copyBibtex, [paper.id, doc.uri.toString()]));
       return new vscode.Hover(md, found.range);
     }
     const index = await this.bib.index(doc);
@@ -50,14 +51,19 @@ export class CiteHoverProvider implements vscode.HoverProvider {
   }
 }
 
-/** Corpus-only keys resolve to a read-only view of the BibTeX PaperCite would add. */
+/**
+ * Corpus-only keys resolve to a read-only view of the BibTeX PaperCite would add. The query names
+ * the document asked from (its bibliography list may read the entry's .bib its own way).
+ */
 export const PAPER_SCHEME = 'papercite-paper';
 
 export class PaperBibContent implements vscode.TextDocumentContentProvider {
   constructor(private readonly services: Services) {}
   provideTextDocumentContent(uri: vscode.Uri): string {
     const key = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.bib$/, ''));
-    const p = this.services.library.byKey(key);
+    let from: vscode.Uri | undefined;
+    try { from = uri.query ? vscode.Uri.parse(decodeURIComponent(uri.query), true) : undefined; } catch { from = undefined; }
+    const p = this.services.library.paperFor(key, from);
     return p ? `% ${key}: from the PaperCite library; not yet in the project's .bib\n${paperToBibtex(p)}\n` : `% ${key}: unknown to PaperCite\n`;
   }
 }
@@ -75,8 +81,8 @@ export class CiteDefinitionProvider implements vscode.DefinitionProvider {
       const start = new vscode.Position(Math.max(0, local.entry.line - 1), 0);
       return [{ originSelectionRange: found.range, targetUri: local.uri, targetRange: new vscode.Range(start, start.translate(1, 0)), targetSelectionRange: new vscode.Range(start, start) }];
     }
-    if (this.services.library.byKey(found.key)) {
-      const uri = vscode.Uri.from({ scheme: PAPER_SCHEME, path: `/${encodeURIComponent(found.key)}.bib` });
+    if (this.services.library.paperFor(found.key, doc.uri)) {
+      const uri = vscode.Uri.from({ scheme: PAPER_SCHEME, path: `/${encodeURIComponent(found.key)}.bib`, ...(doc.uri.scheme === 'file' ? { query: encodeURIComponent(doc.uri.toString()) } : {}) });
       return [{ originSelectionRange: found.range, targetUri: uri, targetRange: new vscode.Range(0, 0, 1, 0) }];
     }
     return undefined;
