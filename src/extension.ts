@@ -12,12 +12,13 @@ import { registerOnline } from './extension/online';
 import { OnlineService } from './extension/online/onlineService';
 import { registerCommand } from './extension/registerCommand';
 import { registerState } from './extension/status';
-import { markActivated, watchStalls } from './extension/timing';
+import { markActivated, profileStartup, watchStalls } from './extension/timing';
 
 export function activate(context: vscode.ExtensionContext): void {
   markActivated();
   const t0 = Date.now();
   context.subscriptions.push(log, registerCommand(Commands.showLog, 'Show Log', () => log.show()));
+  context.subscriptions.push(profileStartup(process.env.PAPERCITE_PROFILE_DIR, (file, err) => (file ? log.info(`[activate] start-up CPU profile of the extension host: ${file}`) : log.warn(`[activate] no start-up CPU profile: ${String(err)}`)), Number(process.env.PAPERCITE_PROFILE_MS) || undefined));
   context.subscriptions.push(watchStalls(stalls => log.info(`[activate] the extension host's thread in the first 30 s after activation: ${stalls.length ? `blocked ${stalls.map(s => `${s.ms} ms until ${s.endedMs} ms`).join(', ')}` : 'never blocked for 250 ms or more'}`)));
   try {
     const config = new ConfigService();

@@ -68,3 +68,45 @@ export function watchStalls(report: (stalls: { ms: number; endedMs: number }[]) 
   done.unref?.();
   return { dispose: () => { clearTimeout(done); watch.stop(); } };
 }
+
+/**
+ * With PAPERCITE_PROFILE_DIR set (a diagnostic for developers), records a CPU profile of the
+ * extension host's thread for the first `forMs` after activation (PAPERCITE_PROFILE_MS, else 30 s) and writes it there as a
+ * `.cpuprofile` (open it in Chrome's DevTools): what held the thread, PaperCite's or not.
+ */
+export function profileStartup(dir: string | undefined, done: (file: string | undefined, err?: unknown) => void, forMs = 30_000): { dispose(): void } {
+  if (!dir) return { dispose() {} };
+  // Loaded only when asked for: the inspector is no part of a normal start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const inspector = require('node:inspector') as typeof import('node:inspector');
+  const session = new inspector.Session();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    session.connect();
+    session.post('Profiler.enable');
+    session.post('Profiler.setSamplingInterval', { interval: 1000 });
+    session.post('Profiler.start');
+  } catch (err) {
+    done(undefined, err);
+    return { dispose() {} };
+  }
+  const stop = () => {
+    timer = undefined;
+    session.post('Profiler.stop', (err, res) => {
+      if (err) return done(undefined, err);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fs = require('node:fs') as typeof import('node:fs');
+      const file = `${dir}/papercite-host-${process.pid}-${Date.now()}.cpuprofile`;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(file, JSON.stringify(res.profile));
+        done(file);
+      } catch (e) {
+        done(undefined, e);
+      }
+      session.disconnect();
+    });
+  };
+  timer = setTimeout(stop, Math.max(0, forMs - sinceActivation()));
+  return { dispose: () => { if (timer) { clearTimeout(timer); stop(); } } };
+}
