@@ -91,7 +91,10 @@ export class DocumentReadings {
   /** Whether a document sees any file through a reading of its own. */
   hasReadings(doc: string | undefined): boolean {
     const files = doc === undefined ? undefined : this.docs.get(doc);
-    if (!files) return false;
+    return !!files && this.anyReading(files);
+  }
+
+  private anyReading(files: ReadonlyMap<string, string>): boolean {
     for (const [f, k] of files) if (this.readings.get(f)?.has(k)) return true;
     return false;
   }
@@ -101,10 +104,12 @@ export class DocumentReadings {
    * document reads with a list of its own replaced by that reading's. A document in no list, or
    * whose list reads the file as the library does, gets the library's paper itself.
    */
-  paperFor(key: string, doc: string | undefined, lib: LibraryLookup): Paper | undefined {
-    const shown = lib.byKey(key);
+  paperFor(key: string, doc: string | undefined, lib: LibraryLookup, given?: Paper): Paper | undefined {
     const files = doc === undefined ? undefined : this.docs.get(doc);
-    if (!files) return shown;
+    // Most documents read no file differently: no lookup at all (while a big library is still
+    // being decoded, a lookup by key is a search of its index).
+    if (!files || !this.anyReading(files)) return given ?? lib.byKey(key);
+    const shown = given ?? lib.byKey(key);
     if (!shown) {
       // Only the document's reading has it (the library's lacks the entry).
       for (const [f, k] of files) {

@@ -113,8 +113,8 @@ class LibraryServiceImpl implements LibraryService {
   get papers(): readonly Paper[] { return this.lib.papers; }
   get sources(): readonly SourceStatus[] { return this.lib.sources; }
   byKey(key: string): Paper | undefined { return this.lib.byKey(key); }
-  paperFor(key: string, document: vscode.Uri | undefined): Paper | undefined {
-    return this.docReadings.paperFor(key, docId(document), this.lookup);
+  paperFor(key: string, document: vscode.Uri | undefined, shown?: Paper): Paper | undefined {
+    return this.docReadings.paperFor(key, docId(document), this.lookup, shown);
   }
   listProblemsFor(key: string, document: vscode.Uri): ListProblem[] {
     return this.docReadings.problemsFor(key, docId(document), this.lookup);

@@ -39,9 +39,10 @@ export interface LibraryService extends vscode.Disposable {
    * The paper a document sees for a key: `byKey`'s, except where a `.bib` file shared with other
    * documents is read differently with this document's own bibliography list (other macros before
    * it): then as that reading has it. What a document shows (hover, completion details,
-   * diagnostics, definition) goes through this; search ranks on `byKey`'s papers.
+   * diagnostics, definition) goes through this; search ranks on `byKey`'s papers. `shown`: the
+   * library's paper for the key when the caller has it (a search hit), so it is not looked up again.
    */
-  paperFor(key: string, document: vscode.Uri | undefined): Paper | undefined;
+  paperFor(key: string, document: vscode.Uri | undefined, shown?: Paper): Paper | undefined;
   /** The problems this document's own bibliography list has with the entry of a key (an undefined macro). */
   listProblemsFor(key: string, document: vscode.Uri): ListProblem[];
   /** A loaded library file: its papers in file order (their own keys and lines) and the size and time it was read at. */

@@ -234,6 +234,15 @@ describe('bibliography lists: what each document sees', () => {
     assert.equal(docs.paperFor('nosuchkey', '/w/a.tex', lookup), undefined);
     assert.ok(docs.hasReadings('/w/a.tex') && !docs.hasReadings('/w/b.tex') && !docs.hasReadings(undefined));
     assert.equal(lib.byKey('lee2020parsing'), shown, 'the library is untouched');
+    // A search hit given along: for a document without readings of its own, it is the answer and
+    // the library is not asked (a lookup by key searches a big library still being decoded).
+    let asked = 0;
+    const counting = { byKey: (k: string) => { asked++; return lib.byKey(k); }, ownPaper: lookup.ownPaper };
+    assert.equal(docs.paperFor('lee2020parsing', '/w/b.tex', counting, shown), shown);
+    assert.equal(docs.paperFor('lee2020parsing', undefined, counting, shown), shown);
+    assert.equal(asked, 0);
+    assert.equal(venue(docs.paperFor('lee2020parsing', '/w/a.tex', counting, shown)), 'ACL');
+    assert.equal(asked, 0);
   });
 
   it('the problems of a document\'s list are its own: an undefined macro where its list lacks the strings file', () => {

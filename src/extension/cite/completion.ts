@@ -85,7 +85,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
     try {
       papers = rankPapers(this.services.library, ctx.prefix, { limit: 50, exclude: new Set(ctx.keys) });
       // Ranked on the library's reading; shown as this document's bibliography list reads each entry.
-      papers = papers.map(p => this.services.library.paperFor(p.id, doc.uri) ?? p);
+      papers = papers.map(p => this.services.library.paperFor(p.id, doc.uri, p) ?? p);
     } catch (err) {
       reportError('Search failed', err, 'search');
     }
