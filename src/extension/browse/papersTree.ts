@@ -165,21 +165,38 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.emitter.fire(undefined);
   }
 
-  private rebuildAll(): void {
+  /**
+   * A new grouping or filter: the tree is built again and redrawn whole. A big library's is built
+   * in turns (seconds at 73k that would hold every extension's thread), the view saying so meanwhile;
+   * a later rebuild supersedes it.
+   */
+  private async rebuildAll(): Promise<void> {
     this.stale = false;
-    this.buildGen++;
+    const gen = ++this.buildGen;
     clearTimeout(this.rebuildTimer);
-    this.tree = this.build();
+    this.rebuildTimer = undefined;
+    let tree: PaperTree | undefined;
+    const papers = this.services.library.papers;
+    if (papers.length > DIFF_MAX_PAPERS) {
+      const t0 = performance.now();
+      this.view.message = `Grouping ${papers.length.toLocaleString('en-US')} papers by ${GROUP_WORDS[this.groupBy]}${this.filterText ? ` matching “${this.filterText}”` : ''}…`;
+      const filter = makeFilter(this.filterText);
+      tree = await PaperTree.buildInTurns(papers, this.groupBy, { ...(filter ? { filter } : {}), cancelled: () => gen !== this.buildGen });
+      if (!tree || gen !== this.buildGen) return;
+      log.info(`[browse] tree by ${this.groupBy}${this.filterText ? ' (filtered)' : ''}: ${tree.roots().length} groups, ${tree.paperCount} papers, built in turns in ${(performance.now() - t0).toFixed(0)} ms`);
+    } else tree = this.build();
+    this.tree = tree;
     this.sigs = undefined;
     this.canon.clear();
     this.updateDescription();
+    milestone('tree.refreshed', { groups: tree.roots().length, changed: tree.roots().length, whole: true, papers: tree.paperCount, ...(this.filterText ? { filtered: true } : {}) });
     this.emitter.fire(undefined);
   }
 
   async setGroupBy(g: GroupBy, persist = true): Promise<void> {
     if (g !== this.groupBy) {
       this.groupBy = g;
-      this.rebuildAll();
+      await this.rebuildAll();
     }
     if (persist && this.services.config.current.groupBy !== g) {
       await vscode.workspace.getConfiguration(SECTION).update('tree.groupBy', g, vscode.ConfigurationTarget.Global);
@@ -189,7 +206,7 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   async setFilter(text: string): Promise<void> {
     this.filterText = text.trim();
     await vscode.commands.executeCommand('setContext', ContextKeys.treeFiltered, this.filterText !== '');
-    this.rebuildAll();
+    await this.rebuildAll();
   }
 
   get filter(): string { return this.filterText; }
