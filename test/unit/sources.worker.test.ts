@@ -90,9 +90,12 @@ describe('sources: parse worker and cache', function () {
       assert.ok(warm.fromCache && warm.timing?.indexFromCache);
       assert.ok(searchable, 'searchable before decoded');
       // The index came first, naming its records file: the hit was read from it, row by row.
-      assert.equal(rowsKind, 'CachedRowsFile');
+      assert.equal(rowsKind, 'RowsFromFileThenMemory');
       assert.equal(searchableHit?.id, 'k2999');
       assert.deepEqual(warm.papers[2999], searchableHit, 'the paper found early is the one decoded later');
+      // Once the rows arrived, the early search reads them, not the file: the very papers decoded.
+      assert.equal(searchable!.rows.at(2999), warm.papers[2999]);
+      assert.equal(SearchIndex.fromData(searchable!.rows, searchable!.index).search('k1234', { limit: 1 })[0]?.paper, warm.papers[1234]);
       assert.equal(warm.papers[2999]!.custom.bibtex, BERT_BIB.replace('devlin-etal-2019-bert', 'k2999').trimEnd());
       searchable!.rows.close?.();
       assert.equal(warm.papers.length, 3000);

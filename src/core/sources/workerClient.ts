@@ -6,10 +6,11 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CachedRowsFile, type CacheKey, type RowsDigest } from './cache';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cachedParse';
+import type { Paper } from '../model';
 import { indexDataFits, type SearchIndexData } from '../search';
 import { ordersFit, type SourceOrders } from './orders';
-import { BIG_SOURCE, type SearchableSource } from './prepared';
-import { RecordRows } from './transfer';
+import { BIG_SOURCE, type SearchableRows, type SearchableSource } from './prepared';
+import { RecordRows, type Meta } from './transfer';
 import { detectKind } from './detect';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
 
@@ -73,6 +74,8 @@ interface Pending {
   orders?: SourceOrders;
   /** Set while the worker still sorts orders and writes the cache (answered once it is done). */
   tail?: boolean;
+  /** Searchable from the cached records file; switched to the rows in memory when they arrive. */
+  fileRows?: RowsFromFileThenMemory;
 }
 
 export interface SourceParserOptions {
@@ -250,6 +253,8 @@ export class SourceParser {
           this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`));
           return;
         }
+        // Searches answered from the records file read their hits from these rows from now on.
+        p.fileRows?.arrived(rows);
         // Decoded a slice per turn of the event loop, so typing is never stalled for long, and not
         // while the user types (a big library's search works from its rows and index meanwhile).
         void rows.materialize(m.fromCache, { ...(this.opts.decodeWait ? { wait: this.opts.decodeWait } : {}) }).then(parsed => {
@@ -288,7 +293,8 @@ export class SourceParser {
             const file = CachedRowsFile.open(cacheDir, rowsFile.key, rowsFile.tag, rowsFile.digest);
             if (file && indexDataFits(data, file.length)) {
               const since = performance.now() - p.sent;
-              return { path: p.req.path, rows: file, index: data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms } };
+              p.fileRows = new RowsFromFileThenMemory(file);
+              return { path: p.req.path, rows: p.fileRows, index: data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms } };
             }
             file?.close();
             return undefined;
@@ -379,5 +385,40 @@ export class SourceParser {
     void w?.terminate();
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
+  }
+}
+
+/**
+ * The rows of a source searchable from its cached records file before they arrive: read from the
+ * file (each row's blocks read and checked) until the rows in memory arrive, from those after
+ * (no file read, no checksum per hit while the user types), the file then closed.
+ */
+export class RowsFromFileThenMemory implements SearchableRows {
+  readonly length: number;
+  readonly meta: Meta;
+  private memory: RecordRows | undefined;
+  private file: CachedRowsFile | undefined;
+
+  constructor(file: CachedRowsFile) {
+    this.file = file;
+    this.length = file.length;
+    this.meta = file.meta;
+  }
+
+  /** The rows in memory arrived: the same papers, read from them from now on. */
+  arrived(rows: RecordRows): void {
+    if (rows.length !== this.length) return;
+    this.memory = rows;
+    this.file?.close();
+    this.file = undefined;
+  }
+
+  at(i: number): Paper | undefined {
+    return this.memory ? this.memory.at(i) : this.file?.at(i);
+  }
+
+  close(): void {
+    this.file?.close();
+    this.file = undefined;
   }
 }
