@@ -47,7 +47,17 @@ const MIN_TITLE_WORDS = 3;
 
 /** The title + year key of a normalized title, when the title is distinctive enough to match on. */
 export function titleYearKey(title: string, year: number | undefined): string | undefined {
-  return year !== undefined && title.length >= MIN_TITLE_CHARS && title.split(' ').length >= MIN_TITLE_WORDS ? `${title}|${year}` : undefined;
+  return year !== undefined && title.length >= MIN_TITLE_CHARS && wordsAtLeast(title, MIN_TITLE_WORDS) ? `${title}|${year}` : undefined;
+}
+
+/** Whether `title.split(' ')` has at least `n` parts, without making them (run on every decoded row). */
+function wordsAtLeast(title: string, n: number): boolean {
+  let at = -1;
+  for (let parts = 1; parts < n; parts++) {
+    at = title.indexOf(' ', at + 1);
+    if (at < 0) return false;
+  }
+  return true;
 }
 
 export function identityOf(p: Paper): PaperIdentity {
