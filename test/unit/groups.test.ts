@@ -3,9 +3,7 @@
 // stale when any file of the list changes, through the parse worker the extension uses.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { EMPTY_CHAIN, extendChain, mayDefineMacros, readBibtexInGroup, type Chain, type GroupFile, type MacroTable } from '../../src/core/sources/bibtex';
 import { macroTables } from '../../src/core/sources/cache';
 import { parseWithCache, storeOutcome, type ParseRequest } from '../../src/core/sources/cachedParse';
@@ -14,9 +12,9 @@ import { readSourceFile } from '../../src/core/sources/read';
 import { SourceParser } from '../../src/core/sources/workerClient';
 import type { ParsedSource } from '../../src/core/sources/types';
 import { cpuMs } from '../support/cpuTime';
+import { tmpFiles, workerParser } from '../support/tmpFiles';
 import { requireTestdata } from '../support/shared';
 
-const ROOT = path.resolve(__dirname, '../..');
 const STRINGS = '@string{ipl = "Information Processing Letters"}\n';
 const REFS = '@article{knuth77, author = {Knuth, Donald}, title = {Fast Pattern Matching}, journal = ipl, year = 1977, crossref = {vol6}}\n';
 const VOLUMES = '@proceedings{vol6, title = {Volume Six}, publisher = {Elsevier}, year = 1977}\n';
@@ -93,17 +91,15 @@ describe('bibliography lists: discovery', () => {
 
 describe('bibliography lists: reading and the cache', function () {
   this.timeout(60_000);
-  let tmp: string;
+  let tmp: string, remove: () => void;
   let strings: string, refs: string, vols: string, group: string[];
   beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-groups-'));
-    [strings, refs, vols] = ['strings.bib', 'refs.bib', 'volumes.bib'].map(f => path.join(tmp, f)) as [string, string, string];
-    fs.writeFileSync(strings, STRINGS);
-    fs.writeFileSync(refs, REFS);
-    fs.writeFileSync(vols, VOLUMES);
+    let paths: string[];
+    ({ dir: tmp, paths, remove } = tmpFiles('papercite-groups-', { 'strings.bib': STRINGS, 'refs.bib': REFS, 'volumes.bib': VOLUMES }));
+    [strings, refs, vols] = paths as [string, string, string];
     group = [strings, refs, vols];
   });
-  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  afterEach(() => remove());
 
   it('a file read with its list: macros of earlier files expand, a crossref into a later file resolves', () => {
     const alone = readSourceFile(refs);
@@ -215,17 +211,12 @@ describe('bibliography lists: through the parse worker', function () {
   this.timeout(120_000);
   let tmp: string;
   let parser: SourceParser;
+  let dispose: () => void;
   before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-groups-worker-'));
-    const workerFile = path.join(tmp, 'worker.js');
-    buildSync({ entryPoints: [path.join(ROOT, 'src/worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerFile, logLevel: 'error' });
     // Every file through the worker, however small, as big libraries go in the extension.
-    parser = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache'), inlineBelowBytes: 0 });
+    ({ dir: tmp, parser, dispose } = workerParser('papercite-groups-worker-', { inlineBelowBytes: 0 }));
   });
-  after(() => {
-    parser.dispose();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => dispose());
 
   it('the proofengineering list: every macro expands and every crossref resolves, parsed and from the cache', async function () {
     const dir = path.dirname(requireTestdata(this, 'bib/proofengineering/proof-engineering.bib'));

@@ -4,9 +4,7 @@
 // abbrev0.bib vs abbrev3.bib before crypto.bib).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { DocumentReadings, overlay } from '../../src/core/documentPapers';
 import { Library } from '../../src/core/library';
 import type { Paper } from '../../src/core/model';
@@ -16,10 +14,10 @@ import { groupsByFile, listReadingsByFile, MAX_GROUP_FILES, MAX_LIST_READINGS } 
 import { BIG_LIST_READING_BYTES, differingMacros, diffReadings, namesMacro, readBibtexWithList } from '../../src/core/sources/listReading';
 import { readSourceFile } from '../../src/core/sources/read';
 import type { ParsedSource } from '../../src/core/sources/types';
-import { SourceParser } from '../../src/core/sources/workerClient';
+import type { SourceParser } from '../../src/core/sources/workerClient';
 import { cpuMs } from '../support/cpuTime';
+import { tmpFiles, workerParser } from '../support/tmpFiles';
 
-const ROOT = path.resolve(__dirname, '../..');
 const SHORT = '@string{acl = "ACL"}\n';
 const LONG = '@string{acl = "Annual Meeting of the Association for Computational Linguistics"}\n';
 const REFS = [
@@ -94,17 +92,15 @@ describe('bibliography lists: which shared files are read with a document\'s own
 });
 
 describe('bibliography lists: reading a shared file with a document\'s list', () => {
-  let tmp: string;
+  let tmp: string, remove: () => void;
   let short: string, long: string, refs: string, union: string[];
   beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-lists-'));
-    [short, long, refs] = ['short.bib', 'long.bib', 'refs.bib'].map(f => path.join(tmp, f)) as [string, string, string];
-    fs.writeFileSync(short, SHORT);
-    fs.writeFileSync(long, LONG);
-    fs.writeFileSync(refs, REFS);
+    let paths: string[];
+    ({ dir: tmp, paths, remove } = tmpFiles('papercite-lists-', { 'short.bib': SHORT, 'long.bib': LONG, 'refs.bib': REFS }));
+    [short, long, refs] = paths as [string, string, string];
     union = [short, long, refs];
   });
-  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  afterEach(() => remove());
 
   it('keeps only the entries whose result differs from the library\'s reading, and the problems only the list has', () => {
     const library = readSourceFile(refs, { group: union });
@@ -287,16 +283,11 @@ describe('bibliography lists: a document\'s reading through the parse worker', f
   this.timeout(120_000);
   let tmp: string;
   let parser: SourceParser;
+  let dispose: () => void;
   before(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'papercite-lists-worker-'));
-    const workerFile = path.join(tmp, 'worker.js');
-    buildSync({ entryPoints: [path.join(ROOT, 'src/worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerFile, logLevel: 'error' });
-    parser = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache'), inlineBelowBytes: 0 });
+    ({ dir: tmp, parser, dispose } = workerParser('papercite-lists-worker-', { inlineBelowBytes: 0 }));
   });
-  after(() => {
-    parser.dispose();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => dispose());
 
   it('reads in the worker, never from the cache, and follows a changed strings file', async () => {
     const [short, long, refs] = ['short.bib', 'long.bib', 'refs.bib'].map(f => path.join(tmp, f)) as [string, string, string];
