@@ -4,6 +4,7 @@
 import type { CslDate, CslName, Paper, PaperCustom } from '../model';
 import { formatEntry, type BibEntry } from './parse';
 import { isPlainLatex, latexToUnicode } from './latex';
+import { detach } from '../strings';
 
 /** BibTeX/biblatex entry type → CSL type (as citation-js maps them). */
 const TYPES: Record<string, string> = {
@@ -53,11 +54,6 @@ class Last<T> {
     this.result = this.keep(r);
     return r;
   }
-}
-
-/** `s` as a string of its own: a slice of a large text would keep all of that text alive. */
-function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1); // V8 copies shorter slices anyway
 }
 
 type Names = { names: CslName[]; truncated: boolean };

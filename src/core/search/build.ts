@@ -5,6 +5,7 @@
 import { type CslName, type Paper, paperYear } from '../model';
 import { extraTokenRanges, foldedTokens, isWordCodeNonAscii, STOP_WORDS } from './text';
 import { letterSignature } from './typo';
+import { detach } from '../strings';
 
 /** Field bits. Meta: citation key, year, arXiv id. Abstract: also the venue. */
 export const F_TITLE = 1, F_AUTHOR = 2, F_META = 4, F_ABSTRACT = 8;
@@ -50,10 +51,6 @@ export interface BuildStats {
 const H1_SEED = 0x811c9dc5 | 0, H1_PRIME = 0x01000193;
 const H2_SEED = 0x2545f491, H2_PRIME = 0x5bd1e995;
 
-/** A copy of a string that does not keep a larger parent string alive. */
-function own(s: string): string {
-  return s.length > 12 ? (' ' + s).slice(1) : s;
-}
 
 const wordCodes = new Uint8Array(MAX_TOKEN);
 
@@ -304,7 +301,7 @@ export class IndexBuilder {
     }
     h2 ^= h2 >>> 15;
     const id = this.find(h1, h2);
-    return id >= 0 ? id : this.insert(h1, h2, own(term));
+    return id >= 0 ? id : this.insert(h1, h2, detach(term));
   }
 
   private rehash(): void {
