@@ -166,7 +166,9 @@ export function readBibtexInGroup(
 /** The other files of a list as one reading meets them: each stat'ed once, its text read at most once, and noted as a dependency. */
 export interface GroupFiles {
   stat(path: string): GroupFile | undefined;
-  /** The files stat'ed, in the order met (GroupDep.empty set once known). */
+  /** Notes that a file stat'ed adds no macros (its GroupDep.empty). */
+  markEmpty(path: string): void;
+  /** The files stat'ed, in the order met. */
   deps: GroupDep[];
 }
 
@@ -186,6 +188,10 @@ export function groupFiles(other: (path: string) => GroupFile | undefined): Grou
         deps.push(dep);
       }
       return hit.f;
+    },
+    markEmpty: p => {
+      const hit = files.get(p);
+      if (hit) hit.dep.empty = true;
     },
   };
 }
@@ -222,7 +228,7 @@ export function macrosBefore(group: readonly string[], at: number, files: GroupF
     }
     table = t.strings;
     preambles.push(...t.preambles);
-    if (t.empty) { const d = files.deps.find(x => x.path === p); if (d) d.empty = true; }
+    if (t.empty) files.markEmpty(p);
   }
   return { table, chain, seeds, preambles };
 }

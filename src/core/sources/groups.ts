@@ -97,9 +97,7 @@ export function groupsByFile(lists: readonly (readonly string[])[]): { groups: M
       for (let j = i + 1; j < list.length; j++) as.add(list[j]!);
       let seen = priors.get(f);
       if (!seen) {
-        let same = first.i === i;
-        for (let j = 0; same && j < i; j++) same = first.list[j] === list[j];
-        if (same) continue;
+        if (sameBefore(first.list, first.i, list, i)) continue;
         const p0 = first.list.slice(0, first.i);
         priors.set(f, (seen = new Map([[p0.join('\u0000'), p0]])));
       }
@@ -166,10 +164,7 @@ export function listReadingsByFile(docLists: readonly (readonly string[])[], gro
     list.forEach((f, i) => {
       const g = groups.get(f);
       if (!g) return;
-      const at = g.indexOf(f);
-      let same = at === i;
-      for (let j = 0; same && j < i; j++) same = g[j] === list[j];
-      if (same) return;
+      if (sameBefore(g, g.indexOf(f), list, i)) return;
       let m = readings.get(f);
       if (!m) readings.set(f, (m = new Map()));
       key ??= listKey(list);
@@ -179,6 +174,13 @@ export function listReadingsByFile(docLists: readonly (readonly string[])[], gro
     });
   }
   return { readings: new Map([...readings].map(([f, m]) => [f, [...m.values()]])), capped: [...capped] };
+}
+
+/** Whether the files before `a[i]` are those before `b[j]`, in the same order (compared in place). */
+function sameBefore(a: readonly string[], i: number, b: readonly string[], j: number): boolean {
+  if (i !== j) return false;
+  for (let k = 0; k < i; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** One string for a list (its resolved paths in order), to name a reading of a file with it. */
