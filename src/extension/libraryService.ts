@@ -272,7 +272,7 @@ class LibraryServiceImpl implements LibraryService {
     for (const [file, lists] of this.listPlan) {
       const against = listKey(this.wanted.get(file)?.group ?? [file]);
       for (const list of lists) {
-        if (!all && this.docReadings.has(file, list) && this.listReadAgainst.get(`${file}\u0000${listKey(list)}`) === against) continue;
+        if (!all && this.docReadings.has(file, list) && this.listReadAgainst.get(readingKey(file, list)) === against) continue;
         void this.readWithList(file, list);
       }
     }
@@ -280,7 +280,7 @@ class LibraryServiceImpl implements LibraryService {
 
   /** Reads a shared file with one document's list (in the worker for big files) and keeps what differs. */
   private async readWithList(file: string, list: string[]): Promise<void> {
-    const k = `${file}\u0000${listKey(list)}`;
+    const k = readingKey(file, list);
     const seq = (this.listSeq.get(k) ?? 0) + 1;
     this.listSeq.set(k, seq);
     const group = this.wanted.get(file)?.group;
@@ -292,11 +292,13 @@ class LibraryServiceImpl implements LibraryService {
       if (!(err instanceof CancelledError)) reportError(`Could not read ${file} with its document's bibliography list`, err, `source:${file}`);
       return;
     }
-    const planned = this.listPlan.get(file)?.filter(l => listKey(l) !== listKey(list));
-    if (this.disposed || this.listSeq.get(k) !== seq || planned?.length === this.listPlan.get(file)?.length) return;
+    const lk = listKey(list);
+    const plan = this.listPlan.get(file) ?? [];
+    // Superseded by a later request, or no document reads the file with this list any more.
+    if (this.disposed || this.listSeq.get(k) !== seq || !plan.some(l => listKey(l) === lk)) return;
     const had = this.docReadings.has(file, list);
     // A reading that failed leaves that document with the library's reading, not an older one of its own.
-    if (parsed.error !== undefined || !parsed.listReading) this.docReadings.retain(file, planned);
+    if (parsed.error !== undefined || !parsed.listReading) this.docReadings.retain(file, plan.filter(l => listKey(l) !== lk));
     else this.docReadings.put(parsed);
     this.listReadAgainst.set(k, listKey(group ?? [file]));
     this.logListReading(parsed, list, performance.now() - t);
@@ -474,7 +476,7 @@ class LibraryServiceImpl implements LibraryService {
   }
 
   private scheduleListReread(file: string, list: string[]): void {
-    const k = `list:${file}\u0000${listKey(list)}`;
+    const k = `list:${readingKey(file, list)}`;
     clearTimeout(this.pendingChanges.get(k));
     this.pendingChanges.set(k, setTimeout(() => {
       this.pendingChanges.delete(k);
@@ -694,6 +696,11 @@ class LibraryServiceImpl implements LibraryService {
     this.parser.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A file's reading with one document's list, as the service's maps name it. */
+function readingKey(file: string, list: readonly string[]): string {
+  return `${file}\u0000${listKey(list)}`;
 }
 
 /** A document as documentPapers.ts names it (its path; other schemes: none). */
