@@ -8,6 +8,7 @@ import { Commands } from '../ids';
 import { keyOf } from '../paperArg';
 import { registerCommand } from '../registerCommand';
 import type { Services } from '../services';
+import { linkedDocument } from './navigation';
 import type { ProjectBib } from './projectBib';
 import { insertKeys, keysFor } from './quickPick';
 
@@ -15,10 +16,8 @@ export function registerPaperCommands(services: Services, bib: ProjectBib): vsco
   /** `from`: the document a link was shown in (a URI string), whose bibliography list may read the entry its own way. */
   const paperOf = (arg: unknown, from?: unknown): Paper | undefined => {
     const key = keyOf(arg);
-    let doc: vscode.Uri | undefined;
-    try { doc = typeof from === 'string' && from ? vscode.Uri.parse(from, true) : undefined; } catch { doc = undefined; }
     // Online papers shown in this session (Search Papers, the panel) are found by key too.
-    const p = key === undefined ? undefined : services.library.paperFor(key, doc) ?? services.online.paper(key);
+    const p = key === undefined ? undefined : services.library.paperFor(key, linkedDocument(from)) ?? services.online.paper(key);
     if (!p) void vscode.window.showWarningMessage(key ? `PaperCite: no paper with the key ${key} in the library.` : 'PaperCite: no paper given.');
     return p;
   };

@@ -52,6 +52,19 @@ export class CiteHoverProvider implements vscode.HoverProvider {
 }
 
 /**
+ * The document a link names (a URI string in a hover link's arguments or a view's query), whose
+ * bibliography list may read an entry its own way; undefined when there is none or it is not a URI.
+ */
+export function linkedDocument(s: unknown): vscode.Uri | undefined {
+  if (typeof s !== 'string' || !s) return undefined;
+  try {
+    return vscode.Uri.parse(s, true);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Corpus-only keys resolve to a read-only view of the BibTeX PaperCite would add. The query names
  * the document asked from (its bibliography list may read the entry's .bib its own way).
  */
@@ -61,9 +74,9 @@ export class PaperBibContent implements vscode.TextDocumentContentProvider {
   constructor(private readonly services: Services) {}
   provideTextDocumentContent(uri: vscode.Uri): string {
     const key = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.bib$/, ''));
-    let from: vscode.Uri | undefined;
-    try { from = uri.query ? vscode.Uri.parse(decodeURIComponent(uri.query), true) : undefined; } catch { from = undefined; }
-    const p = this.services.library.paperFor(key, from);
+    let query: string | undefined;
+    try { query = decodeURIComponent(uri.query); } catch { query = undefined; }
+    const p = this.services.library.paperFor(key, linkedDocument(query));
     return p ? `% ${key}: from the PaperCite library; not yet in the project's .bib\n${paperToBibtex(p)}\n` : `% ${key}: unknown to PaperCite\n`;
   }
 }
