@@ -145,24 +145,17 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.stale = false;
     this.building = true;
     const t0 = performance.now();
-    const filter = makeFilter(this.filterText);
-    const papers = this.services.library.papers;
     let tree: PaperTree | undefined;
     try {
-      // Only a synchronous rebuild (grouping, filter, reveal) supersedes it.
-      tree = await PaperTree.buildInTurns(papers, this.groupBy, { ...(filter ? { filter } : {}), cancelled: () => gen !== this.buildGen });
+      // A later rebuild (a new grouping or filter, a reveal) supersedes it.
+      tree = await this.treeInTurns(gen);
     } finally {
       this.building = false;
     }
     if (this.stale && this.view.visible) this.scheduleRebuild(REBUILD_DELAY_MS);
-    if (!tree || gen !== this.buildGen) return;
-    this.tree = tree;
-    this.sigs = undefined;
-    this.canon.clear();
-    this.updateDescription();
+    if (!tree) return;
     log.info(`[browse] library changed: rebuilt the tree of ${tree.paperCount} papers in turns in ${(performance.now() - t0).toFixed(0)} ms, refreshing it whole`);
-    milestone('tree.refreshed', { groups: tree.roots().length, changed: tree.roots().length, whole: true, papers: tree.paperCount });
-    this.emitter.fire(undefined);
+    this.showWhole(tree);
   }
 
   /**
@@ -175,16 +168,25 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     const gen = ++this.buildGen;
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = undefined;
-    let tree: PaperTree | undefined;
     const papers = this.services.library.papers;
-    if (papers.length > DIFF_MAX_PAPERS) {
-      const t0 = performance.now();
-      this.view.message = `Grouping ${papers.length.toLocaleString('en-US')} papers by ${GROUP_WORDS[this.groupBy]}${this.filterText ? ` matching “${this.filterText}”` : ''}…`;
-      const filter = makeFilter(this.filterText);
-      tree = await PaperTree.buildInTurns(papers, this.groupBy, { ...(filter ? { filter } : {}), cancelled: () => gen !== this.buildGen });
-      if (!tree || gen !== this.buildGen) return;
-      log.info(`[browse] tree by ${this.groupBy}${this.filterText ? ' (filtered)' : ''}: ${tree.roots().length} groups, ${tree.paperCount} papers, built in turns in ${(performance.now() - t0).toFixed(0)} ms`);
-    } else tree = this.build();
+    if (papers.length <= DIFF_MAX_PAPERS) return this.showWhole(this.build());
+    const t0 = performance.now();
+    this.view.message = `Grouping ${papers.length.toLocaleString('en-US')} papers by ${GROUP_WORDS[this.groupBy]}${this.filterText ? ` matching “${this.filterText}”` : ''}…`;
+    const tree = await this.treeInTurns(gen);
+    if (!tree) return;
+    log.info(`[browse] tree by ${this.groupBy}${this.filterText ? ' (filtered)' : ''}: ${tree.roots().length} groups, ${tree.paperCount} papers, built in turns in ${(performance.now() - t0).toFixed(0)} ms`);
+    this.showWhole(tree);
+  }
+
+  /** The tree of the library's papers under the current grouping and filter, built in turns; undefined once build `gen` is superseded. */
+  private async treeInTurns(gen: number): Promise<PaperTree | undefined> {
+    const filter = makeFilter(this.filterText);
+    const tree = await PaperTree.buildInTurns(this.services.library.papers, this.groupBy, { ...(filter ? { filter } : {}), cancelled: () => gen !== this.buildGen });
+    return tree && gen === this.buildGen ? tree : undefined;
+  }
+
+  /** Shows `tree` in place of the current one, redrawn whole. */
+  private showWhole(tree: PaperTree): void {
     this.tree = tree;
     this.sigs = undefined;
     this.canon.clear();
