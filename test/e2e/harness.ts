@@ -554,6 +554,11 @@ export async function waitFor<T>(condition: () => T | Promise<T>, what: string, 
   throw new Error(`${what} never happened in ${timeout} ms${seen ? `; ${seen}` : ''}${error ? `; the last check threw: ${String(error)}` : ''}`);
 }
 
+/** A suite's line printer for the run's report (figures, what happened; never an assertion): `[suite] line`. */
+export function reporter(suite: string): (line: string) => void {
+  return line => console.log(`      [${suite}] ${line}`);
+}
+
 /** Prints this session's milestones that `pick` selects, for the run's report (never an assertion). */
 export async function reportMilestones(vs: VsCodeHost, pick: (m: Milestone) => boolean, prefix = ''): Promise<void> {
   const s = await vs.state().catch(() => undefined);

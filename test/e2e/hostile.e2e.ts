@@ -3,14 +3,12 @@
 // answering), the good entries complete, and the Sources view lists each problem with its line.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { hostHooks, reportMilestones, requireHost, ROOT, VsCodeHost, waitForSuggestion } from './harness';
+import { hostHooks, reporter, reportMilestones, requireHost, ROOT, VsCodeHost, waitForSuggestion } from './harness';
 import { crossrefChain, macroBomb, rng } from '../unit/hostile.gen';
 
 const LIB = '@article{zhao2025absolute,\n  title = {Absolute Zero: Reinforced Self-play Reasoning with Zero Data},\n  author = {Zhao, Andrew},\n  year = {2025}\n}\n';
 
-function report(line: string): void {
-  console.log(`      [hostile e2e] ${line}`);
-}
+const report = reporter('hostile e2e');
 
 describe('PaperCite in VS Code: a hostile .bib (macro bomb, crossref chain) next to good entries', function () {
   let vs: VsCodeHost;

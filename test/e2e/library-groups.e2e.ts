@@ -4,11 +4,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, VsCodeHost, waitForSuggestion } from './harness';
+import { hostHooks, reporter, requireHost, ROOT, VsCodeHost, waitForSuggestion } from './harness';
 
-function report(line: string): void {
-  console.log(`      [library-groups e2e] ${line}`);
-}
+const report = reporter('library-groups e2e');
 
 describe('PaperCite in VS Code: a bibliography list shares one macro table', function () {
   let vs: VsCodeHost;

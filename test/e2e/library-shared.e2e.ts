@@ -6,14 +6,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hostHooks, requireHost, ROOT, VsCodeHost, waitFor, waitForSuggestion } from './harness';
+import { hostHooks, reporter, requireHost, ROOT, VsCodeHost, waitFor, waitForSuggestion } from './harness';
 
 const LONG = 'Annual Meeting of the Association for Computational Linguistics';
 const KEY = 'lindqvist2020parsing';
 
-function report(line: string): void {
-  console.log(`      [library-shared e2e] ${line}`);
-}
+const report = reporter('library-shared e2e');
 
 describe('PaperCite in VS Code: a .bib shared by documents with different bibliography lists', function () {
   let vs: VsCodeHost;

@@ -8,7 +8,7 @@ import * as zlib from 'node:zlib';
 import { cacheFileFor, indexCacheFileFor } from '../../src/core/sources/cache';
 import type { Milestone } from '../../src/extension/status';
 import { SHARED, sharedFile } from '../support/shared';
-import { hostHooks, reportMilestones, requireHost, ROOT, VsCodeHost, waitFor, waitForSuggestion } from './harness';
+import { hostHooks, reporter, reportMilestones, requireHost, ROOT, VsCodeHost, waitFor, waitForSuggestion } from './harness';
 
 const ANTHOLOGY_GZ = path.join(SHARED, 'testdata/bib/anthology+abstracts.bib.gz');
 
@@ -20,9 +20,7 @@ function parseCacheDirs(vs: VsCodeHost): string[] {
   return fs.readdirSync(udd, { recursive: true, encoding: 'utf8' }).filter(f => path.basename(f) === 'parse-cache').map(f => path.join(udd, f));
 }
 
-function report(line: string): void {
-  console.log(`      [library e2e] ${line}`);
-}
+const report = reporter('library e2e');
 
 const goto = (vs: VsCodeHost, line: number, column = 1): Promise<void> => vs.editor.goto(line, column);
 
