@@ -254,6 +254,29 @@ export class VsCodeHost {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Picks `file` in VS Code's own file dialog (the browser's path box): types the path once the dialog
+   * has shown its folder (it would overwrite earlier typing), presses Enter only while the highlighted
+   * row is that file (the dialog answers each keystroke asynchronously and may ignore an early Enter),
+   * and types it again if the dialog is still open afterwards. `beforeEnter` runs with the path shown.
+   */
+  async pickFile(file: string, beforeEnter?: () => Promise<unknown>): Promise<void> {
+    const q = this.quickInput;
+    const name = path.basename(file);
+    for (let attempt = 1; ; attempt++) {
+      await q.input.waitFor({ state: 'visible' });
+      await waitFor(async () => (await q.input.inputValue()).endsWith('/'), 'the file dialog showing its folder', UI_TIMEOUT,
+        async () => `its box holds "${await q.input.inputValue().catch(() => '?')}"`);
+      await q.input.fill(file);
+      await waitFor(async () => (await q.input.inputValue()) === file && (await q.active.innerText().catch(() => '')).includes(name),
+        `the file dialog highlighting ${name}`, UI_TIMEOUT,
+        async () => `its box holds "${await q.input.inputValue().catch(() => '?')}", rows: ${(await q.labels()).join(' | ')}`);
+      if (attempt === 1) await beforeEnter?.();
+      await this.page.keyboard.press('Enter');
+      try { await q.waitClosed(); return; } catch (e) { if (attempt >= 3) throw e; }
+    }
+  }
+
   /** Lists the command palette's entries matching `filter` (titles as shown). */
   async paletteEntries(filter: string): Promise<string[]> {
     await this.page.keyboard.press('F1');

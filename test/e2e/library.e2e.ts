@@ -290,11 +290,7 @@ describe('PaperCite in VS Code: user libraries stay live and lose only damaged e
     fs.writeFileSync(file, '@article{nakamura2021moss,\n  title = {Moss Carpets of the Subantarctic Islands},\n  author = {Nakamura, Aiko},\n  year = {2021}\n}\n');
     await vs.runCommand('PaperCite: Add Library File…');
     // VS Code's own file dialog in the browser: a path box.
-    const q = vs.quickInput;
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill(file);
-    await vs.shot('add-library-dialog');
-    await vs.page.keyboard.press('Enter');
+    await vs.pickFile(file, () => vs.shot('add-library-dialog'));
     await vs.waitForState(s => s.library.sources.some(x => x.id === file && x.state === 'ready' && x.entries === 1), 'extra.bib read into the library', 60_000);
     const settings = JSON.parse(fs.readFileSync(vs.file('.vscode/settings.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(settings['papercite.libraries'], ['extra.bib'], JSON.stringify(settings));
