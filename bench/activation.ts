@@ -13,9 +13,19 @@ export interface ActivationResult {
   corpus: { searchableMs: number[]; firstListMs: number[]; prebuiltIndex: boolean };
   warm73k?: { entries: number; searchableMs: number[]; firstListMs: number[]; decodedMs: number[]; firstHit: string; fromCache: boolean };
   /** First reads of the file (each with an empty cache): its first part, then the whole, searchable. */
-  cold73k?: { firstPartMs: number[]; firstPartSinceRequestMs: number[]; firstPartEntries: number; firstPartFound: boolean[]; searchableMs: number[]; searchableSinceRequestMs: number[]; decodedMs: number[] };
+  cold73k?: {
+    firstPartMs: number[]; firstPartSinceRequestMs: number[]; firstPartEntries: number; firstPartFound: boolean[]; searchableMs: number[]; searchableSinceRequestMs: number[]; decodedMs: number[];
+    /** By the time the whole file was searchable: page faults, kernel and user CPU ms of the process (all threads). */
+    pageFaults: number[]; kernelMs: number[]; userMs: number[];
+  };
+  /** What first touching memory costs on this machine: filling 100 MB never written before, then again. */
+  freshMemory?: { freshMs: number; againMs: number };
   targets: { corpusMs: 50; warm73kMs: 500 };
 }
+
+// In a fresh process: 100 MB never written before, filled, then filled again.
+const FRESH_MEMORY = `const b = Buffer.allocUnsafeSlow(100 << 20); let t = performance.now(); b.fill(1); const freshMs = performance.now() - t;
+t = performance.now(); b.fill(2); console.log(JSON.stringify({ freshMs, againMs: performance.now() - t }));`;
 
 export function benchActivation(root: string, bib: string | undefined, runs: number): ActivationResult {
   if (!fs.existsSync(path.join(root, 'dist/worker.js')) || !fs.existsSync(path.join(root, 'dist/corpus.index'))) {
@@ -36,7 +46,7 @@ export function benchActivation(root: string, bib: string | undefined, runs: num
     if (bib) {
       const cache = path.join(dir, 'cache');
       // First reads, each with an empty cache (as the first start in a workspace); the last fills the cache.
-      const c: NonNullable<ActivationResult['cold73k']> = { firstPartMs: [], firstPartSinceRequestMs: [], firstPartEntries: 0, firstPartFound: [], searchableMs: [], searchableSinceRequestMs: [], decodedMs: [] };
+      const c: NonNullable<ActivationResult['cold73k']> = { firstPartMs: [], firstPartSinceRequestMs: [], firstPartEntries: 0, firstPartFound: [], searchableMs: [], searchableSinceRequestMs: [], decodedMs: [], pageFaults: [], kernelMs: [], userMs: [] };
       for (let i = 0; i < Math.min(runs, 3); i++) {
         fs.rmSync(cache, { recursive: true, force: true });
         const r = run([bib, cache, 'devlin bidirectional']);
@@ -47,8 +57,12 @@ export function benchActivation(root: string, bib: string | undefined, runs: num
         c.searchableMs.push(r.librarySearchableMs);
         c.searchableSinceRequestMs.push(r.librarySearchableMs - r.libraryRequestedMs);
         c.decodedMs.push(r.libraryDecodedMs);
+        c.pageFaults.push(r.pageFaults);
+        c.kernelMs.push(r.kernelMs);
+        c.userMs.push(r.userMs);
       }
       result.cold73k = c;
+      result.freshMemory = JSON.parse(execFileSync(process.execPath, ['-e', FRESH_MEMORY], { encoding: 'utf8' })) as ActivationResult['freshMemory'];
       const w: NonNullable<ActivationResult['warm73k']> = { entries: 0, searchableMs: [], firstListMs: [], decodedMs: [], firstHit: '', fromCache: true };
       for (let i = 0; i < runs; i++) {
         const r = run([bib, cache, 'devlin bidirectional']);
@@ -74,6 +88,9 @@ export function describeActivation(a: ActivationResult): string[] {
   if (a.cold73k) {
     const c = a.cold73k;
     out.push(`  73k entries, first read (empty cache): first part (${c.firstPartEntries} entries; a paper of it found by its key's words in ${c.firstPartFound.filter(Boolean).length}/${c.firstPartFound.length} runs) searchable ${f(c.firstPartSinceRequestMs)} after the request (target <= 300 ms); the whole file searchable ${f(c.searchableSinceRequestMs)} after the request (target <= 2000 ms); all decoded ${f(c.decodedMs)} after the process started`);
+    const m = a.freshMemory;
+    out.push(`    by then the process had touched ${(median(c.pageFaults) * 4 / 1024).toFixed(0)} MB of memory for the first time (${median(c.pageFaults).toFixed(0)} page faults) and spent ${median(c.kernelMs).toFixed(0)} ms of CPU in the kernel and ${median(c.userMs).toFixed(0)} ms in user space (all threads; medians)` +
+      (m ? `; on this machine filling 100 MB never written before takes ${m.freshMs.toFixed(0)} ms, ${m.againMs.toFixed(0)} ms again` : ''));
   }
   if (a.warm73k) {
     const w = a.warm73k;

@@ -35,6 +35,12 @@ async function main(): Promise<void> {
       if (answered) return;
       answered = true;
       out.librarySearchableMs = since();
+      // What the process had done by then: page faults (memory touched for the first time, 4 KB
+      // each) and CPU time in the kernel and in JavaScript, all threads.
+      const ru = process.resourceUsage();
+      out.pageFaults = ru.minorPageFault + ru.majorPageFault;
+      out.kernelMs = Math.round(ru.systemCPUTime / 1000);
+      out.userMs = Math.round(ru.userCPUTime / 1000);
       const list = rankPapers(lib, query, { limit: 50 });
       out.libraryFirstListMs = since();
       out.libraryFirstHit = list[0]?.id;
