@@ -20,10 +20,15 @@ const common = {
   legalComments: 'none',
 };
 
+// The extension and the CLI leave citation-js to dist/citation-js.js, loaded on first use.
+const withCitationJs = { define: { PAPERCITE_BUNDLE: 'true' }, external: ['./citation-js.js'] };
+
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, ...withCitationJs, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', ...withCitationJs.external] },
+  { ...common, ...withCitationJs, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // citation-js, loaded by the two above on first use (src/core/citationJs.ts).
+  { ...common, entryPoints: { 'citation-js': 'src/citationJsBundle.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { worker: 'src/worker.ts' }, outdir: 'dist' },
   // The webview page: a classic script loaded with the panel's nonce, not a module.
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { panel: 'src/webview/panel.ts' }, outdir: 'dist/webview' },

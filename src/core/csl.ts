@@ -1,9 +1,7 @@
 // Formatted references (APA, Vancouver, Harvard) and RIS through citation-js. Styles bundled with
 // @citation-js/plugin-csl 0.7: apa, vancouver, harvard1; locale en-US.
 
-import { Cite } from '@citation-js/core';
-import '@citation-js/plugin-csl';
-import '@citation-js/plugin-ris';
+import { citationJs } from './citationJs';
 import type { Paper } from './model';
 
 export type ReferenceStyle = 'apa' | 'vancouver' | 'harvard1';
@@ -34,6 +32,7 @@ function cslItem(p: Paper, etAlName = false): Record<string, unknown> {
  * (citation-js escapes `<`, `&`; titles are text, not markup).
  */
 export function formatReference(p: Paper, style: ReferenceStyle, format: 'text' | 'html' = 'text'): string {
+  const { Cite } = citationJs();
   const cite = new Cite([cslItem(p, true)], { forceType: '@csl/list+object' });
   const out = etAl(cite.format('bibliography', { format, template: style, lang: 'en-US' }) as string, style);
   return format === 'text' ? out.trim() : out;
@@ -42,5 +41,6 @@ export function formatReference(p: Paper, style: ReferenceStyle, format: 'text' 
 /** Papers as RIS records (Zotero, EndNote, Mendeley import). */
 export function toRis(papers: readonly Paper[]): string {
   if (papers.length === 0) return '';
+  const { Cite } = citationJs();
   return new Cite(papers.map(p => cslItem(p)), { forceType: '@csl/list+object' }).format('ris') as string;
 }

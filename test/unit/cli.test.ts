@@ -157,6 +157,26 @@ describe('cli: in process', () => {
 describe('cli: dist/cli.js', function () {
   this.timeout(60_000);
 
+  it('leaves citation-js to dist/citation-js.js, which export loads on first use; search never loads it', () => {
+    // Bundled into the extension or the CLI, citation-js's 1.7 MB are read, compiled and run at every start.
+    for (const f of ['dist/cli.js', 'dist/extension.js']) {
+      assert.ok(!fs.readFileSync(path.join(ROOT, f), 'utf8').includes('node_modules/@citation-js/'), `${f} bundles citation-js`);
+    }
+    const loads = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(CLI)}); process.on('exit', () => process.stderr.write('\\nCITATIONJS ' + Object.keys(require.cache).some(k => k.endsWith('citation-js.js'))))`, 'x', ...args],
+        { cwd: tmp, encoding: 'utf8', env: { ...process.env, PAPERCITE_CACHE_DIR: path.join(tmp, 'cache-loads') } });
+      const m = /CITATIONJS (true|false)/.exec(r.stderr);
+      assert.ok(m, `no report: ${r.stderr}`);
+      return { out: r.stdout, loaded: m[1] === 'true' };
+    };
+    const search = loads(['search', 'absolute zero']);
+    assert.match(search.out, /zhao2025absolute/);
+    assert.equal(search.loaded, false);
+    const exported = loads(['export', 'zhao2025absolute']);
+    assert.match(exported.out, /@inproceedings\{zhao2025absolute,/);
+    assert.equal(exported.loaded, true);
+  });
+
   it('prints help and exits 0; no command is a usage error (2)', () => {
     const h = run(['--help']);
     assert.equal(h.code, 0);

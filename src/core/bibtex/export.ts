@@ -18,8 +18,7 @@
 // Keys: a paper whose id bibtex, biber or `\cite` would reject gets a key from PaperCite's scheme
 // (citekey.ts); the renames are returned so the caller reports them once.
 
-import { Cite, plugins } from '@citation-js/core';
-import '@citation-js/plugin-bibtex';
+import { citationJs } from '../citationJs';
 import type { CslName, Paper } from '../model';
 import { bibKeyAccepted, isSafeCiteKey, safeCiteKey } from '../citekey';
 import { unicodeToLatex, unicodeToLatexUtf8 } from './latex';
@@ -60,7 +59,7 @@ interface CjsEntry {
 let configured = false;
 function configure(): void {
   if (configured) return;
-  const cfg = plugins.config.get('@bibtex') as { format: { useIdAsLabel: boolean; checkLabel: boolean; asciiOnly: boolean } };
+  const cfg = citationJs().plugins.config.get('@bibtex') as { format: { useIdAsLabel: boolean; checkLabel: boolean; asciiOnly: boolean } };
   cfg.format.useIdAsLabel = true; // the key is the paper's id
   cfg.format.checkLabel = false; // PaperCite keys are already safe; keep them exactly
   cfg.format.asciiOnly = true;
@@ -183,6 +182,7 @@ function cslFor(p: Paper): Record<string, unknown> {
 function generate(papers: readonly Paper[], keys: readonly string[], ctx: Ctx): string[] {
   if (papers.length === 0) return [];
   configure();
+  const { Cite } = citationJs();
   let entries: CjsEntry[];
   try {
     entries = new Cite(papers.map(cslFor), { forceType: '@csl/list+object' }).format('bibtex', { format: 'object' }) as unknown as CjsEntry[];
