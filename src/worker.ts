@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, sharedIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, indexCacheFileFor, indexFromCacheBuffer, readAt, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
+import { cacheFileFor, cacheListOf, indexCacheFileFor, indexFromCacheBuffer, readAt, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
 import { parseFresh } from './core/sources/cachedParse';
 import { detectKind } from './core/sources/detect';
 import { parseSourceText } from './core/sources/fromText';
@@ -53,14 +53,15 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   } catch {
     // Not there: the reader says so in words.
   }
-  const key: CacheKey | undefined = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs, ...(req.group ? { group: req.group } : {}) } : undefined;
+  // A list reading is cached under both lists (listReadingKey), apart from the library's readings.
+  const list = cacheListOf(req);
+  const key: CacheKey | undefined = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs, ...(list ? { group: list } : {}) } : undefined;
   let cached: CachedRows | undefined;
   let data: SearchIndexData | undefined;
   let indexSent = false;
-  // A reading with a document's own list is never cached (cachedParse.ts): always read afresh.
-  if (req.cacheDir && key && !req.withList) {
+  if (req.cacheDir && key) {
     // The index first (a third of the records' size), alone: with it the source is searchable.
-    const indexBuf = req.index ? await readOrNothing(indexCacheFileFor(req.cacheDir, req.path, req.group)) : undefined;
+    const indexBuf = req.index ? await readOrNothing(indexCacheFileFor(req.cacheDir, req.path, key.group)) : undefined;
     // A damaged file is a miss, said once: the fresh result below overwrites it.
     const damaged = (what: string) => (why: string) => post({ id: req.id, type: 'cacheDamaged', message: `${what}: ${why}` });
     const index = indexBuf && indexFromCacheBuffer(indexBuf, key, rtag, damaged('search index'));
@@ -74,7 +75,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
         indexSent = true;
       } else data = index;
     }
-    const rowsBuf = await readOrNothing(cacheFileFor(req.cacheDir, req.path, req.group));
+    const rowsBuf = await readOrNothing(cacheFileFor(req.cacheDir, req.path, key.group));
     cached = rowsBuf && rowsFromCacheBuffer(rowsBuf, key, rtag, damaged('records'));
   }
   const readMs = performance.now() - t0;
@@ -86,7 +87,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     ...(req.group || req.withList ? { ...(req.group ? { group: req.group } : {}), tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}),
   }, onProgress);
   // A file that could not be read is read again next time (it may be fixed by then).
-  const cache = !!req.cacheDir && parsed.error === undefined && !req.withList;
+  const cache = !!req.cacheDir && parsed.error === undefined;
   const big = !!req.index && parsed.papers.length >= req.index && parsed.error === undefined;
   // What makes the source searchable goes first (rows, then index); its orders and the cache files
   // follow. What is still to be cached here is sent in shared memory (a copy would stall the
@@ -117,7 +118,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
 /** Writes the records file; returns its digest (for the index written beside it), if written. */
 function storeRows(req: WorkerRequest, parsed: ParsedSource, tag: string, rows: CachedRows, post: (m: WorkerReply) => void): RowsDigest | undefined {
   let digest: RowsDigest | undefined;
-  const err = writeCache(req.cacheDir!, parsed, tag, rows, req.group, d => { digest = d; });
+  const err = writeCache(req.cacheDir!, parsed, tag, rows, cacheListOf(req), d => { digest = d; });
   if (err) post({ id: req.id, type: 'cacheError', message: err });
   return digest;
 }

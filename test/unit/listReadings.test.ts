@@ -9,7 +9,7 @@ import { DocumentReadings, overlay } from '../../src/core/documentPapers';
 import { Library } from '../../src/core/library';
 import type { Paper } from '../../src/core/model';
 import { mayDefineMacros, readBibtexInGroup, type GroupFile } from '../../src/core/sources/bibtex';
-import { parseWithCache, storeOutcome } from '../../src/core/sources/cachedParse';
+import { outcomeSource, parseWithCache, storeOutcome } from '../../src/core/sources/cachedParse';
 import { groupsByFile, listReadingsByFile, MAX_GROUP_FILES, MAX_LIST_READINGS } from '../../src/core/sources/groups';
 import { BIG_LIST_READING_BYTES, differingMacros, diffReadings, namesMacro, readBibtexWithList } from '../../src/core/sources/listReading';
 import { readSourceFile } from '../../src/core/sources/read';
@@ -123,13 +123,29 @@ describe('bibliography lists: reading a shared file with a document\'s list', ()
     assert.equal(c.problems.length, 1);
     assert.match(c.problems[0]!.message, /entry lee2020parsing: field `booktitle` uses the undefined macro `acl`/);
     assert.equal(c.problems[0]!.line, 4);
-    // Nothing of it is cached: a list reading is not the library's reading of that list.
+  });
+
+  it('caches a list reading under both lists: the next session reads it from disk, a change of a file it used reads it again', () => {
     const cacheDir = path.join(tmp, 'cache');
     const req = { path: refs, cacheDir, tag: 't', group: union, withList: [short, refs] };
-    const outcome = parseWithCache(req);
-    assert.equal(storeOutcome(req, outcome), undefined);
-    assert.ok(!fs.existsSync(cacheDir) || fs.readdirSync(cacheDir).every(f => !f.endsWith('.json')), 'no records file written');
-    assert.equal(parseWithCache({ path: refs, cacheDir, tag: 't', group: [short, refs] }).fromCache, false, 'the library\'s reading with that list is not answered by it');
+    const first = parseWithCache(req);
+    assert.equal(first.fromCache, false);
+    assert.equal(storeOutcome(req, first), undefined, 'written');
+    const again = parseWithCache(req);
+    assert.equal(again.fromCache, true);
+    const cached = outcomeSource(again);
+    assert.equal(cached.listReading?.outcome, 'read');
+    assert.deepEqual(cached.papers.map(p => [p.id, venue(p)]), [['lee2020parsing', 'ACL']]);
+    // Not the library's reading of either list, nor the reading with another list.
+    assert.equal(parseWithCache({ path: refs, cacheDir, tag: 't', group: [short, refs] }).fromCache, false, 'the library\'s reading with that list');
+    assert.equal(parseWithCache({ path: refs, cacheDir, tag: 't', group: union }).fromCache, false, 'the library\'s reading');
+    assert.equal(parseWithCache({ ...req, withList: [long, refs] }).fromCache, false, 'another document\'s list');
+    assert.equal(parseWithCache({ ...req, group: [short, refs] }).fromCache, false, 'against another library list');
+    // short.bib changes: read again, and the new value shows.
+    fs.writeFileSync(short, SHORT.replace('"ACL"', '"ACL 2"'));
+    const changed = parseWithCache(req);
+    assert.equal(changed.fromCache, false);
+    assert.equal(venue(outcomeSource(changed).papers[0]), 'ACL 2');
   });
 
   it('macros that differ but that the file never names: nothing read; a changed strings file shows in the next reading', () => {
@@ -289,7 +305,7 @@ describe('bibliography lists: a document\'s reading through the parse worker', f
   });
   after(() => dispose());
 
-  it('reads in the worker, never from the cache, and follows a changed strings file', async () => {
+  it('reads in the worker, from its cache the second time, and follows a changed strings file', async () => {
     const [short, long, refs] = ['short.bib', 'long.bib', 'refs.bib'].map(f => path.join(tmp, f)) as [string, string, string];
     fs.writeFileSync(short, SHORT);
     fs.writeFileSync(long, LONG);
@@ -301,7 +317,7 @@ describe('bibliography lists: a document\'s reading through the parse worker', f
     for (let i = 0; i < 2; i++) {
       const a = await parser.readWithList(refs, [short, refs], union);
       assert.ok(a.timing, 'through the worker');
-      assert.ok(!a.fromCache);
+      assert.equal(!!a.fromCache, i === 1, 'read, then from the cache');
       assert.equal(a.listReading?.outcome, 'read');
       assert.deepEqual(a.papers.map(p => [p.id, venue(p)]), [['lee2020parsing', 'ACL']]);
       assert.match(a.papers[0]!.custom.bibtex!, /booktitle = \{ACL\}/);

@@ -102,6 +102,19 @@ export interface CachedRows {
   orders?: SourceOrders;
 }
 
+/**
+ * The list under which a document's own reading of a file (listReading.ts) is cached: the
+ * document's list and the library's list it was compared with, behind markers no path starts with.
+ */
+export function listReadingKey(list: readonly string[], primary: readonly string[]): string[] {
+  return ['\u0001list', ...list, '\u0001library', ...primary];
+}
+
+/** The list a request is cached under: its bibliography list, or for a list reading `listReadingKey`. */
+export function cacheListOf(req: { path: string; group?: readonly string[]; withList?: readonly string[] }): readonly string[] | undefined {
+  return req.withList ? listReadingKey(req.withList, req.group ?? [req.path]) : req.group;
+}
+
 /** The cache file of a source; one per bibliography list it is read with (none: read alone). */
 export function cacheFileFor(cacheDir: string, sourcePath: string, group?: readonly string[]): string {
   const h = createHash('sha1').update(sourcePath);

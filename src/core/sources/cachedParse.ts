@@ -1,7 +1,7 @@
 // Parsing with the parsed-records cache (cache.ts): answers from it when the file is unchanged,
 // else reads and parses (read.ts). The worker, inline parsing of small files and the CLI use it.
 import * as fs from 'node:fs';
-import { macroTables, readCacheLines, type RowsDigest, writeCache } from './cache';
+import { cacheListOf, macroTables, readCacheLines, type RowsDigest, writeCache } from './cache';
 import { readSourceFile, type ReadSourceOptions } from './read';
 import { decodeParsed, encodeParsed } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
@@ -22,7 +22,8 @@ export interface ParseRequest {
   tablesDir?: string;
   /**
    * A document's own bibliography list (holding `path`): read `path` with it against its reading
-   * with `group` and keep what differs (listReading.ts). Never read from or written to the cache.
+   * with `group` and keep what differs (listReading.ts). Cached under both lists (`listReadingKey`),
+   * apart from the library's reading of either list.
    */
   withList?: string[];
   /** Read nothing from the cache, but write the fresh result to it (repairs a damaged one). */
@@ -44,12 +45,12 @@ export interface ParseOutcome {
  * bibliography list, the list and every other file its reading used), else parses it. Never throws.
  */
 export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void, knownEmpty?: ReadSourceOptions['knownEmpty']): ParseOutcome {
-  if (req.cacheDir && !req.refresh && !req.withList) {
+  if (req.cacheDir && !req.refresh) {
     try {
       const t0 = performance.now();
       const st = fs.statSync(req.path);
       if (st.isFile()) {
-        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '', onDamage, req.group);
+        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '', onDamage, cacheListOf(req));
         if (hit !== undefined) return { lines: hit, fromCache: true, readMs: performance.now() - t0 };
       }
     } catch {
@@ -72,8 +73,8 @@ export function parseFresh(req: ParseRequest, onProgress?: ProgressFn, knownEmpt
 /** Writes a fresh outcome to the cache; returns why not, if it failed. `onDigest` gets the written file's digest. */
 export function storeOutcome(req: ParseRequest, outcome: ParseOutcome, onDigest?: (d: RowsDigest) => void): string | undefined {
   // A file that could not be read is read again next time (it may be fixed by then).
-  if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined || outcome.parsed.listReading) return undefined;
-  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines, req.group, onDigest);
+  if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined) return undefined;
+  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines, cacheListOf(req), onDigest);
 }
 
 /** The parsed source of an outcome, on this thread. */

@@ -131,7 +131,7 @@ export class SourceParser {
   /**
    * Reads a `.bib` file with a document's own bibliography `list` against its reading with `group`
    * (the library's): what that document's BibTeX run would get differently (listReading.ts). In the
-   * worker unless the files are small together; never cached. Rejects only with CancelledError.
+   * worker unless the files are small together; cached under both lists. Rejects only with CancelledError.
    */
   readWithList(path: string, list: readonly string[], group: readonly string[] | undefined, signal?: AbortSignal): Promise<ParsedSource> {
     const req: WorkerRequest = {
