@@ -476,11 +476,27 @@ export class Suggest {
     }, 'the suggest widget showing its answer', timeout, async () => `it shows: ${await widget.innerText().catch(() => 'nothing')}`);
   }
 
-  /** Labels in display order. */
-  async labels(): Promise<string[]> {
-    return this.rows.evaluateAll(rows => rows
-      .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
-      .map(r => (r.querySelector('.label-name')?.textContent ?? r.textContent ?? '').trim()));
+  /**
+   * Labels in display order, read once the list's rows are all drawn: while the editor redraws a
+   * list (a later answer to the same query), some rows are missing for a moment (a CI run read rows
+   * 1–6 without row 0). Read until the drawn rows run from row 0 without a gap and two reads in a
+   * row agree (a list scrolled away from its top never settles: read it before moving); none while
+   * the widget shows no rows.
+   */
+  async labels(timeout = 10_000): Promise<string[]> {
+    const read = () => this.rows.evaluateAll(rows => rows
+      .map(r => [Number(r.getAttribute('data-index')), (r.querySelector('.label-name')?.textContent ?? r.textContent ?? '').trim()] as [number, string])
+      .sort((a, b) => a[0] - b[0]));
+    let last = '';
+    let seen: [number, string][] = [];
+    return waitFor(async () => {
+      seen = await read();
+      if (!seen.length) return [] as string[]; // an empty array is a truthy answer
+      const now = JSON.stringify(seen);
+      const settled = now === last && seen.every(([i], k) => i === k);
+      last = now;
+      return settled && seen.map(r => r[1]);
+    }, 'the suggest list drawn whole', timeout, () => `rows drawn: ${JSON.stringify(seen)}`, 50);
   }
 }
 
