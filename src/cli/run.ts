@@ -13,8 +13,8 @@ import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } f
 import { buildIndexData, indexDataFits, SearchIndex, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cachedParse';
 import { readBibtexGroup } from '../core/sources/bibtex';
-import { CacheDamagedError, CachedRowsFile, type CacheKey, readCacheLines, readIndexCache, rowsDigestOfFile, rowsFileCrc, type RowsDigest, writeCache, writeIndexCache } from '../core/sources/cache';
-import { decodeParsed } from '../core/sources/transfer';
+import { CacheDamagedError, CachedRowsFile, type CacheKey, readCacheRows, readIndexCache, rowsDigestOfFile, rowsFileCrc, type RowsDigest, writeCache, writeIndexCache } from '../core/sources/cache';
+import { decodeRows } from '../core/sources/transfer';
 import { readSourceFile, readSourceText } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args';
@@ -471,9 +471,9 @@ function cachedList(libraries: readonly string[], env: CliEnv, cwd: string): Map
   for (const f of files) {
     try {
       const st = fs.statSync(f);
-      const lines = readCacheLines(cliCacheDir(env), f, st.size, st.mtimeMs, tag);
-      if (!lines) return undefined;
-      out.set(f, decodeParsed(lines, true));
+      const rows = readCacheRows(cliCacheDir(env), { path: f, size: st.size, mtimeMs: st.mtimeMs }, tag);
+      if (!rows) return undefined;
+      out.set(f, decodeRows(rows, true));
     } catch { return undefined; }
   }
   return out;

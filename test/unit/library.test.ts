@@ -7,7 +7,7 @@ import type { Paper } from '../../src/core/model';
 import { readSourceFile } from '../../src/core/sources/read';
 import { sourceOrders } from '../../src/core/sources/orders';
 import { parseSourceText } from '../../src/core/sources/fromText';
-import { encodeParsed, RecordRows } from '../../src/core/sources/transfer';
+import { encodeRows, RecordRows } from '../../src/core/sources/transfer';
 import { BERT_BIB } from './library.fixtures';
 
 // Real records: the ACL Anthology export (../shared/testdata/bib, CC BY 4.0) and a corpus paper.
@@ -275,7 +275,7 @@ describe('library: indexing a big source ahead, in turns', () => {
 describe('library: a big source searchable before its papers are decoded', () => {
   const bertRows = () => {
     const parsed = parseSourceText('/w/anthology.bib', `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'devlin-again').replace('{BERT}:', '{BERT} again:').replace('10.18653/v1/N19-1423', '10.18653/v1/N19-9999')}`);
-    const bytes = Buffer.from(encodeParsed(parsed).join('\n'));
+    const { bytes } = encodeRows(parsed);
     return { parsed, rows: new RecordRows(bytes) };
   };
 

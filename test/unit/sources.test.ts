@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { INDEX_ARRAYS, SearchIndex, sharedIndexData } from '../../src/core/search';
-import { cacheFileFor, readCacheLines, readCacheRows, writeCache } from '../../src/core/sources/cache';
-import { decodeParsed, encodeParsed, encodeRows, RecordRows, rowStarts } from '../../src/core/sources/transfer';
+import { cacheFileFor, readCacheRows, writeCache } from '../../src/core/sources/cache';
+import { decodeRows, encodeRows, RecordRows, rowStarts } from '../../src/core/sources/transfer';
 import { readCslJson } from '../../src/core/sources/cslJson';
 import { detectKind } from '../../src/core/sources/detect';
 import { isGlob, markdownBibliographies, texBibliographies } from '../../src/core/sources/discover';
@@ -154,11 +154,12 @@ describe('sources: parsed-records cache', () => {
     const f = write('c.json', '[{"id": "a", "type": "book"}]');
     const parsed = readSourceFile(f);
     assert.equal(writeCache(dir, parsed, 'v1'), undefined);
-    const hit = readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v1');
-    assert.deepEqual(decodeParsed(hit!, true).papers.map((p: Paper) => p.id), ['a']);
-    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs! + 1, 'v1'), undefined);
-    assert.equal(readCacheLines(dir, f, parsed.size! + 1, parsed.mtimeMs!, 'v1'), undefined);
-    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v2'), undefined);
+    const read = (size: number, mtimeMs: number, tag: string) => readCacheRows(dir, { path: f, size, mtimeMs }, tag);
+    const hit = read(parsed.size!, parsed.mtimeMs!, 'v1');
+    assert.deepEqual(decodeRows(hit!, true).papers.map((p: Paper) => p.id), ['a']);
+    assert.equal(read(parsed.size!, parsed.mtimeMs! + 1, 'v1'), undefined);
+    assert.equal(read(parsed.size! + 1, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(read(parsed.size!, parsed.mtimeMs!, 'v2'), undefined);
     // The rows' starts are stored after them: a reload hands them on without scanning.
     const rows = readCacheRows(dir, { path: f, size: parsed.size!, mtimeMs: parsed.mtimeMs! }, 'v1')!;
     assert.deepEqual([...rows.starts], [...rowStarts(rows.bytes)]);
@@ -166,9 +167,9 @@ describe('sources: parsed-records cache', () => {
     // Cut short by a crash, or garbage: a miss, never an error.
     const whole = fs.readFileSync(cacheFileFor(dir, f));
     fs.writeFileSync(cacheFileFor(dir, f), whole.subarray(0, whole.length - 3));
-    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(read(parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
     fs.writeFileSync(cacheFileFor(dir, f), 'garbage');
-    assert.equal(readCacheLines(dir, f, parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(read(parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
   });
   it('does not cache a failed source', () => {
     assert.equal(writeCache(path.join(tmp, 'cache'), readSourceFile(path.join(tmp, 'missing.json')), 'v1'), 'not cacheable');
@@ -264,27 +265,32 @@ describe('sources: transfer between threads', () => {
     const bib = `% Zotero export\n@article{muller2020,\n  title = {\u00dcber Sprache},\n  author = {M\u00fcller, J\u00fcrgen},\n  year = 2020\n}\n\n${BERT_BIB}`;
     const f = write('lazy.bib', `\uFEFF${bib}`);
     const parsed = readSourceFile(f);
-    const lines = encodeParsed(parsed);
-    assert.ok(!lines.join('\n').includes('@inproceedings{devlin'), 'the original text is not sent');
-    const back = decodeParsed(lines, false);
+    const rows = encodeRows(parsed);
+    assert.ok(!Buffer.from(rows.bytes).toString('utf8').includes('@inproceedings{devlin'), 'the original text is not sent');
+    const back = decodeRows(rows, false);
     assert.deepEqual(back.papers.map(p => p.id), ['muller2020', 'devlin-etal-2019-bert']);
     assert.equal(back.papers[0]!.custom.bibtex, parsed.papers[0]!.custom.bibtex);
     assert.equal(back.papers[1]!.custom.bibtex, BERT_BIB.trimEnd());
     assert.ok(!JSON.stringify(back.papers[1]).includes('@inproceedings'), 'serializing a paper does not read the file');
   });
-  it('encodes rows straight into bytes, in shared memory when asked, as the lines joined would be', () => {
+  it('encodes rows straight into bytes, in shared memory when asked: a meta line, then one JSON row per paper', () => {
     const bib = `@article{muller2020,\n  title = {\u00dcber Sprache \u{1F600}},\n  author = {M\u00fcller, J\u00fcrgen},\n  year = 2020\n}\n\n${BERT_BIB}`;
     const parsed = readSourceFile(write('rows-shared.bib', bib));
-    const joined = Buffer.from(encodeParsed(parsed).join('\n'), 'utf8');
+    const plain = encodeRows(parsed);
+    const lines = Buffer.from(plain.bytes).toString('utf8').split('\n');
+    assert.equal(lines.length, 3);
+    assert.equal(JSON.parse(lines[0]!).rows, 2);
+    assert.deepEqual(lines.slice(1).map(l => (JSON.parse(l) as [Paper])[0].title), ['\u00dcber Sprache \u{1F600}', parsed.papers[1]!.title]);
     for (const shared of [false, true]) {
       const { bytes, starts } = encodeRows(parsed, { shared });
-      assert.equal(Buffer.compare(Buffer.from(bytes), joined), 0);
-      assert.deepEqual([...starts], [...rowStarts(joined)]);
+      assert.equal(Buffer.compare(Buffer.from(bytes), Buffer.from(plain.bytes)), 0);
+      assert.deepEqual([...starts], [...rowStarts(bytes)]);
       assert.equal(bytes.buffer instanceof SharedArrayBuffer, shared);
       assert.deepEqual(new RecordRows(bytes, starts).at(0)!.title, parsed.papers[0]!.title);
     }
     const none = encodeRows({ ...parsed, papers: [] });
-    assert.deepEqual([...none.starts], [...rowStarts(Buffer.from(encodeParsed({ ...parsed, papers: [] })[0]!))]);
+    assert.deepEqual([...none.starts], [...rowStarts(none.bytes)]);
+    assert.equal(decodeRows(none, false).papers.length, 0);
   });
   it('copies index data into shared memory, the same arrays', () => {
     const data = SearchIndex.build(readSourceFile(write('shared-index.bib', BERT_BIB)).papers).exportData();
@@ -297,13 +303,13 @@ describe('sources: transfer between threads', () => {
   });
   it('gives no stale text once the file changed', () => {
     const f = write('stale.bib', BERT_BIB);
-    const back = decodeParsed(encodeParsed(readSourceFile(f)), false);
+    const back = decodeRows(encodeRows(readSourceFile(f)), false);
     fs.writeFileSync(f, `% edited\n${BERT_BIB}`);
     assert.equal(back.papers[0]!.custom.bibtex, undefined);
   });
   it('holds decoding off while told to wait (the user types), and for a bounded time in all', async () => {
     const f = write('wait.bib', Array.from({ length: 300 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`)).join('\n'));
-    const bytes = Buffer.from(encodeParsed(readSourceFile(f)).join('\n'));
+    const { bytes } = encodeRows(readSourceFile(f));
     // Waits twice before the first slice, then decodes in slices of at least 64 rows.
     let asked = 0;
     let decodedWhileWaiting = -1;
@@ -321,8 +327,8 @@ describe('sources: transfer between threads', () => {
   });
   it('decodes rows one at a time from bytes, each once, and says when rows are damaged or missing', async () => {
     const f = write('rows.bib', `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'second')}`);
-    const lines = encodeParsed(readSourceFile(f));
-    const bytes = Buffer.from(lines.join('\n'));
+    const { bytes } = encodeRows(readSourceFile(f));
+    const lines = Buffer.from(bytes).toString('utf8').split('\n');
     const rows = new RecordRows(bytes, rowStarts(bytes));
     assert.equal(rows.length, 2);
     assert.equal(rows.at(1)!.id, 'second');
@@ -344,7 +350,7 @@ describe('sources: transfer between threads', () => {
   });
   it('keeps the identities computed by the sender', () => {
     const f = write('ids.bib', BERT_BIB);
-    const back = decodeParsed(encodeParsed(readSourceFile(f)), false);
+    const back = decodeRows(encodeRows(readSourceFile(f)), false);
     assert.equal(identityOf(back.papers[0]!).doi, '10.18653/v1/n19-1423');
     assert.match(identityOf(back.papers[0]!).titleYear!, /^bert pre training of deep .*\|2019$/);
   });

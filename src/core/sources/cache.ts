@@ -16,7 +16,7 @@ import { crc32 } from 'node:zlib';
 import type { Paper } from '../model';
 import { INDEX_ARRAYS, type IndexArrayName, type PaperList, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
-import { type BibtexReader, decodeMeta, decodeRow, encodeParsed, type Meta, rowStarts } from './transfer';
+import { type BibtexReader, decodeMeta, decodeRow, encodeRows, type Meta } from './transfer';
 import type { Chain, MacroTable, MacroTables } from './bibtex';
 import type { ParsedSource } from './types';
 
@@ -223,27 +223,14 @@ export function readCacheRows(cacheDir: string, key: CacheKey, tag: string, onDa
   }
 }
 
-/** The cached lines (see transfer.ts) when the cache matches the file's key, else undefined. Never throws. */
-export function readCacheLines(cacheDir: string, sourcePath: string, size: number, mtimeMs: number, tag: string, onDamage?: OnDamage, group?: readonly string[]): string[] | undefined {
-  const rows = readCacheRows(cacheDir, { path: sourcePath, size, mtimeMs, ...(group ? { group } : {}) }, tag, onDamage);
-  if (!rows) return undefined;
-  const lines = Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.length).toString('utf8').split('\n');
-  return lines[0] ? lines : undefined;
-}
-
 /**
- * Writes a cache entry atomically: the source's lines, or the same rows already encoded (with their
- * starts and orders, as the worker sends them on). A `.bib` read with its bibliography list `group`
+ * Writes a cache entry atomically: the source's rows (encoded here unless given, with their starts
+ * and orders, as the worker sends them on). A `.bib` read with its bibliography list `group`
  * is stored for that list, with the files it used (`parsed.groupDeps`). Failures are returned, not thrown.
  */
-export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, body: readonly string[] | CachedRows = encodeParsed(parsed), group?: readonly string[], onDigest?: (d: RowsDigest) => void): string | undefined {
+export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, rows?: CachedRows, group?: readonly string[], onDigest?: (d: RowsDigest) => void): string | undefined {
   if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';
-  let rows: CachedRows;
-  if (Array.isArray(body)) {
-    const bytes = Buffer.from(body.join('\n'), 'utf8');
-    rows = { bytes, starts: rowStarts(bytes) };
-  } else rows = body as CachedRows;
-  const { bytes, starts, orders } = rows;
+  const { bytes, starts, orders }: CachedRows = rows ?? encodeRows(parsed);
   const n = starts.length - 1;
   const withOrders = !!orders && orders.byKey.length === n && orders.newest.length === n;
   const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, ...groupFields({ ...(group ? { group } : {}), ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }), bodyBytes: bytes.length, rows: n, ...(withOrders ? { orders: true } : {}) };

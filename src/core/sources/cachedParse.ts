@@ -1,9 +1,9 @@
 // Parsing with the parsed-records cache (cache.ts): answers from it when the file is unchanged,
 // else reads and parses (read.ts). The worker, inline parsing of small files and the CLI use it.
 import * as fs from 'node:fs';
-import { cacheListOf, macroTables, readCacheLines, type RowsDigest, writeCache } from './cache';
+import { cacheListOf, type CachedRows, macroTables, readCacheRows, type RowsDigest, writeCache } from './cache';
 import { readSourceFile, type ReadSourceOptions } from './read';
-import { decodeParsed, encodeParsed } from './transfer';
+import { decodeRows, encodeRows } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
 
 export interface ParseRequest {
@@ -31,8 +31,8 @@ export interface ParseRequest {
 }
 
 export interface ParseOutcome {
-  /** The parsed source as transfer lines (what crosses the thread boundary and what the cache holds). */
-  lines: string[];
+  /** The parsed source as encoded rows (what crosses the thread boundary and what the cache holds). */
+  rows: CachedRows;
   fromCache: boolean;
   /** Set when freshly parsed (then worth caching: call `storeOutcome` after answering). */
   parsed?: ParsedSource;
@@ -50,15 +50,17 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
       const t0 = performance.now();
       const st = fs.statSync(req.path);
       if (st.isFile()) {
-        const hit = readCacheLines(req.cacheDir, req.path, st.size, st.mtimeMs, req.tag ?? '', onDamage, cacheListOf(req));
-        if (hit !== undefined) return { lines: hit, fromCache: true, readMs: performance.now() - t0 };
+        const list = cacheListOf(req);
+        const hit = readCacheRows(req.cacheDir, { path: req.path, size: st.size, mtimeMs: st.mtimeMs, ...(list ? { group: list } : {}) }, req.tag ?? '', onDamage);
+        if (hit !== undefined) return { rows: hit, fromCache: true, readMs: performance.now() - t0 };
       }
     } catch {
       // Not there: readSourceFile says so in words.
     }
   }
   const parsed = parseFresh(req, onProgress, knownEmpty);
-  return { lines: encodeParsed(parsed), fromCache: false, parsed };
+  // Only what is cached is encoded (written straight into bytes, as the worker does).
+  return { rows: req.cacheDir && parsed.error === undefined ? encodeRows(parsed) : NO_ROWS, fromCache: false, parsed };
 }
 
 /** Reads and parses a source from its file (and the macros of its list), without the cache. Never throws. */
@@ -70,11 +72,14 @@ export function parseFresh(req: ParseRequest, onProgress?: ProgressFn, knownEmpt
   });
 }
 
+/** A fresh outcome's rows when nothing is to be cached. */
+const NO_ROWS: CachedRows = { bytes: new Uint8Array(0), starts: new Uint32Array(0) };
+
 /** Writes a fresh outcome to the cache; returns why not, if it failed. `onDigest` gets the written file's digest. */
 export function storeOutcome(req: ParseRequest, outcome: ParseOutcome, onDigest?: (d: RowsDigest) => void): string | undefined {
   // A file that could not be read is read again next time (it may be fixed by then).
   if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined) return undefined;
-  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.lines, cacheListOf(req), onDigest);
+  return writeCache(req.cacheDir, outcome.parsed, req.tag ?? '', outcome.rows, cacheListOf(req), onDigest);
 }
 
 /** The parsed source of an outcome, on this thread. */
@@ -85,7 +90,7 @@ export function outcomeSource(outcome: ParseOutcome): ParsedSource {
     return rest;
   }
   const t0 = performance.now();
-  const parsed = decodeParsed(outcome.lines, outcome.fromCache);
+  const parsed = decodeRows(outcome.rows, outcome.fromCache);
   // From the cache, the cost of this load is what counts, not the first parse's.
   if (outcome.fromCache) parsed.parseMs = (outcome.readMs ?? 0) + performance.now() - t0;
   return parsed;

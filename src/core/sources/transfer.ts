@@ -16,18 +16,10 @@ type Row = [paper: Paper, id: PaperIdentity, start: number, end: number];
 
 export type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData' | 'orders'> & { rows: number; lazyBibtex?: boolean };
 
-/** The lines for a parsed source: meta first, then one row per paper. */
-export function encodeParsed(parsed: ParsedSource): string[] {
-  const enc = rowEncoder(parsed);
-  const lines = new Array<string>(parsed.papers.length + 1);
-  lines[0] = enc.meta;
-  for (let i = 0; i < parsed.papers.length; i++) lines[i + 1] = enc.row(i);
-  return lines;
-}
-
 /**
- * The same lines as `encodeParsed`, joined by newlines, written straight into UTF-8 bytes, with
- * where each row starts (as `rowStarts` finds them): no array of lines, no joined string.
+ * A parsed source's meta line, then one row per paper, each line JSON, joined by newlines and
+ * written straight into UTF-8 bytes (no array of lines, no joined string), with where each row
+ * starts (as `rowStarts` finds them).
  */
 export function encodeRows(parsed: ParsedSource, opts: { shared?: boolean } = {}): { bytes: Buffer; starts: Uint32Array } {
   const enc = rowEncoder(parsed);
@@ -133,12 +125,13 @@ function sourceOf(meta: Meta, papers: Paper[], fromCache: boolean): ParsedSource
   return parsed;
 }
 
-export function decodeParsed(lines: readonly string[], fromCache: boolean): ParsedSource {
-  if (!lines[0]) throw new Error('no parsed source received');
-  const { meta, reader } = decodeMeta(lines[0]);
-  const papers: Paper[] = [];
-  for (let i = 1; i < lines.length; i++) if (lines[i]) papers.push(decodeRow(lines[i]!, reader));
-  return sourceOf(meta, papers, fromCache);
+
+/** Encoded rows (`encodeRows`, or a cache file's) decoded at once, on this thread. Throws on a damaged row. */
+export function decodeRows(rows: { bytes: Uint8Array; starts: Uint32Array }, fromCache: boolean): ParsedSource {
+  const r = new RecordRows(rows.bytes, rows.starts);
+  const papers = new Array<Paper>(r.length);
+  for (let i = 0; i < r.length; i++) papers[i] = r.at(i)!;
+  return sourceOf(r.meta, papers, fromCache);
 }
 
 /**
