@@ -413,7 +413,7 @@ async function main(): Promise<void> {
   let cli: CliResult | undefined;
   if (bib) {
     settle();
-    cli = benchCli(ROOT, bib, QUICK ? 3 : 5);
+    cli = await benchCli(ROOT, bib, QUICK ? 3 : 5);
     console.error(`[bench] ${describeCli(cli).join(' ')}`);
   }
 

@@ -1,7 +1,7 @@
 // The papercite CLI on a big library in fresh processes, as a user runs it: a first search (parses
 // the file, builds the index, fills the cache), then second searches on the unchanged file, which
 // answer from the cache. `papercite --version` is the floor: starting Node and loading the bundle.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +12,8 @@ export interface CliResult {
   query: string;
   firstHit: string;
   coldMs: number;
+  /** The first search's answer on stdout (the cache is written after it). */
+  coldAnswerMs: number;
   /** Second searches: wall and CPU (user + system) ms of the process. */
   warm: { wallMs: number[]; cpuMs: number[]; fromCache: boolean };
   versionMs: number[];
@@ -30,7 +32,21 @@ function childrenCpuMs(): number {
   }
 }
 
-export function benchCli(root: string, bib: string, runs: number): CliResult {
+/** Runs a command; resolves with when its stdout first got output and when it exited (ms from the start). */
+function timeFirstOutput(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ answerMs: number; exitMs: number; err: string }> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    let answerMs = NaN;
+    let err = '';
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', () => { if (Number.isNaN(answerMs)) answerMs = performance.now() - t; });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+    child.on('error', reject);
+    child.on('close', code => (code === 0 || code === 1 ? resolve({ answerMs, exitMs: performance.now() - t, err }) : reject(new Error(`${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+export async function benchCli(root: string, bib: string, runs: number): Promise<CliResult> {
   // Today's sources: the cache is keyed by the bundle, so a stale dist/cli.js would measure old code.
   execFileSync(process.execPath, [path.join(root, 'esbuild.config.mjs')], { cwd: root, stdio: 'ignore' });
   const cli = path.join(root, 'dist/cli.js');
@@ -47,9 +63,9 @@ export function benchCli(root: string, bib: string, runs: number): CliResult {
   };
   try {
     const search = ['search', '--library', bib, '--verbose', '--json', query];
-    const cold = run(search);
+    const cold = await timeFirstOutput(process.execPath, [cli, ...search], env);
     const result: CliResult = {
-      entries: Number(/(\d+) entries/.exec(cold.err)?.[1] ?? NaN), query, firstHit: '', coldMs: cold.wallMs,
+      entries: Number(/(\d+) entries/.exec(cold.err)?.[1] ?? NaN), query, firstHit: '', coldMs: cold.exitMs, coldAnswerMs: cold.answerMs,
       warm: { wallMs: [], cpuMs: [], fromCache: true }, versionMs: [], targetMs: 500,
     };
     for (let i = 0; i < runs; i++) {
@@ -70,6 +86,6 @@ export function describeCli(c: CliResult): string[] {
   const f = (xs: number[]) => `${median(xs).toFixed(0)} ms (median of ${xs.length}; ${xs.map(x => x.toFixed(0)).join(', ')})`;
   return [
     `CLI, fresh processes, \`papercite search --library <${c.entries} entries> "${c.query}"\` (top hit ${c.firstHit}):`,
-    `  first search (parse, index, fill the cache) ${(c.coldMs / 1000).toFixed(1)} s; second search, warm cache: ${f(c.warm.wallMs)} wall, CPU ${f(c.warm.cpuMs)} (target <= ${c.targetMs} ms)${c.warm.fromCache ? '' : ' (NOT from the cache)'}; \`papercite --version\` ${f(c.versionMs)}`,
+    `  first search: answered in ${(c.coldAnswerMs / 1000).toFixed(1)} s (parse, index), exits at ${(c.coldMs / 1000).toFixed(1)} s (the cache written); second search, warm cache: ${f(c.warm.wallMs)} wall, CPU ${f(c.warm.cpuMs)} (target <= ${c.targetMs} ms)${c.warm.fromCache ? '' : ' (NOT from the cache)'}; \`papercite --version\` ${f(c.versionMs)}`,
   ];
 }

@@ -105,7 +105,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv)
     let code: number;
     try {
       loaded = loadLibrary(args, io, env, rawIo.stderr);
-      code = await runCommand(args, loaded, io, env);
+      code = await answerThenStore(args, loaded, io, env);
     } catch (err) {
       // A block of a cached library found damaged while its rows were read on demand: nothing was
       // printed yet (hits are printed once found), so read the libraries afresh and answer again.
@@ -113,7 +113,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv)
       io.stderr.write(`papercite: the cache of ${err.source ? shown(err.source, env.cwd ?? process.cwd()) : 'a library'} was damaged (${err.message}); discarded and rebuilt\n`);
       args = { ...args, noCache: true };
       loaded = loadLibrary(args, io, env, rawIo.stderr);
-      code = await runCommand(args, loaded, io, env);
+      code = await answerThenStore(args, loaded, io, env);
     }
     // A library with errors fails the run after the good entries were used, like a compiler.
     return code === 0 && loaded.errors > 0 ? 1 : code;
@@ -126,6 +126,14 @@ export async function runCli(argv: readonly string[], rawIo: CliIO, env: CliEnv)
     io.stderr.write(`papercite: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 70;
   }
+}
+
+/** The command's answer first, then the cache writes (before it, for `--stdin`, which runs until its input ends). */
+async function answerThenStore(args: CliArgs, loaded: Loaded, io: CliIO, env: CliEnv): Promise<number> {
+  if (args.stdin) loaded.store();
+  const code = await runCommand(args, loaded, io, env);
+  loaded.store();
+  return code;
 }
 
 function runCommand(args: CliArgs, loaded: Loaded, io: CliIO, env: CliEnv): Promise<number> | number {
@@ -147,6 +155,8 @@ interface Loaded {
   corpus: Paper[] | undefined;
   /** Problems of severity error in the user's libraries. */
   errors: number;
+  /** Writes what was read afresh to the cache: called once the command answered (or before a long-running one). */
+  store(): void;
 }
 
 /** The bundled corpus, with its prebuilt search index when `indexPath` holds one for exactly this text. */
@@ -181,6 +191,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
   // merging with the other sources is then by key, as in the editor while a big library is decoded.
   const onDemand = args.command === 'search' && !args.stdin && !args.online && !args.noCache && !listed && bibList(args.libraries, cwd).length === 0;
   const searchable: { id: string; problems: SourceProblem[] }[] = [];
+  const store: (() => void)[] = [];
   const verbose = (line: string) => { if (args.verbose) io.stderr.write(`papercite: ${line}\n`); };
   for (const given of args.libraries) {
     const abs = path.resolve(cwd, given);
@@ -225,20 +236,25 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
       const req = { path: abs, cacheDir, tag, refresh };
       const outcome = parseWithCache(req, onProgress, damaged(''));
       parsed = outcomeSource(outcome);
-      let digest: RowsDigest | undefined;
-      storeOutcome(req, outcome, d => { digest = d; });
-      if (parsed.papers.length >= BIG_SOURCE) {
-        const fits = outcome.fromCache && !!cachedIndex && indexDataFits(cachedIndex, parsed.papers.length);
-        parsed.indexData = fits ? cachedIndex : SearchIndex.build(parsed.papers).exportData();
-        // Stored for the next search with the digest of the records file it goes with (again when
-        // that file was rewritten since).
-        if (!fits || cachedIndex!.rowsDigest?.crc !== (digest?.crc ?? rowsFileCrc(cacheDir, abs))) {
+      const indexed = parsed.papers.length >= BIG_SOURCE;
+      const fits = indexed && outcome.fromCache && !!cachedIndex && indexDataFits(cachedIndex, parsed.papers.length);
+      if (indexed) parsed.indexData = fits ? cachedIndex : SearchIndex.build(parsed.papers).exportData();
+      verbose(`${shown(abs, cwd)}: ${parsed.papers.length} entries ${outcome.fromCache ? 'from the cache' : 'parsed'}${indexed ? `; search index ${fits ? 'from the cache' : 'built'}` : ''} (${(performance.now() - t0).toFixed(0)} ms)`);
+      const indexData = parsed.indexData;
+      // Written once the answer is out: encoding and writing the Anthology's 130 MB took 1.5 s.
+      store.push(() => {
+        const t1 = performance.now();
+        let digest: RowsDigest | undefined;
+        const err = storeOutcome(req, outcome, d => { digest = d; });
+        if (err) verbose(`${shown(abs, cwd)}: its records could not be cached (${err})`);
+        // The index goes with the digest of the records file it was made with (again when that file was rewritten since).
+        if (indexData && (!fits || cachedIndex!.rowsDigest?.crc !== (digest?.crc ?? rowsFileCrc(cacheDir, abs)))) {
           digest ??= rowsDigestOfFile(cacheDir, abs);
-          const err = writeIndexCache(cacheDir, key, tag, parsed.indexData!, digest);
-          if (err) verbose(`${shown(abs, cwd)}: its search index could not be cached (${err})`);
+          const indexErr = writeIndexCache(cacheDir, key, tag, indexData, digest);
+          if (indexErr) verbose(`${shown(abs, cwd)}: its search index could not be cached (${indexErr})`);
         }
-        verbose(`${shown(abs, cwd)}: ${parsed.papers.length} entries ${outcome.fromCache ? 'from the cache' : 'parsed'}; search index ${fits ? 'from the cache' : 'built'} (${(performance.now() - t0).toFixed(0)} ms)`);
-      } else verbose(`${shown(abs, cwd)}: ${parsed.papers.length} entries ${outcome.fromCache ? 'from the cache' : 'parsed'} (${(performance.now() - t0).toFixed(0)} ms)`);
+        if (!outcome.fromCache || !fits) verbose(`${shown(abs, cwd)}: cached (${(performance.now() - t1).toFixed(0)} ms)`);
+      });
     } else parsed = readSourceFile(abs, onProgress ? { onProgress } : {});
     // One index over the whole source, as the editor's worker builds it: slices (the editor's
     // fallback) weigh words by each slice's own counts, so equal matches would rank by slice.
@@ -253,7 +269,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     errors += s.problems.filter(p => p.severity === 'error').length;
     if (args.command !== 'stats') printProblems(s, io, cwd, MAX_PROBLEMS_SHOWN);
   }
-  return { lib, corpus: corpus?.papers, errors };
+  return { lib, corpus: corpus?.papers, errors, store: () => { for (const write of store.splice(0)) write(); } };
 }
 
 function shown(file: string, cwd: string): string {

@@ -295,6 +295,33 @@ describe('cli: dist/cli.js', function () {
     assert.ok(!changed.fromCache);
   });
 
+  it('prints a first search\'s answer before it writes the cache, which the next search answers from', async function () {
+    this.timeout(120_000);
+    // ~2.4 MB (cached) of copies of a real entry under distinct keys.
+    write('first.bib', Array.from({ length: 3500 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `first-copy-${i}`)).join('\n'));
+    const cacheDir = path.join(tmp, 'cache-first');
+    const cached = () => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter(f => /\.(json|index)$/.test(f)) : []);
+    const search = async () => {
+      let out = '';
+      let cachedWhenPrinted: string[] | undefined;
+      let err = '';
+      const code = await runCli(['search', 'bidirectional transformers', '--library', 'first.bib', '--no-corpus', '--json', '--verbose'], {
+        stdout: { write: (s: string) => { cachedWhenPrinted ??= cached(); out += s; } },
+        stderr: { write: (s: string) => (err += s) },
+      }, { corpusPath: CORPUS, cwd: tmp, env: { PAPERCITE_CACHE_DIR: cacheDir } });
+      assert.equal(code, 0, err);
+      return { hits: (JSON.parse(out) as Paper[]).map(p => p.id), cachedWhenPrinted, err };
+    };
+    const first = await search();
+    assert.deepEqual(first.cachedWhenPrinted, [], 'nothing was cached yet when the answer was printed');
+    assert.ok(first.hits.length > 0);
+    assert.match(first.err, /first\.bib: 3500 entries parsed[^\n]*\n(.*\n)*papercite: first\.bib: cached/);
+    assert.equal(cached().length, 1, 'the records are cached after');
+    const second = await search();
+    assert.match(second.err, /from the cache/);
+    assert.deepEqual(second.hits, first.hits);
+  });
+
   it('answers a second search of a big library from its cached index, and rebuilds a damaged cache with a message', function () {
     this.timeout(120_000);
     // ~3.6 MB, 5,200 entries (big enough for a cache and an index of its own): copies of a real

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { EMPTY_CHAIN, extendChain, mayDefineMacros, readBibtexInGroup, type Chain, type GroupFile, type MacroTable } from '../../src/core/sources/bibtex';
 import { macroTables } from '../../src/core/sources/cache';
 import { parseWithCache, storeOutcome, type ParseOutcome, type ParseRequest } from '../../src/core/sources/cachedParse';
+import { encodeRows } from '../../src/core/sources/transfer';
 import { groupsByFile, MAX_GROUP_FILES, markdownBibliographyLists, sameGroup, settingLists, texBibliographyLists } from '../../src/core/sources/groups';
 import { readSourceFile } from '../../src/core/sources/read';
 import { SourceParser } from '../../src/core/sources/workerClient';
@@ -125,7 +126,7 @@ describe('bibliography lists: reading and the cache', function () {
       assert.equal(storeOutcome(req, outcome), undefined);
       return outcome;
     };
-    const rowsText = (o: ParseOutcome) => Buffer.from(o.rows.bytes).toString('utf8');
+    const rowsText = (o: ParseOutcome) => Buffer.from((o.rows ?? encodeRows(o.parsed!)).bytes).toString('utf8');
     const req: ParseRequest = { path: refs, cacheDir, tag: 't', group };
     const first = read(req);
     assert.ok(!first.fromCache);

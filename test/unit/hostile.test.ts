@@ -247,7 +247,7 @@ describe('hostile input: caches verify themselves', function () {
     const src = path.join(dir, 'lib.bib');
     fs.writeFileSync(src, benignOf(rng(1), 30_000));
     const req = { path: src, cacheDir: path.join(dir, 'c1'), tag: 't' };
-    const rowsAfterMeta = (o: ParseOutcome) => { const t = Buffer.from(o.rows.bytes).toString('utf8'); return t.slice(t.indexOf('\n') + 1); };
+    const rowsAfterMeta = (o: ParseOutcome) => { const t = Buffer.from((o.rows ?? encodeRows(o.parsed!)).bytes).toString('utf8'); return t.slice(t.indexOf('\n') + 1); };
     const fresh = parseWithCache(req);
     storeOutcome(req, fresh);
     const file = cacheFileFor(req.cacheDir, src);

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { cacheListOf, type CachedRows, macroTables, readCacheRows, type RowsDigest, writeCache } from './cache';
 import { readSourceFile, type ReadSourceOptions } from './read';
-import { decodeRows, encodeRows } from './transfer';
+import { decodeRows } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
 
 export interface ParseRequest {
@@ -31,8 +31,8 @@ export interface ParseRequest {
 }
 
 export interface ParseOutcome {
-  /** The parsed source as encoded rows (what crosses the thread boundary and what the cache holds). */
-  rows: CachedRows;
+  /** From the cache: the source's rows as stored (see transfer.ts). */
+  rows?: CachedRows;
   fromCache: boolean;
   /** Set when freshly parsed (then worth caching: call `storeOutcome` after answering). */
   parsed?: ParsedSource;
@@ -58,9 +58,7 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
       // Not there: readSourceFile says so in words.
     }
   }
-  const parsed = parseFresh(req, onProgress, knownEmpty);
-  // Only what is cached is encoded (written straight into bytes, as the worker does).
-  return { rows: req.cacheDir && parsed.error === undefined ? encodeRows(parsed) : NO_ROWS, fromCache: false, parsed };
+  return { fromCache: false, parsed: parseFresh(req, onProgress, knownEmpty) };
 }
 
 /** Reads and parses a source from its file (and the macros of its list), without the cache. Never throws. */
@@ -72,10 +70,10 @@ export function parseFresh(req: ParseRequest, onProgress?: ProgressFn, knownEmpt
   });
 }
 
-/** A fresh outcome's rows when nothing is to be cached. */
-const NO_ROWS: CachedRows = { bytes: new Uint8Array(0), starts: new Uint32Array(0) };
-
-/** Writes a fresh outcome to the cache; returns why not, if it failed. `onDigest` gets the written file's digest. */
+/**
+ * Writes a fresh outcome to the cache (its rows encoded now); returns why not, if it failed.
+ * `onDigest` gets the written file's digest.
+ */
 export function storeOutcome(req: ParseRequest, outcome: ParseOutcome, onDigest?: (d: RowsDigest) => void): string | undefined {
   // A file that could not be read is read again next time (it may be fixed by then).
   if (!req.cacheDir || !outcome.parsed || outcome.fromCache || outcome.parsed.error !== undefined) return undefined;
@@ -90,7 +88,7 @@ export function outcomeSource(outcome: ParseOutcome): ParsedSource {
     return rest;
   }
   const t0 = performance.now();
-  const parsed = decodeRows(outcome.rows, outcome.fromCache);
+  const parsed = decodeRows(outcome.rows!, outcome.fromCache);
   // From the cache, the cost of this load is what counts, not the first parse's.
   if (outcome.fromCache) parsed.parseMs = (outcome.readMs ?? 0) + performance.now() - t0;
   return parsed;
