@@ -256,7 +256,7 @@ export class VsCodeHost {
 
   /**
    * Picks `file` in VS Code's own file dialog (the browser's path box): types the path once the dialog
-   * has shown its folder (it would overwrite earlier typing), presses Enter only while the highlighted
+   * has shown its folder, and again whenever the dialog resets the box, presses Enter only while the highlighted
    * row is that file (the dialog answers each keystroke asynchronously and may ignore an early Enter),
    * and types it again if the dialog is still open afterwards. `beforeEnter` runs with the path shown.
    */
@@ -267,9 +267,12 @@ export class VsCodeHost {
       await q.input.waitFor({ state: 'visible' });
       await waitFor(async () => (await q.input.inputValue()).endsWith('/'), 'the file dialog showing its folder', UI_TIMEOUT,
         async () => `its box holds "${await q.input.inputValue().catch(() => '?')}"`);
-      await q.input.fill(file);
-      await waitFor(async () => (await q.input.inputValue()) === file && (await q.active.innerText().catch(() => '')).includes(name),
-        `the file dialog highlighting ${name}`, UI_TIMEOUT,
+      // The dialog may still reset its box to the folder after showing it: type the path again whenever
+      // the box no longer holds it.
+      await waitFor(async () => {
+        if ((await q.input.inputValue()) !== file) { await q.input.fill(file); return false; }
+        return (await q.active.innerText().catch(() => '')).includes(name);
+      }, `the file dialog highlighting ${name}`, UI_TIMEOUT,
         async () => `its box holds "${await q.input.inputValue().catch(() => '?')}", rows: ${(await q.labels()).join(' | ')}`);
       if (attempt === 1) await beforeEnter?.();
       await this.page.keyboard.press('Enter');
