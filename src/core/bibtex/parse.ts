@@ -658,6 +658,8 @@ class Reader {
         depth--; i = c + 1;
       }
     } else {
+      // Lone `}`s: said once per value, at the first, with their count.
+      let lone = 0, firstLone = -1;
       for (;;) {
         const o = this.nextOpen(i), c = this.nextClose(i), q = this.nextQuote(i);
         const m = o < c ? (o < q ? o : q) : (c < q ? c : q);
@@ -669,11 +671,13 @@ class Reader {
           else {
             // BibTeX rejects a lone `}` inside "…" (the Anthology has `(Grefenstette, 1994\}`):
             // keep the entry, drop the brace, and say so.
-            this.problem(m, 'warning', `${this.context()}: a \`}\` without a matching \`{\` inside a quoted value (BibTeX rejects this); the brace is dropped, expected braces to balance`);
+            if (lone++ === 0) firstLone = m;
             this.unbalanced = true;
           }
         } else if (depth === 0) { end = m; break; }
       }
+      if (lone === 1) this.problem(firstLone, 'warning', `${this.context()}: a \`}\` without a matching \`{\` inside a quoted value (BibTeX rejects this); the brace is dropped, expected braces to balance`);
+      else if (lone > 1) this.problem(firstLone, 'warning', `${this.context()}: ${lone} \`}\` without a matching \`{\` inside a quoted value, the first here (BibTeX rejects this); they are dropped, expected braces to balance`);
     }
     // A line that starts a new entry inside the value: this value's braces or quotes do not balance.
     for (let k = this.nextLineAt(open + 1); k < end; k = this.nextLineAt(k + 1)) {
