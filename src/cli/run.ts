@@ -537,12 +537,17 @@ function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {
     for (const src of user) {
       const errs = src.problems.filter(p => p.severity === 'error').length;
       const warns = src.problems.length - errs;
-      out.push(`  ${shown(src.id, cwd)} (${src.kind}): ${src.entries} entries, ${src.merged} merged, ${src.parseMs.toFixed(0)} ms` +
-        (src.error ? `, FAILED: ${src.error}` : errs || warns ? `, ${errs} error${errs === 1 ? '' : 's'}, ${warns} warning${warns === 1 ? '' : 's'}` : ''));
+      out.push(`  ${shown(src.id, cwd)} (${src.kind}): ${counted(src.entries, 'entry', 'entries')}, ${src.merged} merged, ${src.parseMs.toFixed(0)} ms` +
+        (src.error ? `, FAILED: ${src.error}` : errs || warns ? `, ${counted(errs, 'error')}, ${counted(warns, 'warning')}` : ''));
       for (const p of src.problems) out.push(`    ${formatProblem(p, cwd)}`);
     }
-    out.push('', `All sources: ${s.library.papers} papers, ${s.library.merged} merged across sources, ${s.library.clashes} key clashes, ${s.library.authors} authors`);
+    out.push('', `All sources: ${counted(s.library.papers, 'paper')}, ${s.library.merged} merged across sources, ${counted(s.library.clashes, 'key clash', 'key clashes')}, ${counted(s.library.authors, 'author')}`);
   }
   io.stdout.write(`${out.join('\n')}\n`);
   return 0;
+}
+
+/** `1 entry`, `2 entries`. */
+function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

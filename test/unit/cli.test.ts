@@ -204,6 +204,17 @@ describe('cli: dist/cli.js', function () {
     assert.match(s.err, /obj\.json:1: error: expected a CSL-JSON array of items/);
   });
 
+  it('stats counts in words that agree with the number (1 entry, 2 entries)', () => {
+    write('one.bib', '@misc{solo, title = "Alone", author = "Ada Lovelace", year = 1843}\n');
+    write('two.bib', '@misc{a, title = "First", author = "Ada Lovelace and Charles Babbage", year = 1843}\n@misc{b, title = {Second}}\n@misc{b, title = {Second again}}\n');
+    const r = run(['stats', '--library', 'one.bib', '--no-corpus']);
+    assert.match(r.out, /one\.bib \(bibtex\): 1 entry, 0 merged, \d+ ms\n/);
+    assert.match(r.out, /All sources: 1 paper, 0 merged across sources, 0 key clashes, 1 author\n/);
+    const t = run(['stats', '--library', 'two.bib', '--no-corpus']);
+    assert.match(t.out, /two\.bib \(bibtex\): 2 entries, 0 merged, \d+ ms, 1 error, 0 warnings\n/);
+    assert.match(t.out, /All sources: 2 papers, .*, 2 authors\n/);
+  });
+
   it('a broken .bib loses only its damaged entry, reported with its line, and exits 1', () => {
     write('damaged.bib', DAMAGED_BIB);
     const r = run(['export', '--format', 'csl-json', '--library', 'damaged.bib', '--no-corpus']);
