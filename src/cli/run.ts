@@ -23,6 +23,7 @@ import { libraryStats } from './stats';
 import { closestKeys } from './suggest';
 import type { OnlineCliEnv } from './online';
 import { safeJson, safeWriter, terminalField as tf } from './terminal';
+import { counted } from '../core/words';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -430,7 +431,7 @@ function exportPapers(args: CliArgs, lib: Library, io: CliIO, env: CliEnv): numb
     } catch (err) {
       throw new CliError(`could not write ${out}: ${(err as Error).message}`);
     }
-    io.stderr.write(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} to ${args.output}.\n`);
+    io.stderr.write(`Exported ${counted(papers.length, 'paper')} to ${args.output}.\n`);
   } else io.stdout.write(text);
   return 0;
 }
@@ -545,9 +546,4 @@ function stats(args: CliArgs, loaded: Loaded, io: CliIO, cwd: string): number {
   }
   io.stdout.write(`${out.join('\n')}\n`);
   return 0;
-}
-
-/** `1 entry`, `2 entries`. */
-function counted(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

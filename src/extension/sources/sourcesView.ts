@@ -9,6 +9,7 @@ import { registerCommand } from '../registerCommand';
 import type { Services, SourceStatus } from '../services';
 import { PROVIDER_LABEL, type ProviderName } from '../../core/online/types';
 import type { ProviderStates } from '../online/onlineService';
+import { counted } from '../../core/words';
 
 /** Problems listed under one source; a damaged 73k-entry file can have thousands. */
 const MAX_PROBLEMS = 500;
@@ -80,9 +81,9 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   item.id = s.id;
   const errors = s.problems.filter(p => p.severity === 'error').length;
   const warnings = s.problems.length - errors;
-  const parts = [`${s.entries.toLocaleString('en-US')} ${s.entries === 1 ? 'entry' : 'entries'}`, `${formatMs(s.parseMs)}`];
-  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
-  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  const parts = [counted(s.entries, 'entry', 'entries'), `${formatMs(s.parseMs)}`];
+  if (errors) parts.push(counted(errors, 'error'));
+  if (warnings) parts.push(counted(warnings, 'warning'));
   if (s.state === 'searchable') parts.splice(1, 1, s.readShare !== undefined ? `first ${percent(s.readShare)} searchable, reading the rest…` : 'searchable, reading entries…');
   item.description = s.error !== undefined ? `failed: ${s.error}` : parts.join(' · ');
   item.iconPath = s.error !== undefined
@@ -96,12 +97,12 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   tip.appendText(`${s.kind === 'corpus' ? 'Bundled corpus' : s.id}\n\n`);
   tip.appendText(s.state === 'searchable'
     ? s.readShare !== undefined
-      ? `${KIND_LABEL[s.kind]}: its first ${s.entries} entries (${percent(s.readShare)} of the file) are searchable while the whole file is read for the first time`
-      : `${KIND_LABEL[s.kind]}: ${s.entries} entries, searchable from the cache; the tree and merging with other sources follow once all are decoded`
-    : `${KIND_LABEL[s.kind]}: ${s.entries} entries read in ${formatMs(s.parseMs)}${cached ? ' (from cache)' : ''}`);
+      ? `${KIND_LABEL[s.kind]}: its first ${counted(s.entries, 'entry', 'entries')} (${percent(s.readShare)} of the file) are searchable while the whole file is read for the first time`
+      : `${KIND_LABEL[s.kind]}: ${counted(s.entries, 'entry', 'entries')}, searchable from the cache; the tree and merging with other sources follow once all are decoded`
+    : `${KIND_LABEL[s.kind]}: ${counted(s.entries, 'entry', 'entries')} read in ${formatMs(s.parseMs)}${cached ? ' (from cache)' : ''}`);
   if (merged) tip.appendText(`\n\n${merged} shown together with the same paper from another source`);
   if (s.error !== undefined) tip.appendText(`\n\nCould not be read: ${s.error}`);
-  else if (s.problems.length) tip.appendText(`\n\n${errors} errors, ${warnings} warnings`);
+  else if (s.problems.length) tip.appendText(`\n\n${counted(errors, 'error')}, ${counted(warnings, 'warning')}`);
   item.tooltip = tip;
   item.contextValue = s.kind === 'corpus' ? 'source.corpus' : 'source.file';
   if (s.kind !== 'corpus') {
@@ -212,8 +213,8 @@ export function registerSources(services: Services): vscode.Disposable {
     provider.refresh();
     const sources = services.library.sources;
     const problems = sources.reduce((n, s) => n + s.problems.length, 0);
-    view.description = `${sources.length} source${sources.length === 1 ? '' : 's'} · ${services.library.papers.length.toLocaleString('en-US')} papers`;
-    view.message = problems ? `${problems} problem${problems === 1 ? '' : 's'} in library sources: expand a source to see them.` : undefined;
+    view.description = `${counted(sources.length, 'source')} · ${counted(services.library.papers.length, 'paper')}`;
+    view.message = problems ? `${counted(problems, 'problem')} in library sources: expand a source to see them.` : undefined;
   };
   update();
   return vscode.Disposable.from(
