@@ -81,7 +81,8 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   item.id = s.id;
   const errors = s.problems.filter(p => p.severity === 'error').length;
   const warnings = s.problems.length - errors;
-  const parts = [counted(s.entries, 'entry', 'entries'), `${formatMs(s.parseMs)}`];
+  const entries = counted(s.entries, 'entry', 'entries');
+  const parts = [entries, `${formatMs(s.parseMs)}`];
   if (errors) parts.push(counted(errors, 'error'));
   if (warnings) parts.push(counted(warnings, 'warning'));
   if (s.state === 'searchable') parts.splice(1, 1, s.readShare !== undefined ? `first ${percent(s.readShare)} searchable, reading the rest…` : 'searchable, reading entries…');
@@ -97,9 +98,9 @@ function sourceItem(s: SourceStatus): vscode.TreeItem {
   tip.appendText(`${s.kind === 'corpus' ? 'Bundled corpus' : s.id}\n\n`);
   tip.appendText(s.state === 'searchable'
     ? s.readShare !== undefined
-      ? `${KIND_LABEL[s.kind]}: its first ${counted(s.entries, 'entry', 'entries')} (${percent(s.readShare)} of the file) are searchable while the whole file is read for the first time`
-      : `${KIND_LABEL[s.kind]}: ${counted(s.entries, 'entry', 'entries')}, searchable from the cache; the tree and merging with other sources follow once all are decoded`
-    : `${KIND_LABEL[s.kind]}: ${counted(s.entries, 'entry', 'entries')} read in ${formatMs(s.parseMs)}${cached ? ' (from cache)' : ''}`);
+      ? `${KIND_LABEL[s.kind]}: its first ${entries} (${percent(s.readShare)} of the file) are searchable while the whole file is read for the first time`
+      : `${KIND_LABEL[s.kind]}: ${entries}, searchable from the cache; the tree and merging with other sources follow once all are decoded`
+    : `${KIND_LABEL[s.kind]}: ${entries} read in ${formatMs(s.parseMs)}${cached ? ' (from cache)' : ''}`);
   if (merged) tip.appendText(`\n\n${merged} shown together with the same paper from another source`);
   if (s.error !== undefined) tip.appendText(`\n\nCould not be read: ${s.error}`);
   else if (s.problems.length) tip.appendText(`\n\n${counted(errors, 'error')}, ${counted(warnings, 'warning')}`);
