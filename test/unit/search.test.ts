@@ -226,6 +226,18 @@ describe('search', () => {
     }
   });
 
+  it('finds words of other scripts by what was typed so far, among words alike in their first letters', () => {
+    // Real Anthology titles (CCL): their words share `ecdt`, then differ in Chinese characters.
+    const cjk: Paper[] = [
+      { id: 'a', type: 'paper-conference', title: 'ECDT和CrossWOZ上的实验结果表明', author: [{ family: 'Li', given: 'A' }], custom: {} },
+      { id: 'b', type: 'paper-conference', title: 'ECDT上的实验结果表明', author: [{ family: 'Wang', given: 'B' }], custom: {} },
+      { id: 'c', type: 'paper-conference', title: 'ECDTs as data', author: [{ family: 'Zhou', given: 'C' }], custom: {} },
+    ];
+    const small = SearchIndex.build(cjk);
+    assert.deepEqual(small.search('ecdt上', { limit: 5 }).map(h => h.paper.id), ['b']);
+    assert.deepEqual(small.search('ecdt和cross', { limit: 5 }).map(h => h.paper.id), ['a']);
+    assert.deepEqual(small.search('ecdt上的实验结果表明', { limit: 5 }).map(h => h.paper.id), ['b']);
+  });
   it('does not confuse years or numbers through typo tolerance', () => {
     const hits = index.search('2017', { limit: 50 });
     assert.ok(hits.length > 0);
@@ -298,16 +310,20 @@ describe('search text', () => {
     assert.deepEqual(tokens(fold('Beyond the 80/20 Rule: High-Entropy')), ['beyond', 'the', '80', '20', 'rule', 'high', 'entropy']);
   });
   it('sorts the vocabulary exactly as Array.prototype.sort does', () => {
-    const alphabet = ['a', 'b', 'z', '0', '9', 'é', '中', 'ß'];
+    // Other letters than ASCII anywhere, also in the first six (the numeric keys' part): `ecdt上的…`
+    // before `ecdt和…` (U+4E0A < U+548C), as the binary searches over the vocabulary expect.
+    const alphabet = ['a', 'b', 'z', '0', '9', 'é', '中', 'ß', '上', '和', '-', '_'];
     let seed = 1;
     const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const words = new Set<string>(['a', 'ab', 'abc', 'abcdef', 'abcdefg', 'abcdefh', 'abcdef0', 'z', '0', '2025']);
     while (words.size < 3000) {
       let w = '';
       const n = 1 + Math.floor(rand() * 9);
-      for (let i = 0; i < n; i++) w += alphabet[Math.floor(rand() * (i < 6 ? 3 : alphabet.length))];
+      const mixed = words.size % 2 === 0;
+      for (let i = 0; i < n; i++) w += alphabet[Math.floor(rand() * (i < 6 && !mixed ? 3 : alphabet.length))];
       words.add(w);
     }
+    for (const w of ['ecdt和crosswoz上的实验结果表明', 'ecdt上的实验结果表明', 'a:', 'aa', 'a', '中', '中a']) words.add(w);
     const terms = ['stop', ...words];
     const ids = Array.from(sortedTermIds(terms, 1));
     assert.deepEqual(ids.map(i => terms[i]), [...words].sort());

@@ -83,7 +83,7 @@ export function sharedIndexData(data: SearchIndexData): SearchIndexData {
   return out as unknown as SearchIndexData;
 }
 
-const INDEX_DATA_VERSION = 3;
+const INDEX_DATA_VERSION = 4;
 
 /** Whether index data (e.g. from the cache) is of this version and for `papers` papers. */
 export function indexDataFits(data: SearchIndexData, papers: number): boolean {
