@@ -23,8 +23,7 @@ describe('PaperCite in VS Code: browse the bundled corpus', function () {
     const yueYang = vs.treeRow(/^Yue Yang/).first();
     await yueYang.waitFor({ timeout: 60_000 });
     await vs.treeRow(/^Yang Yue/).first().waitFor();
-    await yueYang.hover();
-    await vs.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'several people' }).first().waitFor({ timeout: 20_000 });
+    await vs.tooltipOf(yueYang, 'several people');
     await vs.page.mouse.move(700, 500);
     await vs.runCommand('PaperCite: Group by Author');
     await vs.treeRow(/^Bowen Zhou/).first().waitFor({ timeout: 20_000 });
@@ -41,8 +40,7 @@ describe('PaperCite in VS Code: browse the bundled corpus', function () {
     assert.match(meta, /Listed on the page of/);
     await vs.page.mouse.move(700, 500);
     await vs.noHover();
-    await vs.treeRow(FLOWRL).first().hover();
-    await vs.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Xuekai Zhu' }).first().waitFor({ timeout: 20_000 });
+    await vs.tooltipOf(vs.treeRow(FLOWRL).first(), 'Xuekai Zhu');
     await vs.shot('tree-tooltip-light');
     await vs.page.mouse.move(1100, 600);
     await vs.noHover();

@@ -39,9 +39,7 @@ describe('PaperCite in VS Code: browse with a poisoned library', function () {
   });
 
   it('shows the tooltip as text: no HTML, no links, no icons', async () => {
-    await vs.treeRow("<script>window.__pwned='title'</script>").first().hover();
-    const hover = vs.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Mallory' }).first();
-    await hover.waitFor({ timeout: 20_000 });
+    const hover = await vs.tooltipOf(vs.treeRow("<script>window.__pwned='title'</script>").first(), 'Mallory');
     const text = await hover.innerText();
     assert.ok(text.includes("<script>window.__pwned='title'</script>"), text);
     assert.ok(text.includes('[click](command:workbench.action.quit)'), text);

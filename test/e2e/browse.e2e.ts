@@ -62,9 +62,7 @@ describe('PaperCite in VS Code: browse (tree and abstract panel)', function () {
   });
 
   it('shows a paper tooltip with authors and an abstract excerpt', async () => {
-    await vs.treeRow(GEO).first().hover();
-    const hover = vs.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Limei Wang' }).first();
-    await hover.waitFor({ timeout: 20_000 });
+    const hover = await vs.tooltipOf(vs.treeRow(GEO).first(), 'Limei Wang');
     const text = await hover.innerText();
     assert.match(text, /Xiner Li, Limei Wang/);
     assert.match(text, /We consider molecule generation in 3D space/);

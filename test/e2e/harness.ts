@@ -353,6 +353,25 @@ export class VsCodeHost {
     }, `the workbench${hasWebview ? ' and the webview' : ''} in the ${label} theme`, 20_000);
   }
 
+  /**
+   * Hovers `row` until its tooltip holding `text` shows, and returns the tooltip. The mouse leaves and
+   * comes back while none shows: a tree re-rendered under a resting pointer (a regrouping, a
+   * refresh) never tells VS Code the pointer entered the new row.
+   */
+  async tooltipOf(row: Locator, text: string, timeout = 30_000): Promise<Locator> {
+    const tip = this.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
+    let hovered = 0;
+    await waitFor(async () => {
+      if (await tip.isVisible()) return true;
+      if (hovered && Date.now() - hovered < 3_000) return false;
+      await this.page.mouse.move(700, 500);
+      await row.hover();
+      hovered = Date.now();
+      return false;
+    }, `a tooltip holding "${text}"`, timeout, async () => `the row reads: ${(await row.innerText().catch(() => '(gone)')).replace(/\s+/g, ' ')}`);
+    return tip;
+  }
+
   /** Waits until no hover or tooltip shows (e.g. after moving the mouse away, before a screenshot). */
   async noHover(): Promise<void> {
     await waitFor(async () => !(await this.page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ visible: true }).count()), 'the hover hiding', 20_000);
