@@ -369,6 +369,11 @@ export class VsCodeHost {
       hovered = Date.now();
       return false;
     }, `a tooltip holding "${text}"`, timeout, async () => `the row reads: ${(await row.innerText().catch(() => '(gone)')).replace(/\s+/g, ' ')}`);
+    // Shown whole, not half faded in (a screenshot may follow).
+    await waitFor(() => tip.evaluate(el => {
+      for (let e: Element | null = el; e; e = e.parentElement) if (e.getAnimations().some(a => a.playState === 'running')) return false;
+      return true;
+    }), `the tooltip holding "${text}" done fading in`, 10_000);
     return tip;
   }
 
