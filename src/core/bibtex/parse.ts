@@ -30,6 +30,8 @@ export interface BibParseResult {
   /** User-defined `@string` macros, lower-case names, values resolved. */
   strings: Record<string, string>;
   preambles: string[];
+  /** The text held NUL bytes (in its head) or U+FFFD: values were then cleaned of control characters. */
+  binary?: boolean;
 }
 
 /** A binary or badly broken file would list thousands: the first ones say enough. */
@@ -227,7 +229,7 @@ class Reader {
     }
     const strings: Record<string, string> = Object.create(null);
     for (const [k, v] of this.userMacros) strings[k] = v;
-    return { entries: this.entries, problems: this.problems, strings, preambles: this.preambles };
+    return { entries: this.entries, problems: this.problems, strings, preambles: this.preambles, ...(this.junk ? { binary: true } : {}) };
   }
 
   /**

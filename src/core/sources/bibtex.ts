@@ -256,6 +256,8 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
   const spans: number[] = [];
   const total = result.entries.length;
   const uses = preambleUses(preambles);
+  // Nothing read from elsewhere in the file changes an entry (see paperFromEntryText).
+  let standalone = preambles.length === 0 && !result.binary && !hasOwnKeys(result.strings);
   for (let i = 0; i < total; i++) {
     const e = result.entries[i]!;
     if (onProgress && i % 2000 === 0) onProgress(i, total, 'converting');
@@ -276,12 +278,41 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
       // Only an entry written as in the file: one rewritten with its macros expanded keeps its text.
       if (e.raw !== undefined && p.custom.bibtex === e.raw && e.raw.length === e.end - e.start && text.startsWith(e.raw, e.start)) spans.push(e.start, e.end);
       else spans.push(-1, -1);
+      if (e.fields.crossref !== undefined) standalone = false;
     } catch (err) {
       problems.push({ file, line: e.line, severity: 'error', message: `@${e.type}{${e.key}: could not be converted: ${(err as Error).message}` });
     }
   }
   onProgress?.(total, total, 'converting');
-  return { path: file, kind: 'bibtex', papers, problems, entries: result.entries.length, parseMs: performance.now() - t0, charSpans: spans };
+  return { path: file, kind: 'bibtex', papers, problems, entries: result.entries.length, parseMs: performance.now() - t0, charSpans: spans, ...(standalone ? { standalone } : {}) };
+}
+
+function hasOwnKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
+/**
+ * The paper of one entry read from its text alone, as the whole file's reading gave it when that
+ * reading was `standalone`: `line` is where the entry starts in the file, and its original text is
+ * kept as the rows keep it (not enumerable). Undefined when the text is not one entry that reads
+ * alone as in the file (a NUL in it makes a reading of it alone binary, which the file's was not).
+ */
+export function paperFromEntryText(text: string, file: string, line: number): Paper | undefined {
+  let r: BibParseResult;
+  try {
+    r = parseBibtex(text, file);
+  } catch {
+    return undefined;
+  }
+  const e = r.entries[0];
+  if (r.entries.length !== 1 || e!.raw !== text || r.binary) return undefined;
+  const p = bibEntryToPaper(e!, file);
+  const origin = p.custom.origins?.[0];
+  if (!origin || p.custom.bibtex !== text) return undefined;
+  origin.line = line;
+  Object.defineProperty(p.custom, 'bibtex', { value: text, writable: true, enumerable: false, configurable: true });
+  return p;
 }
 
 // `\newcommand{\x}`, `\newcommand\x`, `\providecommand`, `\renewcommand`, `\DeclareRobustCommand`, `\def\x`.

@@ -62,9 +62,9 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
 }
 
 /** Reads and parses a source from its file (and the macros of its list), without the cache. Never throws. */
-export function parseFresh(req: ParseRequest, onProgress?: ProgressFn, knownEmpty?: ReadSourceOptions['knownEmpty']): ParsedSource {
+export function parseFresh(req: ParseRequest, onProgress?: ProgressFn, knownEmpty?: ReadSourceOptions['knownEmpty'], onBytes?: ReadSourceOptions['onBytes']): ParsedSource {
   return readSourceFile(req.path, {
-    ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}),
+    ...(req.kind ? { kind: req.kind } : {}), ...(onProgress ? { onProgress } : {}), ...(onBytes ? { onBytes } : {}),
     ...(req.group || req.withList ? { group: req.group ?? [req.path], tables: macroTables(req.tablesDir ?? req.cacheDir, req.tag ?? ''), ...(knownEmpty ? { knownEmpty } : {}) } : {}),
     ...(req.withList ? { withList: req.withList } : {}),
   });
@@ -83,8 +83,8 @@ export function storeOutcome(req: ParseRequest, outcome: ParseOutcome, onDigest?
 /** The parsed source of an outcome, on this thread. */
 export function outcomeSource(outcome: ParseOutcome): ParsedSource {
   if (outcome.parsed) {
-    const { charSpans: _c, byteSpans: _b, ...rest } = outcome.parsed;
-    void _c; void _b;
+    const { charSpans: _c, byteSpans: _b, standalone: _s, ...rest } = outcome.parsed;
+    void _c; void _b; void _s;
     return rest;
   }
   const t0 = performance.now();

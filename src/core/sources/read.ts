@@ -21,6 +21,8 @@ export interface ReadSourceOptions {
   withList?: readonly string[];
   /** An earlier file of the list known (from a reading of it as it is now) to add no macros: not even scanned. */
   knownEmpty?: (path: string, size: number, mtimeMs: number) => boolean;
+  /** Given the file's bytes when they are UTF-8 (what `byteSpans` count in). */
+  onBytes?: (bytes: Buffer) => void;
 }
 
 /** What went wrong with a file-system call, in words. */
@@ -38,7 +40,7 @@ export function describeFsError(err: unknown, during: 'open' | 'read'): string {
 }
 
 /** Reads a library file's text, or says why not. Refuses directories, huge and binary files. */
-export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { text: string; size: number; mtimeMs: number; warning?: string; utf8Bom?: boolean; utf8?: boolean } | { error: string; line?: number } {
+export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { text: string; size: number; mtimeMs: number; warning?: string; utf8Bom?: boolean; utf8?: boolean; bytes?: Buffer } | { error: string; line?: number } {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -75,7 +77,7 @@ export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { tex
     warning = 'is not valid UTF-8; read as Latin-1 (save it as UTF-8 to be sure accents are right)';
   }
   const bom = !warning && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-  return { text, size: buf.length, mtimeMs: st.mtimeMs, ...(warning ? { warning } : { utf8: true }), ...(bom ? { utf8Bom: true } : {}) };
+  return { text, size: buf.length, mtimeMs: st.mtimeMs, ...(warning ? { warning } : { utf8: true, bytes: buf }), ...(bom ? { utf8Bom: true } : {}) };
 }
 
 /** Reads and parses one library file. Never throws: a file that cannot be read is one problem naming it. */
@@ -98,6 +100,7 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   // A list reading keeps only the problems the library's reading has not.
   if (r.warning && !parsed.listReading) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });
   if (parsed.charSpans && r.utf8) parsed.byteSpans = toByteOffsets(r.text, parsed.charSpans, r.utf8Bom ? 3 : 0);
+  if (r.utf8 && r.bytes) opts.onBytes?.(r.bytes);
   parsed.parseMs = performance.now() - t0;
   return parsed;
 }

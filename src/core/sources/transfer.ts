@@ -14,7 +14,7 @@ import { nextTurn } from '../turns';
 /** One paper: its record, its identity, and the byte span of its BibTeX in the file ([-1, -1]: none or inline). */
 type Row = [paper: Paper, id: PaperIdentity, start: number, end: number];
 
-export type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'timing' | 'indexData' | 'orders'> & { rows: number; lazyBibtex?: boolean };
+export type Meta = Omit<ParsedSource, 'papers' | 'charSpans' | 'byteSpans' | 'standalone' | 'timing' | 'indexData' | 'orders'> & { rows: number; lazyBibtex?: boolean };
 
 /**
  * A parsed source's meta line, then one row per paper, each line JSON, joined by newlines and
@@ -52,12 +52,19 @@ export function encodeRows(parsed: ParsedSource, opts: { shared?: boolean } = {}
   return { bytes, starts };
 }
 
-/** Encodes a source's meta line and its rows one at a time. */
-function rowEncoder(parsed: ParsedSource): { meta: string; row: (i: number) => string } {
-  const { papers, charSpans: _c, byteSpans, timing: _t, indexData: _i, orders: _o, ...rest } = parsed;
-  void _c; void _t; void _i; void _o;
+/** A source's meta line as an object (what `decodeMeta` gives back). */
+export function metaOf(parsed: ParsedSource): Meta {
+  const { papers, charSpans: _c, byteSpans, standalone: _s, timing: _t, indexData: _i, orders: _o, ...rest } = parsed;
+  void _c; void _s; void _t; void _i; void _o;
   const lazy = !!byteSpans && parsed.size !== undefined && parsed.mtimeMs !== undefined;
-  const meta: Meta = { ...rest, rows: papers.length, ...(lazy ? { lazyBibtex: true } : {}) };
+  return { ...rest, rows: papers.length, ...(lazy ? { lazyBibtex: true } : {}) };
+}
+
+/** Encodes a source's meta line and its rows one at a time. */
+export function rowEncoder(parsed: ParsedSource): { meta: string; row: (i: number) => string } {
+  const { papers, byteSpans } = parsed;
+  const meta = metaOf(parsed);
+  const lazy = !!meta.lazyBibtex;
   return {
     meta: JSON.stringify(meta),
     row: i => {

@@ -43,6 +43,11 @@ export interface ParsedSource {
   charSpans?: number[];
   /** The same as byte offsets in the file, when it is UTF-8 (see transfer.ts). Not serialized. */
   byteSpans?: number[];
+  /**
+   * BibTeX: every paper with its span is what its entry's text alone reads as (`paperFromEntryText`):
+   * the file has no macros, preambles, crossrefs or binary junk. Not serialized.
+   */
+  standalone?: boolean;
   /** Through the worker: ms from request to answer (parse + encode + send), and decoding here. */
   timing?: { sentMs: number; decodeMs: number; indexMs?: number; indexFromCache?: boolean };
   /** A big source's search index, built by the worker over `papers` in order. Not serialized. */
