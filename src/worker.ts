@@ -9,7 +9,8 @@ import { cacheFileFor, cacheListOf, indexCacheFileFor, indexFromCacheBuffer, rea
 import { parseFresh } from './core/sources/cachedParse';
 import { detectKind } from './core/sources/detect';
 import { parseSourceText } from './core/sources/fromText';
-import { encodeRows, RecordRows } from './core/sources/transfer';
+import { entryTextsOf, type EntryTexts } from './core/sources/entryRows';
+import { encodeRows, metaOf, RecordRows, rowEncoder } from './core/sources/transfer';
 import { sourceOrders } from './core/sources/orders';
 import type { ParsedSource } from './core/sources/types';
 import type { FirstPart, WorkerReply, WorkerRequest } from './core/sources/workerClient';
@@ -82,16 +83,22 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   if (cached && indexSent) return postCachedRows(req.id, cached, readMs, post);
   if (cached) return answerFromCache(req, key!, rtag, cached, data, readMs, post);
   if (req.firstPart && key) postFirstPart(req, req.firstPart, key.size, post);
+  let fileBytes: Buffer | undefined;
   const parsed = parseFresh({
     path: req.path, ...(req.kind ? { kind: req.kind } : {}), ...(req.withList ? { withList: req.withList } : {}),
     ...(req.group || req.withList ? { ...(req.group ? { group: req.group } : {}), tag: rtag, ...(req.cacheDir ? { tablesDir: req.cacheDir } : {}) } : {}),
-  }, onProgress);
+  }, onProgress, undefined, b => { fileBytes = b; });
   // A file that could not be read is read again next time (it may be fixed by then).
   const cache = !!req.cacheDir && parsed.error === undefined;
   const big = !!req.index && parsed.papers.length >= req.index && parsed.error === undefined;
-  // What makes the source searchable goes first (rows, then index); its orders and the cache files
-  // follow. What is still to be cached here is sent in shared memory (a copy would stall the
-  // editor's thread: receiving 100 MB took it about a second), the rest transferred.
+  // What makes the source searchable goes first, its orders and the cache files after: the index
+  // and, for a standalone .bib, the file's bytes (hits are read from their entries' text), then the
+  // rows; otherwise the rows, then the index. What is still to be cached here is sent in shared
+  // memory (a copy would stall the editor's thread: receiving 100 MB took it about a second), the
+  // rest transferred.
+  const entries = big && fileBytes && !req.group && !req.withList ? entryTextsOf(parsed, ownBytes(fileBytes), metaOf(parsed), rowEncoder(parsed).row) : undefined;
+  fileBytes = undefined;
+  const data2 = entries ? postIndex(req.id, parsed, cache, post, entries) : undefined;
   const { bytes, starts } = encodeRows(parsed, { shared: cache });
   post({ id: req.id, type: 'done', bytes, starts, fromCache: false, readMs, tail: true }, cache ? [] : [bytes.buffer as ArrayBuffer, starts.buffer as ArrayBuffer]);
   if (!big) {
@@ -99,20 +106,36 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
     if (cache) storeRows(req, parsed, rtag, { bytes, starts }, post);
     return post({ id: req.id, type: 'stored' });
   }
-  const tIndex = performance.now();
-  const data2 = buildIndexData(parsed.papers);
-  data2.vocabStarts = vocabStarts(data2.vocab);
-  if (cache) post({ id: req.id, type: 'index', data: sharedIndexData(data2), ms: performance.now() - tIndex, fromCache: false });
-  else post({ id: req.id, type: 'index', data: data2, ms: performance.now() - tIndex, fromCache: false }, transferList(data2));
+  const index = data2 ?? postIndex(req.id, parsed, cache, post);
   // Sorted here once, not on the editor's thread after every load.
   const orders = sourceOrders(parsed.papers);
   post({ id: req.id, type: 'orders', orders });
   if (cache) {
     const digest = storeRows(req, parsed, rtag, { bytes, starts, orders }, post);
-    const err = writeIndexCache(req.cacheDir!, { ...key!, ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, data2, digest);
+    const err = writeIndexCache(req.cacheDir!, { ...key!, ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }, rtag, index, digest);
     if (err) post({ id: req.id, type: 'cacheError', message: `search index: ${err}` });
   }
   post({ id: req.id, type: 'stored' });
+}
+
+/**
+ * Builds a big source's index and sends it (in shared memory when it is still to be cached here,
+ * else transferred), with its entries' text when given; returns it.
+ */
+function postIndex(id: number, parsed: ParsedSource, cache: boolean, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void, entries?: EntryTexts): SearchIndexData {
+  const t0 = performance.now();
+  const data = buildIndexData(parsed.papers);
+  data.vocabStarts = vocabStarts(data.vocab);
+  const extra = entries ? { entries } : {};
+  const entryBuffers = entries ? [entries.bytes.buffer as ArrayBuffer, entries.spans.buffer as ArrayBuffer, entries.lines.buffer as ArrayBuffer, entries.rows.at.buffer as ArrayBuffer] : [];
+  if (cache) post({ id, type: 'index', data: sharedIndexData(data), ms: performance.now() - t0, fromCache: false, ...extra }, entryBuffers);
+  else post({ id, type: 'index', data, ms: performance.now() - t0, fromCache: false, ...extra }, [...transferList(data), ...entryBuffers]);
+  return data;
+}
+
+/** Bytes with an ArrayBuffer of their own (to be transferred whole). */
+function ownBytes(b: Buffer): Uint8Array {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.length ? new Uint8Array(b.buffer, 0, b.length) : new Uint8Array(b);
 }
 
 /** Writes the records file; returns its digest (for the index written beside it), if written. */

@@ -138,6 +138,39 @@ describe('sources: parse worker and cache', function () {
     }
   });
 
+  it('on a cold read of a big standalone .bib, makes it searchable from its entries before the rows are encoded', async () => {
+    const indexing = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache-entries'), inlineBelowBytes: 0, indexFrom: 2, firstPart: false });
+    try {
+      const f = path.join(tmp, 'entries.bib');
+      const entries = Array.from({ length: 3000 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `k${i}`));
+      fs.writeFileSync(f, entries.join('\n'));
+      const seen: { kind: string; hit: Paper | undefined; rows: SearchableSource['rows'] }[] = [];
+      const cold = await indexing.parse(f, undefined, undefined, e => {
+        seen.push({ kind: e.rows.constructor.name, hit: SearchIndex.fromData(e.rows, e.index).search('k2999', { limit: 5 })[0]?.paper, rows: e.rows });
+      });
+      assert.ok(!cold.fromCache);
+      assert.deepEqual(seen.map(e => e.kind), ['RowsFromEntriesThenMemory'], 'the index came first, with the entries');
+      const early = seen[0]!;
+      assert.equal(early.hit?.id, 'k2999');
+      assert.deepEqual(early.hit, cold.papers[2999], 'the paper found early is the one decoded later');
+      assert.equal(early.hit!.custom.bibtex, entries[2999]!.trimEnd());
+      assert.equal(early.hit!.custom.origins![0]!.line, cold.papers[2999]!.custom.origins![0]!.line);
+      // Once the rows arrived, the early search reads them: the very papers decoded.
+      assert.equal(early.rows.at(1234), cold.papers[1234]);
+      assert.ok(cold.indexData && cold.orders, 'index and orders arrived');
+      // A file with a @string macro reads otherwise: rows first, then the index, as before (searchable
+      // from those rows if they are not decoded yet when the index comes).
+      const g = path.join(tmp, 'macros.bib');
+      fs.writeFileSync(g, `@string{acl = {ACL}}\n${entries.join('\n')}\n@misc{m, publisher = acl}`);
+      const kinds: string[] = [];
+      const withMacros = await indexing.parse(g, undefined, undefined, e => kinds.push(e.rows.constructor.name));
+      assert.equal(withMacros.papers.length, 3001);
+      assert.ok(kinds.every(k => k === 'RecordRows'), kinds.join());
+    } finally {
+      indexing.dispose();
+    }
+  });
+
   it('on a cold read of a big .bib, makes its first part searchable before the whole file', async () => {
     const bytes = 64 * 1024;
     const indexing = new SourceParser({ workerFile, cacheDir: path.join(tmp, 'cache-first-part'), inlineBelowBytes: 0, indexFrom: 2, firstPart: { fromBytes: 4 * bytes, bytes } });

@@ -59,6 +59,8 @@ export interface SearchableSource {
   worker: { rowsArrivedMs: number; readMs: number };
   /** Set when these are only the file's first entries (up to byte `bytesRead`), sent while the rest is parsed. */
   part?: { bytesRead: number; totalBytes: number };
+  /** Set on a first read whose hits are read from their entries' text until the rows arrive (entryRows.ts). */
+  fromEntries?: true;
 }
 
 export class PreparedSource {

@@ -12,6 +12,7 @@ import { ordersFit, type SourceOrders } from './orders';
 import { BIG_SOURCE, type SearchableRows, type SearchableSource } from './prepared';
 import { RecordRows, type Meta } from './transfer';
 import { detectKind } from './detect';
+import { RowsFromEntriesThenMemory, type EntryTexts } from './entryRows';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
 
 export interface WorkerRequest extends ParseRequest {
@@ -43,8 +44,11 @@ export type WorkerReply =
   | { id: number; type: 'orders'; orders: SourceOrders }
   /** The end of a request whose 'done' said `tail`: its orders were sent and its cache files written. */
   | { id: number; type: 'stored' }
-  /** `rowsFile`: the cached records file the index was made with, to read shown rows from before the rows arrive. */
-  | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean; rowsFile?: { key: CacheKey; tag: string; digest: RowsDigest } }
+  /**
+   * Before the rows arrive, shown rows are read from `rowsFile` (the cached records file the index
+   * was made with) or, on a first read of a standalone `.bib`, from `entries` (its entries' text).
+   */
+  | { id: number; type: 'index'; data: SearchIndexData | null; ms: number; fromCache?: boolean; rowsFile?: { key: CacheKey; tag: string; digest: RowsDigest }; entries?: EntryTexts }
   /** A big file's first entries (bytes 0 to `bytesRead`), searchable while the rest is parsed. */
   | { id: number; type: 'firstPart'; bytes: Uint8Array; starts: Uint32Array; data: SearchIndexData; bytesRead: number; totalBytes: number; ms: number }
   | { id: number; type: 'cacheError'; message: string }
@@ -74,8 +78,8 @@ interface Pending {
   orders?: SourceOrders;
   /** Set while the worker still sorts orders and writes the cache (answered once it is done). */
   tail?: boolean;
-  /** Searchable from the cached records file; switched to the rows in memory when they arrive. */
-  fileRows?: RowsFromFileThenMemory;
+  /** Searchable from the cached records file or the entries' text; switched to the rows in memory when they arrive. */
+  fileRows?: RowsFromFileThenMemory | RowsFromEntriesThenMemory;
 }
 
 export interface SourceParserOptions {
@@ -298,6 +302,15 @@ export class SourceParser {
             }
             file?.close();
             return undefined;
+          });
+        } else if (m.data && m.entries && !p.parsed && !p.rows) {
+          // A first read of a standalone .bib, before its rows: hits are read from their entries' text.
+          const { data, entries } = m;
+          this.tellSearchable(p, `${p.req.path} from its entries before its rows arrived`, () => {
+            if (!indexDataFits(data, entries.lines.length)) return undefined;
+            const since = performance.now() - p.sent;
+            p.fileRows = new RowsFromEntriesThenMemory(entries);
+            return { path: p.req.path, rows: p.fileRows, index: data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms }, fromEntries: true };
           });
         } else if (m.data && !p.parsed && p.rows) {
           const { data } = m, rows = p.rows;
