@@ -139,18 +139,41 @@ describe('sources: a big .bib searchable from its entries before its rows', func
     assert.ok(papers > 73_215 + 1500, `${papers} papers compared`);
   });
 
-  it('switches to the rows once they arrive, and refuses spans that do not fit the papers', () => {
+  it('hands the papers read early to the rows once they arrive, and refuses spans that do not fit the papers', async () => {
     const { parsed, texts } = read(write('switch.bib', REAL.slice(0, 4).map(e => e.text).join('\n')));
     assert.ok(texts);
     const early = new RowsFromEntriesThenMemory(texts);
-    const before = early.at(2)!;
+    const read2 = early.at(2)!;
     const { bytes, starts } = encodeRows(parsed);
     const rows = new RecordRows(bytes, starts);
     early.arrived(rows);
-    assert.equal(early.at(2), rows.at(2), 'the very papers decoded from the rows');
-    assert.notEqual(early.at(2), before);
+    // Paper 2 was read from its entry: the rows keep that very object; the others are decoded from the rows.
+    assert.equal(rows.decodedCount, 1);
+    assert.equal(rows.at(2), read2);
+    assert.equal(early.at(2), read2);
+    assert.equal(early.at(3), rows.at(3));
+    assert.equal(rows.decodedCount, 2);
+    const whole = await rows.materialize(false);
+    assert.equal(whole.papers[2], read2);
     assert.equal(early.at(-1), undefined);
     assert.equal(early.at(4), undefined);
     assert.throws(() => new RowsFromEntriesThenMemory({ ...texts, lines: texts.lines.subarray(1) }), /entry spans/);
+  });
+
+  it('reads ahead in file order while the rows are on their way, holding off while asked to', async () => {
+    const { parsed, texts } = read(write('ahead.bib', REAL.map(e => e.text).join('\n')));
+    assert.ok(texts && parsed.papers.length === REAL.length);
+    const early = new RowsFromEntriesThenMemory(texts);
+    let holds = 2;
+    await early.readAhead({ sliceMs: 0, wait: () => (holds-- > 0 ? 1 : 0) });
+    assert.ok(holds < 0, 'asked whether to wait before reading');
+    const { bytes, starts } = encodeRows(parsed);
+    const rows = new RecordRows(bytes, starts);
+    early.arrived(rows);
+    assert.equal(rows.decodedCount, parsed.papers.length, 'every paper was read ahead and handed over');
+    // Once the rows arrived, reading ahead stops at once.
+    const late = new RowsFromEntriesThenMemory(texts);
+    late.arrived(new RecordRows(bytes, starts));
+    await late.readAhead();
   });
 });

@@ -7,6 +7,7 @@ import type { Paper } from '../model';
 import { paperFromEntryText } from './bibtex';
 import type { SearchableRows } from './prepared';
 import { decodeRow, type Meta, type RecordRows } from './transfer';
+import { nextTurn } from '../turns';
 
 /** A standalone `.bib`'s papers as the text of their entries. */
 export interface EntryTexts {
@@ -69,11 +70,33 @@ export class RowsFromEntriesThenMemory implements SearchableRows {
     this.texts = { buf: Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength), spans: t.spans, lines: t.lines, rows, memo: new Array(this.length) };
   }
 
-  /** The rows in memory arrived: the same papers, read from them from now on. */
+  /** The rows in memory arrived: the same papers, read from them from now on (those read already are handed to them). */
   arrived(rows: RecordRows): void {
     if (rows.length !== this.length) return;
+    const memo = this.texts?.memo;
+    if (memo) for (let i = 0; i < memo.length; i++) if (memo[i]) rows.adopt(i, memo[i]!);
     this.memory = rows;
     this.texts = undefined;
+  }
+
+  /**
+   * Reads papers in file order, for at most `sliceMs` per turn of the event loop and not while
+   * `wait()` says to hold off, until all are read or the rows arrive: the decoding of the source
+   * starts before its rows come.
+   */
+  async readAhead(opts: { sliceMs?: number; wait?: () => number } = {}): Promise<void> {
+    const { sliceMs = 8, wait } = opts;
+    let i = 0;
+    while (this.texts && i < this.length) {
+      const ms = wait?.() ?? 0;
+      if (ms > 0) {
+        await new Promise<void>(r => setTimeout(r, ms));
+        continue;
+      }
+      const t = performance.now();
+      for (let k = 0; this.texts && i < this.length && (k < 64 || performance.now() - t < sliceMs); k++, i++) this.at(i);
+      await nextTurn();
+    }
   }
 
   /** Paper `i`; undefined when its entry does not read alone as one entry (left out of early searches). */

@@ -169,6 +169,13 @@ export class RecordRows {
     this.memo = new Array<Paper>(this.length);
   }
 
+  /** Takes paper `i` as read elsewhere (from its entry: entryRows.ts) unless it was decoded already. */
+  adopt(i: number, p: Paper): void {
+    if (i < 0 || i >= this.length || this.memo[i]) return;
+    this.memo[i] = p;
+    this.decoded++;
+  }
+
   /** Paper `i`, decoded now if it was not yet. Throws on a damaged row. */
   at(i: number): Paper | undefined {
     if (i < 0 || i >= this.length) return undefined;

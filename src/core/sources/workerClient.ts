@@ -309,8 +309,10 @@ export class SourceParser {
           this.tellSearchable(p, `${p.req.path} from its entries before its rows arrived`, () => {
             if (!indexDataFits(data, entries.lines.length)) return undefined;
             const since = performance.now() - p.sent;
-            p.fileRows = new RowsFromEntriesThenMemory(entries);
-            return { path: p.req.path, rows: p.fileRows, index: data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms }, fromEntries: true };
+            const early = p.fileRows = new RowsFromEntriesThenMemory(entries);
+            // Decoding starts now, from the entries, while the worker encodes the rows.
+            void early.readAhead({ ...(this.opts.decodeWait ? { wait: this.opts.decodeWait } : {}) });
+            return { path: p.req.path, rows: early, index: data, sinceRequestMs: since, worker: { rowsArrivedMs: since, readMs: m.ms }, fromEntries: true };
           });
         } else if (m.data && !p.parsed && p.rows) {
           const { data } = m, rows = p.rows;
