@@ -100,17 +100,19 @@ describe('cli: the terminal', function () {
       fs.writeFileSync(path.join(tmp, `big${mb}.json`), JSON.stringify([{ id: 'big', type: 'article', title: 'Big', abstract: abs }]));
     };
     write(5); write(20);
+    // CPU time (this process runs the CLI), the least of two runs: other processes only stretch the wall clock.
     const time = async (mb: number) => {
-      const t = performance.now();
+      const c0 = process.cpuUsage();
       const r = await cli(['show', 'big', '--library', `big${mb}.json`, '--no-corpus']);
+      const c = process.cpuUsage(c0);
       noInternalError(r, `show big${mb}`);
       assert.equal(r.code, 0);
       assert.ok(r.out.length > mb * 1e6);
-      return performance.now() - t;
+      return (c.user + c.system) / 1000;
     };
     await time(5);
-    const t5 = await time(5), t20 = await time(20);
-    assert.ok(t20 <= 4 * 2.5 * t5, `20 MB took ${t20.toFixed(0)} ms, 5 MB ${t5.toFixed(0)} ms`);
+    const t5 = Math.min(await time(5), await time(5)), t20 = Math.min(await time(20), await time(20));
+    assert.ok(t20 <= 4 * 2.5 * t5, `20 MB took ${t20.toFixed(0)} ms of CPU, 5 MB ${t5.toFixed(0)} ms`);
   });
 });
 
