@@ -91,12 +91,13 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   // A file that could not be read is read again next time (it may be fixed by then).
   const cache = !!req.cacheDir && parsed.error === undefined;
   const big = !!req.index && parsed.papers.length >= req.index && parsed.error === undefined;
-  // What makes the source searchable goes first, its orders and the cache files after: the index
-  // and, for a standalone .bib, the file's bytes (hits are read from their entries' text), then the
-  // rows; otherwise the rows, then the index. What is still to be cached here is sent in shared
+  // What makes the source searchable goes first, its orders and the cache files after: for a
+  // standalone .bib searched early, the index and the file's bytes (hits are read from their
+  // entries' text), then the rows; otherwise the rows (decoded there while the index is built),
+  // then the index. What is still to be cached here is sent in shared
   // memory (a copy would stall the editor's thread: receiving 100 MB took it about a second), the
   // rest transferred.
-  const entries = big && fileBytes && !req.group && !req.withList ? entryTextsOf(parsed, ownBytes(fileBytes), metaOf(parsed), rowEncoder(parsed).row) : undefined;
+  const entries = big && req.early && fileBytes && !req.group && !req.withList ? entryTextsOf(parsed, ownBytes(fileBytes), metaOf(parsed), rowEncoder(parsed).row) : undefined;
   fileBytes = undefined;
   const data2 = entries ? postIndex(req.id, parsed, cache, post, entries) : undefined;
   const { bytes, starts } = encodeRows(parsed, { shared: cache });

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { SearchIndex } from '../../src/core/search';
 import type { Paper } from '../../src/core/model';
-import { CancelledError, SourceParser } from '../../src/core/sources/workerClient';
+import { Worker } from 'node:worker_threads';
+import { CancelledError, SourceParser, type WorkerReply, type WorkerRequest } from '../../src/core/sources/workerClient';
 import { PreparedSource, type SearchableSource } from '../../src/core/sources/prepared';
 import { BERT_BIB } from './library.fixtures';
 
@@ -169,6 +170,30 @@ describe('sources: parse worker and cache', function () {
     } finally {
       indexing.dispose();
     }
+  });
+
+  it('sends the index first only to a caller that searches before decoding; others get the rows first, to decode while the index is built', async () => {
+    const f = path.join(tmp, 'order.bib');
+    fs.writeFileSync(f, Array.from({ length: 50 }, (_, i) => BERT_BIB.replace('devlin-etal-2019-bert', `o${i}`)).join('\n'));
+    const order = async (early: boolean): Promise<string[]> => {
+      const w = new Worker(workerFile);
+      try {
+        const types: string[] = [];
+        await new Promise<void>((resolve, reject) => {
+          w.on('message', (m: WorkerReply) => {
+            if (m.type !== 'progress') types.push(m.type + (m.type === 'index' && m.entries ? '+entries' : ''));
+            if (m.type === 'stored' || m.type === 'error') resolve();
+          });
+          w.on('error', reject);
+          w.postMessage({ id: 1, path: f, cacheDir: path.join(tmp, `cache-order-${early}`), index: 2, ...(early ? { early: true } : {}) } satisfies WorkerRequest);
+        });
+        return types;
+      } finally {
+        await w.terminate();
+      }
+    };
+    assert.deepEqual(await order(true), ['index+entries', 'done', 'orders', 'stored']);
+    assert.deepEqual(await order(false), ['done', 'index', 'orders', 'stored']);
   });
 
   it('on a cold read of a big .bib, makes its first part searchable before the whole file', async () => {

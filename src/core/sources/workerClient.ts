@@ -21,6 +21,11 @@ export interface WorkerRequest extends ParseRequest {
   index?: number;
   /** On a cold read of a big `.bib`, send its first part searchable before the whole. */
   firstPart?: FirstPart;
+  /**
+   * The caller searches a big source before it is decoded: a standalone `.bib` read afresh sends
+   * its index first, with its entries (else its rows first, which the caller decodes meanwhile).
+   */
+  early?: boolean;
 }
 
 /** A `.bib` of at least `fromBytes` read without a cache: its entries in the first `bytes` are sent first. */
@@ -128,6 +133,7 @@ export class SourceParser {
       id: this.nextId++, path, ...(this.opts.cacheDir ? { cacheDir: this.opts.cacheDir } : {}), ...(indexFrom ? { index: indexFrom } : {}),
       ...(group && group.length > 1 ? { group: [...group] } : {}),
       ...(this.opts.firstPart !== false && onSearchable ? { firstPart: this.opts.firstPart ?? FIRST_PART } : {}),
+      ...(onSearchable ? { early: true } : {}),
     };
     return this.request(req, this.isSmall(path, req.group), onProgress, signal, onSearchable);
   }
