@@ -94,9 +94,8 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   // What makes the source searchable goes first, its orders and the cache files after: for a
   // standalone .bib searched early, the index and the file's bytes (hits are read from their
   // entries' text), then the rows; otherwise the rows (decoded there while the index is built),
-  // then the index. What is still to be cached here is sent in shared
-  // memory (a copy would stall the editor's thread: receiving 100 MB took it about a second), the
-  // rest transferred.
+  // then the index. What is still to be cached here is sent in shared memory (a copy would stall
+  // the editor's thread: receiving 100 MB took it about a second), the rest transferred.
   const entries = big && req.early && fileBytes && !req.group && !req.withList ? entryTextsOf(parsed, ownBytes(fileBytes), metaOf(parsed), rowEncoder(parsed).row) : undefined;
   fileBytes = undefined;
   const data2 = entries ? postIndex(req.id, parsed, cache, post, entries) : undefined;

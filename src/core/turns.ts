@@ -6,6 +6,28 @@ export function nextTurn(): Promise<void> {
   return new Promise<void>(r => setImmediate(r));
 }
 
+/**
+ * Calls `step(i)` for i from 0 to n - 1, for at most `sliceMs` per turn of the event loop (at least
+ * 64 calls), holding off before a slice while `wait()` says how long (for at most `maxWaitMs` in
+ * all), until done or `stopped()` says yes.
+ */
+export async function forEachInTurns(n: number, step: (i: number) => void, opts: { sliceMs?: number; wait?: () => number; maxWaitMs?: number; stopped?: () => boolean } = {}): Promise<void> {
+  const { sliceMs = 8, wait, maxWaitMs = Infinity, stopped } = opts;
+  let i = 0;
+  let waited = 0;
+  while (i < n) {
+    for (let ms = wait?.() ?? 0; ms > 0 && waited < maxWaitMs; ms = wait!()) {
+      const t = performance.now();
+      await new Promise<void>(r => setTimeout(r, Math.min(ms, maxWaitMs - waited)));
+      waited += performance.now() - t;
+    }
+    if (stopped?.()) return;
+    const t = performance.now();
+    for (let k = 0; i < n && (k < 64 || performance.now() - t < sliceMs); k++, i++) step(i);
+    if (i < n) await nextTurn();
+  }
+}
+
 /** Elements sorted with the built-in sort before they are merged in turns. */
 const RUN = 512;
 /** Elements merged between checks of the clock. */

@@ -404,13 +404,10 @@ class LibraryServiceImpl implements LibraryService {
       this.changed();
       return;
     }
-    if (s.fromEntries) {
-      log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${s.rows.length} entries, ${ms(s.sinceRequestMs)} after the request (parsed and indexed in the worker; hits are read from their entries' text until the rows arrive; index ready here in ${ms(readyHere)})`);
-      milestone('source.searchable', { file: label, path: s.path, entries: s.rows.length });
-      this.changed();
-      return;
-    }
-    log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${s.rows.length} entries (requested ${ms(now - s.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(s.sinceRequestMs)} after the request; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
+    const how = s.fromEntries
+      ? `${ms(s.sinceRequestMs)} after the request, parsed and indexed in the worker; hits are read from their entries' text until the rows arrive`
+      : `requested ${ms(now - s.sinceRequestMs - readyHere)} after activation; the worker read the cache in ${ms(w.readMs)} and its rows and index arrived ${ms(w.rowsArrivedMs)} and ${ms(s.sinceRequestMs)} after the request`;
+    log.info(`[library] ${label}: searchable ${ms(now)} after activation, ${s.rows.length} entries (${how}; index ready here in ${ms(readyHere)}; decoding the entries for the tree meanwhile)`);
     milestone('source.searchable', { file: label, path: s.path, entries: s.rows.length });
     this.changed();
   }

@@ -257,7 +257,7 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
   const total = result.entries.length;
   const uses = preambleUses(preambles);
   // Nothing read from elsewhere in the file changes an entry (see paperFromEntryText).
-  let standalone = preambles.length === 0 && !result.binary && !hasOwnKeys(result.strings);
+  let standalone = preambles.length === 0 && !result.binary && Object.keys(result.strings).length === 0;
   for (let i = 0; i < total; i++) {
     const e = result.entries[i]!;
     if (onProgress && i % 2000 === 0) onProgress(i, total, 'converting');
@@ -287,11 +287,6 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
   return { path: file, kind: 'bibtex', papers, problems, entries: result.entries.length, parseMs: performance.now() - t0, charSpans: spans, ...(standalone ? { standalone } : {}) };
 }
 
-function hasOwnKeys(o: object): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
-  return false;
-}
-
 /**
  * The paper of one entry read from its text alone, as the whole file's reading gave it when that
  * reading was `standalone`: `line` is where the entry starts in the file, and its original text is
@@ -307,9 +302,10 @@ export function paperFromEntryText(text: string, file: string, line: number): Pa
   }
   const e = r.entries[0];
   if (r.entries.length !== 1 || e!.raw !== text || r.binary) return undefined;
+  // Its original text is `e.raw`, the whole text given.
   const p = bibEntryToPaper(e!, file);
   const origin = p.custom.origins?.[0];
-  if (!origin || p.custom.bibtex !== text) return undefined;
+  if (!origin) return undefined;
   origin.line = line;
   Object.defineProperty(p.custom, 'bibtex', { value: text, writable: true, enumerable: false, configurable: true });
   return p;

@@ -7,7 +7,7 @@ import type { Paper } from '../model';
 import { paperFromEntryText } from './bibtex';
 import type { SearchableRows } from './prepared';
 import { decodeRow, type Meta, type RecordRows } from './transfer';
-import { nextTurn } from '../turns';
+import { forEachInTurns } from '../turns';
 
 /** A standalone `.bib`'s papers as the text of their entries. */
 export interface EntryTexts {
@@ -85,18 +85,7 @@ export class RowsFromEntriesThenMemory implements SearchableRows {
    * starts before its rows come.
    */
   async readAhead(opts: { sliceMs?: number; wait?: () => number } = {}): Promise<void> {
-    const { sliceMs = 8, wait } = opts;
-    let i = 0;
-    while (this.texts && i < this.length) {
-      const ms = wait?.() ?? 0;
-      if (ms > 0) {
-        await new Promise<void>(r => setTimeout(r, ms));
-        continue;
-      }
-      const t = performance.now();
-      for (let k = 0; this.texts && i < this.length && (k < 64 || performance.now() - t < sliceMs); k++, i++) this.at(i);
-      await nextTurn();
-    }
+    await forEachInTurns(this.length, i => this.at(i), { ...opts, stopped: () => !this.texts });
   }
 
   /** Paper `i`; undefined when its entry does not read alone as one entry (left out of early searches). */

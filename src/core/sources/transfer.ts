@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import type { Paper } from '../model';
 import { identityOf, primeIdentity, titleYearKey, type PaperIdentity } from './identity';
 import type { ParsedSource } from './types';
-import { nextTurn } from '../turns';
+import { forEachInTurns } from '../turns';
 
 /** One paper: its record, its identity, and the byte span of its BibTeX in the file ([-1, -1]: none or inline). */
 type Row = [paper: Paper, id: PaperIdentity, start: number, end: number];
@@ -193,19 +193,7 @@ export class RecordRows {
    * `maxWaitMs` in all, so decoding ends even under endless typing.
    */
   async materialize(fromCache: boolean, opts: { sliceMs?: number; wait?: () => number; maxWaitMs?: number } = {}): Promise<ParsedSource> {
-    const { sliceMs = 8, wait, maxWaitMs = MAX_DECODE_WAIT_MS } = opts;
-    let i = 0;
-    let waited = 0;
-    while (i < this.length) {
-      for (let ms = wait?.() ?? 0; ms > 0 && waited < maxWaitMs; ms = wait!()) {
-        const t = performance.now();
-        await new Promise<void>(r => setTimeout(r, Math.min(ms, maxWaitMs - waited)));
-        waited += performance.now() - t;
-      }
-      const t = performance.now();
-      for (let k = 0; i < this.length && (k < 64 || performance.now() - t < sliceMs); k++, i++) this.at(i);
-      if (i < this.length) await nextTurn();
-    }
+    await forEachInTurns(this.length, i => this.at(i), { ...opts, maxWaitMs: opts.maxWaitMs ?? MAX_DECODE_WAIT_MS });
     return sourceOf(this.meta, this.memo, fromCache);
   }
 
