@@ -3,6 +3,7 @@
 // Semantics follow BibTeX: text outside entries is ignored (`%` lines included), `@string` macros
 // are expanded where used, `#` concatenates, `crossref` fills missing fields from the parent.
 
+import { isAscii } from 'node:buffer';
 import type { SourceProblem } from '../model';
 
 export interface BibEntry {
@@ -93,10 +94,6 @@ function isNameChar(c: number): boolean {
   return c !== 127;
 }
 
-function isSpace(c: number): boolean {
-  return c === SPACE || c === NL || c === CR || c === TAB || c === 12 || c === 0xa0 || c === 0xfeff;
-}
-
 /** Thrown inside an entry; the reader reports it and resumes at the next entry. */
 class EntryError {
   constructor(readonly pos: number, readonly message: string, readonly resumeAt: number) {}
@@ -134,7 +131,135 @@ export function loneCrToLf(text: string): string {
 }
 
 export function parseBibtex(text: string, file = '<input>', group?: BibGroupContext): BibParseResult {
-  return new Reader(loneCrToLf(text), file, group).read();
+  const lf = loneCrToLf(text);
+  const r = new Reader(lf, file, group, false).read();
+  AS_WRITTEN.set(r, { rewritten: r.rewritten, linesFixed: lf !== text });
+  return stripRewritten(r);
+}
+
+/** Per reading: its entries whose `raw` is not their text, and whether CR-only lines were read as LF. */
+const AS_WRITTEN = new WeakMap<BibParseResult, { rewritten: ReadonlySet<BibEntry>; linesFixed: boolean }>();
+
+function stripRewritten(r: BibParseResult & { rewritten?: ReadonlySet<BibEntry> }): BibParseResult {
+  delete r.rewritten;
+  return r;
+}
+
+/**
+ * Whether entry `e` of the reading `result` of `text` (parseBibtex) has as `raw` its text as
+ * written at [start, end): known from the reading, compared only where lines were rewritten.
+ */
+export function rawAsWritten(result: BibParseResult, e: BibEntry, text: string): boolean {
+  if (e.raw === undefined || e.raw.length !== e.end - e.start) return false;
+  const info = AS_WRITTEN.get(result);
+  if (info && !info.linesFixed) return !info.rewritten.has(e);
+  return text.startsWith(e.raw, e.start);
+}
+
+/**
+ * What `parseBibtex` gives for the text of UTF-8 `bytes` (no byte-order mark), read without
+ * decoding the file: the reader runs over a view with one char per byte (Latin-1, half the
+ * memory of the decoded text and no decoding pass), offsets count bytes, and the strings it
+ * hands back are decoded. `written[i]`: entry i's `raw` is its text as written there.
+ */
+export function parseBibtexUtf8(bytes: Uint8Array, file = '<input>', group?: BibGroupContext): BibParseResult & { written: boolean[] } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = buf.toString('latin1');
+  const lf = loneCrToLf(view);
+  const r = new Reader(lf, file, group, true).read();
+  const { rewritten } = r;
+  // As the bytes say (a file of CR-only lines is read with LFs).
+  const written = r.entries.map(e => e.raw !== undefined && e.raw.length === e.end - e.start && (lf === view ? !rewritten.has(e) : view.startsWith(e.raw, e.start)));
+  stripRewritten(r);
+  r.entries.forEach((e, i) => {
+    // An entry written as it is, of ASCII bytes, has only ASCII strings (one that used a user's
+    // macro is rewritten; one with a crossref may have inherited others).
+    if (written[i] && e.fields.crossref === undefined && isAscii(buf.subarray(e.start, e.end))) return;
+    e.type = fromView(e.type);
+    e.key = fromView(e.key);
+    const fields: Record<string, string> = {};
+    for (const name in e.fields) fields[fromView(name)] = fromView(e.fields[name]!);
+    e.fields = fields;
+    if (e.raw !== undefined) e.raw = fromView(e.raw);
+  });
+  for (const p of r.problems) p.message = fromViewRuns(p.message);
+  const strings: Record<string, string> = Object.create(null);
+  for (const k in r.strings) strings[fromView(k)] = fromView(r.strings[k]!);
+  return { ...r, strings, preambles: r.preambles.map(fromView), written };
+}
+
+/** Has a char of 0x80 to 0xff (a byte of a multi-byte UTF-8 sequence, in a view). */
+const HIGH = /[\x80-\xff]/;
+const HIGH_RUNS = /[\x80-\xff]+/g;
+
+/** A view's string (one char per byte of UTF-8) decoded. */
+function fromView(s: string): string {
+  return HIGH.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+}
+
+/** A string mixing view text with the reader's own (never chars 0x80 to 0xff), its view runs decoded. */
+function fromViewRuns(s: string): string {
+  return HIGH.test(s) ? s.replace(HIGH_RUNS, run => Buffer.from(run, 'latin1').toString('utf8')) : s;
+}
+
+/** A string as a view (one char per byte of its UTF-8). */
+function toView(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
+}
+
+/** UTF-16 length of a view's text. */
+function unitsOf(view: string): number {
+  return HIGH.test(view) ? fromView(view).length : view.length;
+}
+
+// JavaScript's whitespace (`\s`, `trim`) as UTF-8 in a view: ASCII's, U+00A0, U+1680, U+2000–U+200A,
+// U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF.
+const VIEW_WS = '(?:[\\t-\\r ]|\\xc2\\xa0|\\xe1\\x9a\\x80|\\xe2\\x80[\\x80-\\x8a\\xa8\\xa9\\xaf]|\\xe2\\x81\\x9f|\\xe3\\x80\\x80|\\xef\\xbb\\xbf)';
+export const VIEW_WS_ALL = new RegExp(`${VIEW_WS}+`, 'g');
+
+/** Bytes of the whitespace char ending at `end` (exclusive) in a view, or 0. */
+function viewSpaceBefore(v: string, end: number): number {
+  const c = v.charCodeAt(end - 1);
+  if (c === SPACE || (c >= 9 && c <= 13)) return 1;
+  if (end >= 2 && c === 0xa0 && v.charCodeAt(end - 2) === 0xc2) return 2;
+  if (end < 3) return 0;
+  const a = v.charCodeAt(end - 3), b = v.charCodeAt(end - 2);
+  if (a === 0xe2 && b === 0x80) return (c >= 0x80 && c <= 0x8a) || c === 0xa8 || c === 0xa9 || c === 0xaf ? 3 : 0;
+  if ((a === 0xe1 && b === 0x9a && c === 0x80) || (a === 0xe2 && b === 0x81 && c === 0x9f) || (a === 0xe3 && b === 0x80 && c === 0x80) || (a === 0xef && b === 0xbb && c === 0xbf)) return 3;
+  return 0;
+}
+
+/** Bytes of the whitespace char starting at `at` in a view, or 0. */
+export function viewSpaceAt(v: string, at: number): number {
+  const c = v.charCodeAt(at);
+  if (c === SPACE || (c >= 9 && c <= 13)) return 1;
+  if (c < 0xc2) return 0;
+  const b = v.charCodeAt(at + 1);
+  if (c === 0xc2) return b === 0xa0 ? 2 : 0;
+  const d = v.charCodeAt(at + 2);
+  if (c === 0xe2) return b === 0x80 ? ((d >= 0x80 && d <= 0x8a) || d === 0xa8 || d === 0xa9 || d === 0xaf ? 3 : 0) : b === 0x81 && d === 0x9f ? 3 : 0;
+  return (c === 0xe1 && b === 0x9a && d === 0x80) || (c === 0xe3 && b === 0x80 && d === 0x80) || (c === 0xef && b === 0xbb && d === 0xbf) ? 3 : 0;
+}
+
+/** `trim` of a view's text: whitespace chars (whole sequences) off both ends, in one pass. */
+function trimView(v: string): string {
+  let s = 0, e = v.length;
+  for (let k; s < e && (k = viewSpaceAt(v, s)) > 0;) s += k;
+  for (let k; e > s && (k = viewSpaceBefore(v, e)) > 0;) e -= k;
+  return s === 0 && e === v.length ? v : v.slice(s, e);
+}
+
+/** `lower` of a view's text: lower-cased as its decoded text would be. */
+function lowerView(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) return toView(fromView(s).toLowerCase());
+    if (c >= 65 && c <= 90) {
+      for (let j = i + 1; j < s.length; j++) if (s.charCodeAt(j) > 127) return toView(fromView(s).toLowerCase());
+      return s.toLowerCase();
+    }
+  }
+  return s;
 }
 
 class Reader {
@@ -164,7 +289,11 @@ class Reader {
   private curKey = '';
   private curField = '';
 
-  constructor(private readonly text: string, private readonly file: string, private readonly group?: BibGroupContext) {
+  /**
+   * `view`: the text is a view of UTF-8 bytes, one char per byte (parseBibtexUtf8); whitespace,
+   * lower-casing and lengths are then those of the decoded text.
+   */
+  constructor(private readonly text: string, private readonly file: string, private readonly group: BibGroupContext | undefined, private readonly view: boolean) {
     this.n = text.length;
     for (const m in MONTH_MACROS) this.macros.set(m, MONTH_MACROS[m]!);
     // The table so far of the list this file belongs to; the result's `strings` is the table after it.
@@ -202,10 +331,31 @@ class Reader {
     return this.curKey ? `entry ${this.curKey}, field \`${this.curField}\`` : this.curField;
   }
 
-  read(): BibParseResult {
+  private lower(s: string): string {
+    return this.view ? lowerView(s) : lower(s);
+  }
+
+  /** Whitespace runs as one space. */
+  private collapse(s: string): string {
+    return s.replace(this.view ? VIEW_WS_ALL : WS_ALL, ' ');
+  }
+
+  private trim(s: string): string {
+    return this.view ? trimView(s) : s.trim();
+  }
+
+  /** What is at `p`, for a message: up to 12 chars of its line (a pair of surrogates kept whole). */
+  private describe(p: number): string {
+    if (!this.view) return describeAt(this.text, p);
+    if (p >= this.n) return 'the end of the file';
+    return toView(describeAt(fromView(this.text.slice(p, p + 52)), 0));
+  }
+
+  read(): BibParseResult & { rewritten: ReadonlySet<BibEntry> } {
     const t = this.text, n = this.n;
     let pos = 0;
     if (n > 0 && t.charCodeAt(0) === 0xfeff) pos = 1;
+    else if (this.view && t.startsWith('\xef\xbb\xbf')) pos = 3;
     this.checkBinary();
     // Is the text between entries on the current line commented out (a `%` before the `@`)?
     let commented = false;
@@ -229,7 +379,7 @@ class Reader {
     }
     const strings: Record<string, string> = Object.create(null);
     for (const [k, v] of this.userMacros) strings[k] = v;
-    return { entries: this.entries, problems: this.problems, strings, preambles: this.preambles, ...(this.junk ? { binary: true } : {}) };
+    return { entries: this.entries, problems: this.problems, strings, preambles: this.preambles, ...(this.junk ? { binary: true } : {}), rewritten: this.rewrite };
   }
 
   /**
@@ -239,12 +389,13 @@ class Reader {
   private checkBinary(): void {
     // NUL: only the head (searching a large file for it costs as much as a tenth of the parse);
     // junk further on is caught by the U+FFFD check or breaks an entry, which is reported.
-    const nul = this.text.slice(0, 1 << 16).indexOf('\u0000');
+    let nul = this.text.slice(0, this.view ? 4 << 16 : 1 << 16).indexOf('\u0000');
+    if (nul >= 0 && this.view && unitsOf(this.text.slice(0, nul)) >= 1 << 16) nul = -1;
     if (nul >= 0) {
       this.junk = true;
       this.problem(nul, 'warning', 'the file contains binary data (NUL bytes); text outside entries is ignored, damaged entries are reported');
     }
-    const bad = this.text.indexOf('\ufffd');
+    const bad = this.text.indexOf(this.view ? '\xef\xbf\xbd' : '\ufffd');
     if (bad >= 0) {
       this.junk = true;
       this.problem(bad, 'warning', 'the file is not valid UTF-8 here (a replacement character \ufffd); expected UTF-8 text (a Latin-1 file should be saved as UTF-8)');
@@ -275,9 +426,18 @@ class Reader {
     return this.cPct < at;
   }
 
+  /** Chars of the reader's whitespace at `p` (in a view, a multi-byte one counts whole), or 0. */
+  private spaceAt(p: number): number {
+    const c = this.text.charCodeAt(p);
+    if (c === SPACE || c === NL || c === CR || c === TAB || c === 12) return 1;
+    if (!this.view) return c === 0xa0 || c === 0xfeff ? 1 : 0;
+    if (c === 0xc2) return this.text.charCodeAt(p + 1) === 0xa0 ? 2 : 0;
+    return c === 0xef && this.text.charCodeAt(p + 1) === 0xbb && this.text.charCodeAt(p + 2) === 0xbf ? 3 : 0;
+  }
+
   private skipSpace(pos: number): number {
-    const t = this.text, n = this.n;
-    while (pos < n && isSpace(t.charCodeAt(pos))) pos++;
+    const n = this.n;
+    for (let k; pos < n && (k = this.spaceAt(pos)) > 0;) pos += k;
     return pos;
   }
 
@@ -285,7 +445,7 @@ class Reader {
   private skipSpaceAndComments(pos: number): number {
     const t = this.text, n = this.n;
     for (;;) {
-      while (pos < n && isSpace(t.charCodeAt(pos))) pos++;
+      for (let k; pos < n && (k = this.spaceAt(pos)) > 0;) pos += k;
       if (pos < n && t.charCodeAt(pos) === PERCENT) {
         this.commentAt = pos;
         const nl = t.indexOf('\n', pos);
@@ -344,7 +504,7 @@ class Reader {
       return typeEnd;
     }
     const close = open === LBRACE ? RBRACE : RPAREN;
-    const lowerType = lower(t.slice(typeStart, typeEnd));
+    const lowerType = this.lower(t.slice(typeStart, typeEnd));
     // The known types as the shared constants: later lookups by type need not hash a new string.
     const type = TYPE_NAMES.get(lowerType) ?? lowerType;
     try {
@@ -391,12 +551,12 @@ class Reader {
     const ns = p;
     const ne = this.readName(p);
     if (ne === ns) {
-      throw new EntryError(p, `@string needs a macro name, then \`=\` and a value; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+      throw new EntryError(p, `@string needs a macro name, then \`=\` and a value; found ${this.describe(p)}`, this.nextEntryStart(p));
     }
-    const name = lower(t.slice(ns, ne));
+    const name = this.lower(t.slice(ns, ne));
     p = this.skipSpaceAndComments(ne);
     if (t.charCodeAt(p) !== EQ) {
-      throw new EntryError(p, `@string ${name}: expected \`=\` after the macro name; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+      throw new EntryError(p, `@string ${name}: expected \`=\` after the macro name; found ${this.describe(p)}`, this.nextEntryStart(p));
     }
     this.curKey = ''; this.curField = `@string ${name}`;
     const value = this.readValue(at, this.skipSpaceAndComments(p + 1), name);
@@ -428,7 +588,7 @@ class Reader {
       const q = this.skipSpaceAndComments(p + 1);
       if (this.text.charCodeAt(q) === close) return q + 1;
     }
-    this.problem(p < this.n ? p : at, 'warning', `${what}: expected \`${String.fromCharCode(close)}\` to close it; found ${describeAt(this.text, p)}`);
+    this.problem(p < this.n ? p : at, 'warning', `${what}: expected \`${String.fromCharCode(close)}\` to close it; found ${this.describe(p)}`);
     return this.nextEntryStart(p);
   }
 
@@ -440,7 +600,7 @@ class Reader {
     const ks = p;
     while (p < n) {
       const c = t.charCodeAt(p);
-      if (c === COMMA || c === close || isSpace(c) || c === LBRACE || c === RBRACE) break;
+      if (c === COMMA || c === close || c === LBRACE || c === RBRACE || this.spaceAt(p) > 0) break;
       if (c === EQ) break;
       p++;
     }
@@ -458,7 +618,7 @@ class Reader {
       if (isNameChar(c)) {
         this.problem(p, 'warning', `entry ${key}: expected \`,\` after the citation key; read on as if it were there`);
       } else {
-        throw new EntryError(p, `entry ${key}: expected \`,\` after the citation key; found ${describeAt(t, p)}`, this.nextEntryStart(at + 1));
+        throw new EntryError(p, `entry ${key}: expected \`,\` after the citation key; found ${this.describe(p)}`, this.nextEntryStart(at + 1));
       }
     }
     let rewrite = false;
@@ -494,12 +654,12 @@ class Reader {
         p++;
       }
       if (p === ns) {
-        throw new EntryError(p, `entry ${key}: expected a field name or \`${String.fromCharCode(close)}\`; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+        throw new EntryError(p, `entry ${key}: expected a field name or \`${String.fromCharCode(close)}\`; found ${this.describe(p)}`, this.nextEntryStart(p));
       }
-      const name = upper ? t.slice(ns, p).toLowerCase() : this.fieldName(ns, p);
+      const name = upper ? (this.view ? lowerView(t.slice(ns, p)) : t.slice(ns, p).toLowerCase()) : this.fieldName(ns, p);
       p = this.skipSpaceAndComments(p);
       if (t.charCodeAt(p) !== EQ) {
-        throw new EntryError(p, `entry ${key}: expected \`=\` after the field name \`${name}\`; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+        throw new EntryError(p, `entry ${key}: expected \`=\` after the field name \`${name}\`; found ${this.describe(p)}`, this.nextEntryStart(p));
       }
       p = this.skipSpaceAndComments(p + 1);
       const valuePos = p;
@@ -529,7 +689,7 @@ class Reader {
         this.problem(p, 'warning', `entry ${key}: expected \`,\` between fields before \`${t.slice(p, this.readName(p))}\`; read on as if it were there`);
         continue;
       }
-      throw new EntryError(p, `entry ${key}: expected \`,\` or \`${String.fromCharCode(close)}\` after the value of \`${name}\`; found ${describeAt(t, p)}`, this.nextEntryStart(p));
+      throw new EntryError(p, `entry ${key}: expected \`,\` or \`${String.fromCharCode(close)}\` after the value of \`${name}\`; found ${this.describe(p)}`, this.nextEntryStart(p));
     }
     entry.end = p;
     if (this.commentAt > at) {
@@ -542,7 +702,7 @@ class Reader {
 
   private finishEntry(entry: BibEntry, rewrite: boolean): void {
     const { key, type } = entry;
-    const lk = lower(key);
+    const lk = this.lower(key);
     const first = this.byLowerKey.get(lk);
     if (first) {
       if (first.key === key) {
@@ -584,8 +744,9 @@ class Reader {
       const c = t.charCodeAt(q);
       if (c === AT || c === PERCENT) return;
       if (c === COMMA) { q++; continue; }
-      if (!isSpace(c)) break;
-      q++;
+      const k = this.spaceAt(q);
+      if (k === 0) break;
+      q += k;
     }
     if (q >= n) return;
     const ne = this.readName(q);
@@ -715,9 +876,9 @@ class Reader {
         part = t.slice(s, i);
         if (this.unbalanced) { part = balanceBraces(part); rewrite = true; }
         if (this.junk && CTRL.test(part)) {
-          part = part.replace(CTRL_ALL, ' ').replace(WS_ALL, ' ');
+          part = this.collapse(part.replace(CTRL_ALL, ' '));
           this.problem(s, 'warning', `${this.context()}: the value contains control characters (binary junk?); they were replaced by spaces`);
-        } else if (this.hasSpaceRun(s, i)) part = part.replace(WS_ALL, ' ');
+        } else if (this.hasSpaceRun(s, i)) part = this.collapse(part);
         p = i + 1;
       } else if (c >= 48 && c <= 57) {
         const s = p;
@@ -726,7 +887,7 @@ class Reader {
       } else if (isNameChar(c)) {
         const s = p;
         p = this.readName(p);
-        const name = lower(t.slice(s, p));
+        const name = this.lower(t.slice(s, p));
         const m = name === selfName ? undefined : this.macros.get(name);
         if (m === undefined) {
           if (undefinedMacro === undefined) undefinedMacro = name;
@@ -735,7 +896,7 @@ class Reader {
           part = m;
           usedMacro = true;
           if (!Object.prototype.hasOwnProperty.call(MONTH_MACROS, name) || this.userMacros.has(name)) rewrite = true;
-          this.expanded += m.length;
+          this.expanded += this.view ? unitsOf(m) : m.length;
           if (this.expanded > MAX_EXPANDED_FILE && !this.fileCapHit) {
             this.fileCapHit = true;
             this.problem(s, 'error', `${this.context()}: @string macros in this file expand to more than ${MAX_EXPANDED_FILE} characters in all (a macro used very often, or doubling itself?); from here on macro values are left out`);
@@ -744,9 +905,9 @@ class Reader {
         }
       } else {
         if (p >= n) throw new EntryError(at, 'the file ends inside an entry: expected a value', n);
-        throw new EntryError(p, `expected a value (\`{…}\`, \`"…"\`, a number or a @string macro name); found ${describeAt(t, p)}`, this.nextEntryStart(p));
+        throw new EntryError(p, `expected a value (\`{…}\`, \`"…"\`, a number or a @string macro name); found ${this.describe(p)}`, this.nextEntryStart(p));
       }
-      if (!tooLong && usedMacro && value.length + part.length > MAX_EXPANDED_VALUE) {
+      if (!tooLong && usedMacro && value.length + part.length > MAX_EXPANDED_VALUE && (!this.view || unitsOf(value) + unitsOf(part) > MAX_EXPANDED_VALUE)) {
         // Only values built with macros are capped: a long literal abstract is the user's own.
         tooLong = true;
         this.problem(start, 'error', `${this.context()}: the value grows past ${MAX_EXPANDED_VALUE} characters through @string macros and \`#\` (a macro doubling itself?); it is left empty`);
@@ -757,10 +918,10 @@ class Reader {
       if (t.charCodeAt(q) === HASH) { p = this.skipSpaceAndComments(q + 1); continue; }
       if (tooLong) value = '';
       this.vEnd = p; this.vRewrite = rewrite || tooLong; this.vUndef = undefinedMacro;
-      if (selfName !== undefined) return parts > 1 ? value.replace(WS_ALL, ' ') : value;
-      if (parts > 1) return value.replace(WS_ALL, ' ').trim();
+      if (selfName !== undefined) return parts > 1 ? this.collapse(value) : value;
+      if (parts > 1) return this.trim(this.collapse(value));
       const len = value.length;
-      return len > 0 && (value.charCodeAt(0) === SPACE || value.charCodeAt(len - 1) === SPACE) ? value.trim() : value;
+      return len > 0 && (value.charCodeAt(0) === SPACE || value.charCodeAt(len - 1) === SPACE) ? this.trim(value) : value;
     }
   }
 
@@ -795,7 +956,7 @@ class Reader {
     const parentOf = (e: BibEntry): BibEntry | undefined => {
       const ref = e.fields.crossref!;
       byKey ??= new Map(this.entries.map(x => [x.key, x]));
-      const own = byKey.get(ref) ?? this.byLowerKey.get(lower(ref));
+      const own = byKey.get(ref) ?? this.byLowerKey.get(this.lower(ref));
       if (own) return own;
       // An entry of another file of the list comes resolved by its own file.
       const other = this.group?.crossref?.(ref);
@@ -863,7 +1024,9 @@ function describeAt(t: string, p: number): string {
   if (p >= t.length) return 'the end of the file';
   const c = t.charCodeAt(p);
   if (c === NL || c === CR) return 'the end of the line';
-  const s = t.slice(p, p + 12).split(/[\r\n]/)[0]!;
+  // A pair of surrogates is not cut in two.
+  const c11 = t.charCodeAt(p + 11);
+  const s = t.slice(p, p + (c11 >= 0xd800 && c11 <= 0xdbff ? 13 : 12)).split(/[\r\n]/)[0]!;
   return `\`${s}\``;
 }
 

@@ -1,7 +1,7 @@
 // A .bib file (or a list of them read together) as a parsed source: the tolerant BibTeX reader's
 // entries turned into papers, with each entry's original text and problems by line.
 import { createHash } from 'node:crypto';
-import { parseBibtex, type BibEntry, type BibGroupContext, type BibParseResult } from '../bibtex/parse';
+import { parseBibtex, parseBibtexUtf8, rawAsWritten, type BibEntry, type BibGroupContext, type BibParseResult } from '../bibtex/parse';
 import { bibEntryToPaper } from '../bibtex/toCsl';
 import type { Paper, SourceProblem } from '../model';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
@@ -20,7 +20,40 @@ export function readBibtex(text: string, file: string, onProgress?: ProgressFn, 
     // The reader is meant to be total; if it is not, the file still fails alone.
     return failedSource(file, 'bibtex', `could not be read as BibTeX: ${(err as Error).message}`, 0, performance.now() - t0);
   }
-  return fromResult(result, text, file, t0, onProgress);
+  return fromResult(result, ofText(result, text), file, t0, onProgress);
+}
+
+/**
+ * `readBibtex` of the text of UTF-8 `bytes` (a file's, after its byte-order mark if any), read
+ * without decoding the file (parseBibtexUtf8): the same source, with `byteSpans` (counted from
+ * `base`, the mark's length) rather than `charSpans`.
+ */
+export function readBibtexUtf8(bytes: Uint8Array, file: string, base: number, onProgress?: ProgressFn): ParsedSource {
+  const t0 = performance.now();
+  let result: ReturnType<typeof parseBibtexUtf8>;
+  onProgress?.(0, 1, 'parsing');
+  try {
+    result = parseBibtexUtf8(bytes, file);
+  } catch (err) {
+    return failedSource(file, 'bibtex', `could not be read as BibTeX: ${(err as Error).message}`, 0, performance.now() - t0);
+  }
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { written } = result;
+  const parsed = fromResult(result, { textOf: e => buf.toString('utf8', e.start, e.end), asWritten: i => written[i]! }, file, t0, onProgress);
+  const spans = parsed.charSpans!;
+  delete parsed.charSpans;
+  parsed.byteSpans = base ? spans.map(x => (x < 0 ? x : x + base)) : spans;
+  return parsed;
+}
+
+/** Where a reading's entries come from: their text as written, and whether `raw` is it. */
+interface EntrySource {
+  textOf(e: BibEntry): string;
+  asWritten(i: number, e: BibEntry): boolean;
+}
+
+function ofText(result: BibParseResult, text: string): EntrySource {
+  return { textOf: e => text.slice(e.start, e.end), asWritten: (_i, e) => rawAsWritten(result, e, text) };
 }
 
 /**
@@ -57,7 +90,7 @@ export function readBibtexGroup(files: readonly { path: string; text: string }[]
       r = parseBibtex(f.text, f.path, { strings: seeds[i], crossref });
     }
     if (!r) return readBibtex(f.text, f.path);
-    return fromResult(r, f.text, f.path, t0[i]!, undefined, preambles[i]);
+    return fromResult(r, ofText(r, f.text), f.path, t0[i]!, undefined, preambles[i]);
   });
 }
 
@@ -158,7 +191,7 @@ export function readBibtexInGroup(
   if (own && tables && at < group.length - 1) {
     tables.set(extendChain(chain, file, own.size, own.mtimeMs), { strings: result.strings, preambles: result.preambles });
   }
-  const parsed = fromResult(result, text, file, t0, onProgress, [...preambles, ...result.preambles]);
+  const parsed = fromResult(result, ofText(result, text), file, t0, onProgress, [...preambles, ...result.preambles]);
   parsed.groupDeps = files.deps;
   return parsed;
 }
@@ -249,7 +282,7 @@ export function mayDefineMacros(buf: Uint8Array): boolean {
 }
 
 /** Papers of a parsed .bib. */
-function fromResult(result: BibParseResult, text: string, file: string, t0: number, onProgress?: ProgressFn, preambles = result.preambles): ParsedSource {
+function fromResult(result: BibParseResult, source: EntrySource, file: string, t0: number, onProgress?: ProgressFn, preambles = result.preambles): ParsedSource {
   const problems: SourceProblem[] = [...result.problems];
   const papers: Paper[] = [];
   // Where each paper's original text is (char offsets), so a big library need not carry it around.
@@ -266,7 +299,7 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
       if (!p.custom.origins?.length) p.custom = { ...p.custom, origins: [{ path: file, line: e.line }] };
       if (e.fields.crossref !== undefined) {
         // The entry as the user wrote it, to export beside its parent (crossref.ts).
-        const own = text.slice(e.start, e.end);
+        const own = source.textOf(e);
         const strings = stringsUsed(own, result.strings);
         p.custom.crossref = { key: e.fields.crossref, bibtex: own, ...(strings ? { strings } : {}) };
       }
@@ -276,7 +309,7 @@ function fromResult(result: BibParseResult, text: string, file: string, t0: numb
       }
       papers.push(p);
       // Only an entry written as in the file: one rewritten with its macros expanded keeps its text.
-      if (e.raw !== undefined && p.custom.bibtex === e.raw && e.raw.length === e.end - e.start && text.startsWith(e.raw, e.start)) spans.push(e.start, e.end);
+      if (e.raw !== undefined && p.custom.bibtex === e.raw && source.asWritten(i, e)) spans.push(e.start, e.end);
       else spans.push(-1, -1);
       if (e.fields.crossref !== undefined) standalone = false;
     } catch (err) {

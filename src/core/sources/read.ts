@@ -1,7 +1,8 @@
 // Reading a library file from disk (size, binary and encoding checks, errors in words), then parsing it.
 import * as fs from 'node:fs';
 import { detectKind } from './detect';
-import { mayDefineMacros, readBibtexInGroup, type GroupFile, type MacroTables } from './bibtex';
+import { isUtf8 } from 'node:buffer';
+import { mayDefineMacros, readBibtexInGroup, readBibtexUtf8, type GroupFile, type MacroTables } from './bibtex';
 import { parseSourceText } from './fromText';
 import { readBibtexWithList } from './listReading';
 import { failedSource, type ParsedSource, type ProgressFn, type SourceKind } from './types';
@@ -23,6 +24,8 @@ export interface ReadSourceOptions {
   knownEmpty?: (path: string, size: number, mtimeMs: number) => boolean;
   /** Given the file's bytes when they are UTF-8 (what `byteSpans` count in). */
   onBytes?: (bytes: Buffer) => void;
+  /** false: a `.bib` is decoded whole before it is read, as other files are (the bytes reader's reference). */
+  bytesReader?: boolean;
 }
 
 /** What went wrong with a file-system call, in words. */
@@ -39,8 +42,17 @@ export function describeFsError(err: unknown, during: 'open' | 'read'): string {
   }
 }
 
+type SourceText = { text: string; size: number; mtimeMs: number; warning?: string; utf8Bom?: boolean; utf8?: boolean; bytes?: Buffer };
+type SourceError = { error: string; line?: number };
+
 /** Reads a library file's text, or says why not. Refuses directories, huge and binary files. */
-export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { text: string; size: number; mtimeMs: number; warning?: string; utf8Bom?: boolean; utf8?: boolean; bytes?: Buffer } | { error: string; line?: number } {
+export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): SourceText | SourceError {
+  const r = readSourceBytes(path, maxBytes);
+  return 'error' in r ? r : decodeSource(r.buf, r.mtimeMs);
+}
+
+/** Reads a library file's bytes, or says why not. Refuses directories, huge and binary files. */
+function readSourceBytes(path: string, maxBytes = MAX_SOURCE_BYTES): { buf: Buffer; mtimeMs: number } | SourceError {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -58,16 +70,24 @@ export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { tex
   } catch (err) {
     return { error: describeFsError(err, 'read') };
   }
-  // UTF-16 (with its byte-order mark) has NUL bytes but is text.
-  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-    const enc = buf[0] === 0xff ? 'utf-16le' : 'utf-16be';
-    return { text: new TextDecoder(enc).decode(buf), size: buf.length, mtimeMs: st.mtimeMs };
+  if (!isUtf16(buf)) {
+    const binary = binaryAt(buf);
+    if (binary !== undefined) {
+      const line = countLines(buf, binary);
+      return { error: `holds binary data (a NUL byte at line ${line}), not a text library`, line };
+    }
   }
-  const binary = binaryAt(buf);
-  if (binary !== undefined) {
-    const line = countLines(buf, binary);
-    return { error: `holds binary data (a NUL byte at line ${line}), not a text library`, line };
-  }
+  return { buf, mtimeMs: st.mtimeMs };
+}
+
+/** UTF-16, with its byte-order mark (it has NUL bytes but is text). */
+function isUtf16(buf: Buffer): boolean {
+  return buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+}
+
+/** A file's bytes as text: UTF-16 by its mark, else UTF-8, else (with a warning) Latin-1. */
+function decodeSource(buf: Buffer, mtimeMs: number): SourceText {
+  if (isUtf16(buf)) return { text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf), size: buf.length, mtimeMs };
   let text: string;
   let warning: string | undefined;
   try {
@@ -76,17 +96,32 @@ export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): { tex
     text = buf.toString('latin1');
     warning = 'is not valid UTF-8; read as Latin-1 (save it as UTF-8 to be sure accents are right)';
   }
-  const bom = !warning && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-  return { text, size: buf.length, mtimeMs: st.mtimeMs, ...(warning ? { warning } : { utf8: true, bytes: buf }), ...(bom ? { utf8Bom: true } : {}) };
+  const bom = !warning && hasUtf8Bom(buf);
+  return { text, size: buf.length, mtimeMs, ...(warning ? { warning } : { utf8: true, bytes: buf }), ...(bom ? { utf8Bom: true } : {}) };
+}
+
+function hasUtf8Bom(buf: Buffer): boolean {
+  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
 }
 
 /** Reads and parses one library file. Never throws: a file that cannot be read is one problem naming it. */
 export function readSourceFile(path: string, opts: ReadSourceOptions = {}): ParsedSource {
   const t0 = performance.now();
   opts.onProgress?.(0, 1, 'reading');
-  const r = readSourceText(path, opts.maxBytes);
-  const kind = opts.kind ?? detectKind(path, 'text' in r ? r.text : undefined);
-  if ('error' in r) return failedSource(path, kind, r.error, r.line ?? 0, performance.now() - t0);
+  const b = readSourceBytes(path, opts.maxBytes);
+  if ('error' in b) return failedSource(path, opts.kind ?? detectKind(path), b.error, b.line ?? 0, performance.now() - t0);
+  // A plain .bib in UTF-8 is read from its bytes, never decoded whole (parseBibtexUtf8).
+  if ((opts.kind ?? detectKind(path)) === 'bibtex' && !(opts.group && opts.group.length > 1) && !opts.withList && opts.bytesReader !== false && !isUtf16(b.buf) && isUtf8(b.buf)) {
+    const base = hasUtf8Bom(b.buf) ? 3 : 0;
+    const parsed = readBibtexUtf8(b.buf.subarray(base), path, base, opts.onProgress);
+    parsed.size = b.buf.length;
+    parsed.mtimeMs = b.mtimeMs;
+    opts.onBytes?.(b.buf);
+    parsed.parseMs = performance.now() - t0;
+    return parsed;
+  }
+  const r = decodeSource(b.buf, b.mtimeMs);
+  const kind = opts.kind ?? detectKind(path, r.text);
   const other = (p: string) => groupFile(p, opts.maxBytes, opts.knownEmpty);
   const parsed = kind === 'bibtex' && opts.withList
     ? readBibtexWithList(r.text, path, opts.withList, opts.group ?? [path], other, { size: r.size, ...(opts.tables ? { tables: opts.tables } : {}) })
