@@ -230,7 +230,7 @@ function viewSpaceBefore(v: string, end: number): number {
 }
 
 /** Bytes of the whitespace char starting at `at` in a view, or 0. */
-export function viewSpaceAt(v: string, at: number): number {
+function viewSpaceAt(v: string, at: number): number {
   const c = v.charCodeAt(at);
   if (c === SPACE || (c >= 9 && c <= 13)) return 1;
   if (c < 0xc2) return 0;
