@@ -124,7 +124,8 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
  */
 function postIndex(id: number, parsed: ParsedSource, cache: boolean, post: (m: WorkerReply, transfer?: ArrayBuffer[]) => void, entries?: EntryTexts): SearchIndexData {
   const t0 = performance.now();
-  const data = buildIndexData(parsed.papers);
+  // Still to be cached here: built in shared memory, so posting it copies nothing.
+  const data = buildIndexData(parsed.papers, cache);
   data.vocabStarts = vocabStarts(data.vocab);
   const extra = entries ? { entries } : {};
   const entryBuffers = entries ? [entries.bytes.buffer as ArrayBuffer, entries.spans.buffer as ArrayBuffer, entries.lines.buffer as ArrayBuffer, entries.rows.at.buffer as ArrayBuffer] : [];

@@ -5,7 +5,7 @@ import type { Paper } from '../../src/core/model';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
 import { parseBibtex } from '../../src/core/bibtex/parse';
 import { type BuiltIndex, buildIndex, IndexBuilder } from '../../src/core/search/build';
-import { SearchIndex } from '../../src/core/search';
+import { INDEX_ARRAYS, SearchIndex, sharedIndexData } from '../../src/core/search';
 import { rng, synthesize } from '../../bench/data';
 import { loadCorpus } from '../../bench/fixture';
 
@@ -72,6 +72,22 @@ describe('IndexBuilder', () => {
       assert.deepEqual(arrays(chunked(papers, Array.from({ length: 20 }, () => Math.floor(r() * 40)))), whole, 'random chunk sizes');
     });
   }
+
+  it('builds the same index in shared memory, which posting to a thread then does not copy', () => {
+    const papers = [...corpus, ...anthology, ...oddPapers()];
+    const shared = buildIndex(papers, true);
+    assert.deepEqual(arrays(shared), arrays(buildIndex(papers)));
+    const data = SearchIndex.fromBuilt(papers, shared).exportData();
+    for (const n of INDEX_ARRAYS) assert.ok(data[n].buffer instanceof SharedArrayBuffer, n);
+    const posted = sharedIndexData(data);
+    for (const n of INDEX_ARRAYS) assert.equal(posted[n], data[n], `${n} not copied`);
+    // A builder that grew its buffers keeps them shared.
+    const b = new IndexBuilder({ papers: 1, shared: true });
+    for (const p of papers) b.add([p]);
+    const grown = b.finish();
+    assert.deepEqual(arrays(grown), arrays(buildIndex(papers)));
+    assert.ok(grown.fwd.buffer instanceof SharedArrayBuffer && grown.fwdStart.buffer instanceof SharedArrayBuffer);
+  });
 
   it('indexes what a search needs from odd records, and nothing from non-objects', () => {
     const b = buildIndex(oddPapers());

@@ -92,6 +92,22 @@ export interface IndexBuilderHint {
   papers: number;
   /** Characters of all abstracts. */
   abstractChars?: number;
+  /** The index's arrays in shared memory, to be posted to another thread while this one keeps them. */
+  shared?: boolean;
+}
+
+type TypedArrayOf<T> = { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number };
+
+/** A zeroed array of `n` elements, in shared memory when `shared`. */
+function allocate<T>(Ctor: TypedArrayOf<T>, n: number, shared: boolean): T {
+  return new Ctor(shared ? new SharedArrayBuffer(n * Ctor.BYTES_PER_ELEMENT) as unknown as ArrayBuffer : new ArrayBuffer(n * Ctor.BYTES_PER_ELEMENT));
+}
+
+/** The first `n` elements of `a` in an array of their own (in shared memory when `shared`). */
+function copyOf(a: Uint32Array, n: number, shared: boolean): Uint32Array {
+  const out = allocate(Uint32Array, n, shared);
+  out.set(a.subarray(0, n));
+  return out;
 }
 
 /**
@@ -129,9 +145,11 @@ export class IndexBuilder {
   // Venue names repeat across thousands of papers ("Proceedings of the … Meeting of the Association
   // for Computational Linguistics"): each distinct one is scanned once, then its words' ids reused.
   private readonly venues = new Map<string, Int32Array>();
+  private readonly shared: boolean;
 
   constructor(hint?: IndexBuilderHint) {
     const t0 = performance.now();
+    this.shared = !!hint?.shared;
     const N = hint ? Math.max(0, Math.floor(hint.papers)) : 0;
     // Sized small and grown: a table that fits the caches beats one that never rehashes.
     const expectedTerms = Math.min(1 << 16, 4 * N + 256);
@@ -145,8 +163,8 @@ export class IndexBuilder {
     // memory becomes the forward lists at the end, and V8 runs a full garbage collection (hundreds
     // of ms on a heap holding 100k papers) once a build's new typed arrays pass ~64 MB, so none is
     // larger than it must be.
-    this.buf = new Uint32Array(Math.max(1024, N * 24 + Math.floor((hint?.abstractChars ?? 0) / 10)));
-    this.docStart = new Uint32Array(Math.max(16, N + 1));
+    this.buf = allocate(Uint32Array, Math.max(1024, N * 24 + Math.floor((hint?.abstractChars ?? 0) / 10)), this.shared);
+    this.docStart = allocate(Uint32Array, Math.max(16, N + 1), this.shared);
     this.scanMs = performance.now() - t0;
   }
 
@@ -161,9 +179,7 @@ export class IndexBuilder {
     const t0 = performance.now();
     const count = papers.length;
     if (this.n + count + 1 > this.docStart.length) {
-      const d = new Uint32Array(Math.max(this.n + count + 1, Math.ceil(this.docStart.length * 1.5)));
-      d.set(this.docStart);
-      this.docStart = d;
+      this.docStart = copyOf(this.docStart, Math.max(this.n + count + 1, Math.ceil(this.docStart.length * 1.5)), this.shared);
     }
     current = this;
     try {
@@ -330,9 +346,7 @@ export class IndexBuilder {
       return;
     }
     if (this.bufLen === this.buf.length) {
-      const b = new Uint32Array(Math.ceil(this.bufLen * 1.5));
-      b.set(this.buf);
-      this.buf = b;
+      this.buf = copyOf(this.buf, Math.ceil(this.bufLen * 1.5), this.shared);
     }
     this.buf[this.bufLen] = (id << 4) | bit;
     this.lastPos[id] = ++this.bufLen;
@@ -447,7 +461,8 @@ export class IndexBuilder {
     const N = this.n;
     const bufLen = this.bufLen;
     let buf = this.buf;
-    const docStart = this.docStart.length === N + 1 ? this.docStart : this.docStart.slice(0, N + 1);
+    const shared = this.shared;
+    const docStart = this.docStart.length === N + 1 ? this.docStart : copyOf(this.docStart, N + 1, shared);
     docStart[N] = bufLen;
     this.docStart = new Uint32Array(0);
     this.buf = new Uint32Array(0);
@@ -457,7 +472,7 @@ export class IndexBuilder {
     this.years.clear();
     this.folded.clear();
     // A buffer grown well past its entries is not kept as the forward lists.
-    if (buf.length > bufLen * 1.5 + 1024) buf = buf.slice(0, bufLen);
+    if (buf.length > bufLen * 1.5 + 1024) buf = copyOf(buf, bufLen, shared);
 
     // Sort the vocabulary (stop words left out); build id -> sorted id.
     const terms = this.terms;
@@ -473,11 +488,11 @@ export class IndexBuilder {
     // throw that code away on reaching the next loop of the same function, not yet run.
     // Postings, primary fields first within each term.
     const count = new Uint32Array(V);
-    const postPrimary = new Uint32Array(V);
+    const postPrimary = allocate(Uint32Array, V, shared);
     countTerms(buf, bufLen, remap, count, postPrimary);
-    const postStart = new Uint32Array(V + 1);
+    const postStart = allocate(Uint32Array, V + 1, shared);
     prefixSums(count, postStart);
-    const postings = new Uint32Array(bufLen);
+    const postings = allocate(Uint32Array, bufLen, shared);
     scatterPostings(buf, docStart, N, postStart, postings);
 
     // Forward lists: each paper's primary-field terms first, then its abstract-only terms, each part
@@ -485,22 +500,22 @@ export class IndexBuilder {
     // entries are all in the postings now).
     const fill = docStart.slice(0, N);
     const fwd = buf.subarray(0, bufLen);
-    const titleWords = new Uint8Array(N);
+    const titleWords = allocate(Uint8Array, N, shared);
     fillPrimary(postStart, postPrimary, postings, fwd, fill, titleWords);
-    const fwdPrimaryEnd = fill.slice();
+    const fwdPrimaryEnd = copyOf(fill, N, shared);
     fillRest(postStart, postPrimary, postings, fwd, fill);
 
-    const idf = new Float32Array(V);
+    const idf = allocate(Float32Array, V, shared);
     idfOf(count, N, idf);
 
     // Typo candidates: alphabetic terms of 3..MAX_TYPO_TERM letters, grouped by length.
     const lengthCount = new Uint32Array(MAX_TYPO_TERM + 2);
-    const signature = new Int32Array(V);
+    const signature = allocate(Int32Array, V, shared);
     const eligible = new Uint8Array(V);
     typoCandidates(vocab, eligible, signature, lengthCount);
-    const lengthStart = new Uint32Array(MAX_TYPO_TERM + 2);
+    const lengthStart = allocate(Uint32Array, MAX_TYPO_TERM + 2, shared);
     for (let L = 0; L <= MAX_TYPO_TERM; L++) lengthStart[L + 1] = lengthStart[L] + lengthCount[L];
-    const byLength = new Uint32Array(lengthStart[MAX_TYPO_TERM + 1]);
+    const byLength = allocate(Uint32Array, lengthStart[MAX_TYPO_TERM + 1]!, shared);
     groupByLength(vocab, eligible, lengthStart, byLength);
     const tEnd = performance.now();
 
@@ -613,9 +628,9 @@ function abstractChars(papers: readonly Paper[]): number {
   return chars;
 }
 
-/** The index of `papers` (in that order): one builder fed them all. */
-export function buildIndex(papers: readonly Paper[]): BuiltIndex {
-  const builder = new IndexBuilder({ papers: papers.length, abstractChars: abstractChars(papers) });
+/** The index of `papers` (in that order): one builder fed them all (its arrays in shared memory when `shared`). */
+export function buildIndex(papers: readonly Paper[], shared = false): BuiltIndex {
+  const builder = new IndexBuilder({ papers: papers.length, abstractChars: abstractChars(papers), shared });
   builder.add(papers);
   return builder.finish();
 }

@@ -69,13 +69,13 @@ export function transferList(data: SearchIndexData): ArrayBuffer[] {
 /**
  * The same index data with its arrays in shared memory: posted to another thread without a copy
  * while this one still reads them (to write the cache). Made in this thread, so the receiver's
- * thread never stalls copying them.
+ * thread never stalls copying them. Arrays in shared memory already (built so) are not copied.
  */
 export function sharedIndexData(data: SearchIndexData): SearchIndexData {
   const out: Record<string, unknown> = { ...data };
   for (const n of [...INDEX_ARRAYS, 'vocabStarts'] as const) {
     const a = data[n] as Uint8Array | undefined;
-    if (!a) continue;
+    if (!a || a.buffer instanceof SharedArrayBuffer) continue;
     const copy = new (a.constructor as Uint8ArrayConstructor)(new SharedArrayBuffer(a.byteLength) as unknown as ArrayBuffer);
     copy.set(a);
     out[n] = copy;
@@ -242,8 +242,8 @@ class Vocabulary {
  * caches, what the corpus build writes to dist/corpus.index and what the CLI keeps for a big
  * library. `SearchIndex.fromData(papers, data)` searches it.
  */
-export function buildIndexData(papers: readonly Paper[]): SearchIndexData {
-  return SearchIndex.build(papers).exportData();
+export function buildIndexData(papers: readonly Paper[], shared = false): SearchIndexData {
+  return SearchIndex.fromBuilt(papers, buildIndex(papers, shared)).exportData();
 }
 
 /** The papers an index is over: an array, or rows decoded on first use (`RecordRows`). */
