@@ -248,6 +248,8 @@ interface ParseResult {
   bytes: number;
   entriesInFile: number;
   papercite?: { ms: number; runs: number[]; entries: number; problems: number; convertMs?: number; converter: string };
+  /** As a library file is read: from its bytes (parseBibtexUtf8), and decoded whole then parsed. */
+  fromFile?: { bytesMs: number; bytesRuns: number[]; decodedMs: number; decodedRuns: number[] };
   jsonParse: { ms: number; runs: number[]; bytes: number; what: string };
   citationJs?: {
     sampleShare: number; sampleEntries: number; parseMs: number; toCslMs: number;
@@ -291,6 +293,21 @@ async function benchParse(file: string): Promise<{ result: ParseResult; papers: 
       ms: median(runs), runs, entries: entries.length, problems: parsed!.problems.length,
       converter: mods.bibEntryToPaper ? 'bibEntryToPaper' : 'bench fallback (bibEntryToPaper missing)',
     };
+    if (mods.parseBibtexUtf8) {
+      const bytes = fs.readFileSync(file);
+      const bytesRuns: number[] = [], decodedRuns: number[] = [];
+      for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+        settle();
+        let t = performance.now();
+        mods.parseBibtexUtf8(bytes, file);
+        bytesRuns.push(performance.now() - t);
+        settle();
+        t = performance.now();
+        mods.parseBibtex(new TextDecoder('utf-8', { fatal: true }).decode(bytes), file);
+        decodedRuns.push(performance.now() - t);
+      }
+      result.fromFile = { bytesMs: median(bytesRuns), bytesRuns, decodedMs: median(decodedRuns), decodedRuns };
+    }
   } else {
     result.pending = 'src/core/bibtex/parse.ts (parseBibtex) not present: parse row pending';
     console.error(`[bench] ${result.pending}`);
@@ -481,6 +498,8 @@ function renderTable(libs: LibraryResult[], parse: ParseResult | undefined, acti
       const pc = parse.papercite;
       out.push(`  PaperCite parseBibtex      ${f0(pc.ms)} ms  (${pc.entries} entries, ${pc.problems} problems; runs ${pc.runs.map(f0).join(', ')})`);
       out.push(`  JSON.parse, same records   ${f0(parse.jsonParse.ms)} ms  (${(parse.jsonParse.bytes / 1e6).toFixed(1)} MB) -> parse/JSON = ${(pc.ms / parse.jsonParse.ms).toFixed(2)}x (target <= 3x)`);
+      const ff = parse.fromFile;
+      if (ff) out.push(`  from the file's bytes      ${f0(ff.bytesMs)} ms  (parseBibtexUtf8, as a .bib is read; runs ${ff.bytesRuns.map(f0).join(', ')}); decoding it whole, then parseBibtex: ${f0(ff.decodedMs)} ms (runs ${ff.decodedRuns.map(f0).join(', ')})`);
       if (pc.convertMs !== undefined) out.push(`  entries -> CSL papers      ${f0(pc.convertMs)} ms  (${pc.converter})`);
     } else {
       out.push(`  PaperCite parseBibtex      pending (${parse.pending})`);

@@ -34,6 +34,7 @@ export interface BibEntryLike {
 }
 export interface BibModules {
   parseBibtex?: (text: string, file?: string) => { entries: BibEntryLike[]; problems: unknown[] };
+  parseBibtexUtf8?: (bytes: Uint8Array, file?: string) => { entries: BibEntryLike[]; problems: unknown[] };
   bibEntryToPaper?: (e: BibEntryLike, file: string) => Paper;
   latexToUnicode?: (s: string, opts?: { keepMath?: boolean }) => string;
 }
@@ -55,6 +56,7 @@ export async function loadBibModules(): Promise<BibModules> {
   const latex = await tryImport('../src/core/bibtex/latex');
   return {
     parseBibtex: parse?.parseBibtex as BibModules['parseBibtex'],
+    parseBibtexUtf8: parse?.parseBibtexUtf8 as BibModules['parseBibtexUtf8'],
     bibEntryToPaper: toCsl?.bibEntryToPaper as BibModules['bibEntryToPaper'],
     latexToUnicode: latex?.latexToUnicode as BibModules['latexToUnicode'],
   };
