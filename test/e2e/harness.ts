@@ -282,16 +282,21 @@ export class VsCodeHost {
 
   /** Lists the command palette's entries matching `filter` (titles as shown). */
   async paletteEntries(filter: string): Promise<string[]> {
-    await this.page.keyboard.press('F1');
     const q = this.quickInput;
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill('>' + filter);
+    const text = '>' + filter;
     // The list shows the filter's result once every row matches it (before, it may show recent commands).
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+    // The palette closes when the focus moves (a view still settling takes it): opened and filled
+    // again whenever it is not showing the filter.
     return waitFor(async () => {
+      if (!(await q.input.isVisible())) {
+        await this.page.keyboard.press('F1');
+        await q.input.waitFor({ state: 'visible', timeout: 5_000 });
+      }
+      if ((await q.input.inputValue()) !== text) await q.input.fill(text, { timeout: 5_000 });
       const labels = (await q.rows.locator('.label-name').allInnerTexts()).map(s => s.replace(/\s+/g, ' ').trim());
       return labels.length > 0 && labels.every(l => words.every(w => l.toLowerCase().includes(w))) && labels;
-    }, `the command palette filtered to "${filter}"`, 20_000, async () => `it lists: ${(await q.labels()).join(' | ')}`);
+    }, `the command palette filtered to "${filter}"`, UI_TIMEOUT, async () => `it lists: ${(await q.labels()).join(' | ')}`);
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor. */
