@@ -131,17 +131,17 @@ export function loneCrToLf(text: string): string {
 }
 
 export function parseBibtex(text: string, file = '<input>', group?: BibGroupContext): BibParseResult {
-  const lf = loneCrToLf(text);
-  const r = new Reader(lf, file, group, false).read();
-  AS_WRITTEN.set(r, { rewritten: r.rewritten, linesFixed: lf !== text });
-  return stripRewritten(r);
+  return readText(text, file, group, false);
 }
 
 /** Per reading: its entries whose `raw` is not their text, and whether CR-only lines were read as LF. */
 const AS_WRITTEN = new WeakMap<BibParseResult, { rewritten: ReadonlySet<BibEntry>; linesFixed: boolean }>();
 
-function stripRewritten(r: BibParseResult & { rewritten?: ReadonlySet<BibEntry> }): BibParseResult {
-  delete r.rewritten;
+/** The reading of `text` (a view of bytes when `view`), known to `rawAsWritten`. */
+function readText(text: string, file: string, group: BibGroupContext | undefined, view: boolean): BibParseResult {
+  const lf = loneCrToLf(text);
+  const { rewritten, ...r } = new Reader(lf, file, group, view).read();
+  AS_WRITTEN.set(r, { rewritten, linesFixed: lf !== text });
   return r;
 }
 
@@ -165,12 +165,9 @@ export function rawAsWritten(result: BibParseResult, e: BibEntry, text: string):
 export function parseBibtexUtf8(bytes: Uint8Array, file = '<input>', group?: BibGroupContext): BibParseResult & { written: boolean[] } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const view = buf.toString('latin1');
-  const lf = loneCrToLf(view);
-  const r = new Reader(lf, file, group, true).read();
-  const { rewritten } = r;
-  // As the bytes say (a file of CR-only lines is read with LFs).
-  const written = r.entries.map(e => e.raw !== undefined && e.raw.length === e.end - e.start && (lf === view ? !rewritten.has(e) : view.startsWith(e.raw, e.start)));
-  stripRewritten(r);
+  const r = readText(view, file, group, true);
+  // Known before the strings are decoded (`raw` then no longer counts bytes).
+  const written = r.entries.map(e => rawAsWritten(r, e, view));
   r.entries.forEach((e, i) => {
     // An entry written as it is, of ASCII bytes, has only ASCII strings (one that used a user's
     // macro is rewritten; one with a crossref may have inherited others).

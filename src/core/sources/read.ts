@@ -111,7 +111,7 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
   const b = readSourceBytes(path, opts.maxBytes);
   if ('error' in b) return failedSource(path, opts.kind ?? detectKind(path), b.error, b.line ?? 0, performance.now() - t0);
   // A plain .bib in UTF-8 is read from its bytes, never decoded whole (parseBibtexUtf8).
-  if ((opts.kind ?? detectKind(path)) === 'bibtex' && !(opts.group && opts.group.length > 1) && !opts.withList && opts.bytesReader !== false && !isUtf16(b.buf) && isUtf8(b.buf)) {
+  if ((opts.kind ?? detectKind(path)) === 'bibtex' && !(opts.group && opts.group.length > 1) && !opts.withList && opts.bytesReader !== false && isUtf8(b.buf)) {
     const base = hasUtf8Bom(b.buf) ? 3 : 0;
     const parsed = readBibtexUtf8(b.buf.subarray(base), path, base, opts.onProgress);
     parsed.size = b.buf.length;
