@@ -653,7 +653,7 @@ class Reader {
       if (p === ns) {
         throw new EntryError(p, `entry ${key}: expected a field name or \`${String.fromCharCode(close)}\`; found ${this.describe(p)}`, this.nextEntryStart(p));
       }
-      const name = upper ? (this.view ? lowerView(t.slice(ns, p)) : t.slice(ns, p).toLowerCase()) : this.fieldName(ns, p);
+      const name = upper ? this.lower(t.slice(ns, p)) : this.fieldName(ns, p);
       p = this.skipSpaceAndComments(p);
       if (t.charCodeAt(p) !== EQ) {
         throw new EntryError(p, `entry ${key}: expected \`=\` after the field name \`${name}\`; found ${this.describe(p)}`, this.nextEntryStart(p));
