@@ -9,6 +9,7 @@ import { parseBibtex, parseBibtexUtf8, VIEW_WS_ALL, type BibParseResult } from '
 import * as os from 'node:os';
 import { readSourceFile, toByteOffsets } from '../../src/core/sources/read';
 import type { ParsedSource } from '../../src/core/sources/types';
+import { bestCpuMs } from '../support/cpuTime';
 import { sharedFile } from '../support/shared';
 import { allCases, REAL } from './hostile.gen';
 
@@ -129,6 +130,27 @@ describe('BibTeX reader over UTF-8 bytes', () => {
 
   it('reads the hostile inputs (seeded) as the decoded text reads them', () => {
     for (const seed of [1, 2, 3]) for (const c of allCases(seed)) same(c.text, `hostile ${seed}`);
+  });
+
+  it('caps macro expansion in chars, counting each part once: crafted multi-byte values read in time linear with the decoded text', function () {
+    this.timeout(120_000);
+    // A value past the cap in bytes but not in chars, then thousands of small multi-byte parts.
+    const grown = `@string{m = {x}}\n@misc{a, title = m # {${'é'.repeat(600_000)}}${' # {é}'.repeat(4000)}}\n@misc{b, title = {B}}\n`;
+    // A multi-byte macro used tens of thousands of times after the file's cap was reached.
+    let used = `@string{m = {${'é'.repeat(100_000)}}}\n`;
+    for (let i = 0; i < 30_000; i++) used += `@misc{u${i}, title = m}\n`;
+    for (const [what, text, check] of [
+      // Under the cap in chars (over it in bytes): read whole.
+      ['value grown by parts', grown, (r: BibParseResult) => r.entries[0]!.fields.title!.length === 604_001],
+      ['macro used past the file cap', used, (r: BibParseResult) => r.problems.some(p => /in all/.test(p.message)) && r.entries.at(-1)!.fields.title === ''],
+    ] as const) {
+      const b = same(text, what);
+      assert.ok(check(b), `${what}: read as the cap says`);
+      const bytes = Buffer.from(text, 'utf8');
+      const tText = bestCpuMs(() => parseBibtex(text, 'x.bib'), 2);
+      const tBytes = bestCpuMs(() => parseBibtexUtf8(bytes, 'x.bib'), 2);
+      assert.ok(tBytes <= 25 * Math.max(tText, 5), `${what}: ${tBytes.toFixed(0)} ms from the bytes, ${tText.toFixed(0)} ms from the decoded text`);
+    }
   });
 
   it('reads the shared .bib files and the whole Anthology (../shared) as the decoded text reads them', function () {

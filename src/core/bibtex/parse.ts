@@ -862,6 +862,8 @@ class Reader {
     let parts = 0;
     let rewrite = false;
     let tooLong = false, usedMacro = false;
+    /** In a view, the value's UTF-16 length once it may pass MAX_EXPANDED_VALUE (-1 before). */
+    let valueUnits = -1;
     const start = p;
     let undefinedMacro: string | undefined;
     for (;;) {
@@ -893,10 +895,13 @@ class Reader {
           part = m;
           usedMacro = true;
           if (!Object.prototype.hasOwnProperty.call(MONTH_MACROS, name) || this.userMacros.has(name)) rewrite = true;
-          this.expanded += this.view ? unitsOf(m) : m.length;
-          if (this.expanded > MAX_EXPANDED_FILE && !this.fileCapHit) {
-            this.fileCapHit = true;
-            this.problem(s, 'error', `${this.context()}: @string macros in this file expand to more than ${MAX_EXPANDED_FILE} characters in all (a macro used very often, or doubling itself?); from here on macro values are left out`);
+          // Past the cap nothing is counted (in a view, counting costs a pass over the value).
+          if (!this.fileCapHit) {
+            this.expanded += this.view ? unitsOf(m) : m.length;
+            if (this.expanded > MAX_EXPANDED_FILE) {
+              this.fileCapHit = true;
+              this.problem(s, 'error', `${this.context()}: @string macros in this file expand to more than ${MAX_EXPANDED_FILE} characters in all (a macro used very often, or doubling itself?); from here on macro values are left out`);
+            }
           }
           if (this.fileCapHit) part = '';
         }
@@ -904,12 +909,24 @@ class Reader {
         if (p >= n) throw new EntryError(at, 'the file ends inside an entry: expected a value', n);
         throw new EntryError(p, `expected a value (\`{…}\`, \`"…"\`, a number or a @string macro name); found ${this.describe(p)}`, this.nextEntryStart(p));
       }
-      if (!tooLong && usedMacro && value.length + part.length > MAX_EXPANDED_VALUE && (!this.view || unitsOf(value) + unitsOf(part) > MAX_EXPANDED_VALUE)) {
-        // Only values built with macros are capped: a long literal abstract is the user's own.
-        tooLong = true;
-        this.problem(start, 'error', `${this.context()}: the value grows past ${MAX_EXPANDED_VALUE} characters through @string macros and \`#\` (a macro doubling itself?); it is left empty`);
+      let partUnits = 0;
+      if (!tooLong && usedMacro && value.length + part.length > MAX_EXPANDED_VALUE) {
+        // In a view a char may take several bytes: the value's chars are counted once, then each
+        // part's as it is added (counting the whole value again at each part would be quadratic).
+        if (this.view) {
+          if (valueUnits < 0) valueUnits = unitsOf(value);
+          partUnits = unitsOf(part);
+        }
+        if (!this.view || valueUnits + partUnits > MAX_EXPANDED_VALUE) {
+          // Only values built with macros are capped: a long literal abstract is the user's own.
+          tooLong = true;
+          this.problem(start, 'error', `${this.context()}: the value grows past ${MAX_EXPANDED_VALUE} characters through @string macros and \`#\` (a macro doubling itself?); it is left empty`);
+        }
       }
-      if (!tooLong) value = parts === 0 ? part : value + part;
+      if (!tooLong) {
+        value = parts === 0 ? part : value + part;
+        if (valueUnits >= 0) valueUnits += partUnits;
+      }
       parts++;
       const q = this.skipSpaceAndComments(p);
       if (t.charCodeAt(q) === HASH) { p = this.skipSpaceAndComments(q + 1); continue; }
