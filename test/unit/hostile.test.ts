@@ -11,7 +11,7 @@ import { bibCommands } from '../../src/core/bibCommands';
 import { bibNamesIn } from '../../src/core/bibLocate';
 import { resolveBibName, texSearchDirs } from '../../src/core/bibPaths';
 import { applyEdits, planBibInsert } from '../../src/core/bibWrite';
-import { parseBibtex } from '../../src/core/bibtex/parse';
+import { MAX_INHERITED_FILE, parseBibtex, parseBibtexUtf8 } from '../../src/core/bibtex/parse';
 import { writeCorpusIndex, readCorpusIndex } from '../../src/core/corpusIndex';
 import { escapeMarkdown, markdownCode } from '../../src/core/markdown';
 import type { Paper } from '../../src/core/model';
@@ -110,6 +110,34 @@ describe('hostile input: the BibTeX reader', function () {
     assert.equal(r.entries.at(-1)!.fields.title, 'Last');
     const p = r.problems.find(x => /in all/.test(x.message))!;
     assert.ok(p.line > 50 && p.line < 60, `reported at line ${p.line}`);
+  });
+
+  it('crossref inheritance is capped per file: a big entry crossref\'d hundreds of times stops at the cap, in time that does not grow with more children', () => {
+    // Each child takes the 500,000-char note and the 15-char title (as booktitle): 500,015 chars.
+    const fanout = (children: number) => {
+      let s = `@proceedings{big, title = {Big Proceedings}, note = {${'Ré'.repeat(250_000)}}}\n`;
+      for (let i = 0; i < children; i++) s += `@inproceedings{c${i}, title = {Child ${i}}, crossref = {big}}\n`;
+      return `${s}@misc{last, title = {Last}}\n`;
+    };
+    const first = Math.floor(MAX_INHERITED_FILE / 500_015); // the child that passes the cap (0-based)
+    const text = fanout(4 * first);
+    for (const r of [parseBibtex(text, 'f.bib'), parseBibtexUtf8(Buffer.from(text, 'utf8'), 'f.bib')]) {
+      assert.equal(r.entries.length, 4 * first + 2);
+      const capped = r.problems.filter(x => /inherited through crossref/.test(x.message));
+      assert.equal(capped.length, 1, JSON.stringify(capped));
+      assert.equal(capped[0]!.line, first + 2, capped[0]!.message);
+      assert.equal(r.entries[first + 1]!.fields.booktitle, 'Big Proceedings');
+      assert.equal(r.entries[first + 2]!.fields.booktitle, undefined, 'a child after the cap inherits nothing');
+      assert.equal(r.entries[first + 2]!.fields.title, `Child ${first + 1}`);
+      assert.equal(r.entries.at(-1)!.fields.title, 'Last');
+      const raw = r.entries.reduce((n, e) => n + (e.raw?.length ?? 0), 0);
+      assert.ok(raw < MAX_INHERITED_FILE + 2 * text.length + 600_000, `${raw} chars of entry text for a ${text.length}-char file`);
+    }
+    // Children past the cap cost what their own text costs: four times as many take about as long.
+    const few = fanout(first + 5);
+    const tFew = best(() => readBibtex(few, 'f.bib'), 2);
+    const tMany = best(() => readBibtex(text, 'f.bib'), 2);
+    assertRelative(tMany, tFew, 1.6, `${4 * first} children against ${first + 5}`);
   });
 });
 

@@ -106,6 +106,8 @@ export const MAX_EXPANDED_VALUE = 1 << 20;
 export const MAX_EXPANDED_FILE = 32 << 20;
 /** Longer `crossref` chains stop inheriting here (BibTeX itself follows one link). */
 export const MAX_CROSSREF_CHAIN = 64;
+/** All text entries inherit through `crossref` in one file, at most (a big entry crossref'd very often). */
+export const MAX_INHERITED_FILE = 64 << 20;
 
 /**
  * What earlier files of a bibliography list (`\bibliography{strings,refs}`) give this one: BibTeX
@@ -966,6 +968,8 @@ class Reader {
    */
   private resolveCrossrefs(): void {
     const done = new Set<BibEntry>();
+    /** Chars inherited so far (MAX_INHERITED_FILE). */
+    let inherited = 0;
     let byKey: Map<string, BibEntry> | undefined;
     const parentOf = (e: BibEntry): BibEntry | undefined => {
       const ref = e.fields.crossref!;
@@ -1008,21 +1012,32 @@ class Reader {
       for (let i = path.length - 2; i >= 0; i--) {
         const child = path[i]!;
         if (done.has(child)) continue;
-        inherit(child.fields, path[i + 1]!.fields);
         done.add(child);
+        if (inherited > MAX_INHERITED_FILE) continue;
+        inherited += inherit(child.fields, path[i + 1]!.fields, this.view ? unitsOf : lengthOf);
+        if (inherited > MAX_INHERITED_FILE) {
+          this.problem(child.start, 'error', `entry ${child.key}: fields inherited through crossref in this file pass ${MAX_INHERITED_FILE} characters in all (a big entry crossref'd very often?); from here on entries do not inherit from their crossref`);
+        }
       }
       done.add(path[path.length - 1]!);
     }
   }
 }
 
-function inherit(cf: Record<string, string>, pf: Record<string, string>): void {
+/** Fills the child's fields `cf` from its parent's `pf`; returns the chars taken (as `size` counts them). */
+function inherit(cf: Record<string, string>, pf: Record<string, string>, size: (s: string) => number): number {
+  let taken = 0;
   for (const name in pf) {
     if (name === 'crossref' || name === 'ids' || name === 'title') continue;
-    if (!Object.prototype.hasOwnProperty.call(cf, name)) cf[name] = pf[name]!;
+    if (!Object.prototype.hasOwnProperty.call(cf, name)) taken += size(cf[name] = pf[name]!);
   }
   // biblatex's inheritance: a proceedings' or book's title is the child's booktitle.
-  if (pf.title !== undefined && !Object.prototype.hasOwnProperty.call(cf, 'booktitle')) cf.booktitle = pf.title;
+  if (pf.title !== undefined && !Object.prototype.hasOwnProperty.call(cf, 'booktitle')) taken += size(cf.booktitle = pf.title);
+  return taken;
+}
+
+function lengthOf(s: string): number {
+  return s.length;
 }
 
 /** Lower-case only when needed (most names already are). */
