@@ -13,9 +13,22 @@ export function cleanText(s: string): string {
     .replace(/\s+/g, ' ')
     .replace(/ +([,;])(?=[\p{L}\d])/gu, '$1 ')
     .replace(/ +([,;:)\]])/g, '$1')
-    .replace(/(?<!https?:\/\/\S*)([\p{Ll}\d)]{2})\.(\p{Lu}\p{Ll}{2,})/gu, '$1. $2')
+    .replace(/\S+/g, spaceAfterSentenceEnd)
     .replace(/([\p{L}])(https?:\/\/)/gu, '$1 $2')
     .trim();
+}
+
+const GLUED_SENTENCE = /([\p{Ll}\d)]{2})\.(\p{Lu}\p{Ll}{2,})/gu;
+
+/**
+ * "ability.Experimental" → "ability. Experimental" in one word, except after a URL's scheme in it
+ * (one scan of the word, where a look-behind over the word would rescan it at every dot).
+ */
+function spaceAfterSentenceEnd(word: string): string {
+  if (word.indexOf('.') < 0) return word;
+  const url = /https?:\/\//.exec(word);
+  const end = url ? url.index + url[0].length : word.length;
+  return word.slice(0, end).replace(GLUED_SENTENCE, '$1. $2') + word.slice(end);
 }
 
 /** Clean a title: as `cleanText`, without a trailing full stop. */

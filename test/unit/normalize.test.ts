@@ -23,6 +23,22 @@ describe('normalize: text', () => {
     assert.equal(cleanText('see https://www.cs.x.edu/~someone/Repo.Name now'), 'see https://www.cs.x.edu/~someone/Repo.Name now');
   });
 
+  it('restores a sentence space as the look-behind rule did, in one pass over a word (URLs, Unicode, brackets)', () => {
+    // The rule before it became a scan per word: a look-behind that rescanned the word at every dot.
+    const reference = (s: string) => s.replace(/[\u00a0\u2000-\u200b\u202f\u205f\u3000]/g, ' ').replace(/(^|[^/\\])~(?![/\w]*\/)/g, '$1 ')
+      .replace(/\s+/g, ' ').replace(/ +([,;])(?=[\p{L}\d])/gu, '$1 ').replace(/ +([,;:)\]])/g, '$1')
+      .replace(/(?<!https?:\/\/\S*)([\p{Ll}\d)]{2})\.(\p{Lu}\p{Ll}{2,})/gu, '$1. $2').replace(/([\p{L}])(https?:\/\/)/gu, '$1 $2').trim();
+    const parts = ['a', 'Ab', 'Abc', 'É', 'é', 'ß', '.', ' ', '\n', ')', '1', 'http://', 'https://', 'http', 's', ':', '/', '~', ',', ';', 'x.Yzz', '\u00a0'];
+    let seed = 1;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let t = 0; t < 30_000; t++) {
+      let s = '';
+      for (let i = Math.floor(next() * 14); i >= 0; i--) s += parts[Math.floor(next() * parts.length)];
+      assert.equal(cleanText(s), reference(s), JSON.stringify(s));
+    }
+    assert.equal(cleanText('it works.Then see https://x.org/A.Bcd and ahttps://y.org/c.Def'), 'it works. Then see https://x.org/A.Bcd and a https://y.org/c.Def');
+  });
+
   it('drops a trailing full stop from titles but not an ellipsis or question mark', () => {
     assert.equal(cleanTitle('How to Synthesize Text Data without Model Collapse?'), 'How to Synthesize Text Data without Model Collapse?');
     assert.equal(cleanTitle('A  Title.'), 'A Title');
