@@ -12,6 +12,7 @@ import { httpError, makeRecord, Malformed, type Provider } from '../../src/core/
 import { parseS2Match, parseS2Search, semanticScholar, s2MatchRequest } from '../../src/core/online/semanticScholar';
 import type { HttpResponse, OnlineSettings, ProviderName } from '../../src/core/online/types';
 import { MAX_DEPTH, parseXml, textOf, XmlError } from '../../src/core/online/xml';
+import { bestCpuMs } from '../support/cpuTime';
 import { requireTestdata } from '../support/shared';
 
 let dir = '';
@@ -313,12 +314,80 @@ describe('online: the XML reader', () => {
     assert.equal(textOf(d, d.nodes[d.root]!.children[0]), 'a & b é ☺ c<d> &x;');
   });
 
+  it('reads attributes as the XML grammar has them: quoted values, names up to `=`, anything else passed over', () => {
+    // The pattern the attribute scan replaced, as the reference for what a tag's attributes are.
+    const reference = (s: string) => Object.fromEntries([...s.matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map(m => [m[1]!, m[2] ?? m[3] ?? '']));
+    const parts = ['a', 'b', ' ', '\n', '\t', '=', '"', "'", 'x="y"', "k='v'", 'é', ':'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let compared = 0;
+    for (let t = 0; t < 20_000; t++) {
+      let s = ' ';
+      for (let i = Math.floor(next() * 12); i >= 0; i--) s += parts[Math.floor(next() * parts.length)];
+      const d = (() => { try { return parseXml(`<r${s}></r>`); } catch { return undefined; } })();
+      if (!d) continue; // an unclosed quote swallows the tag's end: not a tag
+      assert.deepEqual(d.nodes[0]!.attrs, reference(s), JSON.stringify(s));
+      compared++;
+    }
+    assert.ok(compared > 10_000, `${compared} tags compared`);
+    assert.deepEqual(parseXml('<r a = "1 &amp; 2" b=\'x"y\' c d="" e=f/>').nodes[0]!.attrs, { a: '1 & 2', b: 'x"y', d: '' });
+  });
+
+  it('skips a declaration without reading past its `>` for an internal subset', () => {
+    const d = parseXml('<r><!x>a[b]<!DOCTYPE y [<!ENTITY z "q">]>c</r>');
+    assert.equal(textOf(d, d.root), 'a[b]c');
+  });
+
   it('stays flat on deep nesting and rejects a truncated document', () => {
     const deep = '<a>'.repeat(100_000) + 'x' + '</a>'.repeat(100_000);
     const d = parseXml(deep);
     assert.equal(d.nodes.length, MAX_DEPTH);
     assert.equal(textOf(d, d.root), 'x');
     assert.throws(() => parseXml('<feed><entry><title>cut'), XmlError);
+  });
+});
+
+describe('online providers: answers built to make a reader start over at every character', () => {
+  // Each hostile answer is a recorded one with one part grown to hundreds of KB (an answer may be
+  // 8 MB); it must read in time linear with the same answer grown benignly, measured here, now.
+  const linear = (hostile: string, benign: string, read: (body: string) => unknown, what: string, factor = 10) => {
+    const tb = bestCpuMs(() => read(benign));
+    const th = bestCpuMs(() => read(hostile));
+    assert.ok(th <= factor * Math.max(tb, 1), `${what}: ${th.toFixed(1)} ms, more than ${factor}× the benign answer's ${tb.toFixed(1)} ms`);
+  };
+  const ids = (recs: { ids: { arxiv?: string; dblp?: string; s2?: string } }[]) => recs.map(r => r.ids.arxiv ?? r.ids.dblp ?? r.ids.s2);
+
+  it('arXiv: a tag with a 300 KB run of attribute-name characters', () => {
+    const body = recorded('arxiv/query_search_testing_max10.xml').body;
+    const at = body.indexOf('<link href="https://arxiv.org/abs/');
+    const grow = (s: string) => body.slice(0, at + 5) + s + body.slice(at + 5);
+    const hostile = grow(` ${'h'.repeat(300_000)}`);
+    assert.deepEqual(ids(parseArxivFeed(hostile)), ids(parseArxivFeed(body)));
+    linear(hostile, grow(` x="${'h'.repeat(299_996)}"`), parseArxivFeed, 'attribute-name run');
+  });
+
+  it('arXiv: 400,000 declarations after the last `[` of the feed', () => {
+    const body = recorded('arxiv/query_search_testing_max10.xml').body;
+    const end = body.lastIndexOf('</feed>');
+    const grow = (s: string) => body.slice(0, end) + s + body.slice(end);
+    const hostile = grow('<!x>'.repeat(400_000));
+    assert.deepEqual(ids(parseArxivFeed(hostile)), ids(parseArxivFeed(body)));
+    linear(hostile, grow('<?x?>'.repeat(400_000)), parseArxivFeed, 'declarations', 5);
+  });
+
+  it('DBLP (JSON): an author name with 300,000 spaces before its last word', () => {
+    const answer = (author: string) => JSON.stringify({ result: { status: { '@code': '200' }, hits: { hit: [{ info: { authors: { author: [{ text: author }, { text: 'Wei Liu 0001' }] }, title: 'Who builds a house without drawing blueprints?', year: '2015', type: 'Journal Articles', key: 'journals/cacm/Lamport15' } }] } } });
+    const hostile = answer(`Leslie${' '.repeat(300_000)}Lamport`);
+    assert.deepEqual(parseDblpSearch(hostile)[0]!.paper.author, [{ given: 'Leslie', family: 'Lamport' }, { given: 'Wei', family: 'Liu' }]);
+    linear(hostile, answer(`Leslie${'y'.repeat(300_000)}Lamport`), parseDblpSearch, 'spaced name');
+  });
+
+  it('Semantic Scholar: a 300 KB title of glued sentences ("ab.Cde" repeated)', () => {
+    const o = JSON.parse(recorded('semanticscholar/paper_search_sublinear_edit_distance.json').body) as { data: { title: string }[] };
+    const grow = (title: string) => { o.data[0]!.title = title; return JSON.stringify(o); };
+    const hostile = grow('ab.Cde'.repeat(50_000));
+    assert.equal(parseS2Search(hostile)[0]!.paper.title!.slice(0, 26), 'ab. Cdeab.Cdeab. Cdeab.Cde');
+    linear(hostile, grow('abcdef'.repeat(50_000)), parseS2Search, 'glued sentences');
   });
 });
 

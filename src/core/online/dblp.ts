@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
 interface Hit { authors: string[]; title?: string; url?: string; venue?: string; volume?: string; number?: string; pages?: string; year?: string; type?: string; key?: string; doi?: string; ee: string[] }
 
 /** "Wei Liu 0001" → "Wei Liu" (DBLP's homonym numbers). */
-const person = (n: string) => n.replace(/\s+\d{4}$/, '').trim();
+const person = (n: string) => (/\s\d{4}$/.test(n) ? n.slice(0, -4) : n).trim();
 
 function hitRecord(hit: Hit): OnlineRecord | undefined {
   if (!hit.title) return undefined;

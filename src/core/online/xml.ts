@@ -77,10 +77,12 @@ export function parseXml(src: string): XmlDoc {
     }
     if (src.startsWith('<!', lt)) {
       // DOCTYPE: skipped whole (an internal subset ends at `]>`); its entities are never used.
-      const bracket = src.indexOf('[', lt);
       const gt = src.indexOf('>', lt);
-      const end = bracket >= 0 && gt >= 0 && bracket < gt ? src.indexOf(']>', bracket) : gt;
-      i = end < 0 ? n : end + (src[end] === ']' ? 2 : 1);
+      if (gt < 0) break;
+      let bracket = -1;
+      for (let k = lt + 2; k < gt; k++) if (src.charCodeAt(k) === 91 /* [ */) { bracket = k; break; }
+      const end = bracket < 0 ? gt : src.indexOf(']>', bracket);
+      i = end < 0 ? n : end + (end === gt ? 1 : 2);
       continue;
     }
     const gt = findTagEnd(src, lt + 1);
@@ -126,9 +128,35 @@ function findTagEnd(src: string, from: number): number {
   return -1;
 }
 
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/**
+ * `name="value"` pairs of a tag, in one scan: a name is a run without space or `=`, a value is
+ * quoted; anything else is passed over. (A regex retried at each character of a long run of
+ * name characters is quadratic.)
+ */
 function attributes(s: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of s.matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) out[m[1]!] = decodeEntities(m[2] ?? m[3] ?? '');
+  const n = s.length;
+  const unclosed = new Set<number>(); // quote characters with no closing one left in `s`
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c) || c === 61 /* = */) { i++; continue; }
+    const start = i;
+    while (i < n && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== 61) i++;
+    let j = i;
+    while (j < n && isSpace(s.charCodeAt(j))) j++;
+    if (s.charCodeAt(j) !== 61) continue;
+    j++;
+    while (j < n && isSpace(s.charCodeAt(j))) j++;
+    const q = s.charCodeAt(j);
+    if ((q !== 34 && q !== 39) || unclosed.has(q)) continue;
+    const close = s.indexOf(q === 34 ? '"' : "'", j + 1);
+    if (close < 0) { unclosed.add(q); continue; }
+    out[s.slice(start, i)] = decodeEntities(s.slice(j + 1, close));
+    i = close + 1;
+  }
   return out;
 }
 
