@@ -215,16 +215,26 @@ function backslashesBefore(text: string, i: number): number {
   return n;
 }
 
-/** Is offset `i` in a LaTeX comment (an unescaped `%` earlier on its line)? */
-function inLatexComment(text: string, i: number): boolean {
-  let j = i - 1;
-  while (j >= 0) {
-    const c = text.charCodeAt(j);
-    if (c === 10 || c === 13) return false;
-    if (c === 37 && backslashesBefore(text, j) % 2 === 0) return true;
-    j--;
+/** Start of the line holding offset `i` (after `\n` or `\r`), found by the engine's own search. */
+function lineStart(text: string, i: number): number {
+  if (i <= 0) return 0;
+  const nl = text.lastIndexOf('\n', i - 1) + 1;
+  const cr = text.slice(nl, i).lastIndexOf('\r');
+  return cr < 0 ? nl : nl + cr + 1;
+}
+
+/** Does `text[from, to)` (within one line) hold an unescaped `%`? */
+function commentStartsIn(text: string, from: number, to: number): boolean {
+  const part = text.slice(from, to);
+  for (let k = part.indexOf('%'); k >= 0; k = part.indexOf('%', k + 1)) {
+    if (backslashesBefore(text, from + k) % 2 === 0) return true;
   }
   return false;
+}
+
+/** Is offset `i` in a LaTeX comment (an unescaped `%` earlier on its line)? */
+function inLatexComment(text: string, i: number): boolean {
+  return commentStartsIn(text, lineStart(text, i), i);
 }
 
 // --- LaTeX ---------------------------------------------------------------------------------------
@@ -369,11 +379,10 @@ const COMMAND = /\\([a-zA-Z@]+)/g;
  */
 function latexCommandsIn(text: string, from: number, to: number, match: CommandMatcher): { start: number; name: string; nameEnd: number }[] {
   const out: { start: number; name: string; nameEnd: number }[] = [];
-  // Comment state at `pos`: start from the beginning of `from`'s line.
+  // Comment state and backslash run at `from`, from the start of its line.
   let pos = from;
-  while (pos > 0 && text.charCodeAt(pos - 1) !== 10 && text.charCodeAt(pos - 1) !== 13) pos--;
-  let inComment = false;
-  let backslashes = 0;
+  let inComment = commentStartsIn(text, lineStart(text, from), from);
+  let backslashes = backslashesBefore(text, from);
   COMMAND.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = COMMAND.exec(text)) && m.index < to) {
@@ -500,11 +509,14 @@ function inMarkdownCode(text: string, offset: number): boolean {
   if (fences && fences.length % 2 === 1) return true;
   const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
   const line = before.slice(lineStart);
-  // Code spans: a run of n backticks opens, the next run of n closes.
+  // Code spans: a run of n backticks opens, the next run of n closes (one scan, nothing allocated).
   let open = 0;
-  for (const m of line.matchAll(/`+/g)) {
-    if (open === 0) open = m[0].length;
-    else if (m[0].length === open) open = 0;
+  for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i)) {
+    let j = i + 1;
+    while (line.charCodeAt(j) === 96) j++;
+    if (open === 0) open = j - i;
+    else if (j - i === open) open = 0;
+    i = j;
   }
   return open !== 0;
 }
