@@ -5,6 +5,7 @@ import type { Paper } from '../../src/core/model';
 import { mergeOnline, sameWork, titleSimilarity, TITLE_MIN } from '../../src/core/online/match';
 import { parseOpenAlexSearch } from '../../src/core/online/openalex';
 import { parseS2Search } from '../../src/core/online/semanticScholar';
+import { bestCpuMs } from '../support/cpuTime';
 import { requireTestdata } from '../support/shared';
 
 const paper = (id: string, title: string, family: string[], year?: number, extra: Partial<Paper> = {}): Paper => ({
@@ -88,5 +89,29 @@ describe('online: merging with the library', () => {
     assert.equal(merged[0]!.local?.id, 'vaswani2017attention');
     assert.equal(merged[1]!.local, undefined);
     assert.deepEqual(merged[1]!.record.ids, { dblp: 'conf/icassp/SubakanRCBZ21', openalex: 'W3160745530' });
+  });
+});
+
+describe('online: merging answers with megabyte titles', () => {
+  // 50 records (5 services × 10) whose titles are 20 KB or 80 KB of distinct words, no ids: every
+  // pair is compared. The cost must not grow with the titles' length (it took 1.7 s and 15 s).
+  const records = (chars: number) => Array.from({ length: 50 }, (_, i) => ({
+    paper: paper(`r${i}`, Array.from({ length: chars / 8 }, (_, k) => `w${i}x${k}`).join(' ').slice(0, chars), ['Vaswani'], 2017),
+    provider: 'crossref' as const, ids: {},
+  }));
+
+  it('compares the first 256 words of a title, once per record', () => {
+    const short = records(20_000), long = records(80_000);
+    assert.equal(mergeOnline([], long).length, 50);
+    const ts = bestCpuMs(() => mergeOnline([], short));
+    const tl = bestCpuMs(() => mergeOnline([], long));
+    assert.ok(tl <= 2 * Math.max(ts, 5), `80 KB titles: ${tl.toFixed(1)} ms against ${ts.toFixed(1)} ms for 20 KB titles`);
+  });
+
+  it('still tells long titles apart and together by their words', () => {
+    const words = Array.from({ length: 200 }, (_, k) => `word${k}`);
+    const a = paper('a', words.join(' '), ['Vaswani'], 2017);
+    assert.equal(sameWork(a, paper('b', words.join(' '), ['Vaswani'], 2017)).same, true);
+    assert.equal(sameWork(a, paper('c', words.map((w, k) => (k % 5 ? w : `other${k}`)).join(' '), ['Vaswani'], 2017)).same, false);
   });
 });

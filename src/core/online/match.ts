@@ -26,13 +26,34 @@ function ids(p: Paper): OnlineIds {
 
 const norm = (k: keyof OnlineIds, v: string) => (k === 'arxiv' ? v.toLowerCase().replace(/v\d+$/, '') : v.toLowerCase());
 
+// The words of a title compared: at most this many, from at most this many characters (the ACL
+// Anthology's longest title has 119 words, 857 characters), so that a hostile answer's megabyte
+// title costs no more than a real one.
+const MAX_TITLE_WORDS = 256;
+const MAX_TITLE_CHARS = 4000;
+/** Characters of a family name compared. */
+const MAX_NAME_CHARS = 200;
+
 function tokens(title: string | undefined): string[] {
-  return title ? comparable(title).split(' ').filter(Boolean) : [];
+  return title ? comparable(title.slice(0, MAX_TITLE_CHARS)).split(' ').filter(Boolean).slice(0, MAX_TITLE_WORDS) : [];
 }
 
-/** Dice coefficient of two token multisets. */
+/** A paper's title tokens, worked out once per paper and title (a search compares each record with many). */
+const tokenCache = new WeakMap<Paper, { title: string | undefined; tokens: string[] }>();
+function titleTokens(p: Paper): string[] {
+  const hit = tokenCache.get(p);
+  if (hit && hit.title === p.title) return hit.tokens;
+  const t = tokens(p.title);
+  tokenCache.set(p, { title: p.title, tokens: t });
+  return t;
+}
+
+/** Dice coefficient of two titles' token multisets. */
 export function titleSimilarity(a: string | undefined, b: string | undefined): number {
-  const x = tokens(a), y = tokens(b);
+  return dice(tokens(a), tokens(b));
+}
+
+function dice(x: string[], y: string[]): number {
   if (!x.length || !y.length) return 0;
   const counts = new Map<string, number>();
   for (const t of x) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -47,7 +68,7 @@ export function titleSimilarity(a: string | undefined, b: string | undefined): n
 function surnames(p: Paper): Set<string> {
   const out = new Set<string>();
   for (const n of (p.author ?? []).slice(0, 3)) {
-    const f = foldAscii(n.family ?? n.literal ?? '').toLowerCase().replace(/[^a-z]/g, '');
+    const f = foldAscii((n.family ?? n.literal ?? '').slice(0, MAX_NAME_CHARS)).toLowerCase().replace(/[^a-z]/g, '');
     if (f.length >= 2) out.add(f);
   }
   return out;
@@ -60,11 +81,11 @@ export function sameWork(a: Paper, b: Paper): { same: boolean; why: string } {
     const x = ia[k], y = ib[k];
     if (x && y && norm(k, x) === norm(k, y)) return { same: true, why: `same ${k === 'doi' ? 'DOI' : k === 'arxiv' ? 'arXiv id' : `${k} id`} ${x}` };
   }
-  const ta = tokens(a.title), tb = tokens(b.title);
+  const ta = titleTokens(a), tb = titleTokens(b);
   if (ta.length < 3 || tb.length < 3) {
     if (!ta.length || ta.join(' ') !== tb.join(' ')) return { same: false, why: 'no shared identifier and the titles are too short to compare' };
   }
-  const sim = titleSimilarity(a.title, b.title);
+  const sim = dice(ta, tb);
   if (sim < TITLE_MIN) return { same: false, why: `titles differ (similarity ${sim.toFixed(2)} < ${TITLE_MIN})` };
   const sa = surnames(a);
   const shared = [...surnames(b)].find(s => sa.has(s));
@@ -78,7 +99,7 @@ export function sameWork(a: Paper, b: Paper): { same: boolean; why: string } {
 function keysOf(p: Paper): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(ids(p)) as [keyof OnlineIds, string][]) if (v) out.push(`${k}:${norm(k, v)}`);
-  const t = [...new Set(tokens(p.title))].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  const t = [...new Set(titleTokens(p))].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   for (const w of t.slice(0, 2)) out.push(`t:${w}`);
   return out;
 }
@@ -86,7 +107,7 @@ function keysOf(p: Paper): string[] {
 function probeKeys(p: Paper): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(ids(p)) as [keyof OnlineIds, string][]) if (v) out.push(`${k}:${norm(k, v)}`);
-  for (const w of new Set(tokens(p.title))) out.push(`t:${w}`);
+  for (const w of new Set(titleTokens(p))) out.push(`t:${w}`);
   return out;
 }
 
