@@ -503,10 +503,19 @@ function latexContextAt(text: string, offset: number, match: CommandMatcher, win
 // --- pandoc --------------------------------------------------------------------------------------
 
 /** Inside a fenced code block (``` or ~~~) or an inline code span, as far as the text before tells. */
+const FENCE = /^[ ]{0,3}(?:```|~~~)/gm;
+
+/** Lines of `s` that open or close a fence (up to three spaces, then ``` or ~~~), counted without a match array. */
+function fenceLines(s: string): number {
+  let n = 0;
+  FENCE.lastIndex = 0;
+  while (FENCE.test(s)) n++;
+  return n;
+}
+
 function inMarkdownCode(text: string, offset: number): boolean {
   const before = text.slice(Math.max(0, offset - 200_000), offset);
-  const fences = before.match(/^[ ]{0,3}(?:```|~~~)/gm);
-  if (fences && fences.length % 2 === 1) return true;
+  if (fenceLines(before) % 2 === 1) return true;
   const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
   const line = before.slice(lineStart);
   // Code spans: a run of n backticks opens, the next run of n closes (one scan, nothing allocated).
