@@ -502,7 +502,6 @@ function latexContextAt(text: string, offset: number, match: CommandMatcher, win
 
 // --- pandoc --------------------------------------------------------------------------------------
 
-/** Inside a fenced code block (``` or ~~~) or an inline code span, as far as the text before tells. */
 const FENCE = /^[ ]{0,3}(?:```|~~~)/gm;
 
 /** Lines of `s` that open or close a fence (up to three spaces, then ``` or ~~~), counted without a match array. */
@@ -513,11 +512,11 @@ function fenceLines(s: string): number {
   return n;
 }
 
+/** Inside a fenced code block (``` or ~~~) or an inline code span, as far as the text before tells. */
 function inMarkdownCode(text: string, offset: number): boolean {
   const before = text.slice(Math.max(0, offset - 200_000), offset);
   if (fenceLines(before) % 2 === 1) return true;
-  const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
-  const line = before.slice(lineStart);
+  const line = before.slice(lineStart(before, before.length));
   // Code spans: a run of n backticks opens, the next run of n closes (one scan, nothing allocated).
   let open = 0;
   for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i)) {

@@ -1,5 +1,6 @@
 // Time bounds that hold on a loaded machine: the CPU time this process spent (user + system), not
 // the wall clock, which other processes stretch.
+import { strict as assert } from 'node:assert';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
@@ -23,4 +24,9 @@ export function bestCpuMs(fn: () => unknown, runs = 3): number {
     best = Math.min(best, cpuMs(fn));
   }
   return best;
+}
+
+/** `hostile` took at most `factor` times `benign` (both CPU ms, measured in the same run). */
+export function assertRelative(hostile: number, benign: number, factor: number, what: string): void {
+  assert.ok(hostile <= factor * benign, `${what}: ${hostile.toFixed(1)} ms, more than ${factor}× the benign input's ${benign.toFixed(1)} ms`);
 }

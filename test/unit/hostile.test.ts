@@ -23,7 +23,7 @@ import { readCslJson } from '../../src/core/sources/cslJson';
 import { texBibliographies } from '../../src/core/sources/discover';
 import { decodeRows, encodeRows } from '../../src/core/sources/transfer';
 import { paperMarkdown } from '../../src/extension/cite/format';
-import { bestCpuMs } from '../support/cpuTime';
+import { assertRelative, bestCpuMs } from '../support/cpuTime';
 import {
   abstractOf, benignOf, controlChars, crOnly, crossrefChain, crossrefLoop, deepBraces, deepCslJson, macroBomb,
   manyLines, oneLine, percentInEntry, REAL, rng, type HostileCase,
@@ -32,11 +32,6 @@ import {
 /** Best of `reps` runs, in CPU ms (the minimum is the least noisy; other processes do not count). */
 function best(f: () => unknown, reps = 3): number {
   return bestCpuMs(f, reps);
-}
-
-/** `hostile` takes at most `factor` times `benign` (both measured here, now). */
-function assertRelative(hostile: number, benign: number, factor: number, what: string): void {
-  assert.ok(hostile <= factor * benign, `${what}: ${hostile.toFixed(1)} ms, more than ${factor}× the benign input's ${benign.toFixed(1)} ms`);
 }
 
 function checkCase(c: HostileCase, file = 'hostile.bib'): void {

@@ -12,7 +12,7 @@ import { httpError, makeRecord, Malformed, type Provider } from '../../src/core/
 import { parseS2Match, parseS2Search, semanticScholar, s2MatchRequest } from '../../src/core/online/semanticScholar';
 import type { HttpResponse, OnlineSettings, ProviderName } from '../../src/core/online/types';
 import { MAX_DEPTH, parseXml, textOf, XmlError } from '../../src/core/online/xml';
-import { bestCpuMs } from '../support/cpuTime';
+import { assertRelative, bestCpuMs } from '../support/cpuTime';
 import { requireTestdata } from '../support/shared';
 
 let dir = '';
@@ -353,7 +353,7 @@ describe('online providers: answers built to make a reader start over at every c
   const linear = (hostile: string, benign: string, read: (body: string) => unknown, what: string, factor = 10) => {
     const tb = bestCpuMs(() => read(benign));
     const th = bestCpuMs(() => read(hostile));
-    assert.ok(th <= factor * Math.max(tb, 1), `${what}: ${th.toFixed(1)} ms, more than ${factor}× the benign answer's ${tb.toFixed(1)} ms`);
+    assertRelative(th, Math.max(tb, 1), factor, what);
   };
   const ids = (recs: { ids: { arxiv?: string; dblp?: string; s2?: string } }[]) => recs.map(r => r.ids.arxiv ?? r.ids.dblp ?? r.ids.s2);
 
