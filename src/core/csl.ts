@@ -10,8 +10,31 @@ export type ReferenceStyle = 'apa' | 'vancouver' | 'harvard1';
 const ET_AL = 'PaperCiteEtAl';
 
 /** The style's ", & X." / ", X." / ", and X" before the stand-in becomes "et al." (APA, Vancouver: after a comma; Harvard: a space). */
-function etAl(out: string, style: ReferenceStyle): string {
-  return out.replace(/(?:,?\s*(?:&amp;|&#38;|&|and))?,?\s*PaperCiteEtAl\.?/g, style === 'harvard1' ? ' et al.' : ', et al.');
+export function etAl(out: string, style: ReferenceStyle): string {
+  const by = style === 'harvard1' ? ' et al.' : ', et al.';
+  // What `out.replace(/(?:,?\s*(?:&amp;|&#38;|&|and))?,?\s*PaperCiteEtAl\.?/g, by)` gives, found back
+  // from each stand-in: that regex tried every space of the text as a start (quadratic in a long run).
+  let res = '', done = 0;
+  for (let at = out.indexOf(ET_AL); at >= 0; at = out.indexOf(ET_AL, done)) {
+    let from = commaSpacesBefore(out, at, done);
+    const conj = CONJUNCTIONS.find(c => from - c.length >= done && out.startsWith(c, from - c.length));
+    if (conj) from = commaSpacesBefore(out, from - conj.length, done);
+    let end = at + ET_AL.length;
+    if (out[end] === '.') end++;
+    res += out.slice(done, from) + by;
+    done = end;
+  }
+  return done ? res + out.slice(done) : out;
+}
+
+const CONJUNCTIONS = ['&amp;', '&#38;', '&', 'and'];
+
+/** Where `,?\s*` ending at `at` starts (not before `floor`). */
+function commaSpacesBefore(s: string, at: number, floor: number): number {
+  let i = at;
+  while (i > floor && /\s/.test(s[i - 1]!)) i--;
+  if (i > floor && s[i - 1] === ',') i--;
+  return i;
 }
 
 /** The CSL item citation-js sees: the paper without PaperCite's `custom` object. */

@@ -111,10 +111,13 @@ export function parseHayagriva(text: string): BibEntry[] {
     if (!cur) continue;
     if (/^\S/.test(line)) { cur = undefined; continue; }
     cur.end = offset - 1;
-    const f = /^\s{1,8}(title|author|date|type):\s*(.+?)\s*$/.exec(line);
-    if (!f) continue;
-    const name = f[1]!;
-    const value = unquote(f[2]!.replace(/^\[|\]$/g, ''));
+    // The value is trimmed, not matched with `\s*(.+?)\s*$`, which rescanned a run of spaces at
+    // each of its characters (cubic time on one long line).
+    const f = /^\s{1,8}(title|author|date|type):/.exec(line);
+    const raw = f ? line.slice(f[0].length).trim() : '';
+    if (!raw) continue;
+    const name = f![1]!;
+    const value = unquote(raw.replace(/^\[|\]$/g, ''));
     if (name === 'type') cur.type = value.toLowerCase();
     else if (name === 'date') cur.fields.year = value.slice(0, 4);
     else if (!(name in cur.fields)) cur.fields[name] = value;

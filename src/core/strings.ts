@@ -7,3 +7,24 @@
 export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
+
+/**
+ * `s` without its trailing characters from `chars`: what `s.replace(/[chars]+$/, '')` gives, in
+ * one backward pass (the regex tries every start in a run of those characters that is not at the
+ * end, rescanning the run each time).
+ */
+export function trimEndOf(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1]!)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+const LINE_BREAK = /[\n\r\u2028\u2029]/g;
+
+/** The text after the last line terminator (`\n`, `\r`, U+2028, U+2029): where a `$` without `m` can match. */
+export function lastLine(s: string): string {
+  let from = 0;
+  LINE_BREAK.lastIndex = 0;
+  while (LINE_BREAK.test(s)) from = LINE_BREAK.lastIndex;
+  return from ? s.slice(from) : s;
+}

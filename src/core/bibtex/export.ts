@@ -237,7 +237,8 @@ function fixEntry(p: Paper, e: CjsEntry, key: string, ctx: Ctx): { type: string;
     if (props[field] !== undefined && typeof v === 'string') props[field] = latex(v);
   }
   if (props.number !== undefined && typeof (p.number ?? p.issue) === 'string') props.number = latex(String(p.number ?? p.issue));
-  if (typeof p.page === 'string') props.pages = p.page.split(/\s*[-–—]+\s*/).map(latex).join('--');
+  // Split on the dashes alone (`latex` trims each part): `\s*[-–—]+\s*` rescanned a run of spaces at each of its spaces.
+  if (typeof p.page === 'string') props.pages = p.page.split(/[-–—]+/).map(latex).join('--');
   if (p.DOI) props.doi = verbatim(p.DOI);
   if (p.URL) props.url = verbatim(p.URL);
   if (props.howpublished !== undefined && p.URL && props.howpublished === props.url) delete props.howpublished;
@@ -505,14 +506,24 @@ function braced(lit: string): string {
 
 /** Drop closers without an opener, close what is left open (counting every brace, as BibTeX does). */
 function balance(v: string): string {
-  let depth = 0, out = '';
+  // Kept runs are sliced, not appended a character at a time (a rope of millions of one-character
+  // strings took seconds of garbage collection on a 1 MB value).
+  const parts: string[] = [];
+  let depth = 0, from = 0;
   for (let i = 0; i < v.length; i++) {
-    const c = v[i]!;
-    if (c === '{') depth++;
-    else if (c === '}') { if (depth === 0) continue; depth--; }
-    out += c;
+    const c = v.charCodeAt(i);
+    if (c === 123) depth++;
+    else if (c === 125) {
+      if (depth > 0) depth--;
+      else {
+        if (i > from) parts.push(v.slice(from, i));
+        from = i + 1;
+      }
+    }
   }
-  return out + '}'.repeat(depth);
+  if (from === 0) return depth ? v + '}'.repeat(depth) : v;
+  parts.push(v.slice(from));
+  return parts.join('') + '}'.repeat(depth);
 }
 
 /**
@@ -524,13 +535,77 @@ export function documentEncoding(texts: { tex?: string[]; latexmkrc?: string[] }
   for (const t of texts.tex ?? []) {
     const head = t.slice(0, 65536);
     if (/^[ \t]*%[ \t]*!\s*TeX\s+(?:TS-)?program\s*=\s*(?:xe|lua)(?:la)?tex/im.test(head)) return 'utf8';
-    if (/^[^%\n]*\\(?:usepackage|RequirePackage)(?:\[[^\]]*\])?\{[^}]*\b(?:fontspec|unicode-math|xeCJK|luatexja)\b/m.test(head)) return 'utf8';
+    if (loadsUnicodePackage(head)) return 'utf8';
   }
   for (const t of texts.latexmkrc ?? []) {
-    const head = t.slice(0, 65536);
-    if (/^[^#\n]*(?:\$pdf_mode\s*=\s*[45]\b|\$(?:xe|lua)latex\b|-(?:xe|lua)latex\b|\b(?:xe|lua)latex\b)/m.test(head)) return 'utf8';
+    if (uncommented(t.slice(0, 65536), UNICODE_ENGINE, '#').length) return 'utf8';
   }
   return 'ascii';
+}
+
+const UNICODE_ENGINE = /\$pdf_mode\s*=\s*[45]\b|\$(?:xe|lua)latex\b|-(?:xe|lua)latex\b|\b(?:xe|lua)latex\b/g;
+const LOAD_PACKAGE = /\\(?:usepackage|RequirePackage)/g;
+const UNICODE_PACKAGE = /\b(?:fontspec|unicode-math|xeCJK|luatexja)\b/g;
+
+/**
+ * Where the matches of global `re` in `text` start that no `comment` character precedes on their
+ * line: those `/^[^<comment>\n]*(?:re)/m` finds. That form retried the whole line before each match
+ * (cubic time with the package pattern below); this is one forward pass.
+ */
+function uncommented(text: string, re: RegExp, comment: string): number[] {
+  const out: number[] = [];
+  let pos = 0, commented = false;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    for (; pos < m.index; pos++) {
+      const c = text[pos]!;
+      if (c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029') commented = false;
+      else if (c === comment) commented = true;
+    }
+    if (!commented) out.push(m.index);
+    if (m[0] === '') re.lastIndex++;
+  }
+  return out;
+}
+
+/**
+ * Whether a `\usepackage`/`\RequirePackage` outside a comment loads fontspec, unicode-math, xeCJK or
+ * luatexja: `/^[^%\n]*\\(?:usepackage|RequirePackage)(?:\[[^\]]*\])?\{[^}]*\b(?:fontspec|…)\b/m`,
+ * with the package names and brackets found once and each command's `{…}` looked up among them.
+ */
+function loadsUnicodePackage(head: string): boolean {
+  const loads = uncommented(head, LOAD_PACKAGE, '%');
+  if (!loads.length) return false;
+  const names = [...head.matchAll(UNICODE_PACKAGE)].map(m => m.index);
+  const closeBrackets = positionsOf(head, ']'), closeBraces = positionsOf(head, '}');
+  for (const at of loads) {
+    let i = at + (head.startsWith('\\usepackage', at) ? 11 : 15);
+    if (head[i] === '[') {
+      const close = firstFrom(closeBrackets, i + 1);
+      if (close < 0) continue;
+      i = close + 1;
+    }
+    if (head[i] !== '{') continue;
+    const name = firstFrom(names, i + 1), end = firstFrom(closeBraces, i + 1);
+    if (name >= 0 && (end < 0 || name < end)) return true;
+  }
+  return false;
+}
+
+function positionsOf(s: string, ch: string): number[] {
+  const out: number[] = [];
+  for (let i = s.indexOf(ch); i >= 0; i = s.indexOf(ch, i + 1)) out.push(i);
+  return out;
+}
+
+/** The first of the ascending `positions` at or after `from`, or -1. */
+function firstFrom(positions: readonly number[], from: number): number {
+  let lo = 0, hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid]! < from) lo = mid + 1; else hi = mid;
+  }
+  return lo < positions.length ? positions[lo]! : -1;
 }
 
 /** The one-time note for characters kept as UTF-8 in an ASCII export. */

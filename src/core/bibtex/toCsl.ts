@@ -34,7 +34,45 @@ for (const [k, m] of Object.entries(MONTHS)) for (const w of [k, k[0]!.toUpperCa
 const ARXIV_NEW = /^(\d{4}\.\d{4,5})(v\d+)?$/;
 const ARXIV_OLD = /^([a-z-]+(?:\.[A-Z]{2})?\/\d{7})(v\d+)?$/;
 const ARXIV_WORD = /arxiv/i;
-const ARXIV_IN_TEXT = /arxiv[:./\s]*(?:abs\/|pdf\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?/i;
+const ARXIV_AT = /arxiv/gi;
+const ARXIV_SEPARATORS = /[:./\s]*/y;
+const ABS_OR_PDF = /(?:abs|pdf)\//iy;
+const NEW_ID_AT = /\d{4}\.\d{4,5}/y;
+const ARCHIVE_AT = /[a-z-]+/iy;
+const OLD_TAIL_AT = /(?:\.[A-Z]{2})?\/\d{7}/iy;
+
+function stickyEnd(re: RegExp, s: string, at: number): number {
+  re.lastIndex = at;
+  return re.test(s) ? re.lastIndex : -1;
+}
+
+/**
+ * The id `/arxiv[:./\s]*(?:abs\/|pdf\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?/i`
+ * captures in `v`. That regex rescanned a run of letters from each `arxiv` in it (`arxivarxiv…`); here
+ * a run's end is found once and reused by the later starts inside it.
+ */
+function arxivInText(v: string): string | undefined {
+  let runFrom = -1, runEnd = -1, tail = -1;
+  const idAt = (q: number): string | undefined => {
+    const n = stickyEnd(NEW_ID_AT, v, q);
+    if (n >= 0) return v.slice(q, n);
+    if (!(q > runFrom && q < runEnd)) {
+      runEnd = stickyEnd(ARCHIVE_AT, v, q);
+      if (runEnd < 0) return undefined;
+      runFrom = q;
+      tail = stickyEnd(OLD_TAIL_AT, v, runEnd);
+    }
+    return tail >= 0 ? v.slice(q, tail) : undefined;
+  };
+  ARXIV_AT.lastIndex = 0;
+  while (ARXIV_AT.test(v)) {
+    const q = stickyEnd(ARXIV_SEPARATORS, v, ARXIV_AT.lastIndex);
+    const after = stickyEnd(ABS_OR_PDF, v, q);
+    const id = (after >= 0 ? idAt(after) : undefined) ?? idAt(q);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
 
 /**
  * A value and what it became, for the values consecutive entries repeat: the entries of one
@@ -152,14 +190,17 @@ export function arxivId(f: Record<string, string>): string | undefined {
 
 function inText(v: string | undefined): string | undefined {
   if (v === undefined || !ARXIV_WORD.test(v)) return undefined;
-  return ARXIV_IN_TEXT.exec(v)?.[1];
+  return arxivInText(v);
 }
 
 /** `12--34` → `12-34` (CSL page ranges use a hyphen). */
 function pages(v: string): string {
   const dash = v.indexOf('--');
   if (dash > 0 && v.indexOf('-', dash + 2) < 0 && isDigits(v.slice(0, dash)) && isDigits(v.slice(dash + 2))) return `${v.slice(0, dash)}-${v.slice(dash + 2)}`;
-  return latexToUnicode(v).replace(/\s*[–—]\s*/g, '-');
+  // Split and trimmed, not `replace(/\s*[–—]\s*/g, '-')`, which rescanned a run of spaces at each of its spaces.
+  const parts = latexToUnicode(v).split(/[–—]/);
+  if (parts.length === 1) return parts[0]!;
+  return parts.map((x, i) => (i > 0 ? x.trimStart() : x)).map((x, i) => (i < parts.length - 1 ? x.trimEnd() : x)).join('-');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -443,9 +484,23 @@ export function cleanDoi(v: string): string | undefined {
   return /^10\.\S+\/\S+/.test(s) ? s : undefined;
 }
 
+const URL_COMMAND = /\\url\s*\{/g;
+
+/**
+ * The argument of the first `\url{…}` in `v`: what `/\\url\s*\{([^}]*)\}/` captures. That regex looked
+ * for a `}` after every `\url{`; when the first has none, no later one has either.
+ */
+export function urlArgument(v: string): string | undefined {
+  if (v.indexOf('\\url') < 0) return undefined;
+  URL_COMMAND.lastIndex = 0;
+  if (!URL_COMMAND.test(v)) return undefined;
+  const close = v.indexOf('}', URL_COMMAND.lastIndex);
+  return close < 0 ? undefined : v.slice(URL_COMMAND.lastIndex, close);
+}
+
 function cleanUrl(v: string): string | undefined {
-  const m = v.indexOf('\\url') < 0 ? null : /\\url\s*\{([^}]*)\}/.exec(v);
-  const s = unescapeUrl(m ? m[1]! : v).trim();
+  const inUrl = urlArgument(v);
+  const s = unescapeUrl(inUrl ?? v).trim();
   return s || undefined;
 }
 

@@ -1,5 +1,6 @@
 // arXiv API (Atom). https://info.arxiv.org/help/api/user-manual.html
 // At most one request every three seconds, one at a time (the client spaces them).
+import { lastLine } from '../strings';
 import { arxivIdOf } from './identifiers';
 import { baseUrl, isoDate, makeRecord, Malformed, query, type Provider } from './provider';
 import type { HttpResponse, OnlineRecord } from './types';
@@ -38,7 +39,7 @@ export function parseArxivFeed(body: string): OnlineRecord[] {
   const out: OnlineRecord[] = [];
   for (const e of childrenNamed(doc, doc.root, 'entry')) {
     const idUrl = textOf(doc, child(doc, e, 'id'));
-    const m = /\/abs\/(.+)$/.exec(idUrl);
+    const m = /\/abs\/(.+)$/.exec(lastLine(idUrl));
     const arxiv = m ? arxivIdOf(m[1]!) : undefined;
     if (!arxiv) continue;
     const names = childrenNamed(doc, e, 'author').map(a => textOf(doc, child(doc, a, 'name'))).filter(Boolean);

@@ -1,6 +1,7 @@
 // DBLP search API (XML; JSON read too) and per-record BibTeX. https://dblp.org/faq/13501473.html
 // Requests at least 1 s apart; a 429 carries Retry-After (the client honours it).
 import { bibAnswerRecord } from './bib';
+import { lastLine } from '../strings';
 import { arxivIdOf } from './identifiers';
 import { asRecord, bareDoi, baseUrl, makeRecord, Malformed, parseJson, query, str, type Provider, type ProviderRequest } from './provider';
 import type { OnlineRecord, OnlineSettings } from './types';
@@ -20,8 +21,8 @@ const person = (n: string) => (/\s\d{4}$/.test(n) ? n.slice(0, -4) : n).trim();
 function hitRecord(hit: Hit): OnlineRecord | undefined {
   if (!hit.title) return undefined;
   // The 2016 answers have no <key>, only the record's URL.
-  const h = hit.key ? hit : { ...hit, key: /\/rec\/(?:bib\d?\/)?([a-z]+\/.+?)(?:\.html)?$/.exec(hit.url ?? '')?.[1] };
-  const arxiv = h.ee.map(u => /arxiv\.org\/abs\/(.+)$/.exec(u)?.[1]).map(x => (x ? arxivIdOf(x) : undefined)).find(Boolean)
+  const h = hit.key ? hit : { ...hit, key: /\/rec\/(?:bib\d?\/)?([a-z]+\/.+?)(?:\.html)?$/.exec(lastLine(hit.url ?? ''))?.[1] };
+  const arxiv = h.ee.map(u => /arxiv\.org\/abs\/(.+)$/.exec(lastLine(u))?.[1]).map(x => (x ? arxivIdOf(x) : undefined)).find(Boolean)
     ?? (h.doi ? arxivIdOf(/^10\.48550\/arxiv\.(.+)$/i.exec(h.doi)?.[1] ?? '') : undefined);
   const informal = /^Informal/.test(h.type ?? '') || h.venue === 'CoRR';
   const doi = h.doi && !/^10\.48550\//i.test(h.doi) ? h.doi : undefined;

@@ -1,5 +1,6 @@
 // OpenAlex works search and lookup. https://developers.openalex.org — the key goes in `api_key`,
 // the contact e-mail in `mailto`. Abstracts come as an inverted index (word → positions), rebuilt here.
+import { lastLine } from '../strings';
 import { arxivIdOf } from './identifiers';
 import { asRecord, bareDoi, baseUrl, isoDate, makeRecord, Malformed, parseJson, query, str, withQuery, type Provider } from './provider';
 import type { OnlineIds, OnlineRecord, OnlineSettings } from './types';
@@ -40,7 +41,7 @@ export function openAlexWork(v: unknown): OnlineRecord | undefined {
   if (!w || !id) return undefined;
   const doiRaw = bareDoi(w.doi);
   const locations = Array.isArray(w.locations) ? w.locations.map(asRecord) : [];
-  const arxivFromLoc = locations.map(l => /arxiv\.org\/abs\/(.+)$/.exec(str(l?.landing_page_url) ?? '')?.[1]).find(Boolean);
+  const arxivFromLoc = locations.map(l => /arxiv\.org\/abs\/(.+)$/.exec(lastLine(str(l?.landing_page_url) ?? ''))?.[1]).find(Boolean);
   const arxiv = (doiRaw ? arxivIdOf(/^10\.48550\/arxiv\.(.+)$/i.exec(doiRaw)?.[1] ?? '') : undefined) ?? (arxivFromLoc ? arxivIdOf(arxivFromLoc) : undefined);
   const doi = doiRaw && !/^10\.48550\//i.test(doiRaw) ? doiRaw : undefined;
   const type = str(w.type) ?? '';

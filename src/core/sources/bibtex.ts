@@ -345,7 +345,8 @@ export function paperFromEntryText(text: string, file: string, line: number): Pa
 }
 
 // `\newcommand{\x}`, `\newcommand\x`, `\providecommand`, `\renewcommand`, `\DeclareRobustCommand`, `\def\x`.
-const DEFINES = /\\(?:(?:re|provide)?newcommand|providecommand|DeclareRobustCommand|def)\*?\s*\{?\s*\\([A-Za-z@]+)/g;
+// (`\s*(?:\{\s*)?`, not `\s*\{?\s*`, which tried every split of a run of spaces.)
+const DEFINES = /\\(?:(?:re|provide)?newcommand|providecommand|DeclareRobustCommand|def)\*?\s*(?:\{\s*)?\\([A-Za-z@]+)/g;
 
 /**
  * For a file's `@preamble`s, a function from an entry's text to the preambles defining commands it
@@ -367,12 +368,46 @@ export function preambleUses(preambles: readonly string[]): ((text: string) => s
   };
 }
 
-/** The file's user `@string` macros an entry's text names (a bare word after `=` or beside `#`). */
-function stringsUsed(own: string, strings: Record<string, string>): Record<string, string> | undefined {
+const WORD_OR_JOIN = /[=#]|[^\s"#%'(),={}]+/g;
+const WORD_AT = /[^\s"#%'(),={}]+/y;
+const SPACES_AT = /\s*/y;
+const NAME_START = /[A-Za-z_]/;
+
+/** Where the spaces from `at` end. */
+function afterSpaces(s: string, at: number): number {
+  SPACES_AT.lastIndex = at;
+  SPACES_AT.test(s);
+  return SPACES_AT.lastIndex;
+}
+
+/**
+ * The file's user `@string` macros an entry's text names (a bare word after `=` or beside `#`):
+ * the words `/(?:[=#]\s*)([A-Za-z_][^\s"#%'(),={}]*)|([A-Za-z_][^\s"#%'(),={}]*)(?=\s*#)/g` finds.
+ * That regex rescanned a long word from each of its letters; here each word is read once.
+ */
+export function stringsUsed(own: string, strings: Record<string, string>): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
-  for (const m of own.matchAll(/(?:[=#]\s*)([A-Za-z_][^\s"#%'(),={}]*)|([A-Za-z_][^\s"#%'(),={}]*)(?=\s*#)/g)) {
-    const name = (m[1] ?? m[2]!).toLowerCase();
-    if (Object.prototype.hasOwnProperty.call(strings, name)) (out ??= {})[name] = strings[name]!;
+  const use = (name: string) => {
+    const k = name.toLowerCase();
+    if (Object.prototype.hasOwnProperty.call(strings, k)) (out ??= {})[k] = strings[k]!;
+  };
+  WORD_OR_JOIN.lastIndex = 0;
+  for (let m = WORD_OR_JOIN.exec(own); m; m = WORD_OR_JOIN.exec(own)) {
+    if (m[0] === '=' || m[0] === '#') {
+      const at = afterSpaces(own, m.index + 1);
+      if (!NAME_START.test(own[at] ?? '')) continue;
+      WORD_AT.lastIndex = at;
+      WORD_AT.test(own);
+      use(own.slice(at, WORD_AT.lastIndex));
+      WORD_OR_JOIN.lastIndex = WORD_AT.lastIndex;
+      continue;
+    }
+    // A word beside a `#`: from its first letter (or `_`) on.
+    const end = m.index + m[0].length;
+    if (own[afterSpaces(own, end)] !== '#') continue;
+    let start = m.index;
+    while (start < end && !NAME_START.test(own[start]!)) start++;
+    if (start < end) use(own.slice(start, end));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // A paper's identity across sources (DOI, arXiv id, normalized title + year) and the tests that
 // decide whether two entries are the same work: what the Library merges on.
 import { paperYear, type Paper } from '../model';
+import { trimEndOf } from '../strings';
 
 /** What identifies a paper across sources: DOI, arXiv id, and normalized title + year. */
 export interface PaperIdentity {
@@ -32,13 +33,31 @@ export function normalizeTitle(s: string): string {
 
 export function normalizeDoi(s: string): string | undefined {
   const m = /10\.\d{4,9}\/\S+/i.exec(s.trim());
-  return m ? m[0].toLowerCase().replace(/[.,;]+$/, '') : undefined;
+  return m ? trimEndOf(m[0].toLowerCase(), '.,;') : undefined;
 }
 
 /** `2505.03335` from `arXiv:2505.03335v2`, `https://arxiv.org/abs/2505.03335`, a DataCite DOI…; old ids (`cs/0112017`) too. */
 export function normalizeArxiv(s: string): string | undefined {
-  const m = /(?:^|[^\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)/.exec(s) ?? /(?:^|[^a-z])([a-z-]+(?:\.[a-z]{2})?\/\d{7})/i.exec(s);
-  return m ? m[1]!.toLowerCase() : undefined;
+  const m = /(?:^|[^\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?!\d)/.exec(s);
+  return (m ? m[1]! : oldArxivId(s))?.toLowerCase();
+}
+
+const ARCHIVE_RUN = /[a-z-]+/gi;
+const OLD_ID_TAIL = /(?:\.[a-z]{2})?\/\d{7}/iy;
+
+/**
+ * The first old-style id (`cs/0112017`, `math.GT/0309136`) in `s`: what
+ * `/(?:^|[^a-z])([a-z-]+(?:\.[a-z]{2})?\/\d{7})/i` finds. That regex rescans a run of letters and
+ * hyphens from each hyphen in it; every start in a run ends where the run ends, so each run is
+ * checked once.
+ */
+export function oldArxivId(s: string): string | undefined {
+  ARCHIVE_RUN.lastIndex = 0;
+  for (let m = ARCHIVE_RUN.exec(s); m; m = ARCHIVE_RUN.exec(s)) {
+    OLD_ID_TAIL.lastIndex = ARCHIVE_RUN.lastIndex;
+    if (OLD_ID_TAIL.test(s)) return s.slice(m.index, OLD_ID_TAIL.lastIndex);
+  }
+  return undefined;
 }
 
 // Shorter titles ("Introduction", "Preface", "Invited talk") name many different papers.
