@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { Paper } from '../../src/core/model';
-import { commandLink, editDistance, escapeIcons, escapeMarkdown, excerpt, keyToQuery, paperDetail, paperMarkdown } from '../../src/extension/cite/format';
+import { commandLink, editDistance, escapeIcons, escapeMarkdown, excerpt, keyToQuery, MAX_ROW_CHARS, oneLine, paperDetail, paperMarkdown } from '../../src/extension/cite/format';
 import { rankPapers } from '../../src/extension/cite/rank';
 
 const AZR: Paper = {
@@ -46,6 +46,21 @@ describe('cite format', () => {
   });
   it('breaks up $(icon) syntax in quick pick labels', () => {
     assert.equal(escapeIcons('a $(zap) b'), 'a $\u200b(zap) b');
+  });
+  it('keeps a row to one line of at most MAX_ROW_CHARS characters, the longest real titles whole', () => {
+    const real = 'A'.repeat(857);
+    assert.equal(oneLine(`  ${real}\n`), real);
+    assert.equal(oneLine('Deep\n\tcontextualized   word representations'), 'Deep contextualized word representations');
+    const huge = oneLine(`Title ${'x '.repeat(500_000)}`);
+    assert.equal(huge.length, MAX_ROW_CHARS);
+    assert.ok(huge.endsWith('…') && huge.startsWith('Title x x'));
+    // A cut never leaves half of a surrogate pair.
+    for (const pad of [0, 1]) {
+      const t = oneLine('a'.repeat(MAX_ROW_CHARS - 2 - pad) + '😀'.repeat(600));
+      assert.ok(!/[\ud800-\udbff]…$/.test(t) && t.endsWith('…') && t.length <= MAX_ROW_CHARS, JSON.stringify(t.slice(-4)));
+      assert.doesNotThrow(() => encodeURIComponent(t));
+    }
+    assert.equal(escapeIcons(`$(zap)${'y'.repeat(5000)}`).length, MAX_ROW_CHARS + 1);
   });
   it('encodes command link arguments so a key cannot end the link', () => {
     const link = commandLink('Open', 'papercite.openPaper', ['a)b](command:evil']);

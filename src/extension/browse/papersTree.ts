@@ -10,6 +10,7 @@ import { log } from '../log';
 import { milestone } from '../status';
 import type { Services } from '../services';
 import { escapeMarkdown, markdownCode, untrustedMarkdown } from './markdown';
+import { oneLine } from '../cite/format';
 
 const GROUP_ICONS: Record<TreeGroupBy, string> = { author: 'person', owner: 'account', year: 'calendar', category: 'tag' };
 const GROUP_WORDS: Record<TreeGroupBy, string> = { author: 'author', owner: 'page owner', year: 'year', category: 'category' };
@@ -339,7 +340,7 @@ export class PapersTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 /** Title as shown in the tree: LaTeX markup of the title reduced to text. */
 function plainTitle(p: Paper): string {
   const t = typeof p.title === 'string' && p.title.trim() ? p.title : p.id;
-  return richToPlain(renderAbstract(t)).replace(/\s+/g, ' ').trim() || p.id;
+  return oneLine(richToPlain(renderAbstract(t))) || p.id;
 }
 
 export function paperTooltip(p: Paper): vscode.MarkdownString {

@@ -12,7 +12,7 @@ import { log, reportError } from '../log';
 import { milestone } from '../status';
 import type { Services } from '../services';
 import { activationMarked, noteTyping, sinceActivation } from '../timing';
-import { paperDetail, paperMarkdown } from './format';
+import { oneLine, paperDetail, paperMarkdown } from './format';
 import { rankPapers } from './rank';
 
 export const CITE_SELECTOR: vscode.DocumentSelector = [
@@ -99,7 +99,7 @@ export class CiteCompletionProvider implements vscode.CompletionItemProvider {
     const spaceContinues = ctx.kind === 'latex' || (ctx.kind === 'pandoc' && !!ctx.group) || (!!ctx.typst && ctx.typst.form !== 'ref');
     const filterText = spaceContinues ? `${ctx.prefix} ` : ctx.prefix;
     const items = papers.map((p, i) => {
-      const item = new vscode.CompletionItem({ label: p.id, description: p.title ?? '' }, vscode.CompletionItemKind.Reference);
+      const item = new vscode.CompletionItem({ label: p.id, description: oneLine(p.title ?? '') }, vscode.CompletionItemKind.Reference);
       item.detail = paperDetail(p);
       // Documentation is built in resolveCompletionItem, for the focused item only.
       this.papers.set(item, p);

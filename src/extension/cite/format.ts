@@ -6,9 +6,25 @@ import { escapeMarkdown, markdownCode } from '../../core/markdown';
 
 export { escapeMarkdown };
 
-/** A label for quick pick rows: `$(…)` would render as an icon, so it is broken up. */
+/** Characters one line of a row shows (quick pick, completion, the Papers tree): the Anthology's longest title has 857. */
+export const MAX_ROW_CHARS = 1000;
+
+/**
+ * Text for one line of a row: whitespace collapsed, and past MAX_ROW_CHARS cut with "…" (never
+ * inside a surrogate pair), so a crafted megabyte-long title is not laid out and matched per keystroke.
+ */
+export function oneLine(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length <= MAX_ROW_CHARS) return t;
+  let end = MAX_ROW_CHARS - 1;
+  const c = t.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return t.slice(0, end) + '…';
+}
+
+/** A label for quick pick rows: one line, and `$(…)`, which would render as an icon, broken up. */
 export function escapeIcons(text: string): string {
-  return text.replace(/\$\(/g, '$\u200b(').replace(/\s+/g, ' ').trim();
+  return oneLine(text).replace(/\$\(/g, '$\u200b(');
 }
 
 /** "Zhao et al." from the first author's family name. */
