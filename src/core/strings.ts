@@ -19,6 +19,12 @@ export function trimEndOf(s: string, chars: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
+/** Where sticky `re` matching at `at` in `s` ends, or -1 when it does not match there. */
+export function stickyEnd(re: RegExp, s: string, at: number): number {
+  re.lastIndex = at;
+  return re.test(s) ? re.lastIndex : -1;
+}
+
 const LINE_BREAK = /[\n\r\u2028\u2029]/g;
 
 /** The text after the last line terminator (`\n`, `\r`, U+2028, U+2029): where a `$` without `m` can match. */

@@ -4,7 +4,7 @@
 import type { CslDate, CslName, Paper, PaperCustom } from '../model';
 import { formatEntry, type BibEntry } from './parse';
 import { isPlainLatex, latexToUnicode } from './latex';
-import { detach } from '../strings';
+import { detach, stickyEnd } from '../strings';
 
 /** BibTeX/biblatex entry type → CSL type (as citation-js maps them). */
 const TYPES: Record<string, string> = {
@@ -40,11 +40,6 @@ const ABS_OR_PDF = /(?:abs|pdf)\//iy;
 const NEW_ID_AT = /\d{4}\.\d{4,5}/y;
 const ARCHIVE_AT = /[a-z-]+/iy;
 const OLD_TAIL_AT = /(?:\.[A-Z]{2})?\/\d{7}/iy;
-
-function stickyEnd(re: RegExp, s: string, at: number): number {
-  re.lastIndex = at;
-  return re.test(s) ? re.lastIndex : -1;
-}
 
 /**
  * The id `/arxiv[:./\s]*(?:abs\/|pdf\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?/i`

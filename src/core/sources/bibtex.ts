@@ -5,6 +5,7 @@ import { parseBibtex, parseBibtexUtf8, rawAsWritten, type BibEntry, type BibGrou
 import { bibEntryToPaper } from '../bibtex/toCsl';
 import type { Paper, SourceProblem } from '../model';
 import { failedSource, type ParsedSource, type ProgressFn } from './types';
+import { stickyEnd } from '../strings';
 
 /**
  * Reads a `.bib` file with the tolerant BibTeX reader: every good entry loads, each bad one is a
@@ -373,13 +374,6 @@ const WORD_AT = /[^\s"#%'(),={}]+/y;
 const SPACES_AT = /\s*/y;
 const NAME_START = /[A-Za-z_]/;
 
-/** Where the spaces from `at` end. */
-function afterSpaces(s: string, at: number): number {
-  SPACES_AT.lastIndex = at;
-  SPACES_AT.test(s);
-  return SPACES_AT.lastIndex;
-}
-
 /**
  * The file's user `@string` macros an entry's text names (a bare word after `=` or beside `#`):
  * the words `/(?:[=#]\s*)([A-Za-z_][^\s"#%'(),={}]*)|([A-Za-z_][^\s"#%'(),={}]*)(?=\s*#)/g` finds.
@@ -394,17 +388,16 @@ export function stringsUsed(own: string, strings: Record<string, string>): Recor
   WORD_OR_JOIN.lastIndex = 0;
   for (let m = WORD_OR_JOIN.exec(own); m; m = WORD_OR_JOIN.exec(own)) {
     if (m[0] === '=' || m[0] === '#') {
-      const at = afterSpaces(own, m.index + 1);
+      const at = stickyEnd(SPACES_AT, own, m.index + 1);
       if (!NAME_START.test(own[at] ?? '')) continue;
-      WORD_AT.lastIndex = at;
-      WORD_AT.test(own);
-      use(own.slice(at, WORD_AT.lastIndex));
-      WORD_OR_JOIN.lastIndex = WORD_AT.lastIndex;
+      const wordEnd = stickyEnd(WORD_AT, own, at);
+      use(own.slice(at, wordEnd));
+      WORD_OR_JOIN.lastIndex = wordEnd;
       continue;
     }
     // A word beside a `#`: from its first letter (or `_`) on.
     const end = m.index + m[0].length;
-    if (own[afterSpaces(own, end)] !== '#') continue;
+    if (own[stickyEnd(SPACES_AT, own, end)] !== '#') continue;
     let start = m.index;
     while (start < end && !NAME_START.test(own[start]!)) start++;
     if (start < end) use(own.slice(start, end));

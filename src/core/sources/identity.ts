@@ -1,7 +1,7 @@
 // A paper's identity across sources (DOI, arXiv id, normalized title + year) and the tests that
 // decide whether two entries are the same work: what the Library merges on.
 import { paperYear, type Paper } from '../model';
-import { trimEndOf } from '../strings';
+import { stickyEnd, trimEndOf } from '../strings';
 
 /** What identifies a paper across sources: DOI, arXiv id, and normalized title + year. */
 export interface PaperIdentity {
@@ -54,8 +54,8 @@ const OLD_ID_TAIL = /(?:\.[a-z]{2})?\/\d{7}/iy;
 export function oldArxivId(s: string): string | undefined {
   ARCHIVE_RUN.lastIndex = 0;
   for (let m = ARCHIVE_RUN.exec(s); m; m = ARCHIVE_RUN.exec(s)) {
-    OLD_ID_TAIL.lastIndex = ARCHIVE_RUN.lastIndex;
-    if (OLD_ID_TAIL.test(s)) return s.slice(m.index, OLD_ID_TAIL.lastIndex);
+    const end = stickyEnd(OLD_ID_TAIL, s, ARCHIVE_RUN.lastIndex);
+    if (end >= 0) return s.slice(m.index, end);
   }
   return undefined;
 }
