@@ -98,7 +98,14 @@ const longer = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? 
 export function dedupe(entries: PageEntry[]): { merged: MergedEntry[]; log: MergeLog[] } {
   const prepared = entries.map(prepare);
   const parent = entries.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  // Iterative, with path halving: a long chain of merges must not exhaust the stack.
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
   const log: MergeLog[] = [];
   const union = (i: number, j: number, reason: string) => {
     parent[find(j)] = find(i);

@@ -391,6 +391,87 @@ describe('online providers: answers built to make a reader start over at every c
   });
 });
 
+describe('online providers: values nested 40,000 levels deep', () => {
+  // JSON.parse reads any depth; a reader that recursed into a value would exhaust the stack (at about
+  // 15,000 levels here). Each value of the first item of a real answer (of lists, their first two
+  // elements) is wrapped in 40,000 lists in turn, and each of its fields in 40,000 objects: the
+  // reader must not throw (a Malformed answer is allowed) and must read the other items as before.
+  const DEPTH = 40_000;
+  const MARK = '\u0001deep\u0001';
+  type Json = unknown;
+  /** Paths to the scalar values under `root`, found without recursion. */
+  const leaves = (root: Json): (string | number)[][] => {
+    const out: (string | number)[][] = [];
+    const stack: [Json, (string | number)[]][] = [[root, []]];
+    while (stack.length) {
+      const [v, at] = stack.pop()!;
+      if (v !== null && typeof v === 'object') {
+        for (const [k, c] of Object.entries(v)) if (!Array.isArray(v) || Number(k) < 2) stack.push([c, [...at, Array.isArray(v) ? Number(k) : k]]);
+      } else out.push(at);
+    }
+    return out;
+  };
+  const nested = (body: string, itemPath: (string | number)[], leaf: (string | number)[], open: string, close: string): string => {
+    const o = JSON.parse(body) as Json;
+    let parent = o as Record<string | number, Json>;
+    const full = [...itemPath, ...leaf];
+    for (const k of full.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
+    const last = full[full.length - 1]!;
+    const value = parent[last];
+    parent[last] = MARK;
+    return JSON.stringify(o).replace(JSON.stringify(MARK), () => open.repeat(DEPTH) + JSON.stringify(value) + close.repeat(DEPTH));
+  };
+  const cases: [string, (body: string) => unknown, (string | number)[], string][] = [
+    ['crossref/works_query_ecology_rows2.json', parseCrossrefSearch, ['message', 'items', 0], 'message.items'],
+    ['openalex/works_search_attention_mechanism_per_page3.json', parseOpenAlexSearch, ['results', 0], 'results'],
+    ['semanticscholar/paper_search_sublinear_edit_distance.json', parseS2Search, ['data', 0], 'data'],
+    ['crossref/transform_citeproc_json_10.1126_science.169.3946.635.json', b => parseCslAnswer(b, '10.1126/science.169.3946.635'), [], ''],
+    ['openalex/works_W4234567890.json', b => openAlex.parseLookup({ status: 200, headers: {}, body: b }, { kind: 'openalex', id: 'W4234567890' }), [], ''],
+    ['semanticscholar/paper_doi_10.48550_arxiv.2312.07559.json', b => semanticScholar.parseLookup({ status: 200, headers: {}, body: b }, { kind: 'doi', id: '10.48550/arXiv.2312.07559' }), [], ''],
+  ];
+  for (const [file, read, itemPath, list] of cases) {
+    it(`${file}: every value of ${list ? 'the first item' : 'the record'} in turn`, function () {
+      this.timeout(120_000);
+      const body = recorded(file).body;
+      const root = JSON.parse(body) as Json;
+      let item = root;
+      for (const k of itemPath) item = (item as Record<string | number, Json>)[k];
+      // The other items, read alone, are what the reader must still return after the first.
+      let rest: unknown[] | undefined;
+      if (list) {
+        const o = JSON.parse(body) as Json;
+        let l = o as Record<string | number, Json>;
+        for (const k of itemPath.slice(0, -1)) l = l[k] as Record<string | number, Json>;
+        (l as unknown as unknown[]).splice(0, 1);
+        rest = read(JSON.stringify(o)) as unknown[];
+        assert.ok(rest.length > 0, `${file} has more than one item`);
+      }
+      const paths = leaves(item);
+      assert.ok(paths.length >= 2, `${file}: ${paths.length} values`);
+      // Every value in lists; every field of the item in objects (deep objects are slower to make).
+      const targets: [(string | number)[], string, string][] = [
+        ...paths.map((leaf): [(string | number)[], string, string] => [leaf, '[', ']']),
+        ...Object.keys(item as object).map((k): [(string | number)[], string, string] => [[k], '{"a":', '}']),
+      ];
+      for (const [leaf, open, close] of targets) {
+        const hostile = nested(body, itemPath, leaf, open, close);
+        let got: unknown;
+        try {
+          got = read(hostile);
+        } catch (err) {
+          assert.ok(err instanceof Malformed, `${file} ${leaf.join('.')} in ${open}…${close}: threw ${(err as Error).name}: ${(err as Error).message}`);
+          continue;
+        }
+        if (rest) {
+          const recs = got as unknown[];
+          assert.ok(recs.length - rest.length === 0 || recs.length - rest.length === 1, `${file} ${leaf.join('.')}: ${recs.length} records`);
+          assert.deepEqual(recs.slice(recs.length - rest.length), rest, `${file} ${leaf.join('.')}`);
+        }
+      }
+    });
+  }
+});
+
 const providers: Provider[] = [arxiv, dblp, crossref, semanticScholar, openAlex];
 describe('online providers: hostile and empty answers', () => {
   for (const p of providers) {

@@ -110,10 +110,18 @@ export function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
+/** Lists wrapping a value (Crossref's `"title": ["…"]`) that `str` looks through; deeper is no value. */
+export const MAX_LIST_NESTING = 32;
+
+/** A value as trimmed text (a number as its digits, a list as its first element); undefined when empty. */
 export function str(v: unknown): string | undefined {
+  // A loop, not recursion: an answer of 100,000 nested lists must not exhaust the stack.
+  for (let depth = 0; Array.isArray(v); depth++) {
+    if (depth === MAX_LIST_NESTING) return undefined;
+    v = v[0];
+  }
   if (typeof v === 'string') { const t = v.trim(); return t || undefined; }
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (Array.isArray(v)) return str(v[0]);
   return undefined;
 }
 
