@@ -9,6 +9,10 @@ export interface CslName {
   literal?: string;
   /** "Jr.", "III". */
   suffix?: string;
+  /** "van der" in "Jan van der Berg" (CSL keeps it apart from `family`). */
+  'non-dropping-particle'?: string;
+  /** "van" in "Ludwig van Beethoven". */
+  'dropping-particle'?: string;
 }
 
 /** CSL date: `[[y]]`, `[[y, m]]` or `[[y, m, d]]`. */

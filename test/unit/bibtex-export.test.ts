@@ -8,6 +8,7 @@ import type { Paper } from '../../src/core/model';
 import { documentEncoding, exportBibtex, paperToBibtex, protectTitle, toBibtex } from '../../src/core/bibtex/export';
 import { isSafeCiteKey } from '../../src/core/citekey';
 import { parseBibtex } from '../../src/core/bibtex/parse';
+import { readCslJson } from '../../src/core/sources/cslJson';
 import { bibEntryToPaper } from '../../src/core/bibtex/toCsl';
 
 const zero: Paper = {
@@ -93,6 +94,45 @@ describe('bibtex export', () => {
     assert.equal(protectTitle('Absolute Zero: Reinforced Self-play Reasoning with Zero Data'), 'Absolute Zero: Reinforced Self-play Reasoning with Zero Data', 'title case: nothing to protect');
     assert.equal(protectTitle('Methods: A new look at Paris', { utf8: true }), 'Methods: A new look at {Paris}', 'a subtitle starts with a capital');
     assert.equal(protectTitle('a <span class="nocase">mixed CASE</span> title'), 'a {mixed CASE} title');
+    // bibtex keeps only the first character and one after a colon and a space: every other capital
+    // of a sentence-case title is braced, after `.`, `?`, `(` or a colon without a space too.
+    assert.equal(protectTitle('What is attention? A study of St. Petersburg', { utf8: true }), 'What is attention? {A} study of {St}. {Petersburg}');
+    assert.equal(protectTitle('(Mostly) harmless: Real-Time rendering in e-Commerce at Results:Paris', { utf8: true }), '({Mostly}) harmless: {Real-Time} rendering in {e-Commerce} at {Results}:{Paris}');
+  });
+
+  it('writes CSL rich text as LaTeX: italics, bold, sub- and superscript, small caps; stray or deep tags as text', () => {
+    assert.equal(protectTitle('Growth of <i>Escherichia coli</i> in H<sub>2</sub>O at 10<sup>5</sup> Pa', { utf8: true }), 'Growth of \\textit{{Escherichia} coli} in {H}\\textsubscript{2}{O} at 10\\textsuperscript{5} {Pa}');
+    assert.equal(protectTitle('The <span style="font-variant:small-caps;">Lisp</span> machine, <b>not</b> <span class="nocase"><i>iPhone</i></span>s'), 'The \\textsc{{Lisp}} machine, \\textbf{not} \\textit{{iPhone}}s');
+    assert.equal(protectTitle('Unclosed <i>italic and </b> stray'), 'Unclosed \\textit{italic and {\\textless}/b{\\textgreater} stray}');
+    const deep = protectTitle(`a ${'<i>'.repeat(10000)}deep${'</i>'.repeat(10000)} title`);
+    assert.equal(deep.split('\\textit{').length - 1, 8, 'at most 8 elements open');
+    assert.ok(deep.includes('deep'));
+  });
+
+  it('writes CSL particles, a family name of several words, a chapter as @incollection, `]` in a label braced, URLs as they are', () => {
+    const base = { type: 'article-journal', title: 'On names', 'container-title': 'Journal of Names', issued: { 'date-parts': [[2001]] }, custom: {} };
+    assert.match(paperToBibtex({ ...base, id: 'p', author: [{ family: 'Berg', given: 'Jan', 'non-dropping-particle': 'van der' }, { family: 'Beethoven', given: 'Ludwig', 'dropping-particle': 'van' }, { family: 'Hart', given: 'Anne', suffix: 'Jr.' }] }),
+      /author = \{van der Berg, Jan and van Beethoven, Ludwig and Hart, Jr\., Anne\}/);
+    assert.match(paperToBibtex({ ...base, id: 'w', author: [{ family: 'World Health Organization' }, { family: 'Plato' }] }), /author = \{\{World Health Organization\} and Plato\}/);
+    const chap = paperToBibtex({ ...base, id: 'c', type: 'chapter', 'container-title': 'The Big Book', publisher: 'Springer', author: [{ family: 'Roe', given: 'R' }] });
+    assert.match(chap, /^@incollection\{c,/);
+    assert.match(chap, /booktitle = \{The Big Book\}/);
+    assert.match(paperToBibtex({ id: 'k', type: 'article', title: 'Algorit[h]ms - ESA 98: proceedings', issued: { 'date-parts': [[1998]] }, custom: {} }), /key = \{\{Algorit\[h\]ms - \{?ESA\}? 98:\}\}/);
+    const u = paperToBibtex({ ...base, id: 'u', URL: 'https://example.org/a b%20c?x=1&y=2#frag', DOI: '10.1000/50%off#1' });
+    assert.match(u, /url = \{https:\/\/example\.org\/a%20b%20c\?x=1&y=2#frag\}/);
+    assert.match(u, /doi = \{10\.1000\/50%off#1\}/);
+  });
+
+  it('exports a CSL-JSON library with crafted name parts and lone surrogates without throwing', () => {
+    const text = JSON.stringify([
+      { id: 'a', type: 'article-journal', title: 'T', author: [{ family: 'Doe', given: 'J', suffix: { x: 1 }, 'non-dropping-particle': ['van'] }, { family: 5, given: 'K' }, { family: 'Roe', 'dropping-particle': null }], issued: { 'date-parts': [[2020]] } },
+    ]).slice(0, -1) + ',{"id":"b","type":"article","title":"T \\ud800 x","URL":"https://x.org/\\ud800","DOI":"10.1/\\udc00y","author":[{"family":"D\\ud800oe","given":"J"}]}]';
+    const r = readCslJson(text, 'x.json');
+    assert.deepEqual(r.papers[0]!.author, [{ family: 'Doe', given: 'J' }, { given: 'K' }, { family: 'Roe' }], 'only name parts that are strings');
+    const out = exportBibtex(r.papers).text;
+    assert.match(out, /author = \{Doe, J and \{K\} and Roe\}/);
+    assert.match(out, /url = \{https:\/\/x\.org\/%EF%BF%BD\}/, 'a lone surrogate is U+FFFD');
+    assert.match(out, /doi = \{10\.1\/%EF%BF%BDy\}/);
   });
 
   it('keeps $…$ math in titles from LaTeX sources and escapes $ from CSL-JSON', () => {

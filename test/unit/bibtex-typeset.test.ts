@@ -11,7 +11,8 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlib, gunzipSync, inflateSync } from 'node:zlib';
+import type { Paper } from '../../src/core/model';
 import { exportBibtex, type BibEncoding } from '../../src/core/bibtex/export';
 import { readBibtex } from '../../src/core/sources/bibtex';
 import { readCslJson } from '../../src/core/sources/cslJson';
@@ -66,6 +67,61 @@ describe('bibtex export typesets what the data says', function () {
         assert.match(t.text, /Pat Poe, et al\./);
       });
     }
+  }
+
+  // Records whose BibTeX used to print something else than their data (found by typesetting them):
+  // a `]` in plainnat's label, percent-encoded URLs, a chapter as @inbook, CSL particles, an
+  // organisation in `family`, capitals bibtex lowers after `.`, `?`, `(` and a colon without a space,
+  // CSL rich text (`<i>`, `<sub>`, small caps) printed as its tags.
+  const faithful: Paper[] = [
+    { id: 'brk', type: 'article', title: 'Algorit[h]ms - ESA 98: proceedings', issued: { 'date-parts': [[1998]] }, custom: {} },
+    { id: 'url', type: 'webpage', title: 'A page', author: [{ family: 'Doe', given: 'Jane' }], issued: { 'date-parts': [[2020]] },
+      URL: 'https://example.org/a_b%20c?x=1&y=2#frag', custom: {} },
+    { id: 'chap', type: 'chapter', title: 'A chapter', author: [{ family: 'Roe', given: 'Rita' }], editor: [{ family: 'Ed', given: 'Edna' }],
+      'container-title': 'The Big Book', publisher: 'Springer', page: '10-20', issued: { 'date-parts': [[2008]] }, custom: {} },
+    { id: 'particle', type: 'article-journal', title: 'On particles', 'container-title': 'Journal of Names', issued: { 'date-parts': [[2001]] },
+      author: [{ family: 'Berg', given: 'Jan', 'non-dropping-particle': 'van der' }, { family: 'Beethoven', given: 'Ludwig', 'dropping-particle': 'van' }], custom: {} },
+    { id: 'who', type: 'report', title: 'World health statistics', author: [{ family: 'World Health Organization' }], publisher: 'WHO', issued: { 'date-parts': [[1978]] }, custom: {} },
+    { id: 'caps', type: 'article-journal', 'container-title': 'Journal of Capitals', issued: { 'date-parts': [[2019]] }, author: [{ family: 'Poe', given: 'Pat' }],
+      title: '(Mostly) harmless notes on St. Petersburg, e.g. German ones? A study:Paris and the U.S. compared: Real-Time rendering', custom: {} },
+  ];
+  // Typeset apart: pdftotext reads raised and small-caps text out of line, and the lines around it.
+  const rich: Paper[] = [
+    { id: 'rich', type: 'article-journal', 'container-title': 'Journal of Markup', issued: { 'date-parts': [[2018]] }, author: [{ family: 'Moe', given: 'Max' }],
+      title: 'Growth of <i>Escherichia coli</i> in H<sub>2</sub>O at 10<sup>5</sup> Pa on a <span style="font-variant:small-caps;">Lisp</span> machine, <b>not</b> <span class="nocase">iPhone</span>s', custom: {} },
+  ];
+  const faithfulText = [
+    'Algorit[h]ms - ESA 98: proceedings', 'https://example.org/a_b%20c?x=1&y=2#frag', 'A chapter', 'The Big Book', 'Edna Ed',
+    'Ludwig van Beethoven', 'World Health Organization',
+    '(Mostly) harmless notes on St. Petersburg, e.g. German ones? A study:Paris and the U.S. compared: Real-Time rendering',
+  ];
+  for (const backend of ['bibtex', 'biber'] as const) {
+    it(`prints what the data says: a \`]\` in a label, URLs, chapters, particles, organisations, capitals, rich text (${backend})`, function () {
+      const e = exportBibtex(faithful, { encoding: 'utf8' });
+      const dir = tmp();
+      writeFileSync(path.join(dir, 'refs.bib'), e.text);
+      const t = typeset(dir, 'doc', ['refs'], backend, { preamble: ['\\usepackage{hyperref}'], cites: `\\nocite{*}${['brk', 'who'].map(k => `\\${backend === 'bibtex' ? 'citet' : 'textcite'}{${k}}`).join(' ')}` });
+      assert.deepEqual(t.bib.filter(l => !/Warning--empty (year|journal)|Warning--to sort, need/.test(l)), [], `${backend} reported problems`);
+      assert.deepEqual(t.latex, [], `LaTeX reported problems:\n${e.text}`);
+      // Lines break inside a URL: compared without spaces.
+      const flat = t.text.replace(/\s+/g, '');
+      for (const s of faithfulText) assert.ok(flat.includes(s.replace(/\s+/g, '')), `"${s}" missing from the PDF text:\n${t.text}\n${e.text}`);
+      // biblatex sorts and prints "Berg, Jan van der" (its useprefix=false); bibtex "Jan van der Berg".
+      assert.ok(t.text.includes(backend === 'bibtex' ? 'Jan van der Berg' : 'Berg, Jan van der'), t.text);
+      // The label is the title's words (plainnat) and the organisation is one name, not "Organization".
+      // (plainnat leaves the year out of a label that is the key.)
+      assert.ok(t.text.startsWith(backend === 'bibtex' ? 'Algorit[h]ms - ESA 98: World Health Organization [1978]' : 'Algorit[h]ms - ESA 98: proceedings (1998) World Health Organization (1978)'), t.text);
+      const pdf = readFileSync(path.join(dir, 'doc.pdf'));
+      const uris = [...inflated(pdf).matchAll(/\/URI\s*\(([^)]*)\)/g)].map(m => m[1]);
+      assert.ok(uris.includes('https://example.org/a_b%20c?x=1&y=2#frag'), `the link is the URL: ${uris.join(' ')}`);
+      const dir2 = tmp();
+      writeFileSync(path.join(dir2, 'refs.bib'), exportBibtex(rich, { encoding: 'utf8' }).text);
+      const r = typeset(dir2, 'doc', ['refs'], backend);
+      assert.deepEqual([...r.bib, ...r.latex], [], `${backend} or LaTeX reported problems`);
+      const flatRich = r.text.replace(/\s+/g, '');
+      for (const s of ['Growthof', 'EscherichiacoliinH2Oat105PaonaLispmachine,notiPhones']) assert.ok(flatRich.includes(s), `"${s}" missing from the PDF text:\n${r.text}`);
+      assert.ok(!/[<>]/.test(r.text), `a tag printed: ${r.text}`);
+    });
   }
 
   /** Typesets the originals and PaperCite's export of them (read as one group) and compares the text. */
@@ -135,3 +191,17 @@ describe('bibtex export typesets what the data says', function () {
     same(roundTrip([gz], 'biber'));
   });
 });
+
+/** A PDF's bytes with its Flate streams inflated (Latin-1), to read link targets. */
+function inflated(pdf: Buffer): string {
+  let out = pdf.toString('latin1');
+  const re = /stream\r?\n/g;
+  for (let m = re.exec(out); m; m = re.exec(out)) {
+    const start = m.index + m[0].length;
+    const end = out.indexOf('endstream', start);
+    if (end < 0) break;
+    try { out += inflateSync(pdf.subarray(start, end), { finishFlush: zlib.Z_SYNC_FLUSH }).toString('latin1'); } catch { /* not Flate */ }
+    re.lastIndex = end + 'endstream'.length;
+  }
+  return out;
+}

@@ -211,7 +211,10 @@ function fixEntry(p: Paper, e: CjsEntry, key: string, ctx: Ctx): { type: string;
 
   // Venue papers keep their venue; a CSL `article` with a conference-like container is a paper.
   if (venue) {
-    if (p.type === 'article' || p.type === 'document' || type === 'misc') {
+    // A chapter with its own title in a book: bibtex's @inbook would print the chapter's title as
+    // the book's and drop the book.
+    if (p.type === 'chapter') type = 'incollection';
+    else if (p.type === 'article' || p.type === 'document' || type === 'misc') {
       type = CONFERENCE.test(venue) ? 'inproceedings' : 'article';
     }
     delete props.booktitle; delete props.journal;
@@ -267,7 +270,11 @@ function fixEntry(p: Paper, e: CjsEntry, key: string, ctx: Ctx): { type: string;
     type = 'misc';
   }
   // Without author or editor, plainnat sorts by `key`.
-  if (!props.author && !props.editor) props.key = p.title ? latex(plainTitle(p.title).split(/\s+/).slice(0, 4).join(' ')) : key;
+  // It is plainnat's label too (`\bibitem[key(year)]`): braced when it holds a `]`, which would end it.
+  if (!props.author && !props.editor) {
+    const k = p.title ? latex(plainTitle(p.title).split(/\s+/).slice(0, 4).join(' ')) : key;
+    props.key = k.includes(']') ? `{${k}}` : k;
+  }
   // No field may hold unbalanced braces, whatever citation-js made of it.
   for (const k of Object.keys(props)) props[k] = balance(props[k]!);
 
@@ -320,10 +327,17 @@ function write(e: { type: string; key: string; fields: [string, string][] }): st
   return `@${e.type}{${e.key},\n${lines.join('\n')}\n}\n`;
 }
 
-/** URL, DOI, eprint: kept as is, but `%`, `#`, `{`, `}`, `\` and spaces percent-encoded (they break .bbl files). */
+/**
+ * URL, DOI, eprint: kept as is, but braces, `\`, spaces, `^`, `~` and non-ASCII percent-encoded
+ * (they break .bbl files). `%` and `#` stay: `\url` and biblatex's verbatim fields take them, and
+ * encoding them changed the link (`%20` became `%2520`, a `#fragment` part of the path).
+ */
 function verbatim(s: string): string {
-  return s.trim().replace(/[%#{}\\\s^~]/g, ch => ch === '%' ? '%25' : encodeURIComponent(ch)).replace(/[^\x20-\x7e]/g, ch => encodeURIComponent(ch));
+  // A lone surrogate (JSON can hold one) is U+FFFD: encodeURIComponent throws on it.
+  return s.trim().replace(LONE_SURROGATE, '\ufffd').replace(/[{}\\\s^~]|[^\x20-\x7e]+/g, ch => encodeURIComponent(ch));
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export interface TitleOptions {
   utf8?: boolean;
@@ -332,13 +346,54 @@ export interface TitleOptions {
   math?: boolean;
 }
 
-/** A CSL title without its `<span class="nocase">` markup. */
+/** A CSL title without its rich-text markup (`<i>`, `<span class="nocase">`, …). */
 function plainTitle(title: string): string {
-  return title.replace(NOCASE, '$1');
+  return title.replace(MARKUP, '');
 }
 
-// CSL rich text: `<span class="nocase">…</span>` marks text a style must not recase.
-const NOCASE = /<span class="nocase">([^<]*)<\/span>/g;
+// CSL rich text (the tags CSL processors read in a title): italics, bold, sub- and superscript,
+// small caps, and `<span class="nocase">`, text a style must not recase.
+const MARKUP = /<(?:i|b|sub|sup|sc|span class="nocase"|span style="font-variant: ?small-caps;?")>|<\/(?:i|b|sub|sup|sc|span)>/g;
+const NOCASE_TAG = '<span class="nocase">';
+const MARKUP_COMMAND: Record<string, string> = {
+  '<i>': '\\textit', '<b>': '\\textbf', '<sub>': '\\textsubscript', '<sup>': '\\textsuperscript', '<sc>': '\\textsc',
+};
+/** Elements open at once beyond this are written as text (no input decides a depth). */
+const MAX_MARKUP_DEPTH = 8;
+
+/** A title's text runs and its markup: text (`nocase` or not), a command opening an element, its end. */
+type TitlePiece = { text: string; nocase: boolean } | { open: string } | { close: true };
+
+function titlePieces(t: string): TitlePiece[] {
+  const out: TitlePiece[] = [];
+  const stack: string[] = []; // the opening tag of each open element
+  let nocase = 0, last = 0;
+  const text = (s: string) => { if (s) out.push({ text: s, nocase: nocase > 0 }); };
+  for (const m of t.matchAll(MARKUP)) {
+    const tag = m[0];
+    text(t.slice(last, m.index));
+    last = m.index! + tag.length;
+    if (tag[1] !== '/') {
+      if (stack.length >= MAX_MARKUP_DEPTH) { text(tag); continue; }
+      stack.push(tag);
+      if (tag === NOCASE_TAG) nocase++;
+      else out.push({ open: MARKUP_COMMAND[tag] ?? '\\textsc' });
+      continue;
+    }
+    // A closing tag ends its element (and any left open inside it); one without an opener is text.
+    const name = tag.slice(2, -1);
+    let k = stack.length - 1;
+    while (k >= 0 && !stack[k]!.startsWith(`<${name}`)) k--;
+    if (k < 0) { text(tag); continue; }
+    while (stack.length > k) {
+      if (stack.pop() === NOCASE_TAG) nocase--;
+      else out.push({ close: true });
+    }
+  }
+  text(t.slice(last));
+  for (const open of stack) if (open !== NOCASE_TAG) out.push({ close: true });
+  return out;
+}
 
 /**
  * A title in LaTeX with case protection as Better BibTeX does it: a word with a capital after its
@@ -350,33 +405,38 @@ const NOCASE = /<span class="nocase">([^<]*)<\/span>/g;
 export function protectTitle(title: string, opts: TitleOptions = {}): string {
   const t = title.replace(/\s+/g, ' ').trim();
   const enc = (s: string) => opts.utf8 ? unicodeToLatexUtf8(s) : unicodeToLatex(s, opts.kept);
-  // Spans: [text, protected whole?, math?]
-  const spans: [string, boolean, boolean][] = [];
-  let last = 0;
-  for (const m of t.matchAll(NOCASE)) {
-    if (m.index! > last) spans.push([t.slice(last, m.index), false, false]);
-    spans.push([m[1]!, true, false]);
-    last = m.index! + m[0].length;
+  // Parts: [text, protected whole?, math?], or the LaTeX of a markup tag.
+  const parts: ([string, boolean, boolean] | string)[] = [];
+  for (const piece of titlePieces(t)) {
+    if ('open' in piece) parts.push(`${piece.open}{`);
+    else if ('close' in piece) parts.push('}');
+    else if (piece.nocase) parts.push([piece.text, true, false]);
+    else if (opts.math) parts.push(...splitMath(piece.text));
+    else parts.push([piece.text, false, false]);
   }
-  if (last < t.length) spans.push([t.slice(last), false, false]);
-  const parts = opts.math ? spans.flatMap(sp => sp[1] ? [sp] : splitMath(sp[0])) : spans;
-  const sentence = sentenceCase(parts.filter(sp => !sp[2]).map(sp => sp[0]).join(' '));
+  const sentence = sentenceCase(parts.filter(sp => typeof sp !== 'string' && !sp[2]).map(sp => sp[0]).join(' '));
   let out = '';
-  let first = true; // the next word starts the title or a subtitle
-  for (const [text, prot, math] of parts) {
-    if (math) { out += `{${text}}`; first = false; continue; }
-    if (prot) { out += `{${enc(text)}}`; first = false; continue; }
+  let start = true; // nothing written yet
+  for (const part of parts) {
+    // A command's braces make its text a group bibtex does not recase.
+    if (typeof part === 'string') { out += part; continue; }
+    const [text, prot, math] = part;
+    if (math) { out += `{${text}}`; start = false; continue; }
+    if (prot) { out += `{${enc(text)}}`; start = false; continue; }
     let at = 0;
     for (const m of text.matchAll(WORD)) {
       const w = m[0];
       const gap = text.slice(at, m.index);
-      if (/[:.?!]\s*$/.test(gap)) first = true;
+      // bibtex's change.case$ keeps the title's first character and one after a colon and a space;
+      // it lowers every other capital (after `.`, `?` or `(` too).
+      const kept = (start && gap === '') || /:\s+$/.test(gap);
       out += enc(gap);
-      const capital = /^\p{Lu}/u.test(w);
-      out += needsProtection(w) || (sentence && capital && !first) ? `{${enc(w)}}` : enc(w);
-      first = false;
+      const capital = /[\p{Lu}\p{Lt}]/u.test(kept ? w.slice(w.codePointAt(0)! > 0xffff ? 2 : 1) : w);
+      out += needsProtection(w) || (sentence && capital) ? `{${enc(w)}}` : enc(w);
+      start = false;
       at = m.index! + w.length;
     }
+    if (at < text.length) start = false;
     out += enc(text.slice(at));
   }
   return out;
@@ -447,14 +507,17 @@ const NOT_NAME = /[^\p{L}\p{M}\p{N}\s.'’-]/u;
 
 function formatName(n: CslName, ctx: Ctx): string | undefined {
   const nameText = (s: string, org = false) => nameTextIn(ctx, s, org);
-  const suffix = (n as CslName & { suffix?: string }).suffix;
-  if (n.literal && !n.family) {
-    const lit = nameText(n.literal, true);
+  const part = (v: unknown) => typeof v === 'string' ? v.trim() : '';
+  const suffix = part(n.suffix);
+  // CSL keeps particles apart; BibTeX reads them as the lower-case words before the family name.
+  const fam = [part(n['dropping-particle']), part(n['non-dropping-particle']), part(n.family)].filter(Boolean).join(' ');
+  if (part(n.literal) && !part(n.family)) {
+    const lit = nameText(part(n.literal), true);
     return lit ? braced(lit) : undefined;
   }
-  const whole = [n.given, n.family, suffix].filter(Boolean).join(' ');
-  const family = n.family ? nameText(n.family) : '';
-  const given = n.given ? nameText(n.given) : '';
+  const whole = [part(n.given), fam, suffix].filter(Boolean).join(' ');
+  const family = fam ? nameText(fam) : '';
+  const given = part(n.given) ? nameText(part(n.given)) : '';
   const jr = suffix ? nameText(suffix) : '';
   if (!family && !given) return undefined;
   // A comma inside a part would split the name (biber rejects a name with three commas even when
@@ -465,7 +528,10 @@ function formatName(n: CslName, ctx: Ctx): string | undefined {
     return lit ? braced(lit) : undefined;
   }
   if (jr) return `${family}, ${jr}, ${given}`;
-  return given ? `${family}, ${given}` : family;
+  if (given) return `${family}, ${given}`;
+  // A family name alone of several words (`World Health Organization`) is one name, not a given
+  // name and a family name.
+  return /\s/.test(family) ? braced(family) : family;
 }
 
 /**

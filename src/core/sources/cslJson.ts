@@ -110,6 +110,8 @@ function cslItemToPaper(item: unknown, file: string, line: number, problems: Sou
   return paper;
 }
 
+const NAME_PARTS = ['family', 'given', 'literal', 'suffix', 'dropping-particle', 'non-dropping-particle'] as const;
+
 function cleanNames(v: unknown): CslName[] | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: CslName[] = [];
@@ -117,9 +119,11 @@ function cleanNames(v: unknown): CslName[] | undefined {
     if (typeof n === 'string') { out.push({ literal: n }); continue; }
     if (!n || typeof n !== 'object') return undefined;
     const o = n as Record<string, unknown>;
+    // Only CSL's name parts, and only as strings: a crafted `"suffix": {}` or `"family": 5` would
+    // reach every place that reads a name.
     const name: CslName = {};
-    for (const k of ['family', 'given', 'literal'] as const) if (typeof o[k] === 'string' && o[k]) name[k] = o[k] as string;
-    if (name.family || name.given || name.literal) out.push({ ...(o as object), ...name });
+    for (const k of NAME_PARTS) if (typeof o[k] === 'string' && o[k]) name[k] = o[k] as string;
+    if (name.family || name.given || name.literal) out.push(name);
   }
   return out;
 }
