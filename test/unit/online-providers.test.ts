@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { arxiv, arxivSearchQuery, parseArxivFeed } from '../../src/core/online/arxiv';
+import { paperToBibtex } from '../../src/core/bibtex/export';
 import { crossref, crossrefBibtexRequest, doiBibtexRequest, doiCslRequest, parseCrossrefSearch, parseCslAnswer } from '../../src/core/online/crossref';
 import { dblp, dblpBibRequest, parseDblpBib, parseDblpSearch } from '../../src/core/online/dblp';
 import { detectIdentifier } from '../../src/core/online/identifiers';
@@ -89,6 +90,16 @@ describe('online providers: every recorded answer', () => {
       assert.ok(testing.some(r => r.paper.author!.some(a => /Ramírez/.test(a.family ?? ''))));
       const three = parseArxivFeed(recorded('arxiv/query_search_attention_or_mechanism_max3.xml').body);
       assert.deepEqual(three.map(r => r.ids.arxiv), ['2002.00741', '1102.2017', '1112.2954']);
+    });
+
+    it('reads an arXiv title\'s TeX as Unicode, its math as typed (the recorded answer, one title as arXiv users write them)', () => {
+      const body = recorded('arxiv/query_search_attention_or_mechanism_max3.xml').body
+        .replace('<title>Déjà vu: A Contextualized', '<title>D\\\'ej\\`a vu: {A} Contextualized $\\mathcal{O}(n^2)$--time Schr\\"odinger');
+      const [r] = parseArxivFeed(body);
+      assert.equal(r!.paper.title, 'Déjà vu: A Contextualized $\\mathcal{O}(n^2)$–time Schrödinger Temporal Attention Mechanism for Sequential Recommendation');
+      assert.match(paperToBibtex(r!.paper), /title = \{D\{\\'e\}j\{\\`a\} vu: A \{Contextualized\} \{\$\\mathcal\{O\}\(n\^2\)\$\}--time \{Schr\{\\"o\}dinger\} \{Temporal\}/);
+      const [plain] = parseArxivFeed(recorded('arxiv/query_search_attention_or_mechanism_max3.xml').body);
+      assert.equal(plain!.paper.title, 'Déjà vu: A Contextualized Temporal Attention Mechanism for Sequential Recommendation', 'a title without TeX is unchanged');
     });
 
     it('builds the recorded requests', () => {
