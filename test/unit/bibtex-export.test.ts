@@ -109,11 +109,12 @@ describe('bibtex export', () => {
     assert.ok(deep.includes('deep'));
   });
 
-  it('writes CSL particles, a family name of several words, a chapter as @incollection, `]` in a label braced, URLs as they are', () => {
+  it('writes CSL particles, `\'t Hooft`, a family name of several words, a chapter as @incollection, `]` in a label braced, URLs as they are', () => {
     const base = { type: 'article-journal', title: 'On names', 'container-title': 'Journal of Names', issued: { 'date-parts': [[2001]] }, custom: {} };
     assert.match(paperToBibtex({ ...base, id: 'p', author: [{ family: 'Berg', given: 'Jan', 'non-dropping-particle': 'van der' }, { family: 'Beethoven', given: 'Ludwig', 'dropping-particle': 'van' }, { family: 'Hart', given: 'Anne', suffix: 'Jr.' }] }),
       /author = \{van der Berg, Jan and van Beethoven, Ludwig and Hart, Jr\., Anne\}/);
     assert.match(paperToBibtex({ ...base, id: 'w', author: [{ family: 'World Health Organization' }, { family: 'Plato' }] }), /author = \{\{World Health Organization\} and Plato\}/);
+    assert.match(paperToBibtex({ ...base, id: 'h', author: [{ family: "'t Hooft", given: 'Gerard' }, { family: '’t Hart', given: 'Anne' }] }), /author = \{'t Hooft, Gerard and ’t Hart, Anne\}/, 'a leading apostrophe is kept');
     const chap = paperToBibtex({ ...base, id: 'c', type: 'chapter', 'container-title': 'The Big Book', publisher: 'Springer', author: [{ family: 'Roe', given: 'R' }] });
     assert.match(chap, /^@incollection\{c,/);
     assert.match(chap, /booktitle = \{The Big Book\}/);

@@ -175,6 +175,9 @@ describe('online providers: every recorded answer', () => {
       assert.deepEqual(recs.map(r => r.paper.title), ['Communicating Ecology', 'Chemical Ecology']);
       assert.equal(recs[0]!.paper.type, 'entry');
       assert.deepEqual(parseCrossrefSearch(recorded('crossref/works_query_title_no_results.json').body), []);
+      // A suffix (Jr., III) is kept as CSL's own part (the recorded answer, one author given one).
+      const jr = parseCrossrefSearch(recorded('crossref/works_query_ecology_rows2.json').body.replace('"family":"Kessler",', '"family":"Kessler","suffix":"Jr.",'));
+      assert.deepEqual(jr.find(r => r.paper.author?.some(a => a.family === 'Kessler'))!.paper.author!.find(a => a.family === 'Kessler'), { family: 'Kessler', given: 'André', suffix: 'Jr.' });
     });
 
     it('reads the CSL-JSON transform, JATS abstract as plain text', () => {

@@ -541,14 +541,15 @@ function formatName(n: CslName, ctx: Ctx): string | undefined {
  * only initial is its first character). A literal ` and ` is braced so it does not split the list.
  */
 function nameTextIn(ctx: Ctx, s: string, organisation = false): string {
-  // Each word starts with a letter or digit and does not end in a hyphen (BibTeX splits names at
-  // hyphens: `Doe, -` would be a name ending in a comma); words without one are dropped.
+  // Each word starts with a letter, a digit or an apostrophe (`'t Hooft`) and does not end in a
+  // hyphen (BibTeX splits names at hyphens: `Doe, -` would be a name ending in a comma); words
+  // without a letter or digit are dropped.
   // An organisation is written braced as one word: biber takes its initial from the group, and
   // keeps every character (measured with `{\$5 \& 100\% …}` and `{{\textless}script…}`).
   const kept = organisation
     ? s.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim()
     : s.normalize('NFC').replace(new RegExp(NOT_NAME.source, 'gu'), ' ').split(/\s+/)
-      .map(w => w.replace(/^[^\p{L}\p{N}]+/u, '').replace(/-+$/, ''))
+      .map(w => w.replace(/^[^\p{L}\p{N}'’]+/u, '').replace(/-+$/, ''))
       .filter(w => /[\p{L}\p{N}]/u.test(w)).join(' ');
   // Only Latin letters get LaTeX commands: Greek as math would put `$` into biber's initials, so
   // other scripts stay UTF-8.

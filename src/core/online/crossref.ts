@@ -22,8 +22,8 @@ function names(v: unknown): CslName[] {
   for (const a of v.slice(0, 1000)) {
     const o = asRecord(a);
     if (!o) continue;
-    const family = str(o.family), given = str(o.given), literal = str(o.name) ?? str(o.literal);
-    if (family) out.push(given ? { family, given } : { family });
+    const family = str(o.family), given = str(o.given), literal = str(o.name) ?? str(o.literal), suffix = str(o.suffix);
+    if (family) out.push({ family, ...(given ? { given } : {}), ...(suffix ? { suffix } : {}) });
     else if (literal) out.push({ literal });
   }
   return out;
