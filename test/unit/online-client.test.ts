@@ -248,10 +248,13 @@ describe('online client: authoritative BibTeX', () => {
     assert.throws(() => rekeyBibtex(evil, 'bad}key'), /not a safe BibTeX key/);
   });
 
-  it('rewrites an answer: months as macros, page ranges with --, ASCII only, bookkeeping fields dropped', () => {
+  it('rewrites an answer: months as macros, page ranges with --, ASCII only, bookkeeping fields dropped, the title\'s capitals protected', () => {
     const bib = rekeyBibtex(' @article{Kaufmann_1997, title={An industrial strength theorem prover for a logic based on Common Lisp}, author={Kaufmann, M. and Moore, J.S. and Müller, Zoë}, year={1997}, month={Apr}, pages={203–213}, timestamp={Mon, 20 Apr 2015}}', 'kaufmann1997industrial')!;
-    assert.equal(bib, '@article{kaufmann1997industrial,\n  title = {An industrial strength theorem prover for a logic based on Common Lisp},\n  author = {Kaufmann, M. and Moore, J.S. and M{\\"u}ller, Zo{\\"e}},\n  year = {1997},\n  month = apr,\n  pages = {203--213},\n}\n');
+    assert.equal(bib, '@article{kaufmann1997industrial,\n  title = {An industrial strength theorem prover for a logic based on {Common} {Lisp}},\n  author = {Kaufmann, M. and Moore, J.S. and M{\\"u}ller, Zo{\\"e}},\n  year = {1997},\n  month = apr,\n  pages = {203--213},\n}\n');
     assert.equal(rekeyBibtex('<html>bot check</html>', 'k'), undefined);
+    // TeX outside math read and written again; an entity escaped once more (Crossref) as its character.
+    assert.match(rekeyBibtex('@article{x, title={{BERT:} Pre-training of Deep Transformers for $\\alpha$-{S}chr{\\"o}dinger {\\&}amp; Co}, year={2019}}', 'k')!,
+      /title = \{\{BERT\}: Pre-training of Deep Transformers for \{\$\\alpha\$\}-Schr\{\\"o\}dinger \\& Co\},/);
   });
 
   it('a preprint is written in arXiv\'s form without asking anyone', async () => {

@@ -522,3 +522,31 @@ function charToLatex(ch: string): string | undefined {
   if (nfkd !== ch && /^[\x20-\x7e]+$/.test(nfkd)) return unicodeToLatex(nfkd);
   return undefined;
 }
+
+/**
+ * A title written in TeX (arXiv's, a service's BibTeX): accents and commands outside `$…$` become
+ * Unicode (`Schr\"odinger` → Schrödinger), math stays as typed (the BibTeX export keeps it as
+ * math). One pass.
+ */
+export function latexOutsideMath(t: string): string {
+  if (!/[\\{}~]|--/.test(t)) return t;
+  let out = '', from = 0;
+  for (let i = 0, open = -1; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 92) { i++; continue; } // `\$` and `\\` are not delimiters
+    if (c !== 36) continue;
+    if (open < 0) { open = i; continue; }
+    out += textPart(t.slice(from, open)) + t.slice(open, i + 1);
+    from = i + 1;
+    open = -1;
+  }
+  return out + textPart(t.slice(from));
+}
+
+/** TeX text to Unicode, its spaces at either end kept (they separate it from the math beside it). */
+function textPart(s: string): string {
+  if (!s) return s;
+  const lead = /^\s/.test(s) ? ' ' : '', trail = /\s$/.test(s) && s.trim() ? ' ' : '';
+  const d = latexToUnicode(s);
+  return d ? lead + d + trail : lead;
+}

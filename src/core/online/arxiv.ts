@@ -1,6 +1,6 @@
 // arXiv API (Atom). https://info.arxiv.org/help/api/user-manual.html
 // At most one request every three seconds, one at a time (the client spaces them).
-import { latexToUnicode } from '../bibtex/latex';
+import { latexOutsideMath } from '../bibtex/latex';
 import { lastLine } from '../strings';
 import { arxivIdOf } from './identifiers';
 import { baseUrl, isoDate, makeRecord, Malformed, query, type Provider } from './provider';
@@ -12,33 +12,6 @@ export function arxivSearchQuery(q: string): string {
   const t = q.trim().replace(/\s+/g, ' ');
   if (/\b(?:ti|au|abs|co|jr|cat|rn|id|all):|\b(?:AND|OR|ANDNOT)\b/.test(t)) return t;
   return t.split(' ').map(w => w.replace(/[():"]/g, '')).filter(Boolean).map(w => `all:${w}`).join(' AND ');
-}
-
-/**
- * An arXiv title is TeX: accents and commands outside `$…$` become Unicode (`Schr\\"odinger` →
- * Schrödinger), math stays as typed (the BibTeX export keeps it as math). One pass.
- */
-export function arxivTitle(t: string): string {
-  if (!/[\\{}~]|--/.test(t)) return t;
-  let out = '', from = 0;
-  for (let i = 0, open = -1; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 92) { i++; continue; } // `\$` and `\\` are not delimiters
-    if (c !== 36) continue;
-    if (open < 0) { open = i; continue; }
-    out += textPart(t.slice(from, open)) + t.slice(open, i + 1);
-    from = i + 1;
-    open = -1;
-  }
-  return out + textPart(t.slice(from));
-}
-
-/** TeX text to Unicode, its spaces at either end kept (they separate it from the math beside it). */
-function textPart(s: string): string {
-  if (!s) return s;
-  const lead = /^\s/.test(s) ? ' ' : '', trail = /\s$/.test(s) && s.trim() ? ' ' : '';
-  const d = latexToUnicode(s);
-  return d ? lead + d + trail : lead;
 }
 
 function feed(body: string): XmlDoc {
@@ -78,7 +51,7 @@ export function parseArxivFeed(body: string): OnlineRecord[] {
     const journalRef = textOf(doc, child(doc, e, 'journal_ref'));
     const rec = makeRecord('arxiv', {
       type: 'article',
-      title: arxivTitle(textOf(doc, child(doc, e, 'title'))),
+      title: latexOutsideMath(textOf(doc, child(doc, e, 'title'))),
       authorNames: names,
       date: isoDate(textOf(doc, child(doc, e, 'published'))),
       abstract: textOf(doc, child(doc, e, 'summary')),

@@ -1,8 +1,9 @@
 // Authoritative BibTeX for an online record. A provider's BibTeX answer is read with PaperCite's own
 // BibTeX reader and written again: one entry only (whatever else the answer holds), the caller's key,
-// balanced braces, ASCII-only values, months as macros. A preprint gets arXiv's own form (export.ts).
-import { toBibtex } from '../bibtex/export';
-import { unicodeToLatex } from '../bibtex/latex';
+// balanced braces, ASCII-only values, months as macros, the title's capitals protected. A preprint
+// gets arXiv's own form (export.ts).
+import { protectTitle, toBibtex } from '../bibtex/export';
+import { latexOutsideMath, unicodeToLatex } from '../bibtex/latex';
 import { balanceBraces, parseBibtex } from '../bibtex/parse';
 import { bibEntryToPaper } from '../bibtex/toCsl';
 import { makeRecord } from './provider';
@@ -12,6 +13,8 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 /** Bookkeeping fields of the services, not bibliography data. */
 const DROP = new Set(['crossref', 'timestamp', 'biburl', 'bibsource']);
 const TYPES = new Set(['article', 'book', 'booklet', 'inbook', 'incollection', 'inproceedings', 'manual', 'mastersthesis', 'misc', 'phdthesis', 'proceedings', 'techreport', 'unpublished']);
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&apos;': "'" };
+const ENTITY = /&(?:amp|lt|gt|quot|#39|apos);/g;
 /** A key BibTeX and biber both accept. */
 export const SAFE_KEY = /^[A-Za-z0-9_:.+/-]{1,120}$/;
 
@@ -43,6 +46,10 @@ export function rekeyBibtex(text: string, key: string): string | undefined {
       const m = month(v);
       if (m) { lines.push(`  month = ${m},`); continue; }
     }
+    // Services leave a title's capitals to the style (plainnat printed "common lisp" for Crossref's
+    // "Common Lisp"): protected as PaperCite's own entries are.
+    // Crossref's BibTeX can hold an HTML entity escaped once more (`{\&}amp;`): read as its character.
+    if (name === 'title') { lines.push(`  title = {${balanceBraces(protectTitle(latexOutsideMath(v).replace(ENTITY, e => ENTITIES[e]!), { math: true }))}},`); continue; }
     if (name === 'pages') { lines.push(`  pages = {${balanceBraces(ascii(v.replace(/(\d)\s*(?:[–—]|-+)\s*(\d)/g, '$1--$2')))}},`); continue; }
     lines.push(`  ${name} = {${balanceBraces(ascii(v))}},`);
   }
