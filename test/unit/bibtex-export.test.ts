@@ -115,6 +115,8 @@ describe('bibtex export', () => {
       /author = \{van der Berg, Jan and van Beethoven, Ludwig and Hart, Jr\., Anne\}/);
     assert.match(paperToBibtex({ ...base, id: 'w', author: [{ family: 'World Health Organization' }, { family: 'Plato' }] }), /author = \{\{World Health Organization\} and Plato\}/);
     assert.match(paperToBibtex({ ...base, id: 'h', author: [{ family: "'t Hooft", given: 'Gerard' }, { family: '’t Hart', given: 'Anne' }] }), /author = \{'t Hooft, Gerard and ’t Hart, Anne\}/, 'a leading apostrophe is kept');
+    assert.match(paperToBibtex({ ...base, id: 'v', author: [{ family: 'Vil·la', given: 'Marta' }, { family: 'Doe\u200b', given: 'Jane\u200e' }, { family: 'Roe', given: '\u202eRita' }] }),
+      /author = \{Vil·la, Marta and Doe, Jane and Roe, Rita\}/, 'a middle dot is a name\'s, invisible format characters are dropped (not an organisation)');
     const chap = paperToBibtex({ ...base, id: 'c', type: 'chapter', 'container-title': 'The Big Book', publisher: 'Springer', author: [{ family: 'Roe', given: 'R' }] });
     assert.match(chap, /^@incollection\{c,/);
     assert.match(chap, /booktitle = \{The Big Book\}/);

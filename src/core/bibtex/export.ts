@@ -503,11 +503,14 @@ function nameList(names: readonly CslName[] | undefined, truncated: boolean, ctx
   return parts.length ? parts.join(' and ') : undefined;
 }
 
-const NOT_NAME = /[^\p{L}\p{M}\p{N}\s.'’-]/u;
+// A middle dot belongs to Catalan names (`Vil·la`).
+const NOT_NAME = /[^\p{L}\p{M}\p{N}\s.'’·-]/u;
 
 function formatName(n: CslName, ctx: Ctx): string | undefined {
   const nameText = (s: string, org = false) => nameTextIn(ctx, s, org);
-  const part = (v: unknown) => typeof v === 'string' ? v.trim() : '';
+  // Invisible format characters (zero-width spaces, bidi marks) are dropped: kept, they made the
+  // name an organisation's, sorted and labelled by its given name.
+  const part = (v: unknown) => typeof v === 'string' ? v.replace(/\p{Cf}+/gu, '').trim() : '';
   const suffix = part(n.suffix);
   // CSL keeps particles apart; BibTeX reads them as the lower-case words before the family name.
   const fam = [part(n['dropping-particle']), part(n['non-dropping-particle']), part(n.family)].filter(Boolean).join(' ');
