@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, sharedIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, cacheListOf, indexCacheFileFor, indexFromCacheBuffer, readAt, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
+import { cacheFileFor, cacheListOf, indexCacheFileFor, indexFromCacheBuffer, readAt, readCacheFileAsync, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
 import { parseFresh } from './core/sources/cachedParse';
 import { detectKind } from './core/sources/detect';
 import { parseSourceText } from './core/sources/fromText';
@@ -27,9 +27,9 @@ function buildTag(): string {
 const tag = buildTag();
 const port = parentPort;
 
-/** A file's bytes, or undefined when it cannot be read. */
+/** A cache file's bytes, or undefined when it cannot be read (or is not a regular file). */
 function readOrNothing(file: string): Promise<Buffer | undefined> {
-  return fs.promises.readFile(file).catch(() => undefined);
+  return readCacheFileAsync(file).catch(() => undefined);
 }
 
 /**
@@ -60,7 +60,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   let cached: CachedRows | undefined;
   let data: SearchIndexData | undefined;
   let indexSent = false;
-  if (req.cacheDir && key) {
+  if (req.cacheDir && key && !req.refresh) {
     // The index first (a third of the records' size), alone: with it the source is searchable.
     const indexBuf = req.index ? await readOrNothing(indexCacheFileFor(req.cacheDir, req.path, key.group)) : undefined;
     // A damaged file is a miss, said once: the fresh result below overwrites it.

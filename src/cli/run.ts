@@ -236,7 +236,12 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
       }
       const req = { path: abs, cacheDir, tag, refresh };
       const outcome = parseWithCache(req, onProgress, damaged(''));
-      parsed = outcomeSource(outcome);
+      try {
+        parsed = outcomeSource(outcome);
+      } catch (err) {
+        if (err instanceof CacheDamagedError) err.source ??= abs;
+        throw err;
+      }
       const indexed = parsed.papers.length >= BIG_SOURCE;
       const fits = indexed && outcome.fromCache && !!cachedIndex && indexDataFits(cachedIndex, parsed.papers.length);
       if (indexed) parsed.indexData = fits ? cachedIndex : SearchIndex.build(parsed.papers).exportData();

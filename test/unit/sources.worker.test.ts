@@ -9,6 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError, SourceParser, type WorkerReply, type WorkerRequest } from '../../src/core/sources/workerClient';
 import { PreparedSource, type SearchableSource } from '../../src/core/sources/prepared';
 import { BERT_BIB } from './library.fixtures';
+import { createHash } from 'node:crypto';
+import { cacheFileFor, writeCache } from '../../src/core/sources/cache';
+import { encodeRows, rowStarts } from '../../src/core/sources/transfer';
 
 const ROOT = path.resolve(__dirname, '../..');
 let tmp: string;
@@ -285,6 +288,33 @@ describe('sources: parse worker and cache', function () {
       assert.ok(SearchIndex.fromData(changed.papers, changed.indexData!).search('renamed entry', { limit: 5 }).some(h => h.paper.id === 'renamed-entry'));
     } finally {
       indexing.dispose();
+    }
+  });
+
+  it('from a cache whose rows were crafted with a valid checksum (a title that is a number): read afresh, said once', async () => {
+    const cacheDir = path.join(tmp, 'cache-crafted');
+    const warned: string[] = [];
+    const p = new SourceParser({ workerFile, cacheDir, inlineBelowBytes: 0, onWarning: m => warned.push(m) });
+    try {
+      const f = path.join(tmp, 'crafted.bib');
+      fs.writeFileSync(f, `${BERT_BIB}\n${BERT_BIB.replace('devlin-etal-2019-bert', 'bert-again')}`);
+      const first = await p.parse(f);
+      const file = cacheFileFor(cacheDir, f);
+      while (!fs.existsSync(file)) await new Promise(r => setTimeout(r, 20)); // written after the answer
+      // The worker's build tag, as it computes it; the rows as stored, one title made a number.
+      const tag = createHash('sha1').update(fs.readFileSync(workerFile)).digest('hex').slice(0, 16);
+      const lines = encodeRows(first).bytes.toString('utf8').split('\n');
+      lines[1] = lines[1]!.replace(/"title":"(?:[^"\\]|\\.)*"/, '"title":42');
+      const bytes = Buffer.from(lines.join('\n'), 'utf8');
+      assert.equal(writeCache(cacheDir, first, tag, { bytes, starts: rowStarts(bytes) }), undefined);
+      const again = await p.parse(f);
+      assert.equal(again.error, undefined);
+      assert.ok(!again.fromCache, 'read afresh');
+      assert.deepEqual(again.papers.map(x => [x.id, x.title]), first.papers.map(x => [x.id, x.title]));
+      assert.equal(warned.filter(w => /discarded and rebuilt/.test(w)).length, 1, warned.join('; '));
+      assert.match(warned.join('; '), /field "title" is not text/);
+    } finally {
+      p.dispose();
     }
   });
 

@@ -90,6 +90,55 @@ export function indexDataFits(data: SearchIndexData, papers: number): boolean {
   return data.version === INDEX_DATA_VERSION && data.papers === papers;
 }
 
+/**
+ * What is wrong with index data read from a file (a cache crafted with a valid checksum), or
+ * undefined: every offset runs forward within its array and every id names a paper or a term, so
+ * no search reads out of bounds or walks billions of entries. One pass over each array.
+ */
+export function indexDataProblem(d: SearchIndexData): string | undefined {
+  const N = d.papers;
+  if (!Number.isInteger(N) || N < 0 || N >= 2 ** 28) return 'its paper count is not a count';
+  let V = d.vocab === '' ? 0 : 1;
+  for (let i = d.vocab.indexOf('\n'); i >= 0; i = d.vocab.indexOf('\n', i + 1)) V++;
+  const lengths: [string, number, number][] = [['idf', d.idf.length, V], ['postStart', d.postStart.length, V + 1], ['postPrimary', d.postPrimary.length, V],
+    ['signature', d.signature.length, V], ['fwdStart', d.fwdStart.length, N + 1], ['fwdPrimaryEnd', d.fwdPrimaryEnd.length, N], ['titleWords', d.titleWords.length, N],
+    ['lengthStart', d.lengthStart.length, MAX_TYPO_TERM + 2]];
+  for (const [name, got, want] of lengths) if (got !== want) return `${name} holds ${got} entries, not ${want}`;
+  if (!spans(d.postStart, d.postings.length)) return 'postStart does not run forward over the postings';
+  if (!spans(d.fwdStart, d.fwd.length)) return 'fwdStart does not run forward over the forward lists';
+  if (!spans(d.lengthStart, d.byLength.length)) return 'lengthStart does not run forward over the typo table';
+  if (!partsWithin(d.postStart, d.postPrimary, true)) return 'postPrimary passes its term\'s postings';
+  if (!partsWithin(d.fwdStart, d.fwdPrimaryEnd, false)) return 'fwdPrimaryEnd is outside its paper\'s list';
+  // Entries are `id << 4 | field bits`: below `n << 4` exactly when the id is below n.
+  if (!allBelow(d.postings, N * 16)) return 'postings names a paper past the last';
+  if (!allBelow(d.fwd, V * 16)) return 'fwd names a term past the last';
+  if (!allBelow(d.byLength, V)) return 'byLength names a term past the last';
+  return undefined;
+}
+
+/** `a` starts at 0, never decreases, and ends at `end`. */
+function spans(a: Uint32Array, end: number): boolean {
+  if (a[0] !== 0 || a[a.length - 1] !== end) return false;
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
+}
+
+/** Each `part[i]` within range i of `start`: as a count from its start (`count`), or as an offset. */
+function partsWithin(start: Uint32Array, part: Uint32Array, count: boolean): boolean {
+  for (let i = 0; i < part.length; i++) {
+    const p = part[i]!;
+    if (count ? p > start[i + 1]! - start[i]! : p < start[i]! || p > start[i + 1]!) return false;
+  }
+  return true;
+}
+
+function allBelow(a: Uint32Array, n: number): boolean {
+  // The largest entry, in one tight loop (no early exit to keep it simple for the compiler).
+  let max = 0;
+  for (let i = 0; i < a.length; i++) { const v = a[i]!; if (v > max) max = v; }
+  return a.length === 0 || max < n;
+}
+
 export interface SearchOptions {
   /** Maximum number of hits (default 50). */
   limit?: number;

@@ -9,12 +9,12 @@
 // any of them (a `@string` edited in strings.bib) makes the entry a miss.
 // Every cache file starts with a CRC-32 of the rest (8 hex digits and a space before the header):
 // a damaged byte anywhere makes the file a miss, reported once, and it is rebuilt.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Paper } from '../model';
-import { INDEX_ARRAYS, type IndexArrayName, type PaperList, type SearchIndexData } from '../search';
+import { INDEX_ARRAYS, indexDataProblem, type IndexArrayName, type PaperList, type SearchIndexData } from '../search';
 import type { SourceOrders } from './orders';
 import { type BibtexReader, decodeMeta, decodeRow, encodeRows, type Meta } from './transfer';
 import type { Chain, MacroTable, MacroTables } from './bibtex';
@@ -135,10 +135,11 @@ export function ownBuffer(b: Uint8Array): Buffer {
 
 /** Writes `parts` to `file` through a temp file and a rename; returns why not, if it failed. */
 function writeAtomically(file: string, parts: readonly Uint8Array[]): string | undefined {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // A name nobody can guess, created new ('wx'): a link planted at a predictable one was followed.
+  const tmp = `${file}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(tmp, 'w');
+    const fd = fs.openSync(tmp, 'wx');
     try {
       // writeFileSync on a descriptor writes everything, from the current position.
       for (const part of parts) fs.writeFileSync(fd, part);
@@ -204,6 +205,9 @@ export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, onD
     // A big file's read has its own buffer; a small one may share Node's pool, so it is copied.
     const b = ownBuffer(buf);
     const rows: CachedRows = { bytes: b.subarray(nl + 1, bodyEnd), starts: new Uint32Array(b.buffer, at, n + 1) };
+    // The checksum proves no accident, not who wrote the file: its table and meta line must hold together.
+    const problem = rowTableProblem(rows.starts, h.bodyBytes) ?? metaProblem(rows, key.path, n);
+    if (problem) { onDamage?.(problem); return undefined; }
     if (h.orders) {
       const o = at + 4 * (n + 1);
       rows.orders = { byKey: new Uint32Array(b.buffer, o, n), newest: new Uint32Array(b.buffer, o + 4 * n, n) };
@@ -214,10 +218,28 @@ export function rowsFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, onD
   }
 }
 
+/** Why a records file's row table cannot be its body's, or undefined. */
+function rowTableProblem(starts: Uint32Array, bodyBytes: number): string | undefined {
+  const n = starts.length - 1;
+  if (starts[n] !== bodyBytes + 1) return 'its row table does not match its header';
+  for (let i = 0; i < n; i++) if (starts[i]! >= starts[i + 1]!) return 'its row table is out of order';
+  return undefined;
+}
+
+/** Why a records file's meta line is not its source's, or undefined. */
+function metaProblem(rows: CachedRows, sourcePath: string, n: number): string | undefined {
+  try {
+    const { meta } = decodeMeta(Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.starts[0]! - 1).toString('utf8'), sourcePath);
+    return meta.rows === n ? undefined : `it lists ${meta.rows} rows but holds ${n}`;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /** The cached rows when the cache matches the file's key, else undefined. Never throws: a damaged cache is a miss. */
 export function readCacheRows(cacheDir: string, key: CacheKey, tag: string, onDamage?: OnDamage): CachedRows | undefined {
   try {
-    return rowsFromCacheBuffer(fs.readFileSync(cacheFileFor(cacheDir, key.path, key.group)), key, tag, onDamage);
+    return rowsFromCacheBuffer(readCacheFile(cacheFileFor(cacheDir, key.path, key.group)), key, tag, onDamage);
   } catch {
     return undefined;
   }
@@ -278,7 +300,7 @@ export function rowsDigest(parts: readonly Uint8Array[]): RowsDigest {
 /** The digest of a records file on disk (when the rows were read from the cache and their index was not). */
 export function rowsDigestOfFile(cacheDir: string, sourcePath: string): RowsDigest | undefined {
   try {
-    return rowsDigest([fs.readFileSync(cacheFileFor(cacheDir, sourcePath))]);
+    return rowsDigest([readCacheFile(cacheFileFor(cacheDir, sourcePath))]);
   } catch {
     return undefined;
   }
@@ -288,7 +310,7 @@ export function rowsDigestOfFile(cacheDir: string, sourcePath: string): RowsDige
 export function rowsFileCrc(cacheDir: string, sourcePath: string): number | undefined {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(cacheFileFor(cacheDir, sourcePath), 'r');
+    fd = openCacheFile(cacheFileFor(cacheDir, sourcePath));
     const prefix = readAt(fd, 0, CRC_PREFIX).toString('latin1');
     return /^[0-9a-f]{8} $/.test(prefix) ? Number.parseInt(prefix, 16) : undefined;
   } catch {
@@ -323,7 +345,7 @@ export class CachedRowsFile implements PaperList {
 
   private constructor(private readonly source: string, private readonly fd: number, private readonly size: number, private readonly digest: RowsDigest,
     private readonly bodyStart: number, private readonly starts: Uint32Array, metaLine: string) {
-    ({ meta: this.meta, reader: this.reader } = decodeMeta(metaLine));
+    ({ meta: this.meta, reader: this.reader } = decodeMeta(metaLine, source));
     this.length = starts.length - 1;
     if (this.meta.rows !== this.length) throw new CacheDamagedError(`it lists ${this.meta.rows} rows but holds ${this.length}`);
     this.memo = new Array<Paper>(this.length);
@@ -337,7 +359,7 @@ export class CachedRowsFile implements PaperList {
   static open(cacheDir: string, key: CacheKey, tag: string, digest: RowsDigest): CachedRowsFile | undefined {
     let fd: number;
     try {
-      fd = fs.openSync(cacheFileFor(cacheDir, key.path, key.group), 'r');
+      fd = openCacheFile(cacheFileFor(cacheDir, key.path, key.group));
     } catch {
       return undefined;
     }
@@ -363,8 +385,8 @@ export class CachedRowsFile implements PaperList {
       const startBytes = checkedBlocks(fd, size, digest, at, at + 4 * (n + 1));
       const starts = new Uint32Array(n + 1);
       new Uint8Array(starts.buffer).set(startBytes);
-      if (starts[n] !== h.bodyBytes + 1) throw new CacheDamagedError('its row table does not match its header');
-      for (let i = 0; i < n; i++) if (starts[i]! >= starts[i + 1]!) throw new CacheDamagedError('its row table is out of order');
+      const bad = rowTableProblem(starts, h.bodyBytes);
+      if (bad) throw new CacheDamagedError(bad);
       const metaLine = checkedBlocks(fd, size, digest, bodyStart, bodyStart + starts[0]! - 1).toString('utf8');
       return new CachedRowsFile(key.path, fd, size, digest, bodyStart, starts, metaLine);
     } catch (err) {
@@ -397,6 +419,59 @@ export class CachedRowsFile implements PaperList {
 }
 
 /** `len` bytes of a file from `pos` (fewer at its end). */
+/** Largest cache file read (the Anthology's records take 130 MB). */
+const MAX_CACHE_FILE = 2 ** 31 - 1;
+// Opening a FIFO for reading waits for a writer; O_NONBLOCK returns at once (no effect on files).
+const OPEN_READ = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+function notAFile(file: string): Error {
+  return new Error(`${path.basename(file)} is not a regular file of at most 2 GiB`);
+}
+
+/**
+ * A cache file opened for reading. A cache entry that is a FIFO, a device (`/dev/zero`) or a link
+ * to one is refused: reading it never ended, or filled the memory. Throws.
+ */
+export function openCacheFile(file: string): number {
+  const fd = fs.openSync(file, OPEN_READ);
+  const st = fs.fstatSync(fd);
+  if (st.isFile() && st.size <= MAX_CACHE_FILE) return fd;
+  fs.closeSync(fd);
+  throw notAFile(file);
+}
+
+/** A cache file's bytes, in a buffer of its own (see `openCacheFile`). Throws. */
+export function readCacheFile(file: string): Buffer {
+  const fd = openCacheFile(file);
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = readAt(fd, 0, size);
+    if (buf.length !== size) throw new Error(`${path.basename(file)} was cut short while read`);
+    return buf;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** `readCacheFile` without blocking the thread. */
+export async function readCacheFileAsync(file: string): Promise<Buffer> {
+  const h = await fs.promises.open(file, OPEN_READ);
+  try {
+    const st = await h.stat();
+    if (!st.isFile() || st.size > MAX_CACHE_FILE) throw notAFile(file);
+    const buf = Buffer.allocUnsafeSlow(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const { bytesRead } = await h.read(buf, got, st.size - got, got);
+      if (bytesRead === 0) throw new Error(`${path.basename(file)} was cut short while read`);
+      got += bytesRead;
+    }
+    return buf;
+  } finally {
+    await h.close();
+  }
+}
+
 export function readAt(fd: number, pos: number, len: number): Buffer {
   const buf = Buffer.allocUnsafeSlow(len);
   let got = 0;
@@ -494,7 +569,7 @@ export function readIndexCache(cacheDir: string, key: CacheKey, tag: string, onD
 /** The index data in a file when its key and tag match, else undefined. Never throws. */
 export function readIndexFile(file: string, key: CacheKey, tag: string, onDamage?: OnDamage): CachedIndexData | undefined {
   try {
-    return indexFromCacheBuffer(fs.readFileSync(file), key, tag, onDamage);
+    return indexFromCacheBuffer(readCacheFile(file), key, tag, onDamage);
   } catch {
     return undefined;
   }
@@ -525,7 +600,10 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, on
       at += bytes;
     }
     if (at !== buf.length) return undefined;
-    return { version: h.version, papers: h.papers, vocab, stats: h.stats, ...arrays, ...(rowsDigest ? { rowsDigest } : {}) } as CachedIndexData;
+    const data = { version: h.version, papers: h.papers, vocab, stats: h.stats, ...arrays, ...(rowsDigest ? { rowsDigest } : {}) } as CachedIndexData;
+    const problem = indexDataProblem(data);
+    if (problem) { onDamage?.(`its search index does not hold together (${problem})`); return undefined; }
+    return data;
   } catch {
     return undefined;
   }
@@ -549,7 +627,7 @@ export function macroTables(cacheDir: string | undefined, tag: string): MacroTab
       const hit = memoTables.get(key);
       if (hit || !cacheDir) return hit;
       try {
-        const j = JSON.parse(fs.readFileSync(fileOf(chain), 'utf8')) as { key?: unknown; strings?: unknown; preambles?: unknown };
+        const j = JSON.parse(readCacheFile(fileOf(chain)).toString('utf8')) as { key?: unknown; strings?: unknown; preambles?: unknown };
         if (j.key !== key || !j.strings || typeof j.strings !== 'object' || !Array.isArray(j.preambles)) return undefined;
         const strings: Record<string, string> = {};
         for (const [k, v] of Object.entries(j.strings)) if (typeof v === 'string' && k !== '__proto__') strings[k] = v;

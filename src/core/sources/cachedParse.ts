@@ -1,7 +1,7 @@
 // Parsing with the parsed-records cache (cache.ts): answers from it when the file is unchanged,
 // else reads and parses (read.ts). The worker, inline parsing of small files and the CLI use it.
 import * as fs from 'node:fs';
-import { cacheListOf, type CachedRows, macroTables, readCacheRows, type RowsDigest, writeCache } from './cache';
+import { CacheDamagedError, cacheListOf, type CachedRows, macroTables, readCacheRows, type RowsDigest, writeCache } from './cache';
 import { readSourceFile, type ReadSourceOptions } from './read';
 import { decodeRows } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
@@ -88,7 +88,13 @@ export function outcomeSource(outcome: ParseOutcome): ParsedSource {
     return rest;
   }
   const t0 = performance.now();
-  const parsed = decodeRows(outcome.rows!, outcome.fromCache);
+  let parsed: ParsedSource;
+  try {
+    parsed = decodeRows(outcome.rows!, outcome.fromCache);
+  } catch (err) {
+    // A row that is not a paper's (a cache file written with a valid checksum by someone else).
+    throw new CacheDamagedError(`its records do not decode: ${(err as Error).message}`);
+  }
   // From the cache, the cost of this load is what counts, not the first parse's.
   if (outcome.fromCache) parsed.parseMs = (outcome.readMs ?? 0) + performance.now() - t0;
   return parsed;

@@ -18,13 +18,20 @@ export const MAX_CSL_DEPTH = 32;
 /** Is `v` nested deeper than `max` levels? Iterative: the input decides the depth, not the stack. */
 function tooDeep(v: unknown, max: number): boolean {
   if (v === null || typeof v !== 'object') return false;
-  const stack: [unknown, number][] = [[v, 1]];
-  while (stack.length) {
-    const [x, d] = stack.pop()!;
+  const values: object[] = [v as object], depths: number[] = [1];
+  while (values.length) {
+    const x = values.pop()!, d = depths.pop()!;
     if (d > max) return true;
-    for (const k in x as object) {
-      const c = (x as Record<string, unknown>)[k];
-      if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) {
+        const c: unknown = x[i];
+        if (c !== null && typeof c === 'object') { values.push(c); depths.push(d + 1); }
+      }
+    } else {
+      for (const k in x) {
+        const c = (x as Record<string, unknown>)[k];
+        if (c !== null && typeof c === 'object') { values.push(c); depths.push(d + 1); }
+      }
     }
   }
   return false;
@@ -111,6 +118,47 @@ function cslItemToPaper(item: unknown, file: string, line: number, problems: Sou
 }
 
 const NAME_PARTS = ['family', 'given', 'literal', 'suffix', 'dropping-particle', 'non-dropping-particle'] as const;
+
+/**
+ * Why a paper read back from a cache row is not one PaperCite's readers make, or undefined: the
+ * invariants the reader above gives CSL-JSON items (a checksum proves no accident, not who wrote a
+ * cache file). One pass over the paper.
+ */
+export function paperShapeProblem(p: unknown): string | undefined {
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return 'a row is not a paper';
+  const r = p as Record<string, unknown>;
+  if (typeof r.id !== 'string' || typeof r.type !== 'string') return 'a paper has no id or type';
+  if (!r.custom || typeof r.custom !== 'object' || Array.isArray(r.custom)) return `paper ${r.id}: no custom fields`;
+  for (const k in r) {
+    const v = r[k];
+    if (v === null || typeof v !== 'object') continue;
+    if (k === 'author' || k === 'editor') {
+      if (!namesOk(v)) return `paper ${r.id}: "${k}" is not a list of names`;
+    } else if (tooDeep(v, MAX_CSL_DEPTH)) return `paper ${r.id}: field "${k}" is nested too deep`;
+  }
+  for (let i = 0; i < TEXT_FIELDS.length; i++) {
+    const v = r[TEXT_FIELDS[i]!];
+    if (v !== undefined && typeof v !== 'string') return `paper ${r.id}: field "${TEXT_FIELDS[i]}" is not text`;
+  }
+  for (const k of ['author', 'editor']) if (r[k] !== undefined && (r[k] === null || typeof r[k] !== 'object')) return `paper ${r.id}: "${k}" is not a list of names`;
+  if (r.issued !== undefined && !cleanDate(r.issued)) return `paper ${r.id}: "issued" is not a date`;
+  if (r['original-date'] !== undefined && !cleanDate(r['original-date'])) return `paper ${r.id}: "original-date" is not a date`;
+  return undefined;
+}
+
+/** A list of name objects whose values are all text (or flags): no depth, no other types. */
+function namesOk(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) {
+    const n = v[i] as Record<string, unknown> | null;
+    if (!n || typeof n !== 'object' || Array.isArray(n)) return false;
+    for (const k in n) {
+      const t = typeof n[k];
+      if (t !== 'string' && (t !== 'boolean' && t !== 'number' || NAME_PARTS.includes(k as typeof NAME_PARTS[number]))) return false;
+    }
+  }
+  return true;
+}
 
 function cleanNames(v: unknown): CslName[] | undefined {
   if (!Array.isArray(v)) return undefined;

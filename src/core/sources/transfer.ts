@@ -5,6 +5,7 @@
 //  - a BibTeX entry's original text (`custom.bibtex`, half of a big library) is not sent: the
 //    paper carries where it is in the file, and the text is read from there when first asked for;
 //  - each paper's identity (DOI, arXiv id, normalized title…) is computed in the worker.
+import { paperShapeProblem } from './cslJson';
 import * as fs from 'node:fs';
 import type { Paper } from '../model';
 import { identityOf, primeIdentity, titleYearKey, type PaperIdentity } from './identity';
@@ -107,14 +108,32 @@ export function rowStarts(bytes: Uint8Array): Uint32Array {
   return Uint32Array.from(out);
 }
 
-export function decodeMeta(line: string): { meta: Meta; reader: BibtexReader | undefined } {
+/**
+ * A meta line read back. With `path` (a cache file's, whose header was checked against the
+ * source), the line must name that source: a crafted one made `export` read another file.
+ * Throws on a line that is not a source's meta.
+ */
+export function decodeMeta(line: string, path?: string): { meta: Meta; reader: BibtexReader | undefined } {
   const meta = JSON.parse(line) as Meta;
-  if (typeof meta !== 'object' || meta === null || typeof meta.path !== 'string') throw new Error('no parsed source meta line');
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || typeof meta.path !== 'string') throw new Error('no parsed source meta line');
+  if (path !== undefined && meta.path !== path) throw new Error('its meta line names another file');
+  if (!Array.isArray(meta.problems) || !meta.problems.every(isProblem)) throw new Error('its meta line\'s problems are not problems');
+  if (meta.lazyBibtex && !(Number.isFinite(meta.size) && Number.isFinite(meta.mtimeMs))) throw new Error('its meta line has no file size');
   return { meta, reader: meta.lazyBibtex ? new BibtexReader(meta.path, meta.size!, meta.mtimeMs!) : undefined };
 }
 
+function isProblem(p: unknown): boolean {
+  const o = p as Record<string, unknown> | null;
+  return !!o && typeof o === 'object' && typeof o.file === 'string' && typeof o.message === 'string' && Number.isInteger(o.line)
+    && (o.severity === 'error' || o.severity === 'warning');
+}
+
 export function decodeRow(line: string, reader: BibtexReader | undefined): Paper {
-  const [p, id, start, end] = JSON.parse(line) as Row;
+  const row = JSON.parse(line) as Row;
+  if (!Array.isArray(row) || row.length !== 4 || !row[1] || typeof row[1] !== 'object' || !Number.isInteger(row[2]) || !Number.isInteger(row[3])) throw new Error('a row is not a paper\'s');
+  const [p, id, start, end] = row;
+  const bad = paperShapeProblem(p) ?? identityProblem(id);
+  if (bad) throw new Error(bad);
   if (id.title) {
     const ty = titleYearKey(id.title, id.year);
     if (ty) id.titleYear = ty;
@@ -122,6 +141,11 @@ export function decodeRow(line: string, reader: BibtexReader | undefined): Paper
   primeIdentity(p, id);
   if (reader && start >= 0) reader.attach(p, start, end);
   return p;
+}
+
+function identityProblem(id: PaperIdentity): string | undefined {
+  for (const k of ['doi', 'arxiv', 'titleYear', 'title', 'firstAuthor'] as const) if (id[k] !== undefined && typeof id[k] !== 'string') return `a paper's identity has a ${k} that is not text`;
+  return id.year === undefined || Number.isInteger(id.year) ? undefined : 'a paper\'s identity has a year that is not a number';
 }
 
 function sourceOf(meta: Meta, papers: Paper[], fromCache: boolean): ParsedSource {

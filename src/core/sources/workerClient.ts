@@ -4,7 +4,7 @@
 // inline when no worker can run.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { CachedRowsFile, type CacheKey, type RowsDigest } from './cache';
+import { CacheDamagedError, CachedRowsFile, type CacheKey, type RowsDigest } from './cache';
 import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from './cachedParse';
 import type { Paper } from '../model';
 import { indexDataFits, type SearchIndexData } from '../search';
@@ -206,8 +206,17 @@ export class SourceParser {
 
   private parseInline(req: WorkerRequest, onProgress?: ProgressFn): ParsedSource {
     try {
-      const outcome = parseWithCache(req, onProgress, undefined, (p, size, mtimeMs) => this.knownEmpty(req.path, p, size, mtimeMs));
-      const parsed = outcomeSource(outcome);
+      const knownEmpty = (p: string, size: number, mtimeMs: number) => this.knownEmpty(req.path, p, size, mtimeMs);
+      let outcome = parseWithCache(req, onProgress, undefined, knownEmpty);
+      let parsed: ParsedSource;
+      try {
+        parsed = outcomeSource(outcome);
+      } catch (err) {
+        if (!(err instanceof CacheDamagedError)) throw err;
+        this.opts.onWarning?.(`the cache of ${req.path} was damaged (${err.message}); discarded and rebuilt`);
+        outcome = parseWithCache({ ...req, refresh: true }, onProgress, undefined, knownEmpty);
+        parsed = outcomeSource(outcome);
+      }
       this.noteDeps(parsed);
       const err = storeOutcome(req, outcome);
       if (err) this.opts.onWarning?.(`could not cache ${req.path}: ${err}`);
@@ -272,7 +281,21 @@ export class SourceParser {
           if (m.fromCache) parsed.parseMs = m.readMs + parsed.timing.decodeMs;
           p.parsed = parsed;
           this.tryFinish(m.id);
-        }, err => this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`)));
+        }, err => {
+          // Rows from the cache that do not decode (written with a valid checksum by someone
+          // else): read the file afresh, once, and the cache is rewritten.
+          if (m.fromCache && !p.req.refresh && this.worker && this.pending.get(m.id) === p) {
+            this.opts.onWarning?.(`the cache of ${p.req.path} was damaged (${(err as Error).message}); discarded and rebuilt`);
+            p.req = { ...p.req, refresh: true };
+            p.rows = undefined;
+            p.parsed = undefined;
+            p.orders = undefined;
+            p.tail = false;
+            this.worker.postMessage(p.req);
+            return;
+          }
+          this.finish(m.id, failedSource(p.req.path, detectKind(p.req.path), `parsed records were damaged: ${(err as Error).message}`));
+        });
         return;
       }
       case 'firstPart': {
