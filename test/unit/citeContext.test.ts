@@ -270,9 +270,11 @@ describe('citeContext: hostile documents', function () {
   ];
   for (const [name, text, opts] of hostile) {
     it(`stays linear on ${name}`, () => {
+      // Quadratic cost at this size is seconds. A flood of fences or code spans holds 17,000–30,000
+      // citations and costs 30–80 ms of CPU where a benign document costs 4–14: 100 ms of slack.
       const benign = time(() => findCitations(opts === latex ? benignLatex : benignMd, opts));
       const bad = time(() => findCitations(text, opts));
-      assert.ok(bad <= 10 * benign + 20, `${name}: ${bad.toFixed(0)} ms against ${benign.toFixed(0)} ms for a benign document of the same size`);
+      assert.ok(bad <= 10 * benign + 100, `${name}: ${bad.toFixed(0)} ms against ${benign.toFixed(0)} ms for a benign document of the same size`);
     });
   }
   it('answers completion in a bounded window whatever the document holds', () => {
