@@ -17,6 +17,7 @@ import { mergeOnline, sameWork } from '../core/online/match';
 import { OnlineFailure, PROVIDER_LABEL, PROVIDERS, type HttpGet, type OnlineError, type OnlineRecord, type OnlineSettings, type ProviderName, type ProviderResult } from '../core/online/types';
 import { UsageError, type CliArgs } from './args';
 import { safeJson, terminalField, terminalText } from './terminal';
+import { oneLine } from '../core/strings';
 import type { CliEnv, CliIO } from './run';
 
 /** Exit code when no online provider could answer. */
@@ -75,7 +76,7 @@ export function describeError(e: OnlineError): string {
 function row(i: number, width: number, p: Paper, mark: string): string {
   const venue = (p['container-title'] as string | undefined) ?? (p.custom.arxiv ? `arXiv:${p.custom.arxiv}` : '');
   const by = [shortAuthors(p), paperYear(p), venue].filter(Boolean).join(' · ');
-  return `${String(i).padStart(width)}. ${line(p.title ?? '(untitled)')}${mark}\n${' '.repeat(width + 2)}${line(by)}\n`;
+  return `${String(i).padStart(width)}. ${line(oneLine(p.title ?? '(untitled)'))}${mark}\n${' '.repeat(width + 2)}${line(oneLine(by))}\n`;
 }
 
 /** `search QUERY --online`: local hits, then one section per provider in display order. */

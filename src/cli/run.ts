@@ -23,6 +23,7 @@ import { libraryStats } from './stats';
 import { closestKeys } from './suggest';
 import type { OnlineCliEnv } from './online';
 import { safeJson, safeWriter, terminalField as tf } from './terminal';
+import { oneLine } from '../core/strings';
 import { counted } from '../core/words';
 
 export interface CliIO {
@@ -317,7 +318,7 @@ async function search(args: CliArgs, lib: Library, io: CliIO): Promise<number> {
     const p = h.paper;
     const year = paperYear(p);
     const by = [shortAuthors(p), year].filter(Boolean).join(' · ');
-    io.stdout.write(`${String(i + 1).padStart(w)}. ${tf(p.id)}  ${tf(p.title ?? '(untitled)')}\n${' '.repeat(w + 2)}${tf(by)}\n`);
+    io.stdout.write(`${String(i + 1).padStart(w)}. ${tf(p.id)}  ${tf(oneLine(p.title ?? '(untitled)'))}\n${' '.repeat(w + 2)}${tf(oneLine(by))}\n`);
   });
   return 0;
 }

@@ -116,6 +116,20 @@ describe('cli: the terminal', function () {
   });
 });
 
+describe('cli: a megabyte-long title', function () {
+  it('search shows one line of at most 1,000 characters, cut with …; show prints it whole', async () => {
+    const title = 'Sorting words '.repeat(150_000);
+    fs.writeFileSync(path.join(tmp, 'longtitle.json'), JSON.stringify([{ id: 'long', type: 'article', title, author: [{ family: 'Doe', given: 'J' }] }]));
+    const r = await cli(['search', 'sorting words', '--library', 'longtitle.json', '--no-corpus']);
+    noInternalError(r, 'search');
+    const [first] = r.out.split('\n');
+    assert.match(first!, /^1\. long {2}Sorting words .*…$/);
+    assert.ok(first!.length <= 1000 + 12, `${first!.length} characters`);
+    const show = await cli(['show', 'long', '--library', 'longtitle.json', '--no-corpus']);
+    assert.ok(show.out.replace(/\s+/g, ' ').includes(title.trim()), 'show prints the whole title');
+  });
+});
+
 describe('cli: a damaged cache', function () {
   this.timeout(300_000);
 

@@ -3,24 +3,9 @@
 import { formatName, paperYear, shortAuthors, type Paper } from '../../core/model';
 import { editDistance as coreEditDistance } from '../../core/editDistance';
 import { escapeMarkdown, markdownCode } from '../../core/markdown';
+import { MAX_ROW_CHARS, oneLine } from '../../core/strings';
 
-export { escapeMarkdown };
-
-/** Characters one line of a row shows (quick pick, completion, the Papers tree): the Anthology's longest title has 857. */
-export const MAX_ROW_CHARS = 1000;
-
-/**
- * Text for one line of a row: whitespace collapsed, and past MAX_ROW_CHARS cut with "…" (never
- * inside a surrogate pair), so a crafted megabyte-long title is not laid out and matched per keystroke.
- */
-export function oneLine(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (t.length <= MAX_ROW_CHARS) return t;
-  let end = MAX_ROW_CHARS - 1;
-  const c = t.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end--;
-  return t.slice(0, end) + '…';
-}
+export { escapeMarkdown, MAX_ROW_CHARS, oneLine };
 
 /** A label for quick pick rows: one line, and `$(…)`, which would render as an icon, broken up. */
 export function escapeIcons(text: string): string {
