@@ -61,8 +61,14 @@ describe('PaperCite in VS Code: a .bib shared by documents with different biblio
     await ed.type('\\cite{lindqvist-pars');
     await waitForSuggestion(vs, KEY, 30_000);
     const details = vs.page.locator('.suggest-details-container .suggest-details');
-    if (!(await details.isVisible())) await vs.page.keyboard.press('Control+Space');
-    await details.filter({ hasText: text }).waitFor({ timeout: 15_000 });
+    const shown = details.filter({ hasText: text });
+    // Ctrl+Space toggles the details: pressed only while they are hidden, and again if a press
+    // landed while they were still opening (it closed them).
+    for (let attempt = 0; attempt < 3 && !(await shown.isVisible()); attempt++) {
+      if (!(await details.isVisible())) await vs.page.keyboard.press('Control+Space');
+      await shown.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await shown.waitFor({ timeout: 15_000 });
     return details.innerText();
   }
 

@@ -128,11 +128,13 @@ describe('hostile input: the BibTeX reader', function () {
       const raw = r.entries.reduce((n, e) => n + (e.raw?.length ?? 0), 0);
       assert.ok(raw < MAX_INHERITED_FILE + 2 * text.length + 600_000, `${raw} chars of entry text for a ${text.length}-char file`);
     }
-    // Children past the cap cost what their own text costs: four times as many take about as long.
+    // Children past the cap cost what their own text costs: four times as many take about as long
+    // (1.2–1.8× measured, the collection of 67 MB of inherited text varying); without the cap they
+    // made four times the text.
     const few = fanout(first + 5);
     const tFew = best(() => readBibtex(few, 'f.bib'), 2);
     const tMany = best(() => readBibtex(text, 'f.bib'), 2);
-    assertRelative(tMany, tFew, 1.6, `${4 * first} children against ${first + 5}`);
+    assertRelative(tMany, tFew, 2.5, `${4 * first} children against ${first + 5}`);
   });
 });
 
