@@ -246,11 +246,19 @@ export class VsCodeHost {
 
   /** Runs a command from the command palette by its title ("PaperCite: Insert Citation"). */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const q = this.quickInput;
-    await q.input.waitFor({ state: 'visible' });
-    await q.input.fill('>' + title);
-    await q.row(title).waitFor({ timeout: UI_TIMEOUT });
+    const text = '>' + title;
+    // The palette closes when the focus moves (a view or panel still settling takes it): opened and
+    // filled again until its highlighted row is the command, then Enter runs that row.
+    await waitFor(async () => {
+      if (!(await q.input.isVisible())) {
+        await this.page.keyboard.press('F1');
+        await q.input.waitFor({ state: 'visible', timeout: 5_000 });
+      }
+      if ((await q.input.inputValue()) !== text) await q.input.fill(text, { timeout: 5_000 });
+      const label = await q.active.locator('.label-name').first().innerText({ timeout: 1_000 });
+      return label.replace(/\s+/g, ' ').trim() === title;
+    }, `the command palette highlighting "${title}"`, UI_TIMEOUT, async () => `it lists: ${(await q.labels()).join(' | ')}`);
     await this.page.keyboard.press('Enter');
   }
 
