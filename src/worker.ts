@@ -56,7 +56,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   }
   // A list reading is cached under both lists (listReadingKey), apart from the library's readings.
   const list = cacheListOf(req);
-  const key: CacheKey | undefined = st?.isFile() ? { path: req.path, size: st.size, mtimeMs: st.mtimeMs, ...(list ? { group: list } : {}) } : undefined;
+  const key: CacheKey | undefined = st?.isFile() ? { path: req.path, size: st.size, changedMs: st.ctimeMs, ...(list ? { group: list } : {}) } : undefined;
   let cached: CachedRows | undefined;
   let data: SearchIndexData | undefined;
   let indexSent = false;

@@ -209,10 +209,10 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
     const cacheDir = big ? cliCacheDir(env) : undefined;
     const t0 = performance.now();
     if (cacheDir) {
-      // Big libraries are cached like in the editor (keyed by path, size, mtime and this build);
+      // Big libraries are cached like in the editor (keyed by path, size, change time and this build);
       // --no-cache parses afresh and rewrites the cache, which also repairs a damaged one.
       const tag = env.cacheTag ?? 'dev';
-      const key: CacheKey = { path: abs, size: st!.size, mtimeMs: st!.mtimeMs };
+      const key: CacheKey = { path: abs, size: st!.size, changedMs: st!.ctimeMs };
       const damaged = (what: string) => (why: string) => {
         bar.clear();
         io.stderr.write(`papercite: the cache of ${shown(abs, cwd)} was damaged (${what}${why}); discarded and rebuilt\n`);
@@ -452,18 +452,18 @@ function regroupBibs(bibs: readonly { given: string; parsed: ParsedSource }[], l
   if (bibs.length < 2) return;
   const needs = bibs.some(b => b.parsed.problems.some(p => /uses the undefined macro|crossref `[^`]*` names no entry/.test(p.message)));
   if (!needs) return;
-  const texts: { given: string; path: string; text: string; size: number; mtimeMs: number; warning?: string }[] = [];
+  const texts: { given: string; path: string; text: string; size: number; changedMs: number; warning?: string }[] = [];
   for (const { given } of bibs) {
     const abs = path.resolve(cwd, given);
     const r = readSourceText(abs);
-    if ('text' in r) texts.push({ given, path: abs, text: r.text, size: r.size, mtimeMs: r.mtimeMs, ...(r.warning ? { warning: r.warning } : {}) });
+    if ('text' in r) texts.push({ given, path: abs, text: r.text, size: r.size, changedMs: r.changedMs, ...(r.warning ? { warning: r.warning } : {}) });
   }
   const tag = listTag(texts.map(t => t.path), env);
   const cacheDir = cliCacheDir(env);
   readBibtexGroup(texts).forEach((parsed, i) => {
     const t = texts[i]!;
     if (t.warning) parsed.problems.unshift({ file: t.path, line: 0, severity: 'warning', message: t.warning });
-    const source = { ...parsed, size: t.size, mtimeMs: t.mtimeMs };
+    const source = { ...parsed, size: t.size, changedMs: t.changedMs };
     lib.put(source, t.given);
     // Cached under a tag naming every file of the list as read, so a change to any of them is a miss.
     if (tag && texts.length === bibs.length) writeCache(cacheDir, source, tag);
@@ -476,11 +476,11 @@ function bibList(libraries: readonly string[], cwd: string): string[] {
   return bibs.length > 1 ? bibs : [];
 }
 
-/** A cache tag for files read as one list: this build's tag and each file's path, size and mtime. */
+/** A cache tag for files read as one list: this build's tag and each file's path, size and change time. */
 function listTag(files: readonly string[], env: CliEnv): string | undefined {
   const h = createHash('sha256');
   for (const f of files) {
-    try { const st = fs.statSync(f); h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`); } catch { return undefined; }
+    try { const st = fs.statSync(f); h.update(`${f}\0${st.size}\0${st.ctimeMs}\0`); } catch { return undefined; }
   }
   return `${env.cacheTag ?? 'dev'}|list:${h.digest('hex').slice(0, 32)}`;
 }
@@ -494,7 +494,7 @@ function cachedList(libraries: readonly string[], env: CliEnv, cwd: string): Map
   for (const f of files) {
     try {
       const st = fs.statSync(f);
-      const rows = readCacheRows(cliCacheDir(env), { path: f, size: st.size, mtimeMs: st.mtimeMs }, tag);
+      const rows = readCacheRows(cliCacheDir(env), { path: f, size: st.size, changedMs: st.ctimeMs }, tag);
       if (!rows) return undefined;
       out.set(f, decodeRows(rows, true));
     } catch { return undefined; }

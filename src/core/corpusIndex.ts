@@ -9,7 +9,7 @@ import { CORPUS_SOURCE_ID } from './sources/types';
 
 function keyOf(papersJson: string): { key: CacheKey; tag: string } {
   return {
-    key: { path: CORPUS_SOURCE_ID, size: Buffer.byteLength(papersJson), mtimeMs: 0 },
+    key: { path: CORPUS_SOURCE_ID, size: Buffer.byteLength(papersJson), changedMs: 0 },
     tag: createHash('sha1').update(papersJson).digest('hex').slice(0, 16),
   };
 }

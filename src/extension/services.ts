@@ -46,7 +46,7 @@ export interface LibraryService extends vscode.Disposable {
   /** The problems this document's own bibliography list has with the entry of a key (an undefined macro). */
   listProblemsFor(key: string, document: vscode.Uri): ListProblem[];
   /** A loaded library file: its papers in file order (their own keys and lines) and the size and time it was read at. */
-  librarySource(file: string): Pick<ParsedSource, 'papers' | 'size' | 'mtimeMs'> | undefined;
+  librarySource(file: string): Pick<ParsedSource, 'papers' | 'size' | 'changedMs'> | undefined;
   search(query: string, limit?: number): SearchHit[];
   /** Papers whose key starts with `prefix` (case-insensitive), shortest keys first. */
   keysStartingWith(prefix: string, max: number): Paper[];

@@ -22,7 +22,7 @@ describe('hostile input: cache files crafted with a valid checksum', function ()
   this.timeout(300_000);
   let tmp: string, cacheDir: string, src: string, parsed: ParsedSource;
   let fresh: Record<string, { code: number; out: string }>;
-  const key = () => { const st = fs.statSync(src); return { path: src, size: st.size, mtimeMs: st.mtimeMs }; };
+  const key = () => { const st = fs.statSync(src); return { path: src, size: st.size, changedMs: st.ctimeMs }; };
 
   async function cli(args: string[]) {
     let out = '', err = '';

@@ -163,7 +163,7 @@ describe('bibliography lists: reading and the cache', function () {
     assert.ok(!mayDefineMacros(Buffer.from('@misc{a, note = {mail me: a@b.org, @strin}}')) && !mayDefineMacros(Buffer.from('')));
     const reads: string[] = [];
     const fake = (texts: Record<string, string>) => (p: string): GroupFile | undefined => texts[p] === undefined ? undefined : {
-      size: texts[p]!.length, mtimeMs: 1,
+      size: texts[p]!.length, changedMs: 1,
       mayDefine: () => mayDefineMacros(Buffer.from(texts[p]!)),
       text: () => { reads.push(p); return texts[p]; },
     };
@@ -171,7 +171,7 @@ describe('bibliography lists: reading and the cache', function () {
     const tables = { get: (c: Chain) => kept.get(c.key), set: (c: Chain, t: MacroTable) => void kept.set(c.key, t) };
     const files = { 'big.bib': VOLUMES.repeat(3), 'strings.bib': STRINGS };
     const list = ['big.bib', 'strings.bib', 'refs.bib'];
-    const read = () => readBibtexInGroup(REFS, 'refs.bib', list, fake(files), { tables, own: { size: REFS.length, mtimeMs: 1 } });
+    const read = () => readBibtexInGroup(REFS, 'refs.bib', list, fake(files), { tables, own: { size: REFS.length, changedMs: 1 } });
     const first = read();
     assert.equal(first.papers[0]!['container-title'], 'Information Processing Letters');
     assert.equal(first.papers[0]!.publisher, 'Elsevier', 'the crossref branch reads the other files\' entries');

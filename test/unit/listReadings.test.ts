@@ -164,7 +164,7 @@ describe('bibliography lists: reading a shared file with a document\'s list', ()
   it('a big file is read again only when it names a macro that differs', () => {
     const texts: Record<string, string> = { 'short.bib': SHORT, 'long.bib': LONG, 'pre.bib': '@preamble{"\\newcommand{\\x}{x}"}\n' };
     const other = (p: string): GroupFile | undefined => texts[p] === undefined ? undefined : {
-      size: texts[p]!.length, mtimeMs: 1, mayDefine: () => mayDefineMacros(Buffer.from(texts[p]!)), text: () => texts[p],
+      size: texts[p]!.length, changedMs: 1, mayDefine: () => mayDefineMacros(Buffer.from(texts[p]!)), text: () => texts[p],
     };
     const big = { size: BIG_LIST_READING_BYTES };
     const plain = REFS.replace('booktitle = acl', 'booktitle = {ACL}');
@@ -211,7 +211,7 @@ describe('bibliography lists: what each document sees', () => {
   const listC = [REFS_PATH];
   const texts: Record<string, string> = { '/w/short.bib': SHORT, '/w/long.bib': LONG };
   const other = (p: string): GroupFile | undefined => texts[p] === undefined ? undefined : {
-    size: texts[p]!.length, mtimeMs: 1, mayDefine: () => true, text: () => texts[p],
+    size: texts[p]!.length, changedMs: 1, mayDefine: () => true, text: () => texts[p],
   };
   const setup = () => {
     const lib = new Library();

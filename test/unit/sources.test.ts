@@ -11,6 +11,7 @@ import { isGlob, markdownBibliographies, texBibliographies } from '../../src/cor
 import { identityOf, normalizeArxiv, normalizeDoi, normalizeTitle, sameWork } from '../../src/core/sources/identity';
 import { arrayElementLines, findJsonError } from '../../src/core/sources/jsonErrors';
 import { describeFsError, readSourceFile } from '../../src/core/sources/read';
+import { outcomeSource, parseWithCache, storeOutcome, type ParseRequest } from '../../src/core/sources/cachedParse';
 import type { Paper } from '../../src/core/model';
 import { BERT_BIB } from './library.fixtures';
 
@@ -139,37 +140,52 @@ describe('sources: reading files never throws', () => {
     assert.match(r.problems[0]!.message, /not valid UTF-8; read as Latin-1/);
     assert.equal(r.problems[0]!.severity, 'warning');
   });
-  it('records size and mtime (the cache key) and the parse time', () => {
+  it('records size and change time (the cache key) and the parse time', () => {
     const f = write('ok.json', '[{"id": "a", "type": "book"}]');
     const r = readSourceFile(f);
     assert.equal(r.size, fs.statSync(f).size);
-    assert.equal(r.mtimeMs, fs.statSync(f).mtimeMs);
+    assert.equal(r.changedMs, fs.statSync(f).ctimeMs);
     assert.ok(r.parseMs >= 0);
   });
 });
 
 describe('sources: parsed-records cache', () => {
-  it('answers only for the same path, size, mtime and parser build', () => {
+  it('answers only for the same path, size, change time and parser build', () => {
     const dir = path.join(tmp, 'cache');
     const f = write('c.json', '[{"id": "a", "type": "book"}]');
     const parsed = readSourceFile(f);
     assert.equal(writeCache(dir, parsed, 'v1'), undefined);
-    const read = (size: number, mtimeMs: number, tag: string) => readCacheRows(dir, { path: f, size, mtimeMs }, tag);
-    const hit = read(parsed.size!, parsed.mtimeMs!, 'v1');
+    const read = (size: number, changedMs: number, tag: string) => readCacheRows(dir, { path: f, size, changedMs }, tag);
+    const hit = read(parsed.size!, parsed.changedMs!, 'v1');
     assert.deepEqual(decodeRows(hit!, true).papers.map((p: Paper) => p.id), ['a']);
-    assert.equal(read(parsed.size!, parsed.mtimeMs! + 1, 'v1'), undefined);
-    assert.equal(read(parsed.size! + 1, parsed.mtimeMs!, 'v1'), undefined);
-    assert.equal(read(parsed.size!, parsed.mtimeMs!, 'v2'), undefined);
+    assert.equal(read(parsed.size!, parsed.changedMs! + 1, 'v1'), undefined);
+    assert.equal(read(parsed.size! + 1, parsed.changedMs!, 'v1'), undefined);
+    assert.equal(read(parsed.size!, parsed.changedMs!, 'v2'), undefined);
     // The rows' starts are stored after them: a reload hands them on without scanning.
-    const rows = readCacheRows(dir, { path: f, size: parsed.size!, mtimeMs: parsed.mtimeMs! }, 'v1')!;
+    const rows = readCacheRows(dir, { path: f, size: parsed.size!, changedMs: parsed.changedMs! }, 'v1')!;
     assert.deepEqual([...rows.starts], [...rowStarts(rows.bytes)]);
     assert.equal(new RecordRows(rows.bytes, rows.starts).at(0)!.id, 'a');
     // Cut short by a crash, or garbage: a miss, never an error.
     const whole = fs.readFileSync(cacheFileFor(dir, f));
     fs.writeFileSync(cacheFileFor(dir, f), whole.subarray(0, whole.length - 3));
-    assert.equal(read(parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(read(parsed.size!, parsed.changedMs!, 'v1'), undefined);
     fs.writeFileSync(cacheFileFor(dir, f), 'garbage');
-    assert.equal(read(parsed.size!, parsed.mtimeMs!, 'v1'), undefined);
+    assert.equal(read(parsed.size!, parsed.changedMs!, 'v1'), undefined);
+  });
+  it('is a miss after an edit in place that keeps the size and puts the mtime back (touch -r)', () => {
+    const req: ParseRequest = { path: write('same-size.bib', '@article{a, title = {Alpha}}\n'), cacheDir: path.join(tmp, 'cache-ctime'), tag: 't' };
+    // A whole second, which utimes puts back exactly.
+    fs.utimesSync(req.path, 1.7e9, 1.7e9);
+    const first = parseWithCache(req);
+    assert.equal(storeOutcome(req, first), undefined);
+    assert.ok(parseWithCache(req).fromCache);
+    const before = fs.statSync(req.path);
+    fs.writeFileSync(req.path, '@article{b, title = {Omega}}\n');
+    fs.utimesSync(req.path, 1.7e9, 1.7e9);
+    assert.equal(fs.statSync(req.path).mtimeMs, before.mtimeMs);
+    const again = parseWithCache(req);
+    assert.ok(!again.fromCache, 'the old rows were answered for the edited file');
+    assert.deepEqual(outcomeSource(again).papers.map((p: Paper) => [p.id, p.title]), [['b', 'Omega']]);
   });
   it('does not cache a failed source', () => {
     assert.equal(writeCache(path.join(tmp, 'cache'), readSourceFile(path.join(tmp, 'missing.json')), 'v1'), 'not cacheable');

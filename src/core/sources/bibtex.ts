@@ -98,7 +98,7 @@ export function readBibtexGroup(files: readonly { path: string; text: string }[]
 /** Another file of a group, stat'ed; its text read only when needed. */
 export interface GroupFile {
   size: number;
-  mtimeMs: number;
+  changedMs: number;
   /** Whether the file may hold a `@string` or `@preamble` (false: it adds nothing to the macro table). */
   mayDefine(): boolean;
   /** The file's text; undefined when it cannot be read. */
@@ -109,7 +109,7 @@ export interface GroupFile {
 export interface GroupDep {
   path: string;
   size: number;
-  mtimeMs: number;
+  changedMs: number;
   /** An earlier file that added nothing to the macro table (no `@string`, no `@preamble`). */
   empty?: boolean;
 }
@@ -124,7 +124,7 @@ export interface MacroTable {
 
 /**
  * The files of a list up to one, as two hash chains (constant size, however long the list): `key`
- * of each file's path, size and mtime (what determines the macro table after them), `names` of the
+ * of each file's path, size and change time (what determines the macro table after them), `names` of the
  * paths alone (a newer version of the same files has the same names).
  */
 export interface Chain {
@@ -134,9 +134,9 @@ export interface Chain {
 
 export const EMPTY_CHAIN: Chain = { key: '', names: '' };
 
-export function extendChain(c: Chain, path: string, size: number, mtimeMs: number): Chain {
+export function extendChain(c: Chain, path: string, size: number, changedMs: number): Chain {
   const h = (s: string) => createHash('sha1').update(s).digest('hex');
-  return { key: h(`${c.key}\n${path}\u0000${size}\u0000${mtimeMs}`), names: h(`${c.names}\n${path}`) };
+  return { key: h(`${c.key}\n${path}\u0000${size}\u0000${changedMs}`), names: h(`${c.names}\n${path}`) };
 }
 
 /** Macro tables by chain, kept so a file is not parsed again for the files after it. */
@@ -149,13 +149,13 @@ export interface MacroTables {
  * One `.bib` file read as part of its bibliography list `group` (which holds `file`): with the
  * macro table of the files before it, and `crossref` into the other files when its own entries
  * leave one unresolved. `other` stats another file of the list (undefined: missing). `groupDeps`
- * on the result names the files this reading used, with their size and mtime, so a cache of it is
- * stale when any of them changes. `own` (the file's size and mtime) and `tables` let the table
+ * on the result names the files this reading used, with their size and change time, so a cache of it is
+ * stale when any of them changes. `own` (the file's size and change time) and `tables` let the table
  * after each file be kept and reused: a big earlier file is then not read again for a later one.
  */
 export function readBibtexInGroup(
   text: string, file: string, group: readonly string[], other: (path: string) => GroupFile | undefined,
-  opts: { onProgress?: ProgressFn; own?: { size: number; mtimeMs: number }; tables?: MacroTables } = {},
+  opts: { onProgress?: ProgressFn; own?: { size: number; changedMs: number }; tables?: MacroTables } = {},
 ): ParsedSource {
   const { onProgress, own, tables } = opts;
   const at = group.indexOf(file);
@@ -190,7 +190,7 @@ export function readBibtexInGroup(
   }
   // The table after this file, for the files after it (a missing earlier file adds nothing to it).
   if (own && tables && at < group.length - 1) {
-    tables.set(extendChain(chain, file, own.size, own.mtimeMs), { strings: result.strings, preambles: result.preambles });
+    tables.set(extendChain(chain, file, own.size, own.changedMs), { strings: result.strings, preambles: result.preambles });
   }
   const parsed = fromResult(result, ofText(result, text), file, t0, onProgress, [...preambles, ...result.preambles]);
   parsed.groupDeps = files.deps;
@@ -216,7 +216,7 @@ export function groupFiles(other: (path: string) => GroupFile | undefined): Grou
       if (!hit) {
         const r = other(p);
         let text: { t: string | undefined } | undefined;
-        const dep: GroupDep = { path: p, size: r ? r.size : -1, mtimeMs: r ? r.mtimeMs : -1 };
+        const dep: GroupDep = { path: p, size: r ? r.size : -1, changedMs: r ? r.changedMs : -1 };
         // Read at most once (the crossref branch may want a text the macro table needed).
         files.set(p, (hit = { f: r && { ...r, text: () => (text ??= { t: r.text() }).t }, dep }));
         deps.push(dep);
@@ -244,7 +244,7 @@ export function macrosBefore(group: readonly string[], at: number, files: GroupF
     seeds.push(table);
     const o = files.stat(p);
     if (!o) continue;
-    chain = extendChain(chain, p, o.size, o.mtimeMs);
+    chain = extendChain(chain, p, o.size, o.changedMs);
     let t = tables?.get(chain);
     if (!t) {
       const defines = o.mayDefine();

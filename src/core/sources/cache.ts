@@ -1,11 +1,11 @@
-// Parsed-records cache on disk: one file per source, keyed by the source's path, size and mtime
-// and by a tag naming the parser build, so a reload starts from parsed records instead of text.
+// Parsed-records cache on disk: one file per source, keyed by the source's path, size and change
+// time (ctime: set by every write; `touch -r` puts back the mtime, never the ctime) and by a tag naming the parser build, so a reload starts from parsed records instead of text.
 // Layout: a JSON header line; the body, the lines of transfer.ts (meta, one row per paper) as
 // UTF-8; zero bytes up to a multiple of 4; then where each row starts in the body (Uint32), so a
 // reload neither parses nor scans 95 MB to hand the rows on; then, for a big source, its papers'
 // orders (orders.ts), so a reload does not sort them again.
 // A `.bib` read as part of a bibliography list (groups.ts) is cached under its path and the list,
-// and the header names the other files its reading used, with their size and mtime: a change to
+// and the header names the other files its reading used, with their size and change time: a change to
 // any of them (a `@string` edited in strings.bib) makes the entry a miss.
 // Every cache file starts with a CRC-32 of the rest (8 hex digits and a space before the header):
 // a damaged byte anywhere makes the file a miss, reported once, and it is rebuilt.
@@ -23,7 +23,8 @@ import type { ParsedSource } from './types';
 // 5: one row per paper (transfer.ts), the rows' starts and the papers' orders after them.
 // 6: a CRC-32 of the file before its header.
 // 7: CSL-JSON ids bibtex or biber reject are rekeyed; BibTeX entries carry the @preamble and crossref text they use.
-const FORMAT = 7;
+// 8: keyed by the change time (changedMs), not the mtime.
+const FORMAT = 8;
 /** `xxxxxxxx ` before the header line. */
 const CRC_PREFIX = 9;
 
@@ -59,11 +60,11 @@ function headerWithChecksum(header: object, parts: readonly Uint8Array[]): Buffe
   return head;
 }
 
-/** What a cache entry is for: the source file's path, size and mtime (and its bibliography list). */
+/** What a cache entry is for: the source file's path, size and change time (and its bibliography list). */
 export interface CacheKey {
   path: string;
   size: number;
-  mtimeMs: number;
+  changedMs: number;
   /** The bibliography list the file was read with (groups.ts); none: read alone. */
   group?: readonly string[];
   /** Writing: the other files of the list the reading used, as they were (ParsedSource.groupDeps). */
@@ -74,7 +75,7 @@ export interface CacheKey {
 interface GroupDep {
   path: string;
   size: number;
-  mtimeMs: number;
+  changedMs: number;
   empty?: boolean;
 }
 
@@ -83,7 +84,7 @@ interface CacheHeader {
   tag: string;
   path: string;
   size: number;
-  mtimeMs: number;
+  changedMs: number;
   group?: string[];
   deps?: GroupDep[];
 }
@@ -160,7 +161,7 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 }
 
 function keyMatches(h: CacheHeader, key: CacheKey, tag: string): boolean {
-  return h.format === FORMAT && h.tag === tag && h.path === key.path && h.size === key.size && h.mtimeMs === key.mtimeMs
+  return h.format === FORMAT && h.tag === tag && h.path === key.path && h.size === key.size && h.changedMs === key.changedMs
     && sameList(h.group, key.group) && depsUnchanged(h.deps);
 }
 
@@ -176,7 +177,7 @@ function depsUnchanged(deps: readonly GroupDep[] | undefined): boolean {
   for (const d of deps ?? []) {
     let st: fs.Stats | undefined;
     try { st = fs.statSync(d.path); } catch { st = undefined; }
-    if (d.size < 0 ? st?.isFile() : !st || st.size !== d.size || st.mtimeMs !== d.mtimeMs) return false;
+    if (d.size < 0 ? st?.isFile() : !st || st.size !== d.size || st.ctimeMs !== d.changedMs) return false;
   }
   return true;
 }
@@ -184,7 +185,7 @@ function depsUnchanged(deps: readonly GroupDep[] | undefined): boolean {
 /** The list and the files it used, for a header (nothing for a file read alone). */
 function groupFields(key: { group?: readonly string[]; deps?: readonly GroupDep[] }): Pick<CacheHeader, 'group' | 'deps'> {
   if (!key.group || key.group.length < 2) return {};
-  return { group: [...key.group], deps: (key.deps ?? []).map(d => ({ path: d.path, size: d.size, mtimeMs: d.mtimeMs, ...(d.empty ? { empty: true } : {}) })) };
+  return { group: [...key.group], deps: (key.deps ?? []).map(d => ({ path: d.path, size: d.size, changedMs: d.changedMs, ...(d.empty ? { empty: true } : {}) })) };
 }
 
 /**
@@ -251,11 +252,11 @@ export function readCacheRows(cacheDir: string, key: CacheKey, tag: string, onDa
  * is stored for that list, with the files it used (`parsed.groupDeps`). Failures are returned, not thrown.
  */
 export function writeCache(cacheDir: string, parsed: ParsedSource, tag: string, rows?: CachedRows, group?: readonly string[], onDigest?: (d: RowsDigest) => void): string | undefined {
-  if (parsed.error !== undefined || parsed.size === undefined || parsed.mtimeMs === undefined) return 'not cacheable';
+  if (parsed.error !== undefined || parsed.size === undefined || parsed.changedMs === undefined) return 'not cacheable';
   const { bytes, starts, orders }: CachedRows = rows ?? encodeRows(parsed);
   const n = starts.length - 1;
   const withOrders = !!orders && orders.byKey.length === n && orders.newest.length === n;
-  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, mtimeMs: parsed.mtimeMs, ...groupFields({ ...(group ? { group } : {}), ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }), bodyBytes: bytes.length, rows: n, ...(withOrders ? { orders: true } : {}) };
+  const header: RecordsHeader = { format: FORMAT, tag, path: parsed.path, size: parsed.size, changedMs: parsed.changedMs, ...groupFields({ ...(group ? { group } : {}), ...(parsed.groupDeps ? { deps: parsed.groupDeps } : {}) }), bodyBytes: bytes.length, rows: n, ...(withOrders ? { orders: true } : {}) };
   const headLength = Buffer.byteLength(`00000000 ${JSON.stringify(header)}\n`, 'utf8');
   const pad = Buffer.alloc(align4(headLength + bytes.length) - headLength - bytes.length);
   const rest = [bytes, pad, ...(withOrders ? [starts, orders!.byKey, orders!.newest] : [starts]).map(bytesOf)];
@@ -508,7 +509,8 @@ function checkedBlocks(fd: number, size: number, digest: RowsDigest, a: number, 
 // back, the arrays are views of the file's buffer (no copy).
 
 // 5: the digest of the records file the index was made with (RowsDigest), after the vocabulary.
-const INDEX_FORMAT = 5;
+// 6: keyed by the change time (changedMs), not the mtime.
+const INDEX_FORMAT = 6;
 /** Each array's type; the one-byte arrays come last, so the four-byte ones stay aligned. */
 const CTORS: Record<IndexArrayName, Float32ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor> = {
   idf: Float32Array, postStart: Uint32Array, postPrimary: Uint32Array, postings: Uint32Array, fwdStart: Uint32Array,
@@ -545,7 +547,7 @@ export function writeIndexFile(file: string, key: CacheKey, tag: string, data: S
   const vocab = Buffer.from(data.vocab, 'utf8');
   const lengths = Object.fromEntries(INDEX_ARRAYS.map(n => [n, data[n].length])) as Record<IndexArrayName, number>;
   const header: IndexHeader = {
-    format: FORMAT, tag, path: key.path, size: key.size, mtimeMs: key.mtimeMs, ...groupFields(key),
+    format: FORMAT, tag, path: key.path, size: key.size, changedMs: key.changedMs, ...groupFields(key),
     indexFormat: INDEX_FORMAT, version: data.version, papers: data.papers, stats: data.stats, vocabBytes: vocab.length, lengths,
     ...(rows ? { rowsCrc: rows.crc, rowsBlocks: rows.blocks.length } : {}),
   };
@@ -611,7 +613,7 @@ export function indexFromCacheBuffer(buf: Buffer, key: CacheKey, tag: string, on
 
 // ---------------------------------------------------------------- macro tables of bibliography lists
 // The macro table after a file of a list (keyed by the chain of files up to it, each with its size
-// and mtime), kept in memory for this process and on disk beside the records, so a later file of
+// and change time), kept in memory for this process and on disk beside the records, so a later file of
 // the list does not read a big earlier one again after a reload.
 
 const memoTables = new Map<string, MacroTable>();

@@ -41,7 +41,7 @@ export interface ParseOutcome {
 }
 
 /**
- * Reads a source from the cache when its path, size and mtime match (and, for a file of a
+ * Reads a source from the cache when its path, size and change time match (and, for a file of a
  * bibliography list, the list and every other file its reading used), else parses it. Never throws.
  */
 export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDamage?: (why: string) => void, knownEmpty?: ReadSourceOptions['knownEmpty']): ParseOutcome {
@@ -51,7 +51,7 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
       const st = fs.statSync(req.path);
       if (st.isFile()) {
         const list = cacheListOf(req);
-        const hit = readCacheRows(req.cacheDir, { path: req.path, size: st.size, mtimeMs: st.mtimeMs, ...(list ? { group: list } : {}) }, req.tag ?? '', onDamage);
+        const hit = readCacheRows(req.cacheDir, { path: req.path, size: st.size, changedMs: st.ctimeMs, ...(list ? { group: list } : {}) }, req.tag ?? '', onDamage);
         if (hit !== undefined) return { rows: hit, fromCache: true, readMs: performance.now() - t0 };
       }
     } catch {

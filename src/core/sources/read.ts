@@ -21,7 +21,7 @@ export interface ReadSourceOptions {
   /** A document's own list (holding the file): read as a list reading against `group` (listReading.ts). */
   withList?: readonly string[];
   /** An earlier file of the list known (from a reading of it as it is now) to add no macros: not even scanned. */
-  knownEmpty?: (path: string, size: number, mtimeMs: number) => boolean;
+  knownEmpty?: (path: string, size: number, changedMs: number) => boolean;
   /** Given the file's bytes when they are UTF-8 (what `byteSpans` count in). */
   onBytes?: (bytes: Buffer) => void;
   /** false: a `.bib` is decoded whole before it is read, as other files are (the bytes reader's reference). */
@@ -42,17 +42,17 @@ export function describeFsError(err: unknown, during: 'open' | 'read'): string {
   }
 }
 
-type SourceText = { text: string; size: number; mtimeMs: number; warning?: string; utf8Bom?: boolean; utf8?: boolean; bytes?: Buffer };
+type SourceText = { text: string; size: number; changedMs: number; warning?: string; utf8Bom?: boolean; utf8?: boolean; bytes?: Buffer };
 type SourceError = { error: string; line?: number };
 
 /** Reads a library file's text, or says why not. Refuses directories, huge and binary files. */
 export function readSourceText(path: string, maxBytes = MAX_SOURCE_BYTES): SourceText | SourceError {
   const r = readSourceBytes(path, maxBytes);
-  return 'error' in r ? r : decodeSource(r.buf, r.mtimeMs);
+  return 'error' in r ? r : decodeSource(r.buf, r.changedMs);
 }
 
 /** Reads a library file's bytes, or says why not. Refuses directories, huge and binary files. */
-function readSourceBytes(path: string, maxBytes = MAX_SOURCE_BYTES): { buf: Buffer; mtimeMs: number } | SourceError {
+function readSourceBytes(path: string, maxBytes = MAX_SOURCE_BYTES): { buf: Buffer; changedMs: number } | SourceError {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -77,7 +77,7 @@ function readSourceBytes(path: string, maxBytes = MAX_SOURCE_BYTES): { buf: Buff
       return { error: `holds binary data (a NUL byte at line ${line}), not a text library`, line };
     }
   }
-  return { buf, mtimeMs: st.mtimeMs };
+  return { buf, changedMs: st.ctimeMs };
 }
 
 /** UTF-16, with its byte-order mark (it has NUL bytes but is text). */
@@ -86,8 +86,8 @@ function isUtf16(buf: Buffer): boolean {
 }
 
 /** A file's bytes as text: UTF-16 by its mark, else UTF-8, else (with a warning) Latin-1. */
-function decodeSource(buf: Buffer, mtimeMs: number): SourceText {
-  if (isUtf16(buf)) return { text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf), size: buf.length, mtimeMs };
+function decodeSource(buf: Buffer, changedMs: number): SourceText {
+  if (isUtf16(buf)) return { text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf), size: buf.length, changedMs };
   let text: string;
   let warning: string | undefined;
   try {
@@ -97,7 +97,7 @@ function decodeSource(buf: Buffer, mtimeMs: number): SourceText {
     warning = 'is not valid UTF-8; read as Latin-1 (save it as UTF-8 to be sure accents are right)';
   }
   const bom = !warning && hasUtf8Bom(buf);
-  return { text, size: buf.length, mtimeMs, ...(warning ? { warning } : { utf8: true, bytes: buf }), ...(bom ? { utf8Bom: true } : {}) };
+  return { text, size: buf.length, changedMs, ...(warning ? { warning } : { utf8: true, bytes: buf }), ...(bom ? { utf8Bom: true } : {}) };
 }
 
 function hasUtf8Bom(buf: Buffer): boolean {
@@ -115,23 +115,23 @@ export function readSourceFile(path: string, opts: ReadSourceOptions = {}): Pars
     const base = hasUtf8Bom(b.buf) ? 3 : 0;
     const parsed = readBibtexUtf8(b.buf.subarray(base), path, base, opts.onProgress);
     parsed.size = b.buf.length;
-    parsed.mtimeMs = b.mtimeMs;
+    parsed.changedMs = b.changedMs;
     opts.onBytes?.(b.buf);
     parsed.parseMs = performance.now() - t0;
     return parsed;
   }
-  const r = decodeSource(b.buf, b.mtimeMs);
+  const r = decodeSource(b.buf, b.changedMs);
   const kind = opts.kind ?? detectKind(path, r.text);
   const other = (p: string) => groupFile(p, opts.maxBytes, opts.knownEmpty);
   const parsed = kind === 'bibtex' && opts.withList
     ? readBibtexWithList(r.text, path, opts.withList, opts.group ?? [path], other, { size: r.size, ...(opts.tables ? { tables: opts.tables } : {}) })
     : kind === 'bibtex' && opts.group && opts.group.length > 1
     ? readBibtexInGroup(r.text, path, opts.group, other, {
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), own: { size: r.size, mtimeMs: r.mtimeMs }, ...(opts.tables ? { tables: opts.tables } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), own: { size: r.size, changedMs: r.changedMs }, ...(opts.tables ? { tables: opts.tables } : {}),
     })
     : parseSourceText(path, r.text, kind, opts.onProgress);
   parsed.size = r.size;
-  parsed.mtimeMs = r.mtimeMs;
+  parsed.changedMs = r.changedMs;
   // A list reading keeps only the problems the library's reading has not.
   if (r.warning && !parsed.listReading) parsed.problems.unshift({ file: path, line: 0, severity: 'warning', message: r.warning });
   if (parsed.charSpans && r.utf8) parsed.byteSpans = toByteOffsets(r.text, parsed.charSpans, r.utf8Bom ? 3 : 0);
@@ -151,10 +151,10 @@ function groupFile(path: string, maxBytes?: number, knownEmpty?: ReadSourceOptio
   if (!st.isFile()) return undefined;
   return {
     size: st.size,
-    mtimeMs: st.mtimeMs,
+    changedMs: st.ctimeMs,
     // A byte scan: a big file without @string or @preamble (the Anthology) is never decoded or parsed for its macros.
     mayDefine: () => {
-      if (knownEmpty?.(path, st.size, st.mtimeMs)) return false;
+      if (knownEmpty?.(path, st.size, st.ctimeMs)) return false;
       try { return st.size <= (maxBytes ?? MAX_SOURCE_BYTES) && mayDefineMacros(fs.readFileSync(path)); } catch { return false; }
     },
     text: () => {

@@ -57,7 +57,7 @@ export function encodeRows(parsed: ParsedSource, opts: { shared?: boolean } = {}
 export function metaOf(parsed: ParsedSource): Meta {
   const { papers, charSpans: _c, byteSpans, standalone: _s, timing: _t, indexData: _i, orders: _o, ...rest } = parsed;
   void _c; void _s; void _t; void _i; void _o;
-  const lazy = !!byteSpans && parsed.size !== undefined && parsed.mtimeMs !== undefined;
+  const lazy = !!byteSpans && parsed.size !== undefined && parsed.changedMs !== undefined;
   return { ...rest, rows: papers.length, ...(lazy ? { lazyBibtex: true } : {}) };
 }
 
@@ -118,8 +118,8 @@ export function decodeMeta(line: string, path?: string): { meta: Meta; reader: B
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || typeof meta.path !== 'string') throw new Error('no parsed source meta line');
   if (path !== undefined && meta.path !== path) throw new Error('its meta line names another file');
   if (!Array.isArray(meta.problems) || !meta.problems.every(isProblem)) throw new Error('its meta line\'s problems are not problems');
-  if (meta.lazyBibtex && !(Number.isFinite(meta.size) && Number.isFinite(meta.mtimeMs))) throw new Error('its meta line has no file size');
-  return { meta, reader: meta.lazyBibtex ? new BibtexReader(meta.path, meta.size!, meta.mtimeMs!) : undefined };
+  if (meta.lazyBibtex && !(Number.isFinite(meta.size) && Number.isFinite(meta.changedMs))) throw new Error('its meta line has no file size');
+  return { meta, reader: meta.lazyBibtex ? new BibtexReader(meta.path, meta.size!, meta.changedMs!) : undefined };
 }
 
 function isProblem(p: unknown): boolean {
@@ -229,11 +229,11 @@ export class RecordRows {
 
 /**
  * Reads a paper's original BibTeX from its file when first asked for. The file must still be the
- * one parsed (same size and mtime); if it changed, the text is unknown until it is re-read (the
+ * one parsed (same size and change time); if it changed, the text is unknown until it is re-read (the
  * watcher does that), and export falls back to generating BibTeX from the fields.
  */
 export class BibtexReader {
-  constructor(private readonly file: string, private readonly size: number, private readonly mtimeMs: number) {}
+  constructor(private readonly file: string, private readonly size: number, private readonly changedMs: number) {}
 
   attach(p: Paper, start: number, end: number): void {
     const reader = this;
@@ -257,7 +257,7 @@ export class BibtexReader {
     try {
       fd = fs.openSync(this.file, 'r');
       const st = fs.fstatSync(fd);
-      if (st.size !== this.size || st.mtimeMs !== this.mtimeMs) return undefined;
+      if (st.size !== this.size || st.ctimeMs !== this.changedMs) return undefined;
       const buf = Buffer.alloc(end - start);
       fs.readSync(fd, buf, 0, buf.length, start);
       const text = buf.toString('utf8');

@@ -23,14 +23,14 @@ export interface ParsedSource {
   parseMs: number;
   /** Set when the whole source could not be read; `problems` then holds one problem naming the file. */
   error?: string;
-  /** File size and modification time when read (the cache key). */
+  /** File size and change time (ctime) when read: the cache key. */
   size?: number;
-  mtimeMs?: number;
+  changedMs?: number;
   /**
    * A `.bib` read as part of a bibliography list: the other files of the list its reading used
    * (size -1: missing), as they were then. The cache entry is stale when any of them changed.
    */
-  groupDeps?: { path: string; size: number; mtimeMs: number; empty?: boolean }[];
+  groupDeps?: { path: string; size: number; changedMs: number; empty?: boolean }[];
   /**
    * A reading of the file with one document's bibliography list besides the library's (listReading.ts):
    * `papers` are only the entries whose result differs from the library's reading, `problems` only

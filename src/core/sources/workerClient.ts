@@ -193,20 +193,20 @@ export class SourceParser {
       if (p === path) continue;
       const st = size(p);
       if (!st) continue; // missing: said so quickly, inline
-      if (last && (!last.some(d => d.path === p) || this.knownEmpty(path, p, st.size, st.mtimeMs))) continue;
+      if (last && (!last.some(d => d.path === p) || this.knownEmpty(path, p, st.size, st.ctimeMs))) continue;
       total += st.size;
     }
     return total <= (this.opts.inlineBelowBytes ?? 256 * 1024);
   }
 
   /** Whether the last reading of `file` found `other`, as it is now, to add no macros. */
-  private knownEmpty(file: string, other: string, size: number, mtimeMs: number): boolean {
-    return !!this.lastDeps.get(file)?.some(d => d.path === other && d.empty && d.size === size && d.mtimeMs === mtimeMs);
+  private knownEmpty(file: string, other: string, size: number, changedMs: number): boolean {
+    return !!this.lastDeps.get(file)?.some(d => d.path === other && d.empty && d.size === size && d.changedMs === changedMs);
   }
 
   private parseInline(req: WorkerRequest, onProgress?: ProgressFn): ParsedSource {
     try {
-      const knownEmpty = (p: string, size: number, mtimeMs: number) => this.knownEmpty(req.path, p, size, mtimeMs);
+      const knownEmpty = (p: string, size: number, changedMs: number) => this.knownEmpty(req.path, p, size, changedMs);
       let outcome = parseWithCache(req, onProgress, undefined, knownEmpty);
       let parsed: ParsedSource;
       try {
