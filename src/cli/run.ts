@@ -253,12 +253,17 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
         const t1 = performance.now();
         let digest: RowsDigest | undefined;
         const err = storeOutcome(req, outcome, d => { digest = d; });
-        if (err) verbose(`${shown(abs, cwd)}: its records could not be cached (${err})`);
         // The index goes with the digest of the records file it was made with (again when that file was rewritten since).
-        if (indexData && (!fits || cachedIndex!.rowsDigest?.crc !== (digest?.crc ?? rowsFileCrc(cacheDir, abs)))) {
+        let indexErr: string | undefined;
+        if (!err && indexData && (!fits || cachedIndex!.rowsDigest?.crc !== (digest?.crc ?? rowsFileCrc(cacheDir, abs)))) {
           digest ??= rowsDigestOfFile(cacheDir, abs);
-          const indexErr = writeIndexCache(cacheDir, key, tag, indexData, digest);
-          if (indexErr) verbose(`${shown(abs, cwd)}: its search index could not be cached (${indexErr})`);
+          indexErr = writeIndexCache(cacheDir, key, tag, indexData, digest);
+        }
+        // Said every time: without it each run parses the whole file again (or says "damaged" again) with no reason given.
+        if (err || indexErr) {
+          io.stderr.write(`papercite: could not cache ${shown(abs, cwd)} in ${cacheDir} (${err ?? `search index: ${indexErr}`}); `
+            + 'each run reads it afresh until it can: set PAPERCITE_CACHE_DIR to a folder you can write\n');
+          return;
         }
         if (!outcome.fromCache || !fits) verbose(`${shown(abs, cwd)}: cached (${(performance.now() - t1).toFixed(0)} ms)`);
       });

@@ -13,10 +13,10 @@ const ROOT = path.resolve(__dirname, '../..');
 const CORPUS = path.join(ROOT, 'corpus/papers.json');
 let tmp: string;
 
-async function cli(args: string[]) {
+async function cli(args: string[], cacheDir = path.join(tmp, 'cache')) {
   let out = '', err = '';
   const code = await runCli(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
-    { corpusPath: CORPUS, cwd: tmp, cacheTag: 't', env: { PAPERCITE_CACHE_DIR: path.join(tmp, 'cache') } });
+    { corpusPath: CORPUS, cwd: tmp, cacheTag: 't', env: { PAPERCITE_CACHE_DIR: cacheDir } });
   return { code, out, err };
 }
 
@@ -163,5 +163,29 @@ describe('cli: a damaged cache', function () {
     const after = await cli(args);
     assert.deepEqual(hits(after), hits(first));
     assert.doesNotMatch(after.err, /damaged/, '--no-cache rewrote the cache');
+  });
+
+  it('that cannot be written: each run answers from the file and says why it is not cached and what to do', async () => {
+    const bib = path.join(tmp, 'big-uncached.bib');
+    fs.writeFileSync(bib, benignOf(rng(6), 2.2e6));
+    const args = ['search', 'semantics', '--library', 'big-uncached.bib', '--no-corpus', '--json'];
+    const hits = (r: { out: string }) => (JSON.parse(r.out) as { id: string }[]).map(p => p.id);
+    const expected = hits(await cli([...args, '--no-cache'], path.join(tmp, 'cache-ok')));
+    assert.ok(expected.length > 0);
+    // A folder under a file (no user can write it), then a folder where the cache file should be.
+    const notDir = path.join(tmp, 'a-file');
+    fs.writeFileSync(notDir, 'x');
+    const blocked = path.join(tmp, 'cache-blocked');
+    fs.mkdirSync(path.join(cacheFileFor(blocked, bib), 'in-the-way'), { recursive: true });
+    for (const dir of [path.join(notDir, 'cache'), blocked]) {
+      for (let run = 0; run < 2; run++) {
+        const r = await cli(args, dir);
+        assert.equal(r.code, 0, r.err);
+        assert.deepEqual(hits(r), expected);
+        assert.equal(r.err.match(/could not cache/g)?.length, 1, r.err);
+        assert.match(r.err, /^papercite: could not cache big-uncached\.bib in .* \(.+\); each run reads it afresh until it can: set PAPERCITE_CACHE_DIR to a folder you can write\n$/);
+        assert.doesNotMatch(r.err, /damaged/);
+      }
+    }
   });
 });
