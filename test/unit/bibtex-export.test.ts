@@ -142,6 +142,13 @@ describe('bibtex export', () => {
     const p: Paper = { id: 'm', type: 'article', title: 'Bounds for $O(n^{2})$ sorting at $5', author: [{ family: 'Doe', given: 'J' }], issued: { 'date-parts': [[2020]] }, custom: {} };
     assert.match(paperToBibtex(p), /title = \{Bounds for \\\$\{O\}\(n\{\\textasciicircum\}\{\\textbraceleft\}2\{\\textbraceright\}\)\\\$ sorting at \\\$5\}/);
     assert.match(paperToBibtex({ ...p, custom: { arxiv: '2501.00001' } }), /title = \{Bounds for \{\$O\(n\^\{2\}\)\$\} sorting at \\\$5\}/);
+    // Dollars read from LaTeX's `\$` are text: math opens before a non-space and closes after one, not before a digit.
+    const title = (t: string) => /title = \{(.*)\},/.exec(paperToBibtex({ ...p, title: t, custom: { arxiv: '2501.00001' } }))![1];
+    assert.equal(title('Pricing at $5 and $10 per query'), 'Pricing at \\$5 and \\$10 per query');
+    assert.equal(title('Costs from $5 to $ 10 with $k$-means'), 'Costs from \\$5 to \\$ 10 with {$k$}-means');
+    assert.equal(title('Pricing at $5 with $k$-means, $O(n)$ and $10'), 'Pricing at \\$5 with {$k$}-means, {$O(n)$} and \\$10');
+    assert.equal(title('A $-budget and $ x$ and $x $ and $x$5'), 'A \\$-budget and \\$ x\\$ and \\$x \\$ and \\$x\\$5');
+    assert.equal(title('Escaped $\\$5$ in math, $a$ and $b$'), 'Escaped {$\\$5$} in math, {$a$} and {$b$}');
   });
 
   it('never writes ? for a character: ascii keeps what has no command as UTF-8 and reports it', () => {

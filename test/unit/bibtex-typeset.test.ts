@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { constants as zlib, gunzipSync, inflateSync } from 'node:zlib';
 import type { Paper } from '../../src/core/model';
 import { exportBibtex, type BibEncoding } from '../../src/core/bibtex/export';
+import { latexOutsideMath } from '../../src/core/bibtex/latex';
 import { readBibtex } from '../../src/core/sources/bibtex';
 import { readCslJson } from '../../src/core/sources/cslJson';
 import { requireTestdata } from '../support/shared';
@@ -84,6 +85,9 @@ describe('bibtex export typesets what the data says', function () {
     { id: 'who', type: 'report', title: 'World health statistics', author: [{ family: 'World Health Organization' }], publisher: 'WHO', issued: { 'date-parts': [[1978]] }, custom: {} },
     { id: 'caps', type: 'article-journal', 'container-title': 'Journal of Capitals', issued: { 'date-parts': [[2019]] }, author: [{ family: 'Poe', given: 'Pat' }],
       title: '(Mostly) harmless notes on St. Petersburg, e.g. German ones? A study:Paris and the U.S. compared: Real-Time rendering', custom: {} },
+    // arXiv's TeX `\$5 and \$10` reads `$5 and $10`: prices, not math.
+    { id: 'price', type: 'article', title: latexOutsideMath('Pricing at \\$5 and \\$10 per query with $k$-means'), author: [{ family: 'Cho', given: 'Kim' }],
+      issued: { 'date-parts': [[2024]] }, custom: { arxiv: '2406.00001' } },
   ];
   // Typeset apart: pdftotext reads raised and small-caps text out of line, and the lines around it.
   const rich: Paper[] = [
@@ -94,6 +98,8 @@ describe('bibtex export typesets what the data says', function () {
     'Algorit[h]ms - ESA 98: proceedings', 'https://example.org/a_b%20c?x=1&y=2#frag', 'A chapter', 'The Big Book', 'Edna Ed',
     'Ludwig van Beethoven', 'World Health Organization',
     '(Mostly) harmless notes on St. Petersburg, e.g. German ones? A study:Paris and the U.S. compared: Real-Time rendering',
+    // (pdftotext reads math's k as the italic 𝑘)
+    'Pricing at $5 and $10 per query with 𝑘-means',
   ];
   for (const backend of ['bibtex', 'biber'] as const) {
     it(`prints what the data says: a \`]\` in a label, URLs, chapters, particles, organisations, capitals, rich text (${backend})`, function () {

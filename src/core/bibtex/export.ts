@@ -442,18 +442,39 @@ export function protectTitle(title: string, opts: TitleOptions = {}): string {
   return out;
 }
 
-/** `$…$` spans with balanced braces (math) apart from the text around them. */
+/**
+ * `$…$` spans with balanced braces (math) apart from the text around them. A span opens at a `$`
+ * before a non-space and closes at a `$` after a non-space and not before a digit (pandoc's rule);
+ * as in TeX, a span holds no other `$`: one that cannot close it opens the next, if it can. So the
+ * dollars of a price (`\$5 and \$10`, read from LaTeX as `$5 and $10`) stay text.
+ */
 function splitMath(s: string): [string, boolean, boolean][] {
   const out: [string, boolean, boolean][] = [];
   let last = 0;
-  for (const m of s.matchAll(/\$[^$]+\$/g)) {
-    if (!balanced(m[0])) continue;
-    if (m.index! > last) out.push([s.slice(last, m.index), false, false]);
-    out.push([m[0], false, true]);
-    last = m.index! + m[0].length;
+  for (let i = 0, open = -1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 && open >= 0) { i++; continue; } // `\$` inside math
+    if (c !== 36) continue;
+    const next = s.charCodeAt(i + 1);
+    const opens = i + 1 < s.length && next !== 36 && !isSpace(next);
+    if (open < 0 || isSpace(s.charCodeAt(i - 1)) || (next >= 48 && next <= 57)) {
+      open = opens ? i : -1;
+      continue;
+    }
+    const span = s.slice(open, i + 1);
+    if (balanced(span)) {
+      if (open > last) out.push([s.slice(last, open), false, false]);
+      out.push([span, false, true]);
+      last = i + 1;
+    }
+    open = -1;
   }
   if (last < s.length) out.push([s.slice(last), false, false]);
   return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x2009 || c === 0x202f || c === 0x3000;
 }
 
 function balanced(s: string): boolean {
