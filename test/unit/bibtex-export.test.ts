@@ -46,6 +46,13 @@ describe('bibtex export', () => {
     assert.match(conf, /^@inproceedings\{zhao2025absolute,\n/);
     assert.match(conf, /\n {2}booktitle = \{Advances in Neural Information Processing Systems \(NeurIPS 2025\)\},\n/);
     assert.match(conf, /\n {2}pages = \{100--120\},\n/);
+    const pages = (page: string) => /\n {2}pages = \{(.*)\},\n/.exec(paperToBibtex({ ...zero, page }))?.[1];
+    // Article numbers (Phys. Rev.): the range is the middle hyphen; a dash or `--` marks it when given.
+    assert.equal(pages('045301-1-045301-8'), '045301-1--045301-8');
+    assert.equal(pages('045301-1–045301-8'), '045301-1--045301-8');
+    assert.equal(pages('e1-e5-7'), 'e1-e5-7');
+    assert.equal(pages('1-5, 7-9'), '1--5, 7--9');
+    assert.equal(pages('12 – 34'), '12--34');
     assert.match(conf, /\n {2}doi = \{10\.5555\/x_y\},\n/);
     assert.match(conf, /\n {2}eprint = \{2505\.03335\},\n {2}archivePrefix = \{arXiv\},/, 'the arXiv id stays for biblatex');
     const journal = paperToBibtex({ ...zero, type: 'article-journal', 'container-title': 'Transactions on Machine Learning Research', volume: '3', issue: '2' });

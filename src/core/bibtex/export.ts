@@ -240,8 +240,7 @@ function fixEntry(p: Paper, e: CjsEntry, key: string, ctx: Ctx): { type: string;
     if (props[field] !== undefined && typeof v === 'string') props[field] = latex(v);
   }
   if (props.number !== undefined && typeof (p.number ?? p.issue) === 'string') props.number = latex(String(p.number ?? p.issue));
-  // Split on the dashes alone (`latex` trims each part): `\s*[-–—]+\s*` rescanned a run of spaces at each of its spaces.
-  if (typeof p.page === 'string') props.pages = p.page.split(/[-–—]+/).map(latex).join('--');
+  if (typeof p.page === 'string') props.pages = pageRanges(p.page, latex);
   if (p.DOI) props.doi = verbatim(p.DOI);
   if (p.URL) props.url = verbatim(p.URL);
   if (props.howpublished !== undefined && p.URL && props.howpublished === props.url) delete props.howpublished;
@@ -293,6 +292,26 @@ function latexOrigin(p: Paper): boolean {
   if (typeof c.arxiv === 'string' && c.arxiv) return true;
   if (Array.isArray(c.sources) && c.sources.length) return true;
   return typeof c.bibtex === 'string' && c.bibtex !== '';
+}
+
+/**
+ * CSL pages as BibTeX ranges (`12-34` → `12--34`). An en or em dash, or `--`, marks the range; with
+ * hyphens alone, one splits, and of an odd number the middle one when both halves hold as many
+ * (`045301-1-045301-8`, article numbers); any other hyphen is part of a page (`e1-e5-7`).
+ * Split on the dashes alone (`latex` trims each part): `\s*[-–—]+\s*` rescanned a run of spaces.
+ */
+function pageRanges(v: string, latex: (s: string) => string): string {
+  return v.split(',').map(item => {
+    const explicit = item.split(/[–—]+|-{2,}/);
+    if (explicit.length > 1) return explicit.map(latex).join('--');
+    const hyphens = item.split('-');
+    if (hyphens.length === 2) return hyphens.map(latex).join('--');
+    if (hyphens.length % 2 === 0) {
+      const half = hyphens.length / 2;
+      return `${latex(hyphens.slice(0, half).join('-'))}--${latex(hyphens.slice(half).join('-'))}`;
+    }
+    return latex(item);
+  }).join(', ');
 }
 
 /** Fields a type needs for bibtex's standard styles to stay silent. */
