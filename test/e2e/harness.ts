@@ -256,8 +256,9 @@ export class VsCodeHost {
         await q.input.waitFor({ state: 'visible', timeout: 5_000 });
       }
       if ((await q.input.inputValue()) !== text) await q.input.fill(text, { timeout: 5_000 });
-      const label = await q.active.locator('.label-name').first().innerText({ timeout: 1_000 });
-      return label.replace(/\s+/g, ' ').trim() === title;
+      // Exactly the command ("Insert Citation", not "Insert Citation in Editor"), or it with a gloss ("(Errors, Warnings, Infos)").
+      const label = (await q.active.locator('.label-name').first().innerText({ timeout: 1_000 })).replace(/\s+/g, ' ').trim();
+      return label === title || label.startsWith(`${title} (`);
     }, `the command palette highlighting "${title}"`, UI_TIMEOUT, async () => `it lists: ${(await q.labels()).join(' | ')}`);
     await this.page.keyboard.press('Enter');
   }
