@@ -82,6 +82,7 @@ export interface Paper {
   title?: string;
   author?: CslName[];
   editor?: CslName[];
+  translator?: CslName[];
   issued?: CslDate;
   /** When the paper first appeared (a page's date), where `issued` holds a later venue's date. */
   'original-date'?: CslDate;

@@ -46,6 +46,8 @@ describe('bibtex export', () => {
     assert.match(conf, /^@inproceedings\{zhao2025absolute,\n/);
     assert.match(conf, /\n {2}booktitle = \{Advances in Neural Information Processing Systems \(NeurIPS 2025\)\},\n/);
     assert.match(conf, /\n {2}pages = \{100--120\},\n/);
+    assert.match(paperToBibtex({ ...zero, translator: [{ family: 'Maude', given: 'Louise' }, { family: 'Maude', given: 'Aylmer' }] }),
+      /\n {2}translator = \{Maude, Louise and Maude, Aylmer\},\n/);
     const pages = (page: string) => /\n {2}pages = \{(.*)\},\n/.exec(paperToBibtex({ ...zero, page }))?.[1];
     // Article numbers (Phys. Rev.): the range is the middle hyphen; a dash or `--` marks it when given.
     assert.equal(pages('045301-1-045301-8'), '045301-1--045301-8');

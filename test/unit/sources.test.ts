@@ -77,12 +77,15 @@ describe('sources: CSL-JSON', () => {
   });
 
   it('drops fields of the wrong type instead of passing them on', () => {
-    const r = readCslJson('[{"id": "x", "type": "book", "title": {"a": 1}, "author": "Smith", "issued": {"raw": "May 2021"}}]', '/l.json');
+    const r = readCslJson('[{"id": "x", "type": "book", "title": {"a": 1}, "author": "Smith", "translator": {"family": 5}, "issued": {"raw": "May 2021"}},'
+      + ' {"id": "y", "type": "book", "translator": [{"family": "Maude", "given": "Louise", "suffix": {}}]}]', '/l.json');
     const p = r.papers[0]!;
     assert.equal(p.title, undefined);
     assert.equal(p.author, undefined);
+    assert.equal(p.translator, undefined);
     assert.deepEqual(p.issued?.['date-parts'], [[2021]]);
-    assert.equal(r.problems.filter(q => q.severity === 'warning').length, 2);
+    assert.deepEqual(r.problems.filter(q => q.severity === 'warning').map(q => q.message), ['item 1: "x": field "title" is not text; ignored', 'item 1: "x": "author" is not a list of names; ignored', 'item 1: "x": "translator" is not a list of names; ignored']);
+    assert.deepEqual(r.papers[1]!.translator, [{ family: 'Maude', given: 'Louise' }]);
   });
 });
 

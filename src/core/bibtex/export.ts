@@ -235,6 +235,9 @@ function fixEntry(p: Paper, e: CjsEntry, key: string, ctx: Ctx): { type: string;
   if (authors) props.author = authors; else delete props.author;
   const editors = nameList(p.editor, false, ctx);
   if (editors) props.editor = editors; else delete props.editor;
+  // biblatex prints it ("Trans. by …"); bibtex's standard styles leave it out, silently.
+  const translators = nameList(p.translator, false, ctx);
+  if (translators) props.translator = translators; else delete props.translator;
   for (const [field, csl] of [['publisher', 'publisher'], ['address', 'publisher-place'], ['note', 'note'], ['series', 'collection-title'], ['edition', 'edition'], ['volume', 'volume'], ['school', 'publisher'], ['institution', 'publisher'], ['organization', 'publisher']] as const) {
     const v = p[csl];
     if (props[field] !== undefined && typeof v === 'string') props[field] = latex(v);
@@ -332,7 +335,7 @@ const REQUIRED: Record<string, string[]> = {
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 // arXiv's own export: title, author, year, eprint, archivePrefix, primaryClass, url.
 const ARXIV_ORDER = ['title', 'author', 'year', 'eprint', 'archivePrefix', 'primaryClass', 'url'];
-const FIELD_ORDER = ['title', 'author', 'editor', 'key', 'booktitle', 'journal', 'howpublished', 'volume', 'number', 'pages', 'year', 'month', 'publisher', 'address', 'doi', 'url', 'eprint', 'archivePrefix', 'primaryClass', 'note'];
+const FIELD_ORDER = ['title', 'author', 'editor', 'translator', 'key', 'booktitle', 'journal', 'howpublished', 'volume', 'number', 'pages', 'year', 'month', 'publisher', 'address', 'doi', 'url', 'eprint', 'archivePrefix', 'primaryClass', 'note'];
 function rank(order: string[], f: string): number {
   const i = order.indexOf(f);
   return i < 0 ? order.length : i;

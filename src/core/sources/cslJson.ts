@@ -94,7 +94,7 @@ function cslItemToPaper(item: unknown, file: string, line: number, problems: Sou
       problem(`"${id}": field "${f}" is not text; ignored`, 'warning');
     }
   }
-  for (const f of ['author', 'editor'] as const) {
+  for (const f of NAME_FIELDS) {
     if (raw[f] === undefined) continue;
     const names = cleanNames(raw[f]);
     if (names) paper[f] = names;
@@ -117,6 +117,9 @@ function cslItemToPaper(item: unknown, file: string, line: number, problems: Sou
   return paper;
 }
 
+/** The CSL name lists PaperCite reads and writes. */
+const NAME_FIELDS = ['author', 'editor', 'translator'] as const;
+
 const NAME_PARTS = ['family', 'given', 'literal', 'suffix', 'dropping-particle', 'non-dropping-particle'] as const;
 
 /**
@@ -132,7 +135,7 @@ export function paperShapeProblem(p: unknown): string | undefined {
   for (const k in r) {
     const v = r[k];
     if (v === null || typeof v !== 'object') continue;
-    if (k === 'author' || k === 'editor') {
+    if ((NAME_FIELDS as readonly string[]).includes(k)) {
       if (!namesOk(v)) return `paper ${r.id}: "${k}" is not a list of names`;
     } else if (tooDeep(v, MAX_CSL_DEPTH)) return `paper ${r.id}: field "${k}" is nested too deep`;
   }
@@ -140,7 +143,7 @@ export function paperShapeProblem(p: unknown): string | undefined {
     const v = r[TEXT_FIELDS[i]!];
     if (v !== undefined && typeof v !== 'string') return `paper ${r.id}: field "${TEXT_FIELDS[i]}" is not text`;
   }
-  for (const k of ['author', 'editor']) if (r[k] !== undefined && (r[k] === null || typeof r[k] !== 'object')) return `paper ${r.id}: "${k}" is not a list of names`;
+  for (const k of NAME_FIELDS) if (r[k] !== undefined && (r[k] === null || typeof r[k] !== 'object')) return `paper ${r.id}: "${k}" is not a list of names`;
   if (r.issued !== undefined && !cleanDate(r.issued)) return `paper ${r.id}: "issued" is not a date`;
   if (r['original-date'] !== undefined && !cleanDate(r['original-date'])) return `paper ${r.id}: "original-date" is not a date`;
   return undefined;
