@@ -59,6 +59,11 @@ describe('bibtex latex: decoding for display', () => {
 });
 
 describe('bibtex latex: encoding for export', () => {
+  it('writes a Greek word as math letters only when each letter is one: never half math italic', () => {
+    const kept = new Set<string>();
+    assert.equal(unicodeToLatex('Περί α-β, ΔΣ and λόγος', kept), 'Περί {$\\alpha$}-{$\\beta$}, {$\\Delta$}{$\\Sigma$} and λόγος');
+    assert.deepEqual([...kept].sort(), [...new Set('Περίλόγος')].sort());
+  });
   it('escapes every LaTeX special so BibTeX still counts balanced braces', () => {
     assert.equal(unicodeToLatex('& % $ # _ { } ~ ^ \\'), '\\& \\% \\$ \\# \\_ {\\textbraceleft} {\\textbraceright} {\\textasciitilde} {\\textasciicircum} {\\textbackslash}');
     assert.equal(unicodeToLatex('<script>'), '{\\textless}script{\\textgreater}');

@@ -446,6 +446,22 @@ export function unicodeToLatex(text: string, kept?: Set<string>): string {
       out += sp ?? s[i];
       continue;
     }
+    if (isGreek(c)) {
+      // A Greek word is math letters only when each of its letters is one (`α-β`, `ΔΣ`); one with a
+      // letter that has none (`Περί`: ί) stays UTF-8 whole, not half math italic.
+      let end = i;
+      while (end < s.length && isGreek(s.charCodeAt(end))) end++;
+      let math: string | undefined = '';
+      for (let j = i; j < end; j++) {
+        const m = TO_LATEX[s[j]!];
+        if (m === undefined) { math = undefined; break; }
+        math += m;
+      }
+      if (math === undefined) for (let j = i; j < end; j++) kept?.add(s[j]!);
+      out += math ?? s.slice(i, end);
+      i = end - 1;
+      continue;
+    }
     const cp = s.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
     if (ch.length === 2) i++;
@@ -454,6 +470,11 @@ export function unicodeToLatex(text: string, kept?: Set<string>): string {
     out += l ?? ch;
   }
   return out;
+}
+
+/** Greek and Coptic, and Greek Extended (polytonic): one UTF-16 unit each. */
+function isGreek(c: number): boolean {
+  return (c >= 0x370 && c <= 0x3ff) || (c >= 0x1f00 && c <= 0x1fff);
 }
 
 /**
