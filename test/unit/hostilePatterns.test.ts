@@ -79,10 +79,17 @@ describe('hostile input: patterns that backtracked', function () {
     const paper = (page: string): Paper => ({ id: 'k2020', type: 'article-journal', title: 'T', page, custom: {} } as Paper);
     fc.assert(fc.property(textOf([' ', '-', '–', '1', 'a', '\t']), s => {
       const got = /pages = \{(.*)\},/.exec(exportBibtex([paper(s)]).text)?.[1];
-      const want = s.split(/\s*[-–—]+\s*/).map(x => x.replace(/\s+/g, ' ').trim()).join('--');
+      // A run with an en or em dash, or of two hyphens or more, is the range; else one hyphen, or the middle one of an odd number.
+      const explicit = /[-–—]*[–—][-–—]*|-{2,}/;
+      const hyphens = s.split('-');
+      const parts = explicit.test(s) ? s.split(explicit) : hyphens.length === 2 ? hyphens
+        : hyphens.length % 2 === 0 ? [hyphens.slice(0, hyphens.length / 2).join('-'), hyphens.slice(hyphens.length / 2).join('-')] : [s];
+      const want = parts.map(x => x.replace(/\s+/g, ' ').trim()).join('--');
       assert.equal(got ?? '', want);
     }), { numRuns: 300, seed: 7 });
     linear('BibTeX pages of spaces', s => exportBibtex([paper(s)]), `1${fill(' ')}x`, `1${fill('x ')}`);
+    linear('BibTeX pages of hyphens and dashes', s => exportBibtex([paper(s)]), `1${fill('-')}x`, `1${fill('x ')}`);
+    linear('BibTeX pages of single hyphens', s => exportBibtex([paper(s)]), `1${fill('1-')}x`, `1${fill('x ')}`);
   });
 
   it('a huge title of closing braces is written in linear time', () => {

@@ -298,23 +298,32 @@ function latexOrigin(p: Paper): boolean {
 }
 
 /**
- * CSL pages as BibTeX ranges (`12-34` → `12--34`). An en or em dash, or `--`, marks the range; with
- * hyphens alone, one splits, and of an odd number the middle one when both halves hold as many
- * (`045301-1-045301-8`, article numbers); any other hyphen is part of a page (`e1-e5-7`).
- * Split on the dashes alone (`latex` trims each part): `\s*[-–—]+\s*` rescanned a run of spaces.
+ * CSL pages as BibTeX ranges (`12-34` → `12--34`). A run of dashes with an en or em dash, or of two
+ * hyphens or more, marks the range; with single hyphens alone, one splits, and of an odd number the
+ * middle one (`045301-1-045301-8`, article numbers); other hyphens are part of a page (`e1-e5-7`).
+ * One pass, no regex over the runs (`\s*[-–—]+\s*` rescanned a run of spaces at each of its spaces).
  */
 function pageRanges(v: string, latex: (s: string) => string): string {
   return v.split(',').map(item => {
-    const explicit = item.split(/[–—]+|-{2,}/);
-    if (explicit.length > 1) return explicit.map(latex).join('--');
-    const hyphens = item.split('-');
-    if (hyphens.length === 2) return hyphens.map(latex).join('--');
-    if (hyphens.length % 2 === 0) {
-      const half = hyphens.length / 2;
-      return `${latex(hyphens.slice(0, half).join('-'))}--${latex(hyphens.slice(half).join('-'))}`;
+    // Dash runs: [start, end, explicit].
+    const runs: [number, number, boolean][] = [];
+    for (let i = 0; i < item.length;) {
+      if (!isDash(item.charCodeAt(i))) { i++; continue; }
+      const a = i;
+      let explicit = false;
+      for (; i < item.length && isDash(item.charCodeAt(i)); i++) if (item.charCodeAt(i) !== 45) explicit = true;
+      runs.push([a, i, explicit || i - a > 1]);
     }
-    return latex(item);
+    let cuts = runs.filter(r => r[2]);
+    if (!cuts.length) cuts = runs.length === 1 ? runs : runs.length % 2 === 1 ? [runs[(runs.length - 1) / 2]!] : [];
+    let out = '', from = 0;
+    for (const [a, b] of cuts) { out += `${latex(item.slice(from, a))}--`; from = b; }
+    return out + latex(item.slice(from));
   }).join(', ');
+}
+
+function isDash(c: number): boolean {
+  return c === 45 || c === 0x2013 || c === 0x2014;
 }
 
 /** Fields a type needs for bibtex's standard styles to stay silent. */
