@@ -244,22 +244,29 @@ export class VsCodeHost {
   get editor(): Editor { return new Editor(this.page); }
   get notifications(): Locator { return this.page.locator('.notifications-toasts'); }
 
+  /**
+   * Shows `>filter` in the command palette. The palette closes when the focus moves (a view or panel
+   * still settling takes it): called in a wait, it opens and fills it again whenever it is not showing.
+   */
+  private async paletteShowing(filter: string): Promise<QuickInput> {
+    const q = this.quickInput;
+    if (!(await q.input.isVisible())) {
+      await this.page.keyboard.press('F1');
+      await q.input.waitFor({ state: 'visible', timeout: 5_000 });
+    }
+    if ((await q.input.inputValue()) !== '>' + filter) await q.input.fill('>' + filter, { timeout: 5_000 });
+    return q;
+  }
+
   /** Runs a command from the command palette by its title ("PaperCite: Insert Citation"). */
   async runCommand(title: string): Promise<void> {
-    const q = this.quickInput;
-    const text = '>' + title;
-    // The palette closes when the focus moves (a view or panel still settling takes it): opened and
-    // filled again until its highlighted row is the command, then Enter runs that row.
+    // Enter runs the highlighted row: pressed only once it is the command.
     await waitFor(async () => {
-      if (!(await q.input.isVisible())) {
-        await this.page.keyboard.press('F1');
-        await q.input.waitFor({ state: 'visible', timeout: 5_000 });
-      }
-      if ((await q.input.inputValue()) !== text) await q.input.fill(text, { timeout: 5_000 });
+      const q = await this.paletteShowing(title);
       // Exactly the command ("Insert Citation", not "Insert Citation in Editor"), or it with a gloss ("(Errors, Warnings, Infos)").
       const label = (await q.active.locator('.label-name').first().innerText({ timeout: 1_000 })).replace(/\s+/g, ' ').trim();
       return label === title || label.startsWith(`${title} (`);
-    }, `the command palette highlighting "${title}"`, UI_TIMEOUT, async () => `it lists: ${(await q.labels()).join(' | ')}`);
+    }, `the command palette highlighting "${title}"`, UI_TIMEOUT, async () => `it lists: ${(await this.quickInput.labels()).join(' | ')}`);
     await this.page.keyboard.press('Enter');
   }
 
@@ -291,21 +298,13 @@ export class VsCodeHost {
 
   /** Lists the command palette's entries matching `filter` (titles as shown). */
   async paletteEntries(filter: string): Promise<string[]> {
-    const q = this.quickInput;
-    const text = '>' + filter;
     // The list shows the filter's result once every row matches it (before, it may show recent commands).
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-    // The palette closes when the focus moves (a view still settling takes it): opened and filled
-    // again whenever it is not showing the filter.
     return waitFor(async () => {
-      if (!(await q.input.isVisible())) {
-        await this.page.keyboard.press('F1');
-        await q.input.waitFor({ state: 'visible', timeout: 5_000 });
-      }
-      if ((await q.input.inputValue()) !== text) await q.input.fill(text, { timeout: 5_000 });
+      const q = await this.paletteShowing(filter);
       const labels = (await q.rows.locator('.label-name').allInnerTexts()).map(s => s.replace(/\s+/g, ' ').trim());
       return labels.length > 0 && labels.every(l => words.every(w => l.toLowerCase().includes(w))) && labels;
-    }, `the command palette filtered to "${filter}"`, UI_TIMEOUT, async () => `it lists: ${(await q.labels()).join(' | ')}`);
+    }, `the command palette filtered to "${filter}"`, UI_TIMEOUT, async () => `it lists: ${(await this.quickInput.labels()).join(' | ')}`);
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor. */
