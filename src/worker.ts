@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Paper } from './core/model';
 import { buildIndexData, sharedIndexData, transferList, vocabStarts, type SearchIndexData } from './core/search';
-import { cacheFileFor, cacheListOf, indexCacheFileFor, indexFromCacheBuffer, readAt, readCacheFileAsync, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
+import { cacheFileFor, cacheKeyOf, cacheListOf, indexCacheFileFor, indexFromCacheBuffer, readAt, readCacheFileAsync, rowsDigest, rowsFromCacheBuffer, writeCache, writeIndexCache, type CacheKey, type CachedRows, type RowsDigest } from './core/sources/cache';
 import { parseFresh } from './core/sources/cachedParse';
 import { detectKind } from './core/sources/detect';
 import { parseSourceText } from './core/sources/fromText';
@@ -56,7 +56,7 @@ async function answer(req: WorkerRequest, post: (m: WorkerReply, transfer?: Arra
   }
   // A list reading is cached under both lists (listReadingKey), apart from the library's readings.
   const list = cacheListOf(req);
-  const key: CacheKey | undefined = st?.isFile() ? { path: req.path, size: st.size, changedMs: st.ctimeMs, ...(list ? { group: list } : {}) } : undefined;
+  const key: CacheKey | undefined = st?.isFile() ? cacheKeyOf(req.path, st, list) : undefined;
   let cached: CachedRows | undefined;
   let data: SearchIndexData | undefined;
   let indexSent = false;

@@ -13,7 +13,7 @@ import { formatName, paperYear, shortAuthors, type Paper, type SourceProblem } f
 import { buildIndexData, indexDataFits, SearchIndex, type SearchIndexData } from '../core/search';
 import { outcomeSource, parseWithCache, storeOutcome } from '../core/sources/cachedParse';
 import { readBibtexGroup } from '../core/sources/bibtex';
-import { CacheDamagedError, CachedRowsFile, type CacheKey, readCacheRows, readIndexCache, rowsDigestOfFile, rowsFileCrc, type RowsDigest, writeCache, writeIndexCache } from '../core/sources/cache';
+import { CacheDamagedError, CachedRowsFile, cacheKeyOf, readCacheRows, readIndexCache, rowsDigestOfFile, rowsFileCrc, type RowsDigest, writeCache, writeIndexCache } from '../core/sources/cache';
 import { decodeRows } from '../core/sources/transfer';
 import { readSourceFile, readSourceText } from '../core/sources/read';
 import type { ParsedSource } from '../core/sources/types';
@@ -212,7 +212,7 @@ function loadLibrary(args: CliArgs, io: CliIO, env: CliEnv, barStream: CliIO['st
       // Big libraries are cached like in the editor (keyed by path, size, change time and this build);
       // --no-cache parses afresh and rewrites the cache, which also repairs a damaged one.
       const tag = env.cacheTag ?? 'dev';
-      const key: CacheKey = { path: abs, size: st!.size, changedMs: st!.ctimeMs };
+      const key = cacheKeyOf(abs, st!);
       const damaged = (what: string) => (why: string) => {
         bar.clear();
         io.stderr.write(`papercite: the cache of ${shown(abs, cwd)} was damaged (${what}${why}); discarded and rebuilt\n`);
@@ -499,7 +499,7 @@ function cachedList(libraries: readonly string[], env: CliEnv, cwd: string): Map
   for (const f of files) {
     try {
       const st = fs.statSync(f);
-      const rows = readCacheRows(cliCacheDir(env), { path: f, size: st.size, changedMs: st.ctimeMs }, tag);
+      const rows = readCacheRows(cliCacheDir(env), cacheKeyOf(f, st), tag);
       if (!rows) return undefined;
       out.set(f, decodeRows(rows, true));
     } catch { return undefined; }

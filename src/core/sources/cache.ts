@@ -71,6 +71,11 @@ export interface CacheKey {
   deps?: readonly GroupDep[];
 }
 
+/** The key of `file` as `st` finds it now: the change time, which every write sets, is its version. */
+export function cacheKeyOf(file: string, st: fs.Stats, group?: readonly string[]): CacheKey {
+  return { path: file, size: st.size, changedMs: st.ctimeMs, ...(group ? { group } : {}) };
+}
+
 /** Another file of the list, as it was when the entry was written (size -1: missing). */
 interface GroupDep {
   path: string;

@@ -1,7 +1,7 @@
 // Parsing with the parsed-records cache (cache.ts): answers from it when the file is unchanged,
 // else reads and parses (read.ts). The worker, inline parsing of small files and the CLI use it.
 import * as fs from 'node:fs';
-import { CacheDamagedError, cacheListOf, type CachedRows, macroTables, readCacheRows, type RowsDigest, writeCache } from './cache';
+import { CacheDamagedError, cacheKeyOf, cacheListOf, type CachedRows, macroTables, readCacheRows, type RowsDigest, writeCache } from './cache';
 import { readSourceFile, type ReadSourceOptions } from './read';
 import { decodeRows } from './transfer';
 import type { ParsedSource, ProgressFn, SourceKind } from './types';
@@ -51,7 +51,7 @@ export function parseWithCache(req: ParseRequest, onProgress?: ProgressFn, onDam
       const st = fs.statSync(req.path);
       if (st.isFile()) {
         const list = cacheListOf(req);
-        const hit = readCacheRows(req.cacheDir, { path: req.path, size: st.size, changedMs: st.ctimeMs, ...(list ? { group: list } : {}) }, req.tag ?? '', onDamage);
+        const hit = readCacheRows(req.cacheDir, cacheKeyOf(req.path, st, list), req.tag ?? '', onDamage);
         if (hit !== undefined) return { rows: hit, fromCache: true, readMs: performance.now() - t0 };
       }
     } catch {
