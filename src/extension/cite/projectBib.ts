@@ -154,9 +154,11 @@ export class ProjectBib implements vscode.Disposable {
     // there. Parsing it again here would stall the extension host (2.7 s for the 74 MB Anthology,
     // every keystroke waiting), right when the library becomes ready and diagnostics run.
     const lib = st && uri.scheme === 'file' ? this.services.library.librarySource(uri.fsPath) : undefined;
-    // The library's reading is keyed by the file's change time (ctime), which VS Code's stat lacks.
-    const changedMs = lib ? await fs.promises.stat(uri.fsPath).then(s => s.ctimeMs, () => undefined) : undefined;
-    if (st && lib && lib.size === st.size && changedMs !== undefined && lib.changedMs === changedMs) {
+    // The library's reading is keyed by the file's change time (ctime), which VS Code's stat lacks:
+    // asked of node only when the size already matches.
+    const same = !!st && !!lib && lib.size === st.size && lib.changedMs !== undefined
+      && lib.changedMs === await fs.promises.stat(uri.fsPath).then(s => s.ctimeMs, () => undefined);
+    if (lib && same) {
       const entries = lib.papers.map((p): BibEntry => ({ type: '', key: p.id, fields: { ...(p.title ? { title: p.title } : {}), ...(p.DOI ? { doi: p.DOI } : {}) }, line: p.custom?.origins?.[0]?.line ?? 1, start: 0, end: 0 }));
       this.cache.set(key, { stamp, entries });
       return entries;
