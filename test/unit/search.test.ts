@@ -304,6 +304,43 @@ describe('search: equal scores', () => {
   });
 });
 
+describe('search: a word typed in full', () => {
+  // Real Anthology records: GloVe, papers using it (the word is common), and papers by authors
+  // whose names begin with it (rarer words, which weigh more).
+  const mk = (id: string, title: string, authors: [string, string][], abstract?: string): Paper =>
+    ({ id, type: 'paper-conference', title, author: authors.map(([given, family]) => ({ given, family })), ...(abstract ? { abstract } : {}), custom: {} });
+  const papers: Paper[] = [
+    mk('glover-knight-1998-translating', 'Translating Names and Technical Terms in Arabic Text', [['Bonnie', 'Glover'], ['Kevin', 'Knight']]),
+    mk('ruder-etal-2018-360deg', '360° Stance Detection', [['Sebastian', 'Ruder'], ['John', 'Glover'], ['Afshin', 'Mehrabani']]),
+    mk('rayner-etal-1993-speech', 'A Speech to Speech Translation System Built From Standard Components', [['Manny', 'Rayner'], ['Bertil', 'Lyberg']]),
+    mk('pennington-etal-2014-glove', 'GloVe: Global Vectors for Word Representation', [['Jeffrey', 'Pennington'], ['Richard', 'Socher'], ['Christopher', 'Manning']]),
+    mk('devlin-etal-2019-bert', 'BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding', [['Jacob', 'Devlin'], ['Ming-Wei', 'Chang']]),
+  ];
+  const uses = ['Sarcasm Detection in Tweets with BERT and GloVe Embeddings', 'Comparing word2vec and GloVe for Automatic Measurement of MWE Compositionality',
+    'Mittens: an Extension of GloVe for Learning Domain-Specialized Representations', 'What do you mean, BERT?', 'How Multilingual is Multilingual BERT?'];
+  for (let i = 0; i < 30; i++) {
+    papers.push(mk(`use${i}`, `${uses[i % uses.length]} ${i}`, [['A.', `Author${i}`]], 'We compare GloVe and BERT embeddings.'));
+  }
+  const index = SearchIndex.build(papers);
+  const ids = (q: string) => index.search(q, { limit: 40 }).map(h => h.paper.id);
+
+  it('ranks papers with the word itself above those with a rarer word it begins (`glove` before `Glover`)', () => {
+    for (const q of ['glove', 'glove ', 'bert', 'bert ']) {
+      const got = ids(q);
+      const named = got.findIndex(id => ['glover-knight-1998-translating', 'ruder-etal-2018-360deg', 'rayner-etal-1993-speech'].includes(id));
+      const own = got.findIndex(id => !id.startsWith('use') && id.endsWith(q.trim()));
+      assert.ok(own >= 0 && (named < 0 || own < named), `"${q}": ${JSON.stringify(got.slice(0, 8))}`);
+    }
+    assert.equal(ids('glove')[0], 'pennington-etal-2014-glove');
+  });
+
+  it('still completes a word being typed to the rarer words it begins when the word itself is not in the library', () => {
+    const glov = ids('glov');
+    assert.ok(glov.includes('pennington-etal-2014-glove') && glov.includes('glover-knight-1998-translating'), JSON.stringify(glov));
+    assert.equal(ids('bertil')[0], 'rayner-etal-1993-speech');
+  });
+});
+
 describe('search text', () => {
   it('folds accents and case', () => {
     assert.equal(fold('Sørensen Müller ŁÓDŹ Straße'), 'sorensen muller lodz strasse');

@@ -167,6 +167,15 @@ const Q_TYPO2 = 0.45;
  * rare one ("translaton" -> "translation" rather than an unusual neighbour).
  */
 const TYPO_IDF_CAP = 4;
+/**
+ * The idf a match of term `t` weighs by, for a query word whose own term is `exact` (-1: none). A
+ * longer word the query is a prefix of weighs no more than the word itself: typed in full, `glove`
+ * ranks GloVe's title above the rarer `Glover` and `bert` BERT's above `Bertil`.
+ */
+function prefixIdf(idf: Float32Array, t: number, exact: number): number {
+  return exact < 0 || t === exact ? idf[t] : Math.min(idf[t], idf[exact]);
+}
+
 /** Abstract postings a prefix may expand to before it is limited to titles, authors and meta. */
 const ABSTRACT_BUDGET = 250_000;
 const MAX_QUERY_CHARS = 256;
@@ -505,7 +514,7 @@ export class SearchIndex {
           const bits = e & mask;
           if (!bits) continue;
           const q = t === exact ? Q_EXACT : prefixBase + prefixSpan * (wlen / termLength[t]);
-          v = q * (idf[t] * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]);
+          v = q * (prefixIdf(idf, t, exact) * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]);
         } else if (typoMark[t] > 0) {
           const bits = e & 15;
           v = typoMark[t] * (Math.min(idf[t], TYPO_IDF_CAP) * FIELD_WEIGHT[bits] + WORD_BONUS * FIELD_COVER[bits]);
@@ -591,7 +600,7 @@ export class SearchIndex {
     let scanned = 0;
     for (let t = lo; t < hi && scanned < budget; t++) {
       const q = t === exact ? Q_EXACT : prefixBase + prefixSpan * (wordLength / termLength[t]);
-      const w = idf[t];
+      const w = prefixIdf(idf, t, exact);
       const start = postStart[t];
       const end = abstracts ? postStart[t + 1] : start + postPrimary[t];
       scanned += end - start;
