@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { Paper } from '../../src/core/model';
 import { commandLink, editDistance, escapeIcons, escapeMarkdown, excerpt, keyToQuery, MAX_ROW_CHARS, oneLine, paperDetail, paperMarkdown } from '../../src/extension/cite/format';
-import { rankPapers } from '../../src/extension/cite/rank';
+import { endsKeyWord, rankPapers } from '../../src/extension/cite/rank';
 
 const AZR: Paper = {
   id: 'zhao2025absolute', type: 'article', title: 'Absolute Zero: Reinforced Self-play Reasoning with Zero Data',
@@ -85,5 +85,20 @@ describe('cite format', () => {
     assert.deepEqual(rankPapers(lib, 'abs').map(p => p.id), ['zhao2025absolute']);
     assert.deepEqual(rankPapers(lib, 'zhao', { exclude: new Set(['zhao2025absolute']) }).map(p => p.id), ['wei2022chain']);
     assert.deepEqual(rankPapers(lib, '').map(p => p.id), ['zhao2025absolute', 'wei2022chain'], 'newest first when nothing is typed');
+  });
+  it('puts a key first when the query ends one of its words, after the search hits when it only begins one', () => {
+    // Anthology keys: `glove` begins Glover's key; the search ranks GloVe's title first.
+    const glover: Paper = { ...AZR, id: 'glover-1982-session', title: 'Session 7: Terminology on the Market', author: [{ family: 'Glover', given: 'Wendy' }] };
+    const glove: Paper = { ...AZR, id: 'pennington-etal-2014-glove', title: 'GloVe: Global Vectors for Word Representation', author: [{ family: 'Pennington', given: 'Jeffrey' }] };
+    const lib = { papers: [glover, glove], search: () => [{ paper: glove, score: 2 }] };
+    assert.deepEqual(rankPapers(lib, 'glove').map(p => p.id), ['pennington-etal-2014-glove', 'glover-1982-session']);
+    assert.deepEqual(rankPapers(lib, 'glover').map(p => p.id), ['glover-1982-session', 'pennington-etal-2014-glove']);
+    assert.deepEqual(rankPapers(lib, 'glover-19').map(p => p.id), ['glover-1982-session', 'pennington-etal-2014-glove']);
+    assert.deepEqual(rankPapers(lib, 'glove', { limit: 1 }).map(p => p.id), ['pennington-etal-2014-glove']);
+    for (const [key, q, first] of [
+      ['zhao2025absolute', 'zhao', true], ['zhao2025absolute', 'zhao2025abs', true], ['Devlin2019BERT', 'devlin', true],
+      ['devlinBERT', 'devlin', true], ['devlin-etal-2019-bert', 'devlin-etal', true], ['glover-1982-session', 'glove', false],
+      ['BERT2019', 'ber', false], ['josé2020', 'jos', false], ['Glover', 'glover', true],
+    ] as const) assert.equal(endsKeyWord(key, q), first, `${q} of ${key}`);
   });
 });

@@ -44,4 +44,14 @@ describe('cite queries on the ACL Anthology (../shared): phrases, hyphens and ty
     assert.equal(rankPapers(lib, 'devlin+bert', { limit: 5 })[0]?.id, 'devlin-etal-2019-bert');
     assert.equal(rankPapers(lib, 'devlin_bert', { limit: 5 })[0]?.id, 'devlin-etal-2019-bert');
   });
+
+  it('ranks a word typed in full above the rarer words it begins (`glove` is not `Glover`, `bert` not `Bertil`)', () => {
+    assert.equal(rankPapers(lib, 'glove', { limit: 5 })[0]?.id, 'pennington-etal-2014-glove');
+    // Every one of the first ten has the word itself in its title (BERT-QE counts: a hyphen is a break).
+    for (const q of ['bert', 'elmo', 'rouge']) {
+      const top = rankPapers(lib, q, { limit: 10 });
+      assert.equal(top.length, 10, q);
+      for (const p of top) assert.ok((p.title ?? '').toLowerCase().split(/[^a-z0-9]+/).includes(q), `"${q}" lists ${p.id}: ${p.title}`);
+    }
+  });
 });

@@ -38,14 +38,34 @@ export function rankPapers(lib: Searchable, query: string, opts: { limit?: numbe
     return out;
   }
   const lq = q.toLowerCase();
+  // Keys the query ends a word of (`zhao` of `zhao2025absolute`, `devlin-etal` of
+  // `devlin-etal-2019-bert`) come first; keys it only begins a word of (`glove` of `glover-1982-session`)
+  // after the search's hits, which rank the word itself (GloVe's title) above longer words it begins.
+  const later: Paper[] = [];
   if (lq.length >= 2 && !/\s/.test(lq)) {
     const keyed = lib.keysStartingWith ? lib.keysStartingWith(lq, 10)
       : withKeyPrefix(lib.papers, ordersFor(lib.papers).byKey, lq).sort((a, b) => a.id.length - b.id.length).slice(0, 10);
-    for (const p of keyed) push(p);
+    for (const p of keyed) if (endsKeyWord(p.id, lq)) push(p); else later.push(p);
   }
   // Keys are written as words run together (`zhao2025absolute`), and users join words with hyphens,
   // underscores or plus signs (`global-vectors`, `devlin_bert`, `devlin+bert`): search the words.
   const words = q.replace(/[_:./+-]+/g, ' ');
-  for (const h of lib.search(words, limit + exclude.size + out.length)) { push(h.paper); if (out.length >= limit) break; }
+  for (const h of lib.search(words, limit + exclude.size + out.length)) { push(h.paper); if (out.length >= limit) return out; }
+  for (const p of later) { push(p); if (out.length >= limit) break; }
   return out;
+}
+
+const LOWER = /^\p{Ll}$/u, UPPER = /^\p{Lu}$/u;
+
+/**
+ * Whether the lower-cased query `lq`, a prefix of `key`, is more than the start of the key's word:
+ * it holds a digit or a separator (a key being typed), or the key's word ends where it ends.
+ */
+export function endsKeyWord(key: string, lq: string): boolean {
+  if (/[^a-z]/.test(lq)) return true;
+  if (key.length <= lq.length) return true;
+  const next = key.charAt(lq.length), prev = key.charAt(lq.length - 1);
+  // `glove|r`, `jos|é`, `BER|T`: inside a word. `Devlin|2019`, `devlin|BERT`, `zhao|-`: at its end.
+  if (LOWER.test(next)) return false;
+  return !(UPPER.test(next) && UPPER.test(prev));
 }
