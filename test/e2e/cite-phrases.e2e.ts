@@ -88,6 +88,17 @@ describe('PaperCite in VS Code: phrases inside a citation', function () {
     await vs.editor.waitForText('Next key. \\cite{peters-etal-2018-deep, sennrich-etal-2016-neural}');
   });
 
+  it('ranks a word typed in full above longer words it begins: \\cite{glove lists GloVe, not Glover', async () => {
+    await vs.editor.gotoLineEnd(12);
+    await vs.editor.type(' \\cite{glove');
+    const labels = await firstRowWhenListed('pennington-etal-2014-glove');
+    await vs.shot('one-word-glove');
+    assert.equal(labels[0], 'pennington-etal-2014-glove', `rows: ${labels.join(', ')}`);
+    // Glover's papers (keys and authors begin with the word) are still listed, below it.
+    assert.ok(labels.includes('glover-1982-session'), `rows: ${labels.join(', ')}`);
+    await vs.page.keyboard.press('Escape');
+  });
+
   it('takes a phrase after the @ of a bracketed pandoc citation', async () => {
     await vs.openFile('notes.md');
     await vs.editor.gotoLineEnd(6);
