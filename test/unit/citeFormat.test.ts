@@ -99,6 +99,7 @@ describe('cite format', () => {
       ['zhao2025absolute', 'zhao', true], ['zhao2025absolute', 'zhao2025abs', true], ['Devlin2019BERT', 'devlin', true],
       ['devlinBERT', 'devlin', true], ['devlin-etal-2019-bert', 'devlin-etal', true], ['glover-1982-session', 'glove', false],
       ['BERT2019', 'ber', false], ['josé2020', 'jos', false], ['Glover', 'glover', true],
+      ['müller2020', 'müll', false], ['müller2020', 'müller', true],
     ] as const) assert.equal(endsKeyWord(key, q), first, `${q} of ${key}`);
   });
 });

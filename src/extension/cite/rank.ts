@@ -55,14 +55,14 @@ export function rankPapers(lib: Searchable, query: string, opts: { limit?: numbe
   return out;
 }
 
-const LOWER = /^\p{Ll}$/u, UPPER = /^\p{Lu}$/u;
+const LOWER = /^\p{Ll}$/u, UPPER = /^\p{Lu}$/u, NOT_LETTER = /\P{L}/u;
 
 /**
  * Whether the lower-cased query `lq`, a prefix of `key`, is more than the start of the key's word:
  * it holds a digit or a separator (a key being typed), or the key's word ends where it ends.
  */
 export function endsKeyWord(key: string, lq: string): boolean {
-  if (/[^a-z]/.test(lq)) return true;
+  if (NOT_LETTER.test(lq)) return true;
   if (key.length <= lq.length) return true;
   const next = key.charAt(lq.length), prev = key.charAt(lq.length - 1);
   // `glove|r`, `jos|é`, `BER|T`: inside a word. `Devlin|2019`, `devlin|BERT`, `zhao|-`: at its end.
